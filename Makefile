@@ -1,0 +1,34 @@
+# Everything starts from python3 and make: the targets create .venv and
+# install explainer into it (editable) with its test tools.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint unit golden clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+## demo: explain the bundled sample header's TRACE_EVENT, pass by pass
+demo: $(STAMP)
+	$(BIN)/explain TRACE_EVENT headers/include/trace/events/sample.h
+
+## test: lint, type-check and run the whole test suite
+test: lint unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check explainer tests
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+## golden: rewrite the golden files after an intended output change
+golden: $(STAMP)
+	$(BIN)/pytest tests/test_golden.py --update-goldens
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,36 @@
+"""The one kind of error explainer reports to users."""
+
+from __future__ import annotations
+
+
+class ExplainError(Exception):
+    """A problem with the user's input: reported as one line, exit 2."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class PreprocessError(ExplainError):
+    """An error at a place in a file, with the include chain that led there."""
+
+    def __init__(
+        self, file: str, line: int, cause: str, chain: tuple[tuple[str, int], ...] = ()
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.cause = cause
+        self.chain = chain
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        text = f"{self.file}:{self.line}: error: {self.cause}" if self.line else f"{self.file}: error: {self.cause}"
+        if self.chain:
+            text += " (included from " + ", ".join(f"{f}:{n}" for f, n in self.chain) + ")"
+        return text
+
+    def __str__(self) -> str:
+        return self.render()

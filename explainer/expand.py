@@ -1,0 +1,427 @@
+"""Macro expansion, step for step as gcc's cpplib does it.
+
+gcc is the oracle, so this follows its algorithm rather than the
+standard's prose: a stack of token contexts, a macro disabled while its
+own context is on the stack, names painted NO_EXPAND when read while
+disabled, arguments pre-expanded lazily, and padding tokens that carry
+white-space information (they make ``#x`` and printed output match gcc).
+
+The hot path is ``_get``.  Recording hooks are called only where a
+listener is set, and only at top level (an invocation written in a file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Protocol
+
+from explainer import lexer
+from explainer.errors import PreprocessError
+from explainer.macros import (
+    AVOID_PASTE,
+    CHAR,
+    EOF,
+    ID,
+    NO_EXPAND,
+    PAD,
+    PARAM,
+    PASTE_LEFT,
+    PREV_WHITE,
+    STRING,
+    STRINGIFY,
+    MacroDef,
+    Tok,
+    padding,
+)
+
+# Limits that keep hostile input bounded (see README, "Limits").
+MAX_EXPANDED_TOKENS = 5_000_000
+MAX_CONTEXT_DEPTH = 10_000
+
+
+class Listener(Protocol):
+    """What the recorder wants to know about top-level invocations."""
+
+    def invocation(
+        self, name: Tok, macro: MacroDef, args: list[list[Tok] | None] | None
+    ) -> None: ...
+
+    def macro_used(self, macro: MacroDef) -> None: ...
+
+
+class _Context:
+    __slots__ = ("macro", "pos", "tokens")
+
+    def __init__(self, tokens: list[Tok], macro: MacroDef | None) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.macro = macro
+
+
+_PUNCT_TYPES: dict[str, str] = {}
+
+
+def set_punct_types(types: dict[str, str]) -> None:
+    """pcpp's token type names for punctuators, so pasted tokens are typed
+    like lexed ones (the #if evaluator relies on them)."""
+    _PUNCT_TYPES.update(types)
+
+
+def _typed(kind: str, spelling: str) -> str:
+    if kind == "ident":
+        return ID
+    if kind == "string":
+        return STRING
+    if kind == "char":
+        return CHAR
+    if kind == "number":
+        return "CPP_INTEGER" if spelling[:1].isdigit() and "." not in spelling else "CPP_FLOAT"
+    if kind == "punct":
+        return _PUNCT_TYPES.get(spelling, "CPP_OTHER")
+    return "CPP_OTHER"
+
+
+def _quote(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def stringify(arg: list[Tok]) -> str:
+    """``#arg``: gcc's stringify_arg, white space decided by padding."""
+    out: list[str] = ['"']
+    source: Tok | None = None
+    backslashes = 0
+    for tok in arg:
+        if tok.type == PAD:
+            if source is None or (not source.flags & PREV_WHITE and tok.pad is None):
+                source = tok.pad
+            continue
+        if len(out) > 1:
+            if source is None:
+                source = tok
+            if source.flags & PREV_WHITE:
+                out.append(" ")
+        source = None
+        if tok.type in (STRING, CHAR):
+            out.append(_quote(tok.value))
+        else:
+            out.append(tok.value)
+        backslashes = backslashes + 1 if tok.value == "\\" else 0
+    if backslashes % 2:
+        out.pop()
+    out.append('"')
+    return "".join(out)
+
+
+class Expander:
+    """Expands token lists against a macro table.
+
+    ``builtin`` answers built-in macros (__LINE__, __FILE__, __COUNTER__)
+    given the macro, the name token and the current top-level line.
+    """
+
+    def __init__(
+        self,
+        macros: dict[str, MacroDef],
+        builtin: Callable[[MacroDef, Tok, int], Tok],
+        where: Callable[[], tuple[str, int]],
+    ) -> None:
+        self.macros = macros
+        self.builtin = builtin
+        self.where = where
+        self.listener: Listener | None = None
+        self._stack: list[_Context] = []
+        self._prevent = 0
+        self._in_directive = False
+        self._base: _Context | None = None
+        self._from_base = False
+        self._top_line = 0
+        self._budget = MAX_EXPANDED_TOKENS
+        self.last_from_base = False
+
+    # -- public -----------------------------------------------------------
+
+    @property
+    def top_line(self) -> int:
+        """Line of the invocation being expanded (gcc's expansion point)."""
+        return self._top_line
+
+    @property
+    def expanding(self) -> bool:
+        return len(self._stack) > 1
+
+    def expand(self, tokens: list[Tok], in_directive: bool = False) -> list[Tok]:
+        """Fully macro-expand *tokens*; returns tokens with padding (none
+        in directives, as gcc)."""
+        return list(self.stream(tokens, in_directive))
+
+    def stream(self, tokens: list[Tok], in_directive: bool = False) -> Iterator[Tok]:
+        """Expanded tokens one by one; after each, ``last_from_base`` says
+        whether it came straight from *tokens* (not from an expansion)."""
+        saved = (self._stack, self._prevent, self._in_directive, self._base, self._top_line)
+        base = _Context([*tokens, Tok(EOF, "")], None)
+        self._stack = [base]
+        self._base = base
+        self._prevent = 0
+        self._in_directive = in_directive
+        try:
+            while True:
+                tok = self._get()
+                if tok.type == EOF:
+                    return
+                yield tok
+        finally:
+            for ctx in self._stack[1:]:
+                if ctx.macro is not None:
+                    ctx.macro.disabled = False
+            self._stack, self._prevent, self._in_directive, self._base, self._top_line = saved
+
+    # -- gcc's cpp_get_token ------------------------------------------------
+
+    def _error(self, cause: str) -> PreprocessError:
+        file, line = self.where()
+        return PreprocessError(file, self._top_line or line, cause)
+
+    def _get(self) -> Tok:
+        stack = self._stack
+        while True:
+            ctx = stack[-1]
+            from_base = ctx is self._base
+            if ctx.pos < len(ctx.tokens):
+                tok = ctx.tokens[ctx.pos]
+                if from_base and tok.type == EOF:
+                    self.last_from_base = True
+                    return tok  # the end of the input stays put
+                ctx.pos += 1
+                if not from_base and tok.flags & PASTE_LEFT:
+                    self._paste_all(tok)
+                    if self._in_directive:
+                        continue
+                    self.last_from_base = False
+                    return padding(tok)
+            else:
+                self._pop()
+                if self._in_directive:
+                    continue
+                self.last_from_base = False
+                return AVOID_PASTE
+            self.last_from_base = from_base
+            if tok.type != ID or tok.flags & NO_EXPAND:
+                return tok
+            macro = self.macros.get(tok.value)
+            if macro is None:
+                return tok
+            if macro.disabled:
+                return tok.with_flags(tok.flags | NO_EXPAND)
+            if self._prevent:
+                return tok
+            if from_base:
+                self._top_line = tok.lineno
+                self._budget = MAX_EXPANDED_TOKENS
+            if self._enter(macro, tok, from_base):
+                if self._in_directive:
+                    continue
+                self.last_from_base = False
+                return padding(tok)
+            self.last_from_base = from_base
+            return tok
+
+    def _push(self, tokens: list[Tok], macro: MacroDef | None) -> None:
+        if len(self._stack) > MAX_CONTEXT_DEPTH:
+            raise self._error(f"macro expansion nests too deeply (limit {MAX_CONTEXT_DEPTH})")
+        self._budget -= len(tokens)
+        if self._budget < 0:
+            name = macro.name if macro else "a pasted token"
+            raise self._error(
+                f'expansion of macro "{name}" exceeds {MAX_EXPANDED_TOKENS:,} tokens'
+            )
+        self._stack.append(_Context(tokens, macro))
+
+    def _pop(self) -> None:
+        ctx = self._stack.pop()
+        if ctx.macro is not None:
+            ctx.macro.disabled = False
+
+    def _backup(self) -> None:
+        self._stack[-1].pos -= 1
+
+    # -- gcc's enter_macro_context -------------------------------------------
+
+    def _enter(self, macro: MacroDef, name: Tok, top: bool) -> bool:
+        if macro.builtin is not None:
+            self._push([self.builtin(macro, name, self._top_line)], None)
+            return True
+        listener = self.listener if top and not self._in_directive else None
+        args: list[list[Tok] | None] | None = None
+        if macro.funlike:
+            self._prevent += 1
+            try:
+                args = self._funlike_invocation(macro, name)
+            finally:
+                self._prevent -= 1
+            if args is None:
+                return False
+        if listener is not None:
+            listener.invocation(name, macro, args)
+        if args:
+            tokens = self._replace_args(macro, args)
+        else:
+            tokens = macro.body
+        if self.listener is not None and not self._in_directive:
+            self.listener.macro_used(macro)
+        macro.disabled = True
+        self._push(tokens, macro)
+        return True
+
+    def _funlike_invocation(self, macro: MacroDef, name: Tok) -> list[list[Tok] | None] | None:
+        pad: Tok | None = None
+        while True:
+            tok = self._get()
+            if tok.type != PAD:
+                break
+            if pad is None or pad.pad is None or (
+                not pad.pad.flags & PREV_WHITE and tok.pad is None
+            ):
+                pad = tok
+        if tok.value == "(" and tok.type not in (STRING, CHAR, PAD, EOF):
+            return self._collect_args(macro, name)
+        if tok.type != EOF or self._stack[-1] is not self._base:
+            self._backup()
+            if pad is not None:
+                self._push([pad], None)
+        return None
+
+    def _collect_args(self, macro: MacroDef, name: Tok) -> list[list[Tok] | None] | None:
+        args: list[list[Tok] | None] = []
+        nparams = macro.nparams
+        depth = 0
+        while True:
+            arg: list[Tok] = []
+            args.append(arg)
+            while True:
+                tok = self._get()
+                ttype = tok.type
+                if ttype == PAD:
+                    if not arg:
+                        continue
+                elif ttype == EOF:
+                    break
+                elif tok.value == "(" and ttype != STRING and ttype != CHAR:
+                    depth += 1
+                elif tok.value == ")" and ttype != STRING and ttype != CHAR:
+                    if depth == 0:
+                        break
+                    depth -= 1
+                elif tok.value == "," and depth == 0 and ttype != STRING and ttype != CHAR:
+                    if not (macro.variadic and len(args) == nparams):
+                        break
+                arg.append(tok)
+            while arg and arg[-1].type == PAD:
+                arg.pop()
+            if tok.type == EOF or tok.value == ")":
+                break
+        if tok.type == EOF:
+            raise self._error(f'unterminated argument list invoking macro "{macro.name}"')
+        argc = len(args)
+        if argc == 1 and nparams == 0 and not args[0]:
+            argc = 0
+            args = []
+        if argc != nparams:
+            if argc < nparams and argc + 1 == nparams and macro.variadic:
+                args.append(None)  # GNU: variadic arguments left out entirely
+            elif argc < nparams:
+                raise self._error(
+                    f'macro "{macro.name}" requires {nparams} arguments, but only {argc} given'
+                )
+            else:
+                raise self._error(
+                    f'macro "{macro.name}" passed {argc} arguments, but takes just {nparams}'
+                )
+        elif macro.variadic and argc == 1 and not args[0]:
+            args[0] = None  # GNU mode: M() of a variadic-only macro omits it
+        return args
+
+    # -- gcc's replace_args ------------------------------------------------
+
+    def _replace_args(self, macro: MacroDef, args: list[list[Tok] | None]) -> list[Tok]:
+        body = macro.body
+        out: list[Tok] = []
+        expanded: dict[int, list[Tok]] = {}
+        in_directive = self._in_directive
+        for i, src in enumerate(body):
+            if src.type != PARAM:
+                out.append(src)
+                continue
+            arg = args[src.argno]
+            after_paste = i > 0 and bool(body[i - 1].flags & PASTE_LEFT)
+            fix: int | None = None
+            toks: list[Tok]
+            if src.flags & STRINGIFY:
+                s = Tok(STRING, stringify(arg or []), 0, src.lineno, src.source, macro)
+                toks = [s]
+            elif src.flags & PASTE_LEFT:
+                toks = arg or []
+            elif after_paste:
+                toks = arg or []
+                if out:
+                    last = out[-1]
+                    if last.value == "," and macro.variadic and src.argno == macro.nparams - 1:
+                        if arg is None:
+                            out.pop()  # GNU ", ## __VA_ARGS__" with nothing passed
+                        else:
+                            fix = len(out) - 1
+                    elif not toks:
+                        fix = len(out) - 1
+            else:
+                if src.argno not in expanded:
+                    expanded[src.argno] = self._expand_arg(arg or [])
+                toks = expanded[src.argno]
+            if not in_directive and i > 0 and not after_paste:
+                out.append(padding(src))
+            if toks:
+                out.extend(toks)
+                if src.flags & PASTE_LEFT:
+                    fix = len(out) - 1
+            if not in_directive and not src.flags & PASTE_LEFT:
+                out.append(AVOID_PASTE)
+            if fix is not None:
+                t = out[fix]
+                out[fix] = t.with_flags((t.flags & ~PASTE_LEFT) | (src.flags & PASTE_LEFT))
+        return out
+
+    def _expand_arg(self, arg: list[Tok]) -> list[Tok]:
+        self._push([*arg, Tok(EOF, "")], None)
+        result: list[Tok] = []
+        while True:
+            tok = self._get()
+            if tok.type == EOF:
+                break
+            result.append(tok)
+        self._pop()
+        return result
+
+    # -- gcc's paste_all_tokens ----------------------------------------------
+
+    def _paste_all(self, lhs: Tok) -> None:
+        ctx = self._stack[-1]
+        while True:
+            rhs = ctx.tokens[ctx.pos]
+            ctx.pos += 1
+            if rhs.type == PAD:
+                continue
+            lhs = self._paste(lhs, rhs)
+            if not rhs.flags & PASTE_LEFT:
+                break
+        lhs = lhs.with_flags(lhs.flags & ~PASTE_LEFT)
+        self._push([lhs], None)
+
+    def _paste(self, lhs: Tok, rhs: Tok) -> Tok:
+        text = lhs.value + rhs.value
+        one = lexer.single_token(text)
+        if one is None or (lhs.value.endswith("/") and rhs.value[:1] in "/*"):
+            raise self._error(
+                f'pasting "{lhs.value}" and "{rhs.value}" does not give a valid preprocessing token'
+            )
+        kind, spelling = one
+        tok = Tok(_typed(kind, spelling), spelling, (lhs.flags & PREV_WHITE) | (rhs.flags & PASTE_LEFT),
+                  lhs.lineno, lhs.source, lhs.origin)
+        return tok

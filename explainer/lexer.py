@@ -1,0 +1,78 @@
+"""C preprocessing tokens, as gcc -std=gnu11 splits text into them.
+
+Used where exact token boundaries matter: forming the result of ``##``,
+deciding whether two printed tokens need a space between them, and
+comparing our output with gcc's token for token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# Longest punctuators first: the lexer takes the longest match.
+_PUNCTUATORS = sorted(
+    """
+    %:%: ... <<= >>= -> ++ -- << >> <= >= == != && || *= /= %= += -= &= ^= |=
+    ## <: :> <% %> %: [ ] ( ) { } . & * + - ~ ! / % < > ^ | ? : ; = , #
+    """.split(),
+    key=len,
+    reverse=True,
+)
+
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<ws>[ \t\f\v\r]+|\\\n)
+  | (?P<nl>\n)
+  | (?P<comment>/\*.*?\*/|//[^\n]*)
+  | (?P<number>\.?[0-9](?:[eEpP][+-]|[0-9A-Za-z_.]|\\u[0-9A-Fa-f]{4})*)
+  | (?P<string>(?:u8|[uUL])?"(?:[^"\\\n]|\\.)*")
+  | (?P<char>[uUL]?'(?:[^'\\\n]|\\.)*')
+  | (?P<ident>[A-Za-z_$][A-Za-z0-9_$]*)
+  | (?P<punct>"""
+    + "|".join(re.escape(p) for p in _PUNCTUATORS)
+    + r""")
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+KINDS = ("number", "string", "char", "ident", "punct", "other")
+
+
+def scan(text: str) -> Iterator[tuple[str, str]]:
+    """Yield (kind, spelling) for every token of *text*, skipping white
+    space and comments.  An unterminated comment is an ``other`` token."""
+    pos = 0
+    end = len(text)
+    while pos < end:
+        m = _TOKEN_RE.match(text, pos)
+        assert m is not None  # the last alternative matches any character
+        kind = m.lastgroup or "other"
+        pos = m.end()
+        if kind in ("ws", "nl", "comment"):
+            continue
+        yield kind, m.group()
+
+
+def spellings(text: str) -> list[str]:
+    """The tokens of *text* as strings: what 'token-identical' compares."""
+    return [s for _, s in scan(text)]
+
+
+def single_token(text: str) -> tuple[str, str] | None:
+    """(kind, spelling) if *text* is exactly one token, else None."""
+    m = _TOKEN_RE.fullmatch(text)
+    if m is None or m.lastgroup in (None, "ws", "nl", "comment"):
+        return None
+    return m.lastgroup, m.group()
+
+
+def would_paste(left: str, right: str) -> bool:
+    """True when printing *left* right before *right* would not read back
+    as those two tokens (so a space must separate them)."""
+    if left.endswith("/") and right[:1] in ("/", "*"):
+        return True
+    joined = left + right
+    m = _TOKEN_RE.match(joined)
+    return m is None or m.end() != len(left)

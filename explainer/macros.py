@@ -1,0 +1,286 @@
+"""Tokens and macro definitions, in the form gcc's cpplib keeps them.
+
+A token carries flags rather than separate white-space tokens:
+PREV_WHITE (white space came before it), NO_EXPAND (a macro name that
+may never expand again, "painted blue"), PASTE_LEFT (a ``##`` follows it
+in a replacement list) and STRINGIFY (a parameter preceded by ``#``).
+Padding tokens (type PAD) stand where gcc puts its padding: they decide
+spacing in stringized text and in printed output, and nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from explainer.errors import PreprocessError
+
+PREV_WHITE: Final = 1
+NO_EXPAND: Final = 2
+PASTE_LEFT: Final = 4
+STRINGIFY: Final = 8
+
+ID: Final = "CPP_ID"
+STRING: Final = "CPP_STRING"
+CHAR: Final = "CPP_CHAR"
+PAD: Final = "PAD"
+EOF: Final = "EOF"
+PARAM: Final = "PARAM"
+
+# pcpp's lexer types that are white space, not tokens.
+WHITESPACE_TYPES: Final = frozenset(
+    {"CPP_WS", "CPP_LINECONT", "CPP_COMMENT1", "CPP_COMMENT2"}
+)
+
+
+# pcpp's lexer tokens (ply LexToken) are untyped; anything with .type,
+# .value, .lineno and .source.
+PcppToken = Any
+
+
+class Tok:
+    """One preprocessing token.  ``type`` and ``value`` keep pcpp's names
+    so that pcpp's directive code and #if evaluator read our tokens."""
+
+    __slots__ = ("argno", "flags", "lineno", "origin", "pad", "source", "type", "value")
+
+    def __init__(
+        self,
+        type: str,
+        value: str,
+        flags: int = 0,
+        lineno: int = 0,
+        source: str | None = None,
+        origin: MacroDef | None = None,
+    ) -> None:
+        self.type = type
+        self.value = value
+        self.flags = flags
+        self.lineno = lineno
+        self.source = source
+        self.pad: Tok | None = None
+        self.origin = origin
+        self.argno = -1
+
+    def with_flags(self, flags: int) -> Tok:
+        t = Tok(self.type, self.value, flags, self.lineno, self.source, self.origin)
+        t.pad = self.pad
+        t.argno = self.argno
+        return t
+
+    def __repr__(self) -> str:
+        return f"Tok({self.type}, {self.value!r}, {self.flags})"
+
+
+def padding(source: Tok | None) -> Tok:
+    """A padding token; its source's PREV_WHITE decides spacing."""
+    t = Tok(PAD, "")
+    t.pad = source
+    return t
+
+
+# gcc's avoid_paste: padding with no source, shared.
+AVOID_PASTE: Final = padding(None)
+
+
+def from_pcpp(tokens: list[PcppToken], origin: MacroDef | None = None) -> list[Tok]:
+    """Convert pcpp lexer tokens (white space as tokens) to ours (white
+    space as a flag on the next token)."""
+    out: list[Tok] = []
+    white = False
+    for t in tokens:
+        ttype = t.type
+        if ttype in WHITESPACE_TYPES:
+            white = True
+            continue
+        if isinstance(t, Tok):
+            out.append(t if not white or t.flags & PREV_WHITE else t.with_flags(t.flags | PREV_WHITE))
+        else:
+            out.append(
+                Tok(ttype, str(t.value), PREV_WHITE if white else 0, t.lineno, t.source, origin)
+            )
+        white = False
+    return out
+
+
+def spell(tokens: list[Tok]) -> str:
+    """Source-like text of tokens: a space wherever white space was."""
+    parts: list[str] = []
+    for t in tokens:
+        if t.type == PAD:
+            continue
+        if parts and t.flags & PREV_WHITE:
+            parts.append(" ")
+        if t.type == PARAM and t.flags & STRINGIFY:
+            parts.append("#")
+        parts.append(t.value)
+        if t.flags & PASTE_LEFT:
+            parts.append(" ##")
+    return "".join(parts)
+
+
+class MacroDef:
+    """A macro as #define made it.  ``disabled`` is set while the macro's
+    own expansion is being read (gcc's NODE_DISABLED)."""
+
+    __slots__ = (
+        "body",
+        "builtin",
+        "disabled",
+        "file",
+        "funlike",
+        "line",
+        "name",
+        "params",
+        "variadic",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        params: tuple[str, ...] | None,
+        variadic: bool,
+        body: list[Tok],
+        file: str,
+        line: int,
+        builtin: str | None = None,
+    ) -> None:
+        self.name = name
+        self.params = params or ()
+        self.funlike = params is not None
+        self.variadic = variadic
+        self.body = body
+        self.file = file
+        self.line = line
+        self.disabled = False
+        self.builtin = builtin
+
+    @property
+    def nparams(self) -> int:
+        return len(self.params)
+
+    def signature(self) -> str | None:
+        """The parameter list as written, or None for an object-like macro."""
+        if not self.funlike:
+            return None
+        names = list(self.params)
+        if self.variadic:
+            last = names.pop()
+            names.append("..." if last == "__VA_ARGS__" else last + "...")
+        return ", ".join(names)
+
+    def body_text(self) -> str:
+        return spell(self.body)
+
+
+def _is(tok: Tok, value: str) -> bool:
+    return tok.value == value and tok.type not in (STRING, CHAR)
+
+
+def parse_define(toks: list[Tok], file: str, line: int) -> MacroDef:
+    """Build a MacroDef from the tokens after ``#define``, checking what
+    gcc checks."""
+    if not toks:
+        raise PreprocessError(file, line, "no macro name given in #define directive")
+    name = toks[0]
+    if name.type != ID:
+        raise PreprocessError(file, line, "macro names must be identifiers")
+    if name.value == "defined":
+        raise PreprocessError(file, line, '"defined" cannot be used as a macro name')
+    rest = toks[1:]
+    params: tuple[str, ...] | None = None
+    variadic = False
+    if rest and _is(rest[0], "(") and not rest[0].flags & PREV_WHITE:
+        params, variadic, rest = _parse_params(name.value, rest, file, line)
+    body = [t.with_flags(t.flags) for t in rest]
+    if body:
+        body[0].flags &= ~PREV_WHITE
+    macro = MacroDef(name.value, params, variadic, [], file, line)
+    macro.body = _compile_body(macro, body, file, line)
+    return macro
+
+
+def _parse_params(
+    name: str, rest: list[Tok], file: str, line: int
+) -> tuple[tuple[str, ...], bool, list[Tok]]:
+    params: list[str] = []
+    variadic = False
+    i = 1
+    expect_name = True
+    while True:
+        if i >= len(rest):
+            raise PreprocessError(file, line, f"missing ')' in parameter list of macro \"{name}\"")
+        t = rest[i]
+        if _is(t, ")") and (not expect_name or not params):
+            i += 1
+            break
+        if variadic:
+            raise PreprocessError(file, line, "missing ')' after \"...\"")
+        if expect_name and t.type == ID and t.value != "__VA_ARGS__":
+            if t.value in params:
+                raise PreprocessError(file, line, f'duplicate macro parameter "{t.value}"')
+            params.append(t.value)
+            expect_name = False
+            if _dots(rest, i + 1):
+                variadic = True
+                i += 3
+            i += 1
+            continue
+        if expect_name and _dots(rest, i):
+            params.append("__VA_ARGS__")
+            variadic = True
+            expect_name = False
+            i += 3
+            continue
+        if not expect_name and _is(t, ","):
+            expect_name = True
+            i += 1
+            continue
+        found = t.value or t.type
+        raise PreprocessError(file, line, f'expected parameter name, found "{found}"')
+    return tuple(params), variadic, rest[i:]
+
+
+def _dots(toks: list[Tok], i: int) -> bool:
+    """'...' at toks[i]: one token, or three '.' as pcpp's lexer gives it."""
+    if i < len(toks) and toks[i].value == "...":
+        return True
+    return (
+        i + 2 < len(toks)
+        and all(_is(toks[i + k], ".") for k in range(3))
+        and not toks[i + 1].flags & PREV_WHITE
+        and not toks[i + 2].flags & PREV_WHITE
+    )
+
+
+def _compile_body(macro: MacroDef, body: list[Tok], file: str, line: int) -> list[Tok]:
+    """Mark parameters, fold '#' into STRINGIFY and '##' into PASTE_LEFT."""
+    out: list[Tok] = []
+    i = 0
+    while i < len(body):
+        t = body[i]
+        t.origin = macro
+        if macro.funlike and t.type == ID and t.value in macro.params:
+            t.type = PARAM
+            t.argno = macro.params.index(t.value)
+        elif macro.funlike and t.type == "CPP_POUND" and _is(t, "#"):
+            nxt = body[i + 1] if i + 1 < len(body) else None
+            if nxt is None or nxt.type != ID or nxt.value not in macro.params:
+                raise PreprocessError(file, line, "'#' is not followed by a macro parameter")
+            nxt.type = PARAM
+            nxt.argno = macro.params.index(nxt.value)
+            nxt.origin = macro
+            nxt.flags = (nxt.flags & ~PREV_WHITE) | (t.flags & PREV_WHITE) | STRINGIFY
+            out.append(nxt)
+            i += 2
+            continue
+        elif t.type == "CPP_DPOUND":
+            if not out or i + 1 >= len(body):
+                raise PreprocessError(
+                    file, line, "'##' cannot appear at either end of a macro expansion"
+                )
+            out[-1].flags |= PASTE_LEFT
+            i += 1
+            continue
+        out.append(t)
+        i += 1
+    return out
