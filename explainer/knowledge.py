@@ -1,0 +1,47 @@
+"""Kernel knowledge, read from data/kernel.toml: stage ids and the roles
+of trace macro arguments.  Nothing here is prose."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+@cache
+def _data() -> dict[str, Any]:
+    text = resources.files("explainer").joinpath("data/kernel.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def stage_for(includer: str, ordinal: int, first: bool) -> str:
+    """Stage id of a read of the header by file *includer* (base name),
+    the *ordinal*-th read from that file (0-based)."""
+    data = _data()
+    if first:
+        return str(data["first_stage"])
+    stages = data["includers"].get(includer)
+    if stages is None or ordinal >= len(stages):
+        return str(data["unknown_stage"])
+    return str(stages[ordinal])
+
+
+def stage_ids() -> list[str]:
+    data = _data()
+    seen = [data["first_stage"]]
+    for stages in data["includers"].values():
+        seen.extend(s for s in stages if s not in seen)
+    seen.append(data["unknown_stage"])
+    return [str(s) for s in seen]
+
+
+def roles(macro: str) -> dict[str, int] | None:
+    """Which argument names the event, class or symbol, for a trace macro;
+    None for any other macro."""
+    found = _data()["macros"].get(macro)
+    return dict(found) if found is not None else None
+
+
+def trace_macros() -> list[str]:
+    return sorted(_data()["macros"])

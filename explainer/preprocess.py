@@ -1,0 +1,484 @@
+"""Stage 1 of the pipeline: run the translation unit and record it.
+
+``Recorder`` is a pcpp ``Preprocessor`` whose macro expansion, #define,
+#undef and #include are replaced by gcc-faithful versions (pcpp 1.30
+differs from gcc in those places), and which records, for every entry
+into the trace header, the pass: why it happened, what was #defined or
+#undefined since the previous one, each top-level invocation and all the
+code the header produced.  What it returns is a ``model.Recording``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pcpp
+
+from explainer import knowledge
+from explainer.errors import PreprocessError
+from explainer.expand import Expander, set_punct_types
+from explainer.macros import (
+    CHAR,
+    ID,
+    PREV_WHITE,
+    STRING,
+    WHITESPACE_TYPES,
+    MacroDef,
+    PcppToken,
+    Tok,
+    from_pcpp,
+    parse_define,
+    spell,
+)
+from explainer.model import (
+    Change,
+    IncludeSite,
+    PassRecord,
+    RawInvocation,
+    Recording,
+)
+from explainer.printer import Emitted
+from explainer.translation_unit import TranslationUnit
+
+# gcc's own limit on #include nesting.
+MAX_INCLUDE_DEPTH = 200
+# gcc -nostdinc -undef -std=gnu11 predefines exactly these.
+PREDEFINED = (
+    ("__STDC__", "1"),
+    ("__STDC_VERSION__", "201112L"),
+    ("__STDC_HOSTED__", "1"),
+    ("__STDC_UTF_16__", "1"),
+    ("__STDC_UTF_32__", "1"),
+)
+# With SOURCE_DATE_EPOCH=0 (see TranslationUnit.reproduce) gcc says this.
+EPOCH_DATE = '"Jan  1 1970"'
+EPOCH_TIME = '"00:00:00"'
+BUILTINS = (
+    "__FILE__", "__LINE__", "__COUNTER__", "__INCLUDE_LEVEL__", "__BASE_FILE__",
+    "__DATE__", "__TIME__",
+)
+
+
+@dataclass
+class _Visit:
+    """One open file: the TU, or one #include of a file."""
+
+    display: str
+    abspath: str | None
+    site: IncludeSite | None
+    pass_index: int | None = None
+    out: list[Emitted] = field(default_factory=list)
+
+
+@dataclass
+class _PassBuilder:
+    index: int
+    stage: str
+    site: IncludeSite
+    chain: tuple[IncludeSite, ...]
+    changes_at_start: int
+    changes_from_previous: int
+    emitted: list[Emitted] = field(default_factory=list)
+    invocations: list[RawInvocation] = field(default_factory=list)
+
+
+class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
+    """Runs one translation unit and records the passes over its header."""
+
+    def __init__(self, tu: TranslationUnit) -> None:
+        self._ready = False
+        super().__init__()
+        self.tu = tu
+        # pcpp's clock macros and its own marker are not gcc's.
+        for name in ("__DATE__", "__TIME__", "__PCPP__"):
+            self.macros.pop(name, None)
+        # A trace header is meant to be read again: never guess #pragma once.
+        self.auto_pragma_once_enabled = False
+        self.expand_filemacro = False
+        self.expand_linemacro = False
+        self.expand_countermacro = False
+        self.line_directive = None
+        self._probe_punctuators()
+        self.expander = Expander(self.macros, self._builtin, self._where)
+        self._visits: list[_Visit] = []
+        self._pending_site: IncludeSite | None = None
+        self._counter = 0
+        self._header = os.path.normcase(str(tu.header_abspath))
+        self._passes: list[_PassBuilder] = []
+        self._per_includer: dict[str, int] = {}
+        self.changes: list[Change] = []
+        self.warnings: list[str] = []
+        self._current_pass: _PassBuilder | None = None
+        self._open_invocation: tuple[RawInvocation, int] | None = None
+        for name in BUILTINS:
+            self.macros[name] = MacroDef(name, None, False, [], "<built-in>", 0, builtin=name)
+        self._ready = True
+
+    # -- running -------------------------------------------------------------
+
+    def run(self) -> Recording:
+        for name, value in PREDEFINED:
+            self.define(f"{name} {value}")
+        for name, given in self.tu.defines:
+            self.define(f"{name} {given if given is not None else '1'}")
+        for name in self.tu.undefs:
+            self.macros.pop(name, None)
+            self.changes.append(Change("undef", name, None, None, "<command-line>", 0))
+        visit = _Visit("<stdin>", None, None)
+        try:
+            for tok in self.parsegen(self.tu.text, "<stdin>", None):
+                self._passthrough(tok)
+        except PreprocessError:
+            raise
+        except RecursionError:
+            raise self._error_here("macro arguments nest too deeply to expand") from None
+        except IndexError as exc:
+            # pcpp's directive code assumes well-formed directives.
+            name = self.lastdirective.value if self.lastdirective is not None else "directive"
+            raise self._error_here(f"malformed #{name} directive") from exc
+        del visit
+        return self._finish()
+
+    def _finish(self) -> Recording:
+        passes = []
+        for b in self._passes:
+            passes.append(
+                PassRecord(
+                    index=b.index,
+                    stage=b.stage,
+                    included_from=b.site,
+                    chain=b.chain,
+                    changes=tuple(self.changes[b.changes_from_previous : b.changes_at_start]),
+                    invocations=tuple(b.invocations),
+                    emitted=tuple(b.emitted),
+                )
+            )
+        return Recording(tu=self.tu, passes=tuple(passes), warnings=tuple(self.warnings))
+
+    # -- files -----------------------------------------------------------------
+
+    def parsegen(self, input: str, source: str | None = None, abssource: str | None = None) -> Iterator[PcppToken]:
+        display = source or "<stdin>"
+        site = self._pending_site
+        self._pending_site = None
+        visit = _Visit(display, abssource, site)
+        if abssource is not None and os.path.normcase(abssource) == self._header and site is not None:
+            visit.pass_index = self._begin_pass(site)
+        self._visits.append(visit)
+        outer_pass = self._current_pass
+        if visit.pass_index is not None:
+            self._current_pass = self._passes[visit.pass_index - 1]
+        try:
+            yield from super().parsegen(input, source, abssource)
+        finally:
+            self._close_invocation()
+            self._visits.pop()
+            self._current_pass = outer_pass if visit.pass_index is not None else self._current_pass
+
+    def _begin_pass(self, site: IncludeSite) -> int:
+        index = len(self._passes) + 1
+        includer = os.path.basename(site.file)
+        ordinal = self._per_includer.get(includer, 0)
+        self._per_includer[includer] = ordinal + 1
+        stage = knowledge.stage_for(includer, ordinal, first=index == 1)
+        chain = tuple(v.site for v in reversed(self._visits) if v.site is not None)
+        previous = self._passes[-1].changes_at_start if self._passes else 0
+        self._passes.append(_PassBuilder(index, stage, site, chain, len(self.changes), previous))
+        return index
+
+    def include(self, tokens: list[PcppToken], original_line: list[PcppToken]) -> Iterator[PcppToken]:
+        toks = from_pcpp(tokens)
+        if toks and toks[0].type != STRING and toks[0].value != "<":
+            toks = self.expander.expand(toks, in_directive=True)
+        name, angled = self._include_name(toks)
+        here = self._visits[-1]
+        line = self.lastdirective.lineno if self.lastdirective is not None else 0
+        if len(self._visits) > MAX_INCLUDE_DEPTH:
+            raise self._error_here(
+                f"#include nested depth {MAX_INCLUDE_DEPTH} exceeds maximum of {MAX_INCLUDE_DEPTH}"
+                " (a trace header without TRACE_HEADER_MULTI_READ handling re-includes itself?)"
+            )
+        found = self._search(name, angled, here)
+        if found is None:
+            raise self._error_here(self._not_found_message(name, angled))
+        display, abspath = found
+        if abspath in self.include_once:  # filled by pcpp's "#pragma once"
+            return
+        site = IncludeSite(here.display, line)
+        data = self._read(display, abspath, ((site.file, site.line), *self._chain()))
+        self._pending_site = site
+        yield from self.parsegen(data, display, abspath)
+
+    def _include_name(self, toks: list[Tok]) -> tuple[str, bool]:
+        if toks and toks[0].type == STRING and toks[0].value.startswith('"'):
+            return toks[0].value[1:-1], False
+        if toks and toks[0].value == "<":
+            parts: list[str] = []
+            for t in toks[1:]:
+                if t.value == ">" and t.type not in (STRING, CHAR):
+                    return "".join(parts), True
+                if parts and t.flags & PREV_WHITE:
+                    parts.append(" ")
+                parts.append(t.value)
+        raise self._error_here('#include expects "FILENAME" or <FILENAME>')
+
+    def _search(self, name: str, angled: bool, here: _Visit) -> tuple[str, str] | None:
+        """gcc's search: "x" looks next to the current file first, then in
+        the -I directories; <x> only in the -I directories."""
+        if os.path.isabs(name):
+            return (name, name) if os.path.isfile(name) else None
+        dirs: list[str] = []
+        if not angled:
+            dirs.append(os.path.dirname(here.display) if here.abspath is not None else "")
+        dirs.extend(self.tu.include_dirs)
+        for d in dirs:
+            display = f"{d}/{name}" if d else name
+            abspath = os.path.normpath(os.path.join(self.tu.cwd, display))
+            if os.path.isfile(abspath):
+                return display, abspath
+        return None
+
+    def _not_found_message(self, name: str, angled: bool) -> str:
+        text = f"{'<' + name + '>' if angled else chr(34) + name + chr(34)}: No such file or directory"
+        if "TRACE_INCLUDE_PATH" in self.macros and self._visits and os.path.basename(
+            self._visits[-1].display
+        ) == "define_trace.h":
+            path = spell(self.macros["TRACE_INCLUDE_PATH"].body)
+            text += (
+                f"; trace/define_trace.h computed it from TRACE_INCLUDE_PATH ({path})"
+                " and TRACE_INCLUDE_FILE, searched next to define_trace.h and in the -I"
+                " directories; add the directory that holds the header with -I (kbuild:"
+                " CFLAGS_<file>.o := -I$(src))"
+            )
+        return text
+
+    def _read(self, display: str, abspath: str, chain: tuple[tuple[str, int], ...]) -> str:
+        try:
+            data = Path(abspath).read_bytes()
+        except OSError as exc:
+            raise self._error_here(f"{display}: {exc.strerror or exc}") from None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise PreprocessError(
+                display, line, f"byte 0x{data[exc.start]:02x} is not UTF-8", chain
+            ) from None
+        return text[1:] if text.startswith("\ufeff") else text
+
+    # -- directives ------------------------------------------------------------
+
+    def define(self, tokens: PcppToken) -> None:
+        if not self._ready:
+            return  # pcpp's constructor defines its clock macros; we do not want them
+        if isinstance(tokens, str):
+            toks = from_pcpp(self.tokenize(tokens))
+            file, line = "<command-line>", 0
+        else:
+            toks = from_pcpp(tokens)
+            file = self._visits[-1].display if self._visits else "<command-line>"
+            line = toks[0].lineno if toks else 0
+        macro = parse_define(toks, file, line)
+        body = _written_body(tokens if not isinstance(tokens, str) else self.tokenize(tokens), macro)
+        if macro.name in self.macros and self.macros[macro.name].builtin:
+            self.warnings.append(f"{file}:{line}: redefining builtin macro {macro.name}")
+        self.macros[macro.name] = macro
+        self.changes.append(
+            Change("define", macro.name, macro.signature(), body, file, line)
+        )
+
+    def undef(self, tokens: PcppToken) -> None:
+        toks = from_pcpp(tokens if not isinstance(tokens, str) else self.tokenize(tokens))
+        file = self._visits[-1].display if self._visits else "<command-line>"
+        line = self.lastdirective.lineno if self.lastdirective is not None else 0
+        if not toks or toks[0].type != ID:
+            raise PreprocessError(file, line, "no macro name given in #undef directive", self._chain())
+        name = toks[0].value
+        if self.macros.pop(name, None) is not None:
+            self.changes.append(Change("undef", name, None, None, file, line))
+
+    def on_directive_handle(self, directive: PcppToken, toks: list[PcppToken], ifpassthru: bool, precedingtoks: list[PcppToken]) -> bool:
+        self.lastdirective = directive
+        return True
+
+    def on_directive_unknown(self, directive: PcppToken, toks: list[PcppToken], ifpassthru: bool, precedingtoks: list[PcppToken]) -> bool | None:
+        name = directive.value
+        text = spell(from_pcpp(toks))
+        if name == "error":
+            raise self._error_at(directive, f"#error {text}")
+        if name == "warning":
+            self.warnings.append(f"{self._visits[-1].display}:{directive.lineno}: warning: #warning {text}")
+            return True
+        if name in ("pragma", "ident", "sccs"):
+            return None  # gcc -E prints these lines as they are
+        if name == "line":
+            return True
+        if name == "include_next":
+            raise self._error_at(directive, "#include_next is not supported yet")
+        raise self._error_at(directive, f"invalid preprocessing directive #{name}")
+
+    def on_error(self, file: str, line: int, msg: str) -> None:
+        text = " ".join(msg.split())
+        raise self._error_here(text[:1].lower() + text[1:])
+
+    def on_unknown_macro_function_in_expr(self, ident: str) -> None:
+        raise self._error_here(f'function-like macro "{ident}" is not defined')
+
+    def on_file_open(self, is_system_include: bool, includepath: str) -> PcppToken:
+        raise OSError("explainer reads files itself")
+
+    # -- expansion -------------------------------------------------------------
+
+    def expand_macros(self, tokens: list[PcppToken], expanding_from: PcppToken = None) -> list[PcppToken]:
+        if not _is_text_chunk(tokens):
+            return self.expander.expand(from_pcpp(tokens), in_directive=True)
+        visit = self._visits[-1]
+        toks = from_pcpp(tokens)
+        if not toks:
+            return []
+        builder = self._current_pass if visit.pass_index is not None else None
+        x = self.expander
+        if builder is None:
+            out = visit.out
+            for tok in x.stream(toks):
+                out.append(Emitted(tok, tok.lineno if x.last_from_base else x.top_line))
+            visit.out = []  # only the header's output is kept
+            return []
+        x.listener = self
+        try:
+            emitted = builder.emitted
+            for tok in x.stream(toks):
+                if x.last_from_base:
+                    self._close_invocation()
+                    emitted.append(Emitted(tok, tok.lineno))
+                else:
+                    emitted.append(Emitted(tok, x.top_line))
+            self._close_invocation()
+        finally:
+            x.listener = None
+        return []
+
+    # Listener interface (called by the expander for top-level invocations).
+    def invocation(self, name: Tok, macro: MacroDef, args: list[list[Tok] | None] | None) -> None:
+        builder = self._current_pass
+        if builder is None:
+            return
+        self._close_invocation()
+        texts = tuple(spell(a or []) for a in args) if args is not None else ()
+        inv = RawInvocation(
+            macro=macro.name,
+            line=name.lineno,
+            args=texts,
+            start=len(builder.emitted),
+        )
+        self._open_invocation = (inv, len(builder.emitted))
+
+    def macro_used(self, macro: MacroDef) -> None:
+        if self._open_invocation is not None:
+            self._open_invocation[0].used.add(macro.name)
+
+    def _close_invocation(self) -> None:
+        if self._open_invocation is None or self._current_pass is None:
+            self._open_invocation = None
+            return
+        inv, _ = self._open_invocation
+        self._open_invocation = None
+        inv.end = len(self._current_pass.emitted)
+        self._current_pass.invocations.append(inv)
+
+    def _passthrough(self, tok: PcppToken) -> None:
+        """Directive lines pcpp passes through (#pragma): gcc prints them."""
+        if getattr(tok, "type", None) in WHITESPACE_TYPES or self._current_pass is None:
+            return
+        if self._visits and self._visits[-1].pass_index is not None:
+            for t in from_pcpp([tok]):
+                self._current_pass.emitted.append(Emitted(t, t.lineno))
+
+    def _builtin(self, macro: MacroDef, name: Tok, top_line: int) -> Tok:
+        kind = macro.builtin
+        if kind == "__LINE__":
+            value = str(name.lineno if name.origin is None else top_line)
+            return Tok("CPP_INTEGER", value, name.flags, name.lineno, name.source)
+        if kind == "__COUNTER__":
+            self._counter += 1
+            return Tok("CPP_INTEGER", str(self._counter - 1), name.flags, name.lineno, name.source)
+        if kind == "__INCLUDE_LEVEL__":
+            return Tok("CPP_INTEGER", str(len(self._visits) - 1), name.flags, name.lineno, name.source)
+        if kind == "__FILE__":
+            text = self._visits[-1].display if self._visits else "<stdin>"
+        elif kind == "__BASE_FILE__":
+            text = "<stdin>"
+        elif kind == "__DATE__":
+            return Tok(STRING, EPOCH_DATE, name.flags, name.lineno, name.source)
+        else:
+            return Tok(STRING, EPOCH_TIME, name.flags, name.lineno, name.source)
+        quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return Tok(STRING, quoted, name.flags, name.lineno, name.source)
+
+    # -- helpers ---------------------------------------------------------------
+
+    def _probe_punctuators(self) -> None:
+        types: dict[str, str] = {}
+        for p in "<<= >>= -> ++ -- << >> <= >= == != && || *= /= %= += -= &= ^= |= ## [ ] ( ) { } . & * + - ~ ! / % < > ^ | ? : ; = , #".split():
+            self.lexer.input(p)
+            tok = self.lexer.token()
+            if tok is not None and tok.value == p:
+                types[p] = tok.type
+        set_punct_types(types)
+
+    def _chain(self) -> tuple[tuple[str, int], ...]:
+        return tuple((v.site.file, v.site.line) for v in reversed(self._visits) if v.site is not None)
+
+    def _where(self) -> tuple[str, int]:
+        file = self._visits[-1].display if self._visits else "<stdin>"
+        line = self.lastdirective.lineno if self.lastdirective is not None else 0
+        return file, line
+
+    def _error_here(self, cause: str) -> PreprocessError:
+        file, line = self._where()
+        top = self.expander.top_line
+        if top and self.expander.expanding:
+            line = top
+        return PreprocessError(file, line, cause, self._chain())
+
+    def _error_at(self, directive: PcppToken, cause: str) -> PreprocessError:
+        file = self._visits[-1].display if self._visits else "<stdin>"
+        return PreprocessError(file, directive.lineno, cause, self._chain())
+
+
+def _written_body(tokens: list[PcppToken], macro: MacroDef) -> str:
+    """The replacement list as written, white space runs as one space."""
+    parts: list[str] = []
+    depth = 0
+    seen_name = False
+    in_params = macro.funlike
+    white = False
+    for t in tokens:
+        ttype = getattr(t, "type", "")
+        value = str(getattr(t, "value", ""))
+        if not seen_name:
+            seen_name = ttype not in WHITESPACE_TYPES
+            continue
+        if in_params:
+            depth += value == "("
+            depth -= value == ")"
+            in_params = depth > 0
+            continue
+        if ttype in WHITESPACE_TYPES:
+            white = True
+            continue
+        if parts and white:
+            parts.append(" ")
+        parts.append(value)
+        white = False
+    return "".join(parts)
+
+
+def _is_text_chunk(tokens: list[PcppToken]) -> bool:
+    """pcpp calls expand_macros for text (lines that end in a newline) and
+    for directive operands (#if, #include: no newline).  Only text goes to
+    the output."""
+    return bool(tokens) and getattr(tokens[-1], "value", None) == "\n"

@@ -1,0 +1,63 @@
+"""Tokens to C text, spaced the way gcc -E spaces them.
+
+A space goes where the source had white space, and where two tokens that
+came together through macro expansion would otherwise read back as one
+(gcc's avoid_paste).  A new line starts where the source line changes.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from explainer.lexer import would_paste
+from explainer.macros import PAD, PREV_WHITE, Tok
+
+
+class Emitted(NamedTuple):
+    """A token as output, with the source line gcc prints it on."""
+
+    tok: Tok
+    line: int
+
+
+def print_tokens(
+    emitted: tuple[Emitted, ...] | list[Emitted],
+) -> tuple[str, list[tuple[int, int]]]:
+    """The text, and where each non-padding token is in it (start, end),
+    in order, so callers can cut out the code of one invocation."""
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    prev: Tok | None = None
+    source: Tok | None = None
+    avoid = False
+    line: int | None = None
+    for tok, tok_line in emitted:
+        if tok.type == PAD:
+            avoid = True
+            if source is None or (not source.flags & PREV_WHITE and tok.pad is None):
+                source = tok.pad
+            continue
+        sep = ""
+        if line is not None and tok_line != line:
+            sep = "\n"
+        elif prev is not None:
+            if avoid:
+                src = source if source is not None else tok
+                if src.flags & PREV_WHITE or would_paste(prev.value, tok.value):
+                    sep = " "
+            elif tok.flags & PREV_WHITE:
+                sep = " "
+        if sep:
+            parts.append(sep)
+            pos += 1
+        spans.append((pos, pos + len(tok.value)))
+        parts.append(tok.value)
+        pos += len(tok.value)
+        line = tok_line
+        prev = tok
+        source = None
+        avoid = False
+    if parts:
+        parts.append("\n")
+    return "".join(parts), spans
