@@ -1,0 +1,79 @@
+"""Lay out generated code with clang-format in a kernel-like style.
+
+Formatting may change white space only.  Every block is checked: if the
+non-space characters before and after differ, the block stays as it was.
+"""
+
+from __future__ import annotations
+
+import bisect
+import subprocess
+from functools import cache
+
+# Tabs 8 wide, 80 columns, Linux braces: close to the kernel's own
+# .clang-format, which we do not copy.  String literals are never split:
+# that would change tokens.
+STYLE = (
+    "{BasedOnStyle: LLVM, UseTab: Always, IndentWidth: 8, TabWidth: 8, "
+    "ContinuationIndentWidth: 8, ColumnLimit: 80, BreakBeforeBraces: Linux, "
+    "AllowShortFunctionsOnASingleLine: None, AllowShortIfStatementsOnASingleLine: Never, "
+    "AllowShortLoopsOnASingleLine: false, AllowShortBlocksOnASingleLine: Never, "
+    "AlignAfterOpenBracket: Align, IndentCaseLabels: false, SortIncludes: Never, "
+    "PointerAlignment: Right, ReflowComments: false, Cpp11BracedListStyle: false, "
+    "AlignTrailingComments: false, AlignConsecutiveMacros: None, "
+    "BinPackParameters: true, BinPackArguments: true, BreakStringLiterals: false}"
+)
+_SEPARATOR = "/* explainer: next block */"
+TIMEOUT_SECONDS = 60
+
+
+@cache
+def executable() -> str | None:
+    try:
+        import clang_format
+    except ImportError:
+        return None
+    path: str = clang_format.get_executable("clang-format")
+    return path
+
+
+def _nonspace(text: str) -> str:
+    return "".join(text.split())
+
+
+def format_blocks(blocks: list[str]) -> list[str]:
+    """Each block formatted (one clang-format run for all of them)."""
+    exe = executable()
+    if exe is None or not blocks:
+        return list(blocks)
+    joined = f"\n{_SEPARATOR}\n".join(blocks)
+    try:
+        proc = subprocess.run(
+            [exe, f"--style={STYLE}", "--assume-filename=generated.c"],
+            input=joined, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return list(blocks)
+    pieces = proc.stdout.split(_SEPARATOR)
+    if proc.returncode != 0 or len(pieces) != len(blocks):
+        return list(blocks)
+    out = []
+    for before, after in zip(blocks, pieces, strict=True):
+        after = after.strip("\n") + "\n" if after.strip() else ""
+        out.append(after if _nonspace(after) == _nonspace(before) else before)
+    return out
+
+
+class OffsetMap:
+    """Maps offsets in unformatted text to offsets in its formatted form,
+    by counting non-space characters (the only thing formatting keeps)."""
+
+    def __init__(self, before: str, after: str) -> None:
+        self._before = [i for i, c in enumerate(before) if not c.isspace()]
+        self._after = [i for i, c in enumerate(after) if not c.isspace()]
+
+    def __call__(self, offset: int) -> int:
+        k = bisect.bisect_left(self._before, offset)
+        if k >= len(self._after):
+            return self._after[-1] + 1 if self._after else 0
+        return self._after[k]

@@ -1,0 +1,57 @@
+"""Render a walkthrough as JSON (schema 1, documented in README.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from explainer.model import Change, IncludeSite, Invocation, Pass, Walkthrough
+
+SCHEMA = 1
+
+
+def _site(site: IncludeSite) -> dict[str, Any]:
+    return {"file": site.file, "line": site.line}
+
+
+def _change(c: Change) -> dict[str, Any]:
+    return {
+        "kind": c.kind, "name": c.name, "params": c.params, "body": c.body,
+        "file": c.file, "line": c.line,
+    }
+
+
+def _invocation(inv: Invocation) -> dict[str, Any]:
+    return {
+        "macro": inv.macro, "name": inv.name, "class": inv.template, "line": inv.line,
+        "focus": inv.focus, "args": list(inv.args), "uses": list(inv.used), "code": inv.code,
+    }
+
+
+def _pass(p: Pass) -> dict[str, Any]:
+    return {
+        "index": p.index,
+        "stage": p.stage,
+        "included_from": _site(p.included_from),
+        "chain": [_site(s) for s in p.chain],
+        "changes": [_change(c) for c in p.changes],
+        "invocations": [_invocation(i) for i in p.invocations],
+        "code": p.code,
+    }
+
+
+def to_data(w: Walkthrough) -> dict[str, Any]:
+    r = w.reproduce
+    return {
+        "schema": SCHEMA,
+        "header": w.header,
+        "focus": w.focus,
+        "total_passes": w.total_passes,
+        "reproduce": {"argv": list(r.argv), "cwd": r.cwd, "stdin": r.stdin, "env": dict(r.env)},
+        "passes": [_pass(p) for p in w.passes],
+        "warnings": list(w.warnings),
+    }
+
+
+def render(walkthrough: Walkthrough) -> str:
+    return json.dumps(to_data(walkthrough), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,141 @@
+"""Stage 2 of the pipeline: from a recording to the Walkthrough model.
+
+Prints each pass's tokens as C, formats it, cuts out each invocation's
+code, names invocations with kernel knowledge, and applies the focus.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+
+from explainer import codeformat, knowledge
+from explainer.errors import ExplainError
+from explainer.macros import PAD
+from explainer.model import (
+    Invocation,
+    Pass,
+    PassRecord,
+    RawInvocation,
+    Recording,
+    Reproduce,
+    Walkthrough,
+)
+from explainer.printer import print_tokens
+from explainer.translation_unit import REPRODUCE_ENV
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _roles(raw: RawInvocation) -> dict[str, int] | None:
+    """The macro's argument roles; for an alias (sched.h's
+    DEFINE_EVENT_SCHEDSTAT), those of the trace macro it expands to."""
+    found = knowledge.roles(raw.macro)
+    if found is not None:
+        return found
+    for name in sorted(raw.used):
+        found = knowledge.roles(name)
+        if found is not None:
+            return found
+    return None
+
+
+def _arg(raw: RawInvocation, index: int | None) -> str | None:
+    if index is None or index >= len(raw.args):
+        return None
+    text = raw.args[index].strip()
+    return text if _IDENT.fullmatch(text) else None
+
+
+def _names(raw: RawInvocation, roles: dict[str, int]) -> tuple[str | None, str | None]:
+    event = _arg(raw, roles.get("event"))
+    klass = _arg(raw, roles.get("class"))
+    symbol = _arg(raw, roles.get("symbol"))
+    name = event or klass or symbol
+    template = klass if klass is not None and klass != name else None
+    return name, template
+
+
+def build(recording: Recording, focus: str, reproduce_cwd: str) -> Walkthrough:
+    """The walkthrough of *recording*, focused on *focus* (a trace macro,
+    an event or class name, or ``all``)."""
+    tu = recording.tu
+    if not recording.passes:
+        raise ExplainError(f"{tu.header}: the translation unit never read the header")
+    printed = [print_tokens(p.emitted) for p in recording.passes]
+    formatted = codeformat.format_blocks([text for text, _ in printed])
+    trace_seen: list[tuple[str, str | None]] = []
+    passes: list[Pass] = []
+    for record, (text, spans), code in zip(recording.passes, printed, formatted, strict=True):
+        passes.append(_build_pass(record, text, spans, code, focus, trace_seen))
+    if not trace_seen:
+        raise ExplainError(
+            f"{tu.header}: no trace macros (TRACE_EVENT, DECLARE_EVENT_CLASS, ...) found"
+        )
+    if not any(inv.focus for p in passes for inv in p.invocations):
+        choices = ["all"]
+        for macro, name in trace_seen:
+            for option in (macro, name):
+                if option is not None and option not in choices:
+                    choices.append(option)
+        raise ExplainError(
+            f'{tu.header}: nothing named "{focus}" to explain; try one of: ' + ", ".join(choices)
+        )
+    reproduce = Reproduce(
+        argv=tu.gcc_argv(), cwd=reproduce_cwd, stdin=tu.text, env=REPRODUCE_ENV
+    )
+    return Walkthrough(
+        header=tu.header, focus=focus, passes=tuple(passes), total_passes=len(passes),
+        reproduce=reproduce,
+        warnings=recording.warnings,
+    )
+
+
+def _build_pass(
+    record: PassRecord, text: str, spans: list[tuple[int, int]], code: str, focus: str,
+    trace_seen: list[tuple[str, str | None]],
+) -> Pass:
+    mapping = codeformat.OffsetMap(text, code)
+    real_index = _real_indexer(record)
+    invocations = []
+    for raw in record.invocations:
+        roles = _roles(raw)
+        name, template = _names(raw, roles) if roles is not None else (None, None)
+        if roles is not None and (raw.macro, name) not in trace_seen:
+            trace_seen.append((raw.macro, name))
+        is_focus = roles is not None and (
+            focus == "all" or focus == raw.macro or focus in (name, template)
+        )
+        first, last = real_index(raw.start), real_index(raw.end)
+        snippet = ""
+        if last > first:
+            begin = mapping(spans[first][0])
+            stop = mapping(spans[last - 1][1] - 1) + 1
+            line_start = code.rfind("\n", 0, begin) + 1
+            if not code[line_start:begin].strip():
+                begin = line_start
+            snippet = code[begin:stop].rstrip() + "\n"
+        invocations.append(
+            Invocation(
+                macro=raw.macro, line=raw.line, name=name, template=template,
+                args=raw.args, code=snippet, used=tuple(sorted(raw.used)), focus=is_focus,
+            )
+        )
+    return Pass(
+        index=record.index, stage=record.stage, included_from=record.included_from,
+        chain=record.chain, changes=record.changes, invocations=tuple(invocations), code=code,
+    )
+
+
+def _real_indexer(record: PassRecord) -> Callable[[int], int]:
+    """Index into the emitted tokens -> index among non-padding tokens."""
+    counts = [0]
+    for e in record.emitted:
+        counts.append(counts[-1] + (e.tok.type != PAD))
+    return lambda i: counts[min(max(i, 0), len(counts) - 1)]
+
+
+def reproduce_cwd(tu_cwd: str, invocation_cwd: str) -> str:
+    rel = os.path.relpath(tu_cwd, invocation_cwd)
+    return rel.replace(os.sep, "/")
