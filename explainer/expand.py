@@ -116,18 +116,19 @@ class Expander:
     """Expands token lists against a macro table.
 
     ``builtin`` answers built-in macros (__LINE__, __FILE__, __COUNTER__)
-    given the macro, the name token and the current top-level line.
+    given the macro, the name token and the current top-level line;
+    ``error`` makes the error to raise for a cause at a line (0: unknown).
     """
 
     def __init__(
         self,
         macros: dict[str, MacroDef],
         builtin: Callable[[MacroDef, Tok, int], Tok],
-        where: Callable[[], tuple[str, int]],
+        error: Callable[[str, int], PreprocessError],
     ) -> None:
         self.macros = macros
         self.builtin = builtin
-        self.where = where
+        self.error = error
         self.listener: Listener | None = None
         self._stack: list[_Context] = []
         self._prevent = 0
@@ -178,8 +179,7 @@ class Expander:
     # -- gcc's cpp_get_token ------------------------------------------------
 
     def _error(self, cause: str) -> PreprocessError:
-        file, line = self.where()
-        return PreprocessError(file, self._top_line or line, cause)
+        return self.error(cause, self._top_line)
 
     def _get(self) -> Tok:
         stack = self._stack

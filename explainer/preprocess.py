@@ -102,7 +102,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self.expand_countermacro = False
         self.line_directive = None
         self._probe_punctuators()
-        self.expander = Expander(self.macros, self._builtin, self._where)
+        self.expander = Expander(self.macros, self._builtin, self._expansion_error)
         self._visits: list[_Visit] = []
         self._pending_site: IncludeSite | None = None
         self._counter = 0
@@ -184,7 +184,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         ordinal = self._per_includer.get(includer, 0)
         self._per_includer[includer] = ordinal + 1
         stage = knowledge.stage_for(includer, ordinal, first=index == 1)
-        chain = tuple(v.site for v in reversed(self._visits) if v.site is not None)
+        chain = (site, *(v.site for v in reversed(self._visits) if v.site is not None))
         previous = self._passes[-1].changes_at_start if self._passes else 0
         self._passes.append(_PassBuilder(index, stage, site, chain, len(self.changes), previous))
         return index
@@ -281,7 +281,10 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             toks = from_pcpp(tokens)
             file = self._visits[-1].display if self._visits else "<command-line>"
             line = toks[0].lineno if toks else 0
-        macro = parse_define(toks, file, line)
+        try:
+            macro = parse_define(toks, file, line)
+        except PreprocessError as exc:
+            raise PreprocessError(exc.file, exc.line, exc.cause, self._chain()) from None
         body = _written_body(tokens if not isinstance(tokens, str) else self.tokenize(tokens), macro)
         if macro.name in self.macros and self.macros[macro.name].builtin:
             self.warnings.append(f"{file}:{line}: redefining builtin macro {macro.name}")
@@ -297,8 +300,8 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         if not toks or toks[0].type != ID:
             raise PreprocessError(file, line, "no macro name given in #undef directive", self._chain())
         name = toks[0].value
-        if self.macros.pop(name, None) is not None:
-            self.changes.append(Change("undef", name, None, None, file, line))
+        self.macros.pop(name, None)
+        self.changes.append(Change("undef", name, None, None, file, line))
 
     def on_directive_handle(self, directive: PcppToken, toks: list[PcppToken], ifpassthru: bool, precedingtoks: list[PcppToken]) -> bool:
         self.lastdirective = directive
@@ -436,6 +439,10 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         file = self._visits[-1].display if self._visits else "<stdin>"
         line = self.lastdirective.lineno if self.lastdirective is not None else 0
         return file, line
+
+    def _expansion_error(self, cause: str, line: int) -> PreprocessError:
+        file, directive_line = self._where()
+        return PreprocessError(file, line or directive_line, cause, self._chain())
 
     def _error_here(self, cause: str) -> PreprocessError:
         file, line = self._where()

@@ -1,0 +1,68 @@
+"""Shared test helpers: gcc as the oracle, the golden-file switch."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from explainer import lexer, oracle
+from explainer.model import Recording
+from explainer.preprocess import Recorder
+from explainer.printer import print_tokens
+from explainer.translation_unit import TranslationUnit
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "headers" / "include" / "trace" / "events" / "sample.h"
+FOO_DIR = REPO / "headers" / "examples" / "foo"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens", action="store_true", default=False,
+        help="rewrite tests/golden/ from the current output instead of comparing",
+    )
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+requires_gcc = pytest.mark.skipif(
+    shutil.which("gcc") is None, reason="gcc is the oracle and is not installed (.ci/run installs it)"
+)
+
+
+def pass_tokens(recording: Recording) -> list[list[str]]:
+    """Our tokens per pass."""
+    return [lexer.spellings(print_tokens(p.emitted)[0]) for p in recording.passes]
+
+
+def gcc_pass_tokens(tu: TranslationUnit) -> list[list[str]]:
+    out = oracle.run_gcc(tu)
+    return [lexer.spellings(t) for t in oracle.split_passes(out, tu.cwd, tu.header_abspath)]
+
+
+def snippet_tu(
+    tmp_path: Path, files: dict[str, str], main: str = "main.h", entry: str | None = None
+) -> TranslationUnit:
+    """A translation unit that includes *entry* (default: *main*); the
+    passes are the reads of *main*, so small programs can be compared with
+    gcc."""
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return TranslationUnit(
+        cwd=tmp_path, header=main, header_abspath=tmp_path / main,
+        include_dirs=(".",), macro_args=(), text=f'#include "{entry or main}"\n',
+    )
+
+
+def ours_and_gcc(
+    tmp_path: Path, files: dict[str, str], main: str = "main.h", entry: str | None = None
+) -> tuple[list[list[str]], list[list[str]]]:
+    tu = snippet_tu(tmp_path, files, main, entry)
+    return pass_tokens(Recorder(tu).run()), gcc_pass_tokens(tu)

@@ -1,0 +1,117 @@
+"""Bad input: one line naming file, line and cause; exit 2; no output
+file left behind; never a traceback."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from explainer import cli
+
+TRACE_HEAD = "#undef TRACE_SYSTEM\n#define TRACE_SYSTEM bad\n#include <linux/tracepoint.h>\n"
+TRACE_TAIL = "#include <trace/define_trace.h>\n"
+
+CASES = {
+    "wrong_argument_count": (
+        TRACE_HEAD + "TRACE_EVENT(bad, TP_PROTO(int x), TP_ARGS(x),\n\tTP_STRUCT__entry(), TP_fast_assign())\n" + TRACE_TAIL,
+        'bad.h:4: error: macro "TRACE_EVENT" requires 6 arguments, but only 5 given (included from <stdin>:3)',
+    ),
+    "too_many_arguments": (
+        TRACE_HEAD + "DEFINE_EVENT(a, b, TP_PROTO(int x), TP_ARGS(x), extra);\n" + TRACE_TAIL,
+        'bad.h:4: error: macro "DEFINE_EVENT" passed 5 arguments, but takes just 4 (included from <stdin>:3)',
+    ),
+    "unbalanced_parentheses": (
+        TRACE_HEAD + "TRACE_EVENT(bad, TP_PROTO(int x),\n\tTP_ARGS(x)\n",
+        'bad.h:4: error: unterminated argument list invoking macro "TRACE_EVENT" (included from <stdin>:3)',
+    ),
+    "missing_include": (
+        '#include "nowhere.h"\n',
+        'bad.h:1: error: "nowhere.h": No such file or directory (included from <stdin>:3)',
+    ),
+    "error_directive": (
+        "#ifndef CONFIG_NOPE\n#error this header needs CONFIG_NOPE\n#endif\n",
+        "bad.h:2: error: #error this header needs CONFIG_NOPE (included from <stdin>:3)",
+    ),
+    "unterminated_if": ("#if 1\nint x;\n", "bad.h:1: error: unterminated #if 1 (included from <stdin>:3)"),
+    "bad_define": ("#define 3 x\n", "bad.h:1: error: macro names must be identifiers (included from <stdin>:3)"),
+    "stringify_non_parameter": ("#define S(x) #y\n", "bad.h:1: error: '#' is not followed by a macro parameter (included from <stdin>:3)"),
+    "paste_at_end": ("#define P(x) x ##\n", "bad.h:1: error: '##' cannot appear at either end of a macro expansion (included from <stdin>:3)"),
+    "invalid_paste": (
+        "#define P(a, b) a ## b\nint x = P(+, /);\n",
+        'bad.h:2: error: pasting "+" and "/" does not give a valid preprocessing token (included from <stdin>:3)',
+    ),
+    "no_trace_macros": ("int plain;\n", "explain: bad.h: no trace macros (TRACE_EVENT, DECLARE_EVENT_CLASS, ...) found"),
+    "unknown_directive": ("#frobnicate\n", "bad.h:1: error: invalid preprocessing directive #frobnicate (included from <stdin>:3)"),
+}
+
+
+def _run(capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str | bytes) -> tuple[int, str, str]:
+    header = tmp_path / "bad.h"
+    if isinstance(text, bytes):
+        header.write_bytes(text)
+    else:
+        header.write_text(text)
+    out_file = tmp_path / "out" / "result.json"
+    out_file.parent.mkdir()
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        code = cli.main(["--format", "json", "all", "bad.h", "-o", str(out_file)])
+    finally:
+        os.chdir(old)
+    out, err = capsys.readouterr()
+    assert list(out_file.parent.iterdir()) == [], "a failed run must leave no output file"
+    return code, out, err
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_header(name: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    text, expected = CASES[name]
+    code, out, err = _run(capsys, tmp_path, text)
+    assert code == 2
+    assert out == ""
+    assert err == expected + "\n"
+
+
+def test_non_utf8_bytes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = _run(capsys, tmp_path, b"int a;\n\xff\xfe\n")
+    assert code == 2
+    assert err == "bad.h:2: error: byte 0xff is not UTF-8 (included from <stdin>:3)\n"
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [("missing.h", "explain: missing.h: no such file"), (".", "explain: .: is a directory, not a header file")],
+)
+def test_header_that_is_not_a_file(target: str, expected: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["TRACE_EVENT", target]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(expected) and err.count("\n") == 1
+
+
+def test_fifo_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    os.mkfifo(tmp_path / "pipe.h")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["TRACE_EVENT", "pipe.h"]) == 2
+    assert capsys.readouterr().err == "explain: pipe.h: is not a regular file\n"
+
+
+def test_module_header_without_its_directory_explains_the_fix(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """define_trace.h cannot find "./trace.h": the error says why and what to do."""
+    module = tmp_path / "mod"
+    module.mkdir()
+    text = (TRACE_HEAD + "TRACE_EVENT(bad, TP_PROTO(int x), TP_ARGS(x), TP_STRUCT__entry(__field(int, x)),\n"
+            "\tTP_fast_assign(__entry->x = x;), TP_printk(\"%d\", __entry->x));\n"
+            "#undef TRACE_INCLUDE_PATH\n#define TRACE_INCLUDE_PATH ../elsewhere\n#define TRACE_INCLUDE_FILE trace\n"
+            + TRACE_TAIL)
+    (module / "trace.h").write_text(text)
+    monkeypatch.chdir(module)
+    assert cli.main(["TRACE_EVENT", "trace.h"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith('../')
+    assert '"../elsewhere/trace.h": No such file or directory' in err
+    assert "TRACE_INCLUDE_PATH (../elsewhere)" in err and "-I$(src)" in err

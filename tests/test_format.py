@@ -1,0 +1,32 @@
+"""clang-format lays code out; it must not change a single token."""
+
+from __future__ import annotations
+
+from explainer import codeformat, lexer
+from explainer.preprocess import Recorder
+from explainer.printer import print_tokens
+from explainer.translation_unit import setup
+
+from conftest import REPO, SAMPLE
+
+
+def test_formatting_keeps_every_token() -> None:
+    recording = Recorder(setup(str(SAMPLE.relative_to(REPO)), [], [], REPO)).run()
+    raw = [print_tokens(p.emitted)[0] for p in recording.passes]
+    formatted = codeformat.format_blocks(raw)
+    assert codeformat.executable() is not None
+    changed = 0
+    for before, after in zip(raw, formatted, strict=True):
+        assert lexer.spellings(before) == lexer.spellings(after)
+        changed += before != after
+    assert changed == len(raw), "every pass should have been laid out"
+
+
+def test_kernel_style() -> None:
+    (text,) = codeformat.format_blocks(["static int f(int a){if(a)return 1;return 0;}\n"])
+    assert text == "static int f(int a)\n{\n\tif (a)\n\t\treturn 1;\n\treturn 0;\n}\n"
+
+
+def test_offset_map_follows_non_space_characters() -> None:
+    mapping = codeformat.OffsetMap("a  b\nc", "a b c")
+    assert [mapping(0), mapping(3), mapping(5)] == [0, 2, 4]

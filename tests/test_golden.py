@@ -1,0 +1,45 @@
+"""Text and JSON output of the bundled headers against committed golden
+files.  After an intended change: ``make golden`` and review the diff."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from explainer import cli
+
+from conftest import FOO_DIR, REPO, requires_gcc
+
+GOLDEN = Path(__file__).parent / "golden"
+
+CASES = [
+    pytest.param(REPO, ["TRACE_EVENT", "headers/include/trace/events/sample.h"], "sample-TRACE_EVENT.txt", id="sample-text"),
+    pytest.param(REPO, ["--format", "json", "all", "headers/include/trace/events/sample.h"], "sample-all.json", id="sample-json"),
+    pytest.param(FOO_DIR, ["TRACE_EVENT", "foo.h"], "foo-TRACE_EVENT.txt", id="foo-text"),
+    pytest.param(FOO_DIR, ["--format", "json", "TRACE_EVENT", "foo.h"], "foo-TRACE_EVENT.json", id="foo-json"),
+]
+
+
+@requires_gcc
+@pytest.mark.parametrize(("cwd", "argv", "golden"), CASES)
+def test_output_matches_golden(
+    cwd: Path, argv: list[str], golden: str, tmp_path: Path, update_goldens: bool
+) -> None:
+    actual_path = tmp_path / golden
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        assert cli.main([*argv, "--color", "never", "-o", str(actual_path)]) == 0
+    finally:
+        os.chdir(old)
+    actual = actual_path.read_text()
+    expected_path = GOLDEN / golden
+    if update_goldens:
+        expected_path.write_text(actual)
+        return
+    assert expected_path.exists(), f"no golden file {golden}: run make golden"
+    assert actual == expected_path.read_text(), (
+        f"output differs from {expected_path}; the new output is in {actual_path}"
+    )
