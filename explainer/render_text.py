@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import textwrap
 
 from pygments import highlight
@@ -9,7 +10,7 @@ from pygments.formatters import TerminalFormatter
 from pygments.lexers import CLexer
 
 from explainer import prose
-from explainer.model import Change, Pass, Walkthrough
+from explainer.model import Change, Pass, Reproduce, Walkthrough
 
 BODY_PREVIEW = 72
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
@@ -64,6 +65,9 @@ def _pass(p: Pass, total: int, style: _Style, lang: str) -> list[str]:
     why = textwrap.fill(notes["why"], width=76, initial_indent="  ", subsequent_indent="       ")
     out.append(why.replace("  ", f"  {prose.text('why', lang)} ", 1))
     site = prose.text("included_from", lang, file=p.included_from.file, line=p.included_from.line)
+    outer = " < ".join(f"{s.file}:{s.line}" for s in p.chain[1:])
+    if outer:
+        site += ", " + prose.text("via", lang, chain=outer)
     out.append("  " + style.dim(site))
     changes = _last_meaning(p.relevant_changes())
     if changes:
@@ -84,6 +88,13 @@ def _pass(p: Pass, total: int, style: _Style, lang: str) -> list[str]:
     return out
 
 
+def shell_command(r: Reproduce) -> str:
+    """One line a user can paste into a shell to run the same gcc."""
+    printf = r.stdin.replace("\\", "\\\\").replace("%", "%%").replace("\n", "\\n")
+    env = " ".join(f"{k}={shlex.quote(v)}" for k, v in r.env)
+    return f"(cd {shlex.quote(r.cwd)} && printf {shlex.quote(printf)} | {env} {shlex.join(r.argv)})"
+
+
 def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en") -> str:
     style = _Style(color)
     total = walkthrough.total_passes
@@ -101,4 +112,5 @@ def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en") -> s
         lines.append(prose.text("warnings", lang))
         lines.extend("  " + w for w in walkthrough.warnings)
         lines.append("")
-    return "\n".join(lines)
+    lines.append(prose.text("reproduce", lang, command=shell_command(walkthrough.reproduce)))
+    return "\n".join(lines) + "\n"

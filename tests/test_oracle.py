@@ -66,3 +66,21 @@ def test_bundled_translation_units_are_valid_c(tmp_path: Path) -> None:
         )
         assert proc.returncode == 0, proc.stderr
         assert "warning" not in proc.stderr, proc.stderr
+
+
+@requires_gcc
+@pytest.mark.parametrize(
+    ("macro_args", "passes"),
+    [
+        # NOTRACE switches tracepoints off: define_trace.h stops after the define read.
+        ([("-D", "NOTRACE")], 2),
+        # -D/-U act before the translation unit, in order; its own #define wins.
+        ([("-D", "CREATE_TRACE_POINTS=0"), ("-U", "CREATE_TRACE_POINTS"), ("-D", "X=2")], 11),
+    ],
+)
+def test_command_line_macros_reach_both(macro_args: list[tuple[str, str]], passes: int) -> None:
+    tu = setup(str(SAMPLE.relative_to(REPO)), [], macro_args, REPO)
+    assert [f + v for f, v in macro_args] == [a for a in tu.gcc_argv() if a[:2] in ("-D", "-U")]
+    ours = pass_tokens(Recorder(tu).run())
+    assert ours == gcc_pass_tokens(tu)
+    assert len(ours) == passes
