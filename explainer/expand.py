@@ -49,6 +49,19 @@ class Listener(Protocol):
     def macro_used(self, macro: MacroDef) -> None: ...
 
 
+class Tracer(Protocol):
+    """Told every rewrite step while set (for the step-by-step view)."""
+
+    def expanded(
+        self, macro: MacroDef, args: list[list[Tok] | None] | None,
+        pre_expanded: dict[int, list[Tok]], result: list[Tok], depth: int,
+    ) -> None: ...
+
+    def pasted(self, lhs: Tok, rhs: Tok, result: Tok, depth: int) -> None: ...
+
+    def stringified(self, macro: MacroDef, arg: list[Tok], result: Tok, depth: int) -> None: ...
+
+
 class _Context:
     __slots__ = ("macro", "pos", "tokens")
 
@@ -130,6 +143,7 @@ class Expander:
         self.builtin = builtin
         self.error = error
         self.listener: Listener | None = None
+        self.tracer: Tracer | None = None
         self._stack: list[_Context] = []
         self._prevent = 0
         self._in_directive = False
@@ -262,10 +276,13 @@ class Expander:
                 return False
         if listener is not None:
             listener.invocation(name, macro, args)
+        expanded: dict[int, list[Tok]] = {}
         if args:
-            tokens = self._replace_args(macro, args)
+            tokens = self._replace_args(macro, args, expanded)
         else:
             tokens = macro.body
+        if self.tracer is not None:
+            self.tracer.expanded(macro, args, expanded, tokens, len(self._stack))
         if self.listener is not None and not self._in_directive:
             self.listener.macro_used(macro)
         macro.disabled = True
@@ -342,10 +359,11 @@ class Expander:
 
     # -- gcc's replace_args ------------------------------------------------
 
-    def _replace_args(self, macro: MacroDef, args: list[list[Tok] | None]) -> list[Tok]:
+    def _replace_args(
+        self, macro: MacroDef, args: list[list[Tok] | None], expanded: dict[int, list[Tok]]
+    ) -> list[Tok]:
         body = macro.body
         out: list[Tok] = []
-        expanded: dict[int, list[Tok]] = {}
         in_directive = self._in_directive
         for i, src in enumerate(body):
             if src.type != PARAM:
@@ -357,6 +375,9 @@ class Expander:
             toks: list[Tok]
             if src.flags & STRINGIFY:
                 s = Tok(STRING, stringify(arg or []), 0, src.lineno, src.source, macro)
+                s.src = next((t.src for t in arg or [] if t.src is not None), None)
+                if self.tracer is not None:
+                    self.tracer.stringified(macro, arg or [], s, len(self._stack))
                 toks = [s]
             elif src.flags & PASTE_LEFT:
                 toks = arg or []
@@ -424,4 +445,7 @@ class Expander:
         kind, spelling = one
         tok = Tok(_typed(kind, spelling), spelling, (lhs.flags & PREV_WHITE) | (rhs.flags & PASTE_LEFT),
                   lhs.lineno, lhs.source, lhs.origin)
+        tok.src = lhs.src or rhs.src
+        if self.tracer is not None:
+            self.tracer.pasted(lhs, rhs, tok, len(self._stack))
         return tok

@@ -45,3 +45,12 @@ def roles(macro: str) -> dict[str, int] | None:
 
 def trace_macros() -> list[str]:
     return sorted(_data()["macros"])
+
+
+def first_stage() -> str:
+    return str(_data()["first_stage"])
+
+
+def includer_order() -> list[tuple[str, list[str]]]:
+    """(including file, its stage ids) in the order Linux 6.x reads them."""
+    return [(name, [str(s) for s in ids]) for name, ids in _data()["includers"].items()]

@@ -41,7 +41,7 @@ class Tok:
     """One preprocessing token.  ``type`` and ``value`` keep pcpp's names
     so that pcpp's directive code and #if evaluator read our tokens."""
 
-    __slots__ = ("argno", "flags", "lineno", "origin", "pad", "source", "type", "value")
+    __slots__ = ("argno", "flags", "lineno", "origin", "pad", "source", "src", "type", "value")
 
     def __init__(
         self,
@@ -58,13 +58,17 @@ class Tok:
         self.lineno = lineno
         self.source = source
         self.pad: Tok | None = None
-        self.origin = origin
+        self.origin = origin  # the macro whose replacement list it comes from
         self.argno = -1
+        # The token in a file it stands for (itself, a painted copy of it,
+        # or a paste or string made from it); None for replacement text.
+        self.src: Tok | None = None
 
     def with_flags(self, flags: int) -> Tok:
         t = Tok(self.type, self.value, flags, self.lineno, self.source, self.origin)
         t.pad = self.pad
         t.argno = self.argno
+        t.src = self.src
         return t
 
     def __repr__(self) -> str:
@@ -95,9 +99,10 @@ def from_pcpp(tokens: list[PcppToken], origin: MacroDef | None = None) -> list[T
         if isinstance(t, Tok):
             out.append(t if not white or t.flags & PREV_WHITE else t.with_flags(t.flags | PREV_WHITE))
         else:
-            out.append(
-                Tok(ttype, str(t.value), PREV_WHITE if white else 0, t.lineno, t.source, origin)
-            )
+            tok = Tok(ttype, str(t.value), PREV_WHITE if white else 0, t.lineno, t.source, origin)
+            if origin is None:
+                tok.src = tok
+            out.append(tok)
         white = False
     return out
 
@@ -132,6 +137,7 @@ class MacroDef:
         "name",
         "params",
         "variadic",
+        "written",
     )
 
     def __init__(
@@ -153,6 +159,7 @@ class MacroDef:
         self.line = line
         self.disabled = False
         self.builtin = builtin
+        self.written = ""  # the replacement list as written, for display
 
     @property
     def nparams(self) -> int:
@@ -192,6 +199,8 @@ def parse_define(toks: list[Tok], file: str, line: int) -> MacroDef:
     if rest and _is(rest[0], "(") and not rest[0].flags & PREV_WHITE:
         params, variadic, rest = _parse_params(name.value, rest, file, line)
     body = [t.with_flags(t.flags) for t in rest]
+    for t in body:
+        t.src = None
     if body:
         body[0].flags &= ~PREV_WHITE
     macro = MacroDef(name.value, params, variadic, [], file, line)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from explainer.printer import Emitted
+from explainer.steps import Step
 from explainer.translation_unit import TranslationUnit
 
 
@@ -44,6 +45,13 @@ class RawInvocation:
     start: int
     end: int = -1
     used: set[str] = field(default_factory=set)
+    used_args: tuple[int, ...] = ()
+    # For traced (focused) invocations only: per emitted token in
+    # [start, end), the macro whose text it is (or None) and the argument
+    # of this invocation it comes from (or None); and the steps.
+    provenance: tuple[tuple[str | None, str | None, int | None], ...] = ()
+    steps: tuple[Step, ...] = ()
+    steps_truncated: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,7 @@ class PassRecord:
     changes: tuple[Change, ...]
     invocations: tuple[RawInvocation, ...]
     emitted: tuple[Emitted, ...]
+    meanings: tuple[Change, ...]  # the definition of each macro the header's code used
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,15 @@ class Recording:
     tu: TranslationUnit
     passes: tuple[PassRecord, ...]
     warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where one generated token came from."""
+
+    macro: str | None  # the macro whose replacement list held it
+    where: str | None  # that macro's "file:line"
+    arg: int | None  # the invocation's argument it was written in
 
 
 @dataclass(frozen=True)
@@ -76,6 +94,13 @@ class Invocation:
     code: str
     used: tuple[str, ...]  # every macro its expansion went through
     focus: bool
+    used_args: tuple[int, ...] = ()  # arguments whose text reached the code
+    # For focused invocations: each token of ``code`` as (start, end) in it,
+    # and where it came from.
+    spans: tuple[tuple[int, int], ...] = ()
+    provenance: tuple[Provenance, ...] = ()
+    steps: tuple[Step, ...] = ()
+    steps_truncated: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +112,7 @@ class Pass:
     changes: tuple[Change, ...]
     invocations: tuple[Invocation, ...]
     code: str
+    meanings: tuple[Change, ...] = ()
 
     def relevant_changes(self) -> tuple[Change, ...]:
         """Changes to macros that this pass's focused invocations used."""
@@ -112,7 +138,14 @@ class Reproduce:
 class Walkthrough:
     header: str
     focus: str
-    passes: tuple[Pass, ...]  # possibly a selection of them
-    total_passes: int
+    passes: tuple[Pass, ...]  # every pass
+    shown: tuple[int, ...]  # indexes of the passes to show
     reproduce: Reproduce
     warnings: tuple[str, ...]
+
+    @property
+    def total_passes(self) -> int:
+        return len(self.passes)
+
+    def shown_passes(self) -> tuple[Pass, ...]:
+        return tuple(p for p in self.passes if p.index in self.shown)

@@ -11,7 +11,7 @@ code the header produced.  What it returns is a ``model.Recording``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from explainer.expand import Expander, set_punct_types
 from explainer.macros import (
     CHAR,
     ID,
+    PAD,
     PREV_WHITE,
     STRING,
     WHITESPACE_TYPES,
@@ -41,6 +42,7 @@ from explainer.model import (
     Recording,
 )
 from explainer.printer import Emitted
+from explainer.steps import StepRecorder
 from explainer.translation_unit import TranslationUnit
 
 # gcc's own limit on #include nesting.
@@ -83,15 +85,35 @@ class _PassBuilder:
     changes_from_previous: int
     emitted: list[Emitted] = field(default_factory=list)
     invocations: list[RawInvocation] = field(default_factory=list)
+    meanings: dict[str, MacroDef] = field(default_factory=dict)
+
+
+@dataclass
+class _Open:
+    """The invocation being expanded, while it is."""
+
+    raw: RawInvocation
+    arg_of: dict[int, int]  # id(file token) -> argument index
+    steps: StepRecorder | None
 
 
 class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
-    """Runs one translation unit and records the passes over its header."""
+    """Runs one translation unit and records the passes over its header.
 
-    def __init__(self, tu: TranslationUnit) -> None:
+    ``trace`` picks the invocations (by macro name and argument texts) whose
+    expansion is recorded step by step, with the provenance of each token;
+    it costs time and memory, so only the ones a user will look at.
+    """
+
+    def __init__(
+        self,
+        tu: TranslationUnit,
+        trace: Callable[[str, tuple[str, ...]], bool] | None = None,
+    ) -> None:
         self._ready = False
         super().__init__()
         self.tu = tu
+        self._trace = trace
         # pcpp's clock macros and its own marker are not gcc's.
         for name in ("__DATE__", "__TIME__", "__PCPP__"):
             self.macros.pop(name, None)
@@ -112,7 +134,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self.changes: list[Change] = []
         self.warnings: list[str] = []
         self._current_pass: _PassBuilder | None = None
-        self._open_invocation: tuple[RawInvocation, int] | None = None
+        self._open: _Open | None = None
         for name in BUILTINS:
             self.macros[name] = MacroDef(name, None, False, [], "<built-in>", 0, builtin=name)
         self._ready = True
@@ -154,6 +176,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                     changes=tuple(self.changes[b.changes_from_previous : b.changes_at_start]),
                     invocations=tuple(b.invocations),
                     emitted=tuple(b.emitted),
+                    meanings=tuple(_meaning(m) for m in b.meanings.values()),
                 )
             )
         return Recording(tu=self.tu, passes=tuple(passes), warnings=tuple(self.warnings))
@@ -286,6 +309,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         except PreprocessError as exc:
             raise PreprocessError(exc.file, exc.line, exc.cause, self._chain()) from None
         body = _written_body(tokens if not isinstance(tokens, str) else self.tokenize(tokens), macro)
+        macro.written = body
         if macro.name in self.macros and self.macros[macro.name].builtin:
             self.warnings.append(f"{file}:{line}: redefining builtin macro {macro.name}")
         self.macros[macro.name] = macro
@@ -371,26 +395,44 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             return
         self._close_invocation()
         texts = tuple(spell(a or []) for a in args) if args is not None else ()
-        inv = RawInvocation(
-            macro=macro.name,
-            line=name.lineno,
-            args=texts,
-            start=len(builder.emitted),
-        )
-        self._open_invocation = (inv, len(builder.emitted))
+        raw = RawInvocation(macro=macro.name, line=name.lineno, args=texts, start=len(builder.emitted))
+        arg_of = {id(t.src): i for i, a in enumerate(args or []) for t in a or [] if t.src is not None}
+        steps = None
+        if self._trace is not None and self._trace(macro.name, texts):
+            steps = StepRecorder()
+            self.expander.tracer = steps
+        self._open = _Open(raw, arg_of, steps)
 
     def macro_used(self, macro: MacroDef) -> None:
-        if self._open_invocation is not None:
-            self._open_invocation[0].used.add(macro.name)
+        if self._open is not None:
+            self._open.raw.used.add(macro.name)
+        if self._current_pass is not None:
+            self._current_pass.meanings.setdefault(macro.name, macro)
 
     def _close_invocation(self) -> None:
-        if self._open_invocation is None or self._current_pass is None:
-            self._open_invocation = None
+        opened, self._open = self._open, None
+        self.expander.tracer = None
+        if opened is None or self._current_pass is None:
             return
-        inv, _ = self._open_invocation
-        self._open_invocation = None
-        inv.end = len(self._current_pass.emitted)
-        self._current_pass.invocations.append(inv)
+        raw = opened.raw
+        raw.end = len(self._current_pass.emitted)
+        real = [e.tok for e in self._current_pass.emitted[raw.start : raw.end] if e.tok.type != PAD]
+        arg_of = opened.arg_of
+        raw.used_args = tuple(sorted({
+            arg_of[id(t.src)] for t in real if t.src is not None and id(t.src) in arg_of
+        }))
+        if opened.steps is not None:
+            raw.provenance = tuple(
+                (
+                    t.origin.name if t.origin is not None else None,
+                    f"{t.origin.file}:{t.origin.line}" if t.origin is not None else None,
+                    arg_of.get(id(t.src)) if t.src is not None else None,
+                )
+                for t in real
+            )
+            raw.steps = opened.steps.finished()
+            raw.steps_truncated = opened.steps.truncated
+        self._current_pass.invocations.append(raw)
 
     def _passthrough(self, tok: PcppToken) -> None:
         """Directive lines pcpp passes through (#pragma): gcc prints them."""
@@ -454,6 +496,10 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     def _error_at(self, directive: PcppToken, cause: str) -> PreprocessError:
         file = self._visits[-1].display if self._visits else "<stdin>"
         return PreprocessError(file, directive.lineno, cause, self._chain())
+
+
+def _meaning(macro: MacroDef) -> Change:
+    return Change("define", macro.name, macro.signature(), macro.written, macro.file, macro.line)
 
 
 def _written_body(tokens: list[PcppToken], macro: MacroDef) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from explainer.lexer import would_paste
-from explainer.macros import PAD, PREV_WHITE, Tok
+from explainer.macros import PAD, PASTE_LEFT, PREV_WHITE, Tok
 
 
 class Emitted(NamedTuple):
@@ -21,10 +21,12 @@ class Emitted(NamedTuple):
 
 
 def print_tokens(
-    emitted: tuple[Emitted, ...] | list[Emitted],
+    emitted: tuple[Emitted, ...] | list[Emitted], show_paste: bool = False
 ) -> tuple[str, list[tuple[int, int]]]:
     """The text, and where each non-padding token is in it (start, end),
-    in order, so callers can cut out the code of one invocation."""
+    in order, so callers can cut out the code of one invocation.
+    *show_paste* writes a pending ``##`` (for replacement lists shown
+    before their pastes happen)."""
     parts: list[str] = []
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -54,6 +56,9 @@ def print_tokens(
         spans.append((pos, pos + len(tok.value)))
         parts.append(tok.value)
         pos += len(tok.value)
+        if show_paste and tok.flags & PASTE_LEFT:
+            parts.append(" ##")
+            pos += 3
         line = tok_line
         prev = tok
         source = None

@@ -17,6 +17,7 @@ from explainer.model import (
     Invocation,
     Pass,
     PassRecord,
+    Provenance,
     RawInvocation,
     Recording,
     Reproduce,
@@ -86,8 +87,8 @@ def build(recording: Recording, focus: str, reproduce_cwd: str) -> Walkthrough:
         argv=tu.gcc_argv(), cwd=reproduce_cwd, stdin=tu.text, env=REPRODUCE_ENV
     )
     return Walkthrough(
-        header=tu.header, focus=focus, passes=tuple(passes), total_passes=len(passes),
-        reproduce=reproduce,
+        header=tu.header, focus=focus, passes=tuple(passes),
+        shown=tuple(p.index for p in passes), reproduce=reproduce,
         warnings=recording.warnings,
     )
 
@@ -109,6 +110,7 @@ def _build_pass(
         )
         first, last = real_index(raw.start), real_index(raw.end)
         snippet = ""
+        token_spans: tuple[tuple[int, int], ...] = ()
         if last > first:
             begin = mapping(spans[first][0])
             stop = mapping(spans[last - 1][1] - 1) + 1
@@ -116,15 +118,25 @@ def _build_pass(
             if not code[line_start:begin].strip():
                 begin = line_start
             snippet = code[begin:stop].rstrip() + "\n"
+            if is_focus and raw.provenance:
+                token_spans = tuple(
+                    (mapping(a) - begin, mapping(b - 1) + 1 - begin) for a, b in spans[first:last]
+                )
         invocations.append(
             Invocation(
                 macro=raw.macro, line=raw.line, name=name, template=template,
                 args=raw.args, code=snippet, used=tuple(sorted(raw.used)), focus=is_focus,
+                used_args=raw.used_args,
+                spans=token_spans,
+                provenance=tuple(Provenance(*p) for p in raw.provenance) if token_spans else (),
+                steps=raw.steps if is_focus else (),
+                steps_truncated=raw.steps_truncated and is_focus,
             )
         )
     return Pass(
         index=record.index, stage=record.stage, included_from=record.included_from,
         chain=record.chain, changes=record.changes, invocations=tuple(invocations), code=code,
+        meanings=record.meanings,
     )
 
 
@@ -134,6 +146,14 @@ def _real_indexer(record: PassRecord) -> Callable[[int], int]:
     for e in record.emitted:
         counts.append(counts[-1] + (e.tok.type != PAD))
     return lambda i: counts[min(max(i, 0), len(counts) - 1)]
+
+
+def trace_filter(focus: str) -> Callable[[str, tuple[str, ...]], bool]:
+    """Which invocations to record step by step for *focus*: a superset of
+    the focused ones (names are only certain after expansion)."""
+    if focus == "all":
+        return lambda macro, args: True
+    return lambda macro, args: macro == focus or any(a.strip() == focus for a in args)
 
 
 def reproduce_cwd(tu_cwd: str, invocation_cwd: str) -> str:

@@ -1,0 +1,71 @@
+"""The step-by-step record of one invocation's expansion: which macro was
+replaced (with its arguments before and after pre-expansion) and what it
+became, and every '#' and '##' on the way, in the order gcc does them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from explainer.macros import MacroDef, Tok
+from explainer.printer import Emitted, print_tokens
+
+# A hostile header could make millions of steps; past this, stop recording.
+MAX_STEPS = 2_000
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    depth: int  # 0 for the invocation written in the header
+    kind: str  # "expand", "paste" or "stringify"
+    macro: str | None
+    where: str | None  # "file:line" of the macro's #define
+    args: tuple[str, ...]  # as written, for "expand"; the operands otherwise
+    pre_expanded: tuple[str | None, ...]  # per argument; None where not pre-expanded
+    result: str
+
+
+def _text(tokens: list[Tok]) -> str:
+    return print_tokens([Emitted(t, 0) for t in tokens], show_paste=True)[0].strip()
+
+
+class StepRecorder:
+    """Implements expand.Tracer for one top-level invocation."""
+
+    def __init__(self) -> None:
+        self.steps: list[Step] = []
+        self.truncated = False
+        self._base_depth: int | None = None
+
+    def _add(self, depth: int, kind: str, macro: MacroDef | None, args: tuple[str, ...],
+             pre: tuple[str | None, ...], result: str) -> None:
+        if len(self.steps) >= MAX_STEPS:
+            self.truncated = True
+            return
+        if self._base_depth is None or depth < self._base_depth:
+            self._base_depth = depth
+        where = f"{macro.file}:{macro.line}" if macro is not None else None
+        name = macro.name if macro is not None else None
+        self.steps.append(Step(len(self.steps) + 1, depth, kind, name, where, args, pre, result))
+
+    def expanded(self, macro: MacroDef, args: list[list[Tok] | None] | None,
+                 pre_expanded: dict[int, list[Tok]], result: list[Tok], depth: int) -> None:
+        written = tuple(_text(a or []) for a in args or [])
+        pre = tuple(
+            _text(pre_expanded[i]) if i in pre_expanded else None for i in range(len(written))
+        )
+        self._add(depth, "expand", macro, written, pre, _text(result))
+
+    def pasted(self, lhs: Tok, rhs: Tok, result: Tok, depth: int) -> None:
+        self._add(depth, "paste", lhs.origin, (lhs.value, rhs.value), (), result.value)
+
+    def stringified(self, macro: MacroDef, arg: list[Tok], result: Tok, depth: int) -> None:
+        self._add(depth, "stringify", macro, (_text(arg),), (), result.value)
+
+    def finished(self) -> tuple[Step, ...]:
+        """Steps with depths counted from the shallowest one."""
+        base = self._base_depth or 0
+        return tuple(
+            Step(s.number, s.depth - base, s.kind, s.macro, s.where, s.args, s.pre_expanded, s.result)
+            for s in self.steps
+        )
