@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--pass", dest="pass_index", metavar="N", type=int, help=words["pass"])
     which.add_argument("--stage", metavar="ID",
                        help=words["stage"].format(stages=", ".join(knowledge.stage_ids())))
-    parser.add_argument("--format", choices=("text", "json"), default="text",
+    parser.add_argument("--format", choices=("text", "json", "html"), default="text",
                         help=words["format"])
     parser.add_argument("-o", "--output", metavar="FILE", help=words["output"])
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
@@ -56,27 +56,30 @@ def _select(walkthrough, pass_index: int | None, stage: str | None):  # type: ig
         if not chosen:
             raise ExplainError(prose.load()["cli"]["no_pass"].format(
                 index=pass_index, total=len(passes)))
-        return replace(walkthrough, passes=chosen)
+        return replace(walkthrough, shown=tuple(p.index for p in chosen))
     if stage is not None:
         chosen = tuple(p for p in passes if p.stage == stage)
         if not chosen:
             raise ExplainError(prose.load()["cli"]["no_stage"].format(
                 stage=stage, stages=", ".join(p.stage for p in passes)))
-        return replace(walkthrough, passes=chosen)
+        return replace(walkthrough, shown=tuple(p.index for p in chosen))
     return walkthrough
 
 
 def run(args: argparse.Namespace, cwd: Path) -> str:
-    from explainer import render_json, render_text, walkthrough
+    from explainer import render_html, render_json, render_text, walkthrough
     from explainer.preprocess import Recorder
     from explainer.translation_unit import setup
 
     tu = setup(args.header, args.include_dirs, args.macro_args or [], cwd)
-    recording = Recorder(tu).run()
+    trace = walkthrough.trace_filter(args.macro) if args.format == "html" else None
+    recording = Recorder(tu, trace).run()
     whole = walkthrough.build(recording, args.macro, walkthrough.reproduce_cwd(str(tu.cwd), str(cwd)))
     chosen = _select(whole, args.pass_index, args.stage)
     if args.format == "json":
         return render_json.render(chosen)
+    if args.format == "html":
+        return render_html.render(chosen)
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and sys.stdout.isatty()
         and "NO_COLOR" not in os.environ
@@ -86,9 +89,10 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
 
 def write_atomically(path: Path, text: str) -> None:
     """Replace *path* with *text*, or leave it untouched on any failure."""
-    directory = path.parent
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+        # Created like any new file (the umask applies), unlike mkstemp's 0600.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
         raise ExplainError(prose.load()["cli"]["no_dir"].format(
             path=path, reason=exc.strerror or exc)) from None
@@ -101,9 +105,43 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def build_site_parser() -> argparse.ArgumentParser:
+    words = prose.load()["cli"]
+    parser = argparse.ArgumentParser(
+        prog="explain site", description=words["site_description"],
+        epilog=words["site_epilog"], formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("headers", metavar="HEADER", nargs="*", help=words["site_headers"])
+    parser.add_argument("-o", "--output", metavar="DIR", required=True, help=words["site_output"])
+    parser.add_argument("-I", dest="include_dirs", metavar="DIR", action="append", default=[],
+                        help=words["include"])
+    parser.add_argument("-D", dest="macro_args", metavar="NAME[=VAL]", action="append",
+                        type=lambda v: ("-D", v), help=words["define"])
+    parser.add_argument("-U", dest="macro_args", metavar="NAME", action="append",
+                        type=lambda v: ("-U", v), help=words["undef"])
+    return parser
+
+
+def run_site(args: argparse.Namespace, cwd: Path) -> str:
+    from explainer import site
+
+    headers = [(cwd, h) for h in args.headers] or site.default_headers()
+    written = site.build(headers, args.include_dirs, args.macro_args or [], Path(args.output), cwd)
+    done = str(prose.load()["cli"]["site_done"])
+    return done.format(count=len(written), path=Path(args.output) / "index.html") + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    site_mode = bool(argv) and argv[0] == "site"
+    if site_mode:
+        args = build_site_parser().parse_args(argv[1:])
+    else:
+        args = build_parser().parse_args(argv)
     try:
+        if site_mode:
+            sys.stdout.write(run_site(args, Path.cwd()))
+            return EXIT_OK
         text = run(args, Path.cwd())
         if args.output:
             write_atomically(Path(args.output), text)

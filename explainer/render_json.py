@@ -48,7 +48,7 @@ def to_data(w: Walkthrough) -> dict[str, Any]:
         "focus": w.focus,
         "total_passes": w.total_passes,
         "reproduce": {"argv": list(r.argv), "cwd": r.cwd, "stdin": r.stdin, "env": dict(r.env)},
-        "passes": [_pass(p) for p in w.passes],
+        "passes": [_pass(p) for p in w.shown_passes()],
         "warnings": list(w.warnings),
     }
 

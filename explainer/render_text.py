@@ -105,7 +105,7 @@ def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en") -> s
         ),
         "",
     ]
-    for p in walkthrough.passes:
+    for p in walkthrough.shown_passes():
         lines.extend(_pass(p, total, style, lang))
         lines.append("")
     if walkthrough.warnings:

@@ -1,0 +1,76 @@
+"""Render HTML pages (each a ``str``) from view-models, through one
+autoescaping jinja2 environment.
+
+Our CSS and JS are inlined so a page works alone from ``file://``; the
+Content-Security-Policy allows exactly those two by hash and nothing from
+the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from explainer import prose, view
+from explainer.model import Walkthrough
+from explainer.render_text import shell_command
+from explainer.resources import templates
+
+
+@dataclass(frozen=True)
+class Assets:
+    css: Markup
+    js: Markup
+    csp: str
+
+
+def _hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates())),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+@cache
+def assets() -> Assets:
+    """Our own CSS and JS, trusted: the one place text becomes Markup."""
+    folder = templates()
+    css = (folder / "pygments.css").read_text("utf-8") + (folder / "explainer.css").read_text("utf-8")
+    js = (folder / "explainer.js").read_text("utf-8")
+    csp = (
+        f"default-src 'none'; style-src {_hash(css)}; script-src {_hash(js)}; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+    return Assets(Markup(css), Markup(js), csp)
+
+
+def render_template(name: str, lang: str = "en", **context: Any) -> str:
+    words = {k: str(v) for k, v in prose.load(lang)["html"].items()}
+    return environment().get_template(name).render(assets=assets(), words=words, **context)
+
+
+def render(walkthrough: Walkthrough, lang: str = "en", home: str | None = None) -> str:
+    """The walkthrough page of *walkthrough*."""
+    page = view.page(walkthrough, shell_command(walkthrough.reproduce), lang, home)
+    data = {
+        "provenance": [list(p) for p in page.provenance],
+        "invocations": list(page.invocations),
+        "words": {k: page.words[k] for k in ("from_macro", "from_argument", "of")},
+    }
+    return render_template("walkthrough.html.jinja2", lang, page=page, data=data)

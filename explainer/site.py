@@ -1,0 +1,218 @@
+"""Stage 5 of the pipeline: the static site, the only code that writes a
+directory.
+
+It is built in a temporary directory beside the target and moved into
+place, so an interrupted build leaves the previous site as it was.  Every
+name that reaches a path is reduced to [A-Za-z0-9_-]; nothing is written
+outside the target.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from explainer import knowledge, prose, render_html, walkthrough
+from explainer.errors import ExplainError
+from explainer.model import Walkthrough
+from explainer.preprocess import Recorder
+from explainer.translation_unit import setup
+from explainer.view import slug
+
+MARKER = ".explainer-site"
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    page: str  # relative to the site root
+
+
+@dataclass(frozen=True)
+class HeaderEntry:
+    header: str
+    page: str
+    passes: int
+    events: tuple[Topic, ...]
+
+
+def _check_target(out: Path) -> None:
+    resolved = out.resolve()
+    if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
+        raise ExplainError(f"{out}: refusing to build a site in / or the home directory")
+    if resolved.exists() and not resolved.is_dir():
+        raise ExplainError(f"{out}: exists and is not a directory")
+    if resolved.is_dir() and any(resolved.iterdir()) and not (resolved / MARKER).is_file():
+        raise ExplainError(
+            f"{out}: not empty and not made by explainer site (no {MARKER}); choose another directory"
+        )
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _topics(w: Walkthrough) -> list[str]:
+    names: list[str] = []
+    for inv in w.passes[0].invocations:
+        roles = knowledge.roles(inv.macro)
+        if inv.name is None or (roles is not None and "symbol" in roles):
+            continue
+        if inv.name not in names:
+            names.append(inv.name)
+    return names
+
+
+def default_headers() -> list[tuple[Path, str]]:
+    from explainer.resources import bundled_headers
+
+    root = bundled_headers()
+    return [
+        (root, "include/trace/events/sample.h"),
+        (root / "examples" / "foo", "foo.h"),
+    ]
+
+
+def build(
+    headers: list[tuple[Path, str]], include_dirs: list[str], macro_args: list[tuple[str, str]],
+    out: Path, cwd: Path, lang: str = "en",
+) -> list[str]:
+    """Build the site of *headers* ((directory, header) pairs) into *out*;
+    returns the files written, relative to *out*, sorted."""
+    _check_target(out)
+    pages: dict[str, str] = {}
+    entries: list[HeaderEntry] = []
+    taken: set[str] = {"index", "cycle"}
+    for directory, header in headers:
+        tu = setup(header, include_dirs, macro_args, directory)
+        recording = Recorder(tu, walkthrough.trace_filter("all")).run()
+        rep_cwd = walkthrough.reproduce_cwd(str(tu.cwd), str(cwd))
+        whole = walkthrough.build(recording, "all", rep_cwd)
+        folder = _unique(slug(Path(tu.header).stem), taken)
+        pages[f"{folder}/index.html"] = render_html.render(whole, lang, home="../index.html")
+        names: set[str] = {"index"}
+        topics = []
+        for name in _topics(whole):
+            page = f"{folder}/{_unique(slug(name), names)}.html"
+            focused = walkthrough.build(recording, name, rep_cwd)
+            pages[page] = render_html.render(focused, lang, home="../index.html")
+            topics.append(Topic(name, page))
+        entries.append(HeaderEntry(tu.header, f"{folder}/index.html", whole.total_passes, tuple(topics)))
+    pages["index.html"] = render_html.render_template("index.html.jinja2", lang, entries=entries,
+                                                       site=prose.load(lang)["site"])
+    pages["cycle.html"] = render_html.render_template("cycle.html.jinja2", lang, diagram=cycle(lang),
+                                                       site=prose.load(lang)["site"])
+    _write(out, pages)
+    return sorted(pages)
+
+
+def _write(out: Path, pages: dict[str, str]) -> None:
+    target = out.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        for name, text in pages.items():
+            path = (staging / name).resolve()
+            if not path.is_relative_to(staging.resolve()):
+                raise ExplainError(f"refusing to write outside the site: {name}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        (staging / MARKER).write_text("This directory was built by explainer site.\n", encoding="utf-8")
+        for folder in [staging, *sorted(p for p in staging.rglob("*") if p.is_dir())]:
+            os.chmod(folder, 0o755)
+        old = None
+        if target.exists():
+            old = target.parent / f".{target.name}.old-{os.getpid()}"
+            target.rename(old)
+        staging.rename(target)
+        if old is not None:
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+@dataclass(frozen=True)
+class Box:
+    x: int
+    y: int
+    w: int
+    h: int
+    label: str
+    detail: str
+    css: str
+    href: str | None
+
+
+@dataclass(frozen=True)
+class Edge:
+    points: str
+
+
+@dataclass(frozen=True)
+class Diagram:
+    width: int
+    height: int
+    boxes: tuple[Box, ...]
+    edges: tuple[Edge, ...]
+    stages: tuple[tuple[int, str, str, str, str], ...]  # index, id, title, makes, why
+
+
+ROW, TOP, LEFT_X, MID_X, RIGHT_X, BOX_W, BOX_H = 46, 20, 10, 250, 520, 220, 34
+
+
+def cycle(lang: str = "en") -> Diagram:
+    """The diagram of who includes the header for each read, laid out from
+    the stage list in kernel.toml (Linux 6.x order)."""
+    words = prose.load(lang)["site"]
+    includers = knowledge.includer_order()
+    stages: list[tuple[str, str]] = [("<c>", knowledge.first_stage())]
+    for includer, ids in includers:
+        if includer == "ftrace.h":
+            continue  # the pre-4.x name of trace_events.h
+        stages.extend((includer, s) for s in ids)
+    boxes: list[Box] = []
+    edges: list[Edge] = []
+    rows: dict[str, list[int]] = {}
+    for i, (includer, _) in enumerate(stages):
+        rows.setdefault(includer, []).append(i)
+    texts = []
+    for i, (_, stage) in enumerate(stages):
+        notes = prose.stage(stage, lang)
+        y = TOP + i * ROW
+        boxes.append(Box(RIGHT_X, y, BOX_W + 60, BOX_H, words["read"].format(index=i + 1),
+                         notes["title"], "header", f"#stage-{stage}"))
+        texts.append((i + 1, stage, notes["title"], notes["makes"], notes["why"]))
+    for includer, indexes in rows.items():
+        y = TOP + indexes[0] * ROW
+        h = (indexes[-1] - indexes[0]) * ROW + BOX_H
+        x = LEFT_X if includer == "<c>" else MID_X
+        label = words["c_file"] if includer == "<c>" else includer
+        detail = words["c_file_detail"] if includer == "<c>" else ""
+        boxes.append(Box(x, y, BOX_W, h, label, detail, "box", None))
+        for i in indexes:
+            yy = TOP + i * ROW + BOX_H // 2
+            edges.append(Edge(f"{x + BOX_W},{yy} {RIGHT_X - 4},{yy}"))
+    if "define_trace.h" in rows:
+        # The header's last line includes define_trace.h.
+        first_bottom = TOP + BOX_H
+        define_top = TOP + rows["define_trace.h"][0] * ROW
+        gap = (first_bottom + define_top) // 2
+        edges.append(Edge(
+            f"{RIGHT_X + 14},{first_bottom} {RIGHT_X + 14},{gap} "
+            f"{MID_X + BOX_W - 24},{gap} {MID_X + BOX_W - 24},{define_top - 2}"
+        ))
+        top = TOP + rows["define_trace.h"][0] * ROW + BOX_H
+        for includer, indexes in rows.items():
+            if includer not in ("<c>", "define_trace.h"):
+                yy = TOP + indexes[0] * ROW + 10
+                edges.append(Edge(f"{MID_X - 12},{top - 8} {MID_X - 12},{yy} {MID_X - 4},{yy}"))
+    height = TOP * 2 + len(stages) * ROW
+    return Diagram(RIGHT_X + BOX_W + 80, height, tuple(boxes), tuple(edges), tuple(texts))

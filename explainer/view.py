@@ -1,0 +1,452 @@
+"""Stage 3 of the pipeline: what an HTML page needs, computed in Python so
+that templates only loop.  Nothing here is escaped: the templates'
+autoescaping does that, for every string, once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pygments.lexers import CLexer
+from pygments.token import STANDARD_TYPES, _TokenType
+
+from explainer import prose
+from explainer.lexer import scan
+from explainer.model import Change, Invocation, Pass, Walkthrough
+from explainer.steps import Step
+from explainer.summary import declared
+
+MAX_DEPTH_CLASS = 9
+MAX_STEP_TEXT = 800  # longer argument and result texts in step lists are cut
+TAB_WIDTH = 8
+SUMMARY_NAMES = 3
+_SLUG = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def slug(text: str) -> str:
+    """A name safe in an id, a URL fragment and a file name."""
+    return _SLUG.sub("-", text).strip("-") or "x"
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    css: str  # pygments short class, "" for white space
+    prov: int | None  # index into the page's provenance table
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int
+    anchor: str
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class Arg:
+    index: int
+    param: str
+    text: str
+    used: bool
+
+
+@dataclass(frozen=True)
+class StepView:
+    number: int
+    depth: int  # capped for CSS classes
+    kind: str
+    macro: str | None
+    where: str | None
+    args: tuple[tuple[str, str | None], ...]  # (as written, after pre-expansion)
+    result: str
+
+
+@dataclass(frozen=True)
+class InvocationView:
+    anchor: str
+    key: int  # index into the page's invocation table (provenance)
+    title: str
+    macro: str
+    name: str | None
+    line: int
+    args: tuple[Arg, ...]
+    lines: tuple[Line, ...]
+    empty: bool
+    steps: tuple[StepView, ...]
+    steps_truncated: bool
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    text: str
+    where: str
+    relevant: bool
+
+
+@dataclass(frozen=True)
+class PassView:
+    index: int
+    anchor: str
+    stage: str
+    title: str
+    makes: str
+    why: str
+    site: str
+    chain: tuple[str, ...]
+    changes: tuple[ChangeView, ...]
+    relevant_count: int
+    invocations: tuple[InvocationView, ...]
+    prev_anchor: str | None
+    next_anchor: str | None
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    full: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    kind: str
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Meaning:
+    text: str  # "#define X(a) body" or "undefined"
+    where: str
+    state: str  # "used", "defined", "undefined"
+    same_as_before: bool
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    macro: str
+    cells: tuple[Meaning, ...]
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Page:
+    title: str
+    header: str
+    focus: str
+    events: tuple[str, ...]
+    classes: tuple[str, ...]
+    columns: tuple[tuple[int, str, str], ...]  # (index, anchor, stage)
+    timeline: tuple[Row, ...]
+    matrix: tuple[MatrixRow, ...]
+    passes: tuple[PassView, ...]
+    shortcuts: tuple[Shortcut, ...]
+    provenance: tuple[tuple[str | None, str | None, int | None, int], ...]
+    invocations: tuple[dict[str, object], ...]
+    reproduce: str
+    words: dict[str, str]
+    home: str | None  # link back to a site's index, when part of one
+
+
+def _define_text(c: Change) -> str:
+    if c.kind == "undef":
+        return f"#undef {c.name}"
+    params = f"({c.params})" if c.params is not None else ""
+    return f"#define {c.name}{params} {c.body or ''}".rstrip()
+
+
+def _short(c: Change) -> str:
+    if c.kind == "undef":
+        return f"#undef {c.name}"
+    return f"#define {c.name}" + (f"({c.params})" if c.params is not None else "")
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_STEP_TEXT else text[: MAX_STEP_TEXT - 3] + "..."
+
+
+# -- code with highlighting and provenance ------------------------------------
+
+
+@cache
+def _lexer() -> CLexer:
+    return CLexer(stripnl=False, ensurenl=False)
+
+
+def _css(ttype: _TokenType) -> str:
+    while ttype not in STANDARD_TYPES and ttype.parent is not None:
+        ttype = ttype.parent
+    return STANDARD_TYPES.get(ttype, "")
+
+
+def _char_classes(code: str) -> list[str]:
+    classes = [""] * len(code)
+    for start, ttype, text in _lexer().get_tokens_unprocessed(code):
+        css = _css(ttype)
+        for k in range(start, min(start + len(text), len(code))):
+            classes[k] = css
+    return classes
+
+
+def code_lines(
+    code: str, spans: tuple[tuple[int, int], ...], provs: list[int | None],
+    anchor: str, first_line: int,
+) -> tuple[Line, ...]:
+    """Split *code* into lines of segments: each token highlighted, and
+    tagged with its provenance where known."""
+    if not spans:
+        spans = tuple(_spans(code))
+        provs = [None] * len(spans)
+    classes = _char_classes(code)
+    segments: list[Segment] = []
+    pos = 0
+    for (start, end), prov in zip(spans, provs, strict=True):
+        if start > pos:
+            segments.append(Segment(code[pos:start], "", None))
+        segments.append(Segment(code[start:end], classes[start] if start < len(classes) else "", prov))
+        pos = end
+    if pos < len(code):
+        segments.append(Segment(code[pos:], "", None))
+    lines: list[Line] = []
+    current: list[Segment] = []
+    number = first_line
+    column = 0
+    for seg in segments:
+        parts = seg.text.split("\n")
+        for k, part in enumerate(parts):
+            if k:
+                lines.append(Line(number, f"{anchor}-L{number}", tuple(current)))
+                number += 1
+                current = []
+                column = 0
+            if part:
+                # Tabs become spaces here: in the page, the line-number
+                # gutter would shift the browser's tab stops.
+                text = (" " * column + part).expandtabs(TAB_WIDTH)[column:]
+                column += len(text)
+                current.append(Segment(text, seg.css, seg.prov))
+    if current:
+        lines.append(Line(number, f"{anchor}-L{number}", tuple(current)))
+    return tuple(lines)
+
+
+def _spans(code: str) -> list[tuple[int, int]]:
+    out = []
+    pos = 0
+    for _, text in scan(code):
+        start = code.index(text, pos)
+        out.append((start, start + len(text)))
+        pos = start + len(text)
+    return out
+
+
+# -- the page ----------------------------------------------------------------------
+
+
+class _Tables:
+    """The page-wide provenance and invocation tables (deduplicated)."""
+
+    def __init__(self) -> None:
+        self.provenance: list[tuple[str | None, str | None, int | None, int]] = []
+        self._index: dict[tuple[str | None, str | None, int | None, int], int] = {}
+        self.invocations: list[dict[str, object]] = []
+
+    def add_invocation(self, header: str, inv: Invocation, params: list[str]) -> int:
+        self.invocations.append({
+            "macro": inv.macro, "where": f"{header}:{inv.line}",
+            "args": list(inv.args), "params": params,
+        })
+        return len(self.invocations) - 1
+
+    def prov(self, macro: str | None, where: str | None, arg: int | None, key: int) -> int:
+        item = (macro, where, arg if arg is not None else None, key if arg is not None else -1)
+        if item not in self._index:
+            self._index[item] = len(self.provenance)
+            self.provenance.append(item)
+        return self._index[item]
+
+
+def _params(p: Pass, macro: str, count: int) -> list[str]:
+    for m in p.meanings:
+        if m.name == macro and m.params is not None:
+            names = [x.strip().removesuffix("...") for x in m.params.split(",")]
+            return (names + [""] * count)[:count]
+    return [""] * count
+
+
+def _invocation(
+    w: Walkthrough, p: Pass, inv: Invocation, tables: _Tables, first_line: int, lang: str,
+) -> InvocationView:
+    anchor = f"pass-{p.index}-{slug(inv.name or inv.macro)}-{inv.line}"
+    params = _params(p, inv.macro, len(inv.args))
+    key = tables.add_invocation(w.header, inv, params)
+    provs: list[int | None] = [
+        tables.prov(pr.macro, pr.where, pr.arg, key) for pr in inv.provenance
+    ]
+    lines = code_lines(inv.code, inv.spans, provs, f"pass-{p.index}", first_line)
+    args = tuple(
+        Arg(i, params[i], text, i in inv.used_args) for i, text in enumerate(inv.args)
+    )
+    steps = tuple(_step(s) for s in inv.steps)
+    title = f"{inv.macro}({inv.name})" if inv.name else inv.macro
+    return InvocationView(
+        anchor=anchor, key=key, title=title, macro=inv.macro, name=inv.name, line=inv.line,
+        args=args, lines=lines, empty=not inv.code.strip(), steps=steps,
+        steps_truncated=inv.steps_truncated,
+    )
+
+
+def _step(s: Step) -> StepView:
+    pre = s.pre_expanded + (None,) * (len(s.args) - len(s.pre_expanded))
+    return StepView(
+        number=s.number, depth=min(s.depth, MAX_DEPTH_CLASS), kind=s.kind, macro=s.macro,
+        where=s.where,
+        args=tuple((_clip(a), _clip(b) if b is not None else None) for a, b in zip(s.args, pre, strict=True)),
+        result=_clip(s.result),
+    )
+
+
+def _pass_view(
+    w: Walkthrough, p: Pass, prev: str | None, nxt: str | None, tables: _Tables, lang: str,
+) -> PassView:
+    notes = prose.stage(p.stage, lang)
+    relevant = set(id(c) for c in p.relevant_changes())
+    # Bodies only for the changes this code used: pass 1 lists every
+    # definition of the kernel headers read before it.
+    changes = tuple(
+        ChangeView(_define_text(c) if id(c) in relevant else _short(c), f"{c.file}:{c.line}",
+                   id(c) in relevant)
+        for c in p.changes
+    )
+    invocations = []
+    line = 1
+    for inv in p.invocations:
+        if inv.focus:
+            view = _invocation(w, p, inv, tables, line, lang)
+            line += max(1, len(view.lines))
+            invocations.append(view)
+    return PassView(
+        index=p.index, anchor=f"pass-{p.index}", stage=p.stage, title=notes["title"],
+        makes=notes["makes"], why=notes["why"],
+        site=f"{p.included_from.file}:{p.included_from.line}",
+        chain=tuple(f"{s.file}:{s.line}" for s in p.chain[1:]),
+        changes=changes, relevant_count=len(relevant), invocations=tuple(invocations),
+        prev_anchor=prev, next_anchor=nxt,
+    )
+
+
+def _timeline(w: Walkthrough, shown: tuple[Pass, ...]) -> tuple[tuple[Row, ...], list[str], list[str]]:
+    labels: list[tuple[str, str]] = []
+    events: list[str] = []
+    classes: list[str] = []
+    for inv in w.passes[0].invocations:
+        if inv.name is None or inv.macro in ("TRACE_DEFINE_ENUM", "TRACE_DEFINE_SIZEOF"):
+            continue
+        kind = "class" if inv.macro == "DECLARE_EVENT_CLASS" else "event"
+        (classes if kind == "class" else events).append(inv.name)
+        if (inv.name, kind) not in labels:
+            labels.append((inv.name, kind))
+    rows = []
+    for name, kind in labels:
+        cells = []
+        for p in shown:
+            made: list[str] = []
+            for inv in p.invocations:
+                if inv.name == name:
+                    made.extend(x for x in declared(inv.code) if x not in made)
+            text = ", ".join(made[:SUMMARY_NAMES]) + (", ..." if len(made) > SUMMARY_NAMES else "")
+            cells.append(Cell(text, ", ".join(made), f"#pass-{p.index}"))
+        rows.append(Row(name, kind, tuple(cells)))
+    return tuple(rows), events, classes
+
+
+def _key(c: Change | None) -> tuple[str, int] | None:
+    return (c.file, c.line) if c is not None else None
+
+
+def _matrix(w: Walkthrough, shown: tuple[Pass, ...]) -> tuple[MatrixRow, ...]:
+    """Each macro the focused code used whose meaning differs between
+    passes: the definition used in each pass, or the one in force."""
+    names: list[str] = []
+    for p in w.passes:
+        for inv in p.invocations:
+            if inv.focus:
+                for name in (inv.macro, *inv.used):
+                    if name not in names:
+                        names.append(name)
+    in_force: dict[str, Change] = {}
+    per_pass: list[dict[str, tuple[Change | None, bool]]] = []
+    for p in w.passes:
+        for c in p.changes:
+            in_force[c.name] = c
+        used_here = {m.name: m for m in p.meanings}
+        state: dict[str, tuple[Change | None, bool]] = {}
+        for name in names:
+            if name in used_here:
+                state[name] = (used_here[name], True)
+            else:
+                forced = in_force.get(name)
+                defined = forced if forced is not None and forced.kind == "define" else None
+                state[name] = (defined, False)
+        per_pass.append(state)
+    rows = []
+    shown_index = {p.index for p in shown}
+    for name in names:
+        keys = {_key(state[name][0]) for state in per_pass}
+        if len(keys) < 2:
+            continue
+        cells = []
+        previous: tuple[str, int] | bool | None = False
+        for p, state in zip(w.passes, per_pass, strict=True):
+            meaning, was_used = state[name]
+            key = _key(meaning)
+            if p.index in shown_index:
+                if meaning is None:
+                    cells.append(Meaning("", "", "undefined", key == previous))
+                else:
+                    cells.append(Meaning(_define_text(meaning), f"{meaning.file}:{meaning.line}",
+                                         "used" if was_used else "defined", key == previous))
+            previous = key
+        rows.append(MatrixRow(name, tuple(cells)))
+    return tuple(rows)
+
+
+SHORTCUTS = (("j", "next_pass"), ("k", "previous_pass"), ("o", "overview"),
+             ("m", "matrix"), ("s", "steps"), ("?", "help"))
+
+
+def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = None) -> Page:
+    words = {k: str(v) for k, v in prose.load(lang)["html"].items()}
+    shown = w.shown_passes()
+    tables = _Tables()
+    views = []
+    for i, p in enumerate(shown):
+        prev = shown[i - 1].index if i > 0 else None
+        nxt = shown[i + 1].index if i + 1 < len(shown) else None
+        views.append(_pass_view(
+            w, p, f"pass-{prev}" if prev else None, f"pass-{nxt}" if nxt else None, tables, lang,
+        ))
+    timeline, events, classes = _timeline(w, shown)
+    return Page(
+        title=f"{w.header}: {w.focus}",
+        header=w.header,
+        focus=w.focus,
+        events=tuple(events),
+        classes=tuple(classes),
+        columns=tuple((p.index, f"pass-{p.index}", p.stage) for p in shown),
+        timeline=timeline,
+        matrix=_matrix(w, shown),
+        passes=tuple(views),
+        shortcuts=tuple(Shortcut(k, words["key_" + label]) for k, label in SHORTCUTS),
+        provenance=tuple(tables.provenance),
+        invocations=tuple(tables.invocations),
+        reproduce=reproduce,
+        words=words,
+        home=home,
+    )

@@ -1,0 +1,130 @@
+// Enhancements only: the page reads fully without this script.
+// Shortcuts are declared in the markup (data-shortcut="j"); one handler
+// runs them.  Provenance is shown from the page's JSON data block, always
+// through textContent, never as markup.
+(function () {
+  "use strict";
+  var dataNode = document.getElementById("explainer-data");
+  var data = dataNode ? JSON.parse(dataNode.textContent) : { provenance: [], invocations: [], words: {} };
+  var words = data.words || {};
+
+  function currentSection() {
+    // The pass named in the URL, while it is on screen; else the last pass
+    // whose top has scrolled past the upper third of the window.
+    var named = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+    var owner = named ? named.closest("section[data-pass]") : null;
+    if (owner) {
+      var box = owner.getBoundingClientRect();
+      if (box.top < window.innerHeight && box.bottom > 0) return owner;
+    }
+    var current = null;
+    var sections = document.querySelectorAll("section[data-pass]");
+    for (var i = 0; i < sections.length; i++) {
+      if (sections[i].getBoundingClientRect().top <= window.innerHeight * 0.3) current = sections[i];
+    }
+    return current;
+  }
+
+  function shortcutTarget(key) {
+    var all = document.querySelectorAll("[data-shortcut]");
+    var section = currentSection();
+    var inSection = null, outside = null;
+    for (var i = 0; i < all.length; i++) {
+      if (all[i].getAttribute("data-shortcut") !== key) continue;
+      var owner = all[i].closest("section[data-pass]");
+      if (owner && owner === section && !inSection) inSection = all[i];
+      if (!owner && !outside) outside = all[i];
+    }
+    return inSection || (section ? null : outside) || outside;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var t = event.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    var el = shortcutTarget(event.key);
+    if (!el) return;
+    event.preventDefault();
+    el.click();
+  });
+
+  var toggles = document.querySelectorAll("button.toggle-steps");
+  for (var i = 0; i < toggles.length; i++) {
+    toggles[i].hidden = false;
+    toggles[i].addEventListener("click", function (event) {
+      var section = event.currentTarget.closest("section");
+      var lists = section.querySelectorAll("details.steps");
+      var open = !(lists.length && lists[0].open);
+      for (var k = 0; k < lists.length; k++) lists[k].open = open;
+    });
+  }
+
+  var panel = document.getElementById("provenance");
+  var body = panel ? panel.querySelector(".body") : null;
+  var current = null, pinned = false;
+
+  function line(parts) {
+    var p = document.createElement("p");
+    for (var i = 0; i < parts.length; i++) {
+      var part = parts[i];
+      var node = document.createElement(part[1] ? "code" : "span");
+      node.textContent = part[0];
+      p.appendChild(node);
+    }
+    body.appendChild(p);
+  }
+
+  function show(token) {
+    if (!panel || !token) return;
+    if (current) current.classList.remove("current");
+    current = token;
+    token.classList.add("current");
+    var entry = data.provenance[Number(token.getAttribute("data-p"))] || [];
+    body.textContent = "";
+    line([[token.textContent, true]]);
+    if (entry[0]) line([[(words.from_macro || "") + " ", false], [entry[0], true], [" " + (entry[1] || ""), false]]);
+    if (entry[2] !== null && entry[2] !== undefined) {
+      var inv = data.invocations[entry[3]] || { args: [], params: [] };
+      var param = inv.params[entry[2]] ? " (" + inv.params[entry[2]] + ")" : "";
+      line([[(words.from_argument || "") + " " + (entry[2] + 1) + param + " " + (words.of || "") + " ", false],
+            [inv.macro, true], [" " + inv.where + ": ", false], [inv.args[entry[2]] || "", true]]);
+    }
+    panel.hidden = false;
+  }
+
+  document.addEventListener("mouseover", function (event) {
+    var token = event.target.closest && event.target.closest(".t[data-p]");
+    if (token && !pinned) show(token);
+  });
+  document.addEventListener("click", function (event) {
+    var token = event.target.closest && event.target.closest(".t[data-p]");
+    if (!token) return;
+    pinned = !(pinned && current === token);
+    show(token);
+  });
+
+  var blocks = document.querySelectorAll("pre.code");
+  for (var b = 0; b < blocks.length; b++) {
+    blocks[b].addEventListener("focus", function (event) {
+      var block = event.currentTarget;
+      if (!current || !block.contains(current)) show(block.querySelector(".t[data-p]"));
+    });
+    blocks[b].addEventListener("keydown", function (event) {
+      var step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (!step) return;
+      var tokens = Array.prototype.slice.call(event.currentTarget.querySelectorAll(".t[data-p]"));
+      if (!tokens.length) return;
+      event.preventDefault();
+      var at = tokens.indexOf(current);
+      var next = tokens[Math.max(0, Math.min(tokens.length - 1, at + step))];
+      pinned = true;
+      show(next);
+      next.scrollIntoView({ block: "nearest", inline: "nearest" });
+    });
+  }
+
+  window.addEventListener("beforeprint", function () {
+    var all = document.querySelectorAll("details");
+    for (var i = 0; i < all.length; i++) all[i].open = true;
+  });
+})();
