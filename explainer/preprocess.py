@@ -266,9 +266,14 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
 
     def _not_found_message(self, name: str, angled: bool) -> str:
         text = f"{'<' + name + '>' if angled else chr(34) + name + chr(34)}: No such file or directory"
-        if "TRACE_INCLUDE_PATH" in self.macros and self._visits and os.path.basename(
-            self._visits[-1].display
-        ) == "define_trace.h":
+        in_define_trace = bool(self._visits) and os.path.basename(self._visits[-1].display) == "define_trace.h"
+        if in_define_trace and "TRACE_INCLUDE_PATH" not in self.macros:
+            text += (
+                "; a header outside include/trace/events/ must define TRACE_INCLUDE_PATH (and"
+                " TRACE_INCLUDE_FILE if its name is not TRACE_SYSTEM) before including"
+                " trace/define_trace.h"
+            )
+        elif in_define_trace:
             path = spell(self.macros["TRACE_INCLUDE_PATH"].body)
             text += (
                 f"; trace/define_trace.h computed it from TRACE_INCLUDE_PATH ({path})"

@@ -115,3 +115,15 @@ def test_module_header_without_its_directory_explains_the_fix(capsys: pytest.Cap
     assert err.startswith('../')
     assert '"../elsewhere/trace.h": No such file or directory' in err
     assert "TRACE_INCLUDE_PATH (../elsewhere)" in err and "-I$(src)" in err
+
+
+def test_module_header_without_trace_include_path_is_told_to_set_it(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (TRACE_HEAD + "TRACE_EVENT(bad, TP_PROTO(int x), TP_ARGS(x), TP_STRUCT__entry(__field(int, x)),\n"
+            "\tTP_fast_assign(__entry->x = x;), TP_printk(\"%d\", __entry->x));\n" + TRACE_TAIL)
+    (tmp_path / "bad.h").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["TRACE_EVENT", "bad.h"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "<trace/events/bad.h>: No such file or directory" in err
+    assert "must define TRACE_INCLUDE_PATH" in err
