@@ -5,16 +5,24 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint unit golden clean
+.PHONY: demo test lint unit golden site clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-## demo: explain the bundled sample header's TRACE_EVENT, pass by pass
+## demo: explain the bundled sample header's TRACE_EVENT, pass by pass,
+## in the terminal and as a page to open in a browser
 demo: $(STAMP)
 	$(BIN)/explain TRACE_EVENT headers/include/trace/events/sample.h
+	@mkdir -p build/demo
+	@$(BIN)/explain TRACE_EVENT headers/include/trace/events/sample.h --format html -o build/demo/sample.html
+	@echo "The same walkthrough as a page: $(CURDIR)/build/demo/sample.html"
+
+## site: rebuild the committed static site of the bundled headers
+site: $(STAMP)
+	$(BIN)/explain site -o site
 
 ## test: lint, type-check and run the whole test suite
 test: lint unit
@@ -28,7 +36,7 @@ unit: $(STAMP)
 
 ## golden: rewrite the golden files after an intended output change
 golden: $(STAMP)
-	$(BIN)/pytest tests/test_golden.py --update-goldens
+	$(BIN)/pytest tests/test_golden.py tests/test_html.py --update-goldens
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

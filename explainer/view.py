@@ -329,7 +329,7 @@ def _pass_view(
     for inv in p.invocations:
         if inv.focus:
             view = _invocation(w, p, inv, tables, line, lang)
-            line += max(1, len(view.lines))
+            line += len(view.lines)
             invocations.append(view)
     return PassView(
         index=p.index, anchor=f"pass-{p.index}", stage=p.stage, title=notes["title"],

@@ -26,5 +26,9 @@ def test_wheel_contains_headers_and_data(tmp_path: Path) -> None:
         "explainer/data/kernel.toml",
         "explainer/data/prose.en.toml",
         "explainer/py.typed",
+        "explainer/templates/base.html.jinja2",
+        "explainer/templates/walkthrough.html.jinja2",
+        "explainer/templates/explainer.js",
+        "explainer/templates/pygments.css",
     ):
         assert expected in names

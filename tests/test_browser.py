@@ -1,0 +1,117 @@
+"""What only a browser shows: keyboard stepping, provenance, step lists,
+and that a hostile header stays inert.  Playwright drives the system's
+Chromium (no browser download); .ci/run installs it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_html import HOSTILE, render
+
+from conftest import REPO, requires_gcc
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    requires_gcc,
+    pytest.mark.skipif(CHROMIUM is None, reason="no system Chromium (apt-get install chromium; .ci/run does)"),
+]
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    p.problems = []
+    p.on("console", lambda m: p.problems.append(m.text) if m.type in ("error", "warning") else None)
+    p.on("pageerror", lambda e: p.problems.append(str(e)))
+    yield p
+    p.screenshot(path=str(tmp_path / "final.png"), full_page=False)
+    context.close()
+
+
+def open_page(page: Any, tmp_path: Path, html: str) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(html)
+    page.goto(path.as_uri())
+
+
+def press_and_expect(page: Any, key: str, fragment: str) -> None:
+    page.keyboard.press(key)
+    page.wait_for_function("h => location.hash === h", arg="#" + fragment, timeout=5000)
+
+
+def test_keyboard_steps_through_passes(page: Any, tmp_path: Path) -> None:
+    open_page(page, tmp_path, render(REPO, "TRACE_EVENT", "sample.h"))
+    for expected in ("pass-1", "pass-2", "pass-3"):
+        press_and_expect(page, "j", expected)
+    press_and_expect(page, "k", "pass-2")
+    press_and_expect(page, "m", "matrix")
+    press_and_expect(page, "?", "help")
+    assert page.problems == []
+
+
+def test_provenance_by_pointer_and_keyboard(page: Any, tmp_path: Path) -> None:
+    open_page(page, tmp_path, render(REPO, "TRACE_EVENT", "sample.h"))
+    page.goto(page.url + "#pass-3")
+    panel = page.locator("#provenance")
+    assert panel.is_hidden()
+    code = page.locator("#pass-3 pre.code").first
+    code.locator(".t[data-p]", has_text="ent").first.hover()
+    assert panel.is_visible()
+    assert "DECLARE_EVENT_CLASS" in panel.inner_text()
+    code.focus()
+    seen = []
+    for _ in range(40):  # walk right until a token written in the header
+        page.keyboard.press("ArrowRight")
+        seen.append(page.locator("pre.code .t.current").inner_text())
+        if "argument" in panel.inner_text():
+            break
+    text = panel.inner_text()
+    assert "written in argument 4 (tstruct) of TRACE_EVENT" in text, seen
+    assert "__string(" in text
+    page.screenshot(path=str(tmp_path / "provenance.png"))
+    assert page.problems == []
+
+
+def test_step_list_opens(page: Any, tmp_path: Path) -> None:
+    open_page(page, tmp_path, render(REPO, "sample_work", "sample.h"))
+    page.goto(page.url + "#pass-3")
+    steps = page.locator("#pass-3 details.steps").first
+    assert not steps.locator("li.step").first.is_visible()
+    page.keyboard.press("s")
+    assert steps.locator("li.step").first.is_visible()
+    assert "__dynamic_array" in steps.inner_text()
+    steps.locator("summary").click()
+    assert not steps.locator("li.step").first.is_visible()
+    assert page.problems == []
+
+
+def test_hostile_header_stays_inert(page: Any, tmp_path: Path) -> None:
+    (tmp_path / "evil.h").write_text(HOSTILE)
+    dialogs: list[str] = []
+    requests: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: requests.append(r.url))
+    open_page(page, tmp_path, render(tmp_path, "all", "evil.h"))
+    page.locator("pre.code .t[data-p]").first.hover()
+    page.wait_for_timeout(200)
+    assert dialogs == []
+    assert page.locator("img").count() == 0
+    assert page.locator("script").count() == 2
+    assert [u for u in requests if not u.startswith("file:")] == []
+    assert "onerror=alert(1)" in page.locator("body").inner_text()

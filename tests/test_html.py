@@ -1,0 +1,135 @@
+"""The walkthrough page: structure, safety, golden output."""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from pathlib import Path
+
+import pytest
+from htmlcheck import Page
+
+from explainer import cli
+
+from conftest import FOO_DIR, REPO, requires_gcc
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def render(cwd: Path, *argv: str) -> str:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "page.html"
+        old = Path.cwd()
+        os.chdir(cwd)
+        try:
+            assert cli.main([*argv, "--format", "html", "-o", str(out)]) == 0
+        finally:
+            os.chdir(old)
+        return out.read_text()
+
+
+@cache
+def sample_all() -> str:
+    return render(REPO, "all", "sample.h")
+
+
+def test_every_fragment_link_resolves_and_ids_are_unique() -> None:
+    page = Page(sample_all())
+    assert len(page.ids) == len(set(page.ids))
+    missing = [h for h in page.hrefs if h.startswith("#") and h[1:] not in page.ids]
+    assert missing == []
+
+
+def test_every_pass_has_its_section_and_line_anchors() -> None:
+    page = Page(sample_all())
+    for n in range(1, 12):
+        assert f"pass-{n}" in page.ids
+        assert f"pass-{n}-L1" in page.ids
+    assert {"overview", "matrix", "timeline", "help"} <= set(page.ids)
+
+
+def test_page_is_self_contained() -> None:
+    page = Page(sample_all())
+    external = [h for h in page.hrefs if not h.startswith("#")]
+    assert external == []
+    csp = [a["content"] for t, a in page.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    assert len(csp) == 1 and "default-src 'none'" in str(csp[0])
+    assert "http" not in str(csp[0])
+    assert page.count("link") == 0 and page.count("img") == 0
+
+
+def test_shortcuts_are_declared_in_markup_and_listed_in_help() -> None:
+    text = sample_all()
+    page = Page(text)
+    keys = {a["data-shortcut"] for _, a in page.tags if a.get("data-shortcut")}
+    assert keys == {"j", "k", "o", "m", "s", "?"}
+    help_section = text[text.index('id="help"') :]
+    for key in keys:
+        assert f"<kbd>{key}</kbd>" in help_section
+
+
+def test_provenance_and_steps_are_on_the_page() -> None:
+    page = Page(sample_all())
+    data = json.loads(page.scripts[0])
+    assert data["provenance"] and data["invocations"]
+    macros = {entry[0] for entry in data["provenance"]}
+    assert {"DECLARE_EVENT_CLASS", "__field", "TP_printk"} <= macros
+    tokens = [a for t, a in page.tags if t == "span" and a.get("data-p") is not None]
+    assert len(tokens) > 1000
+    assert all(0 <= int(str(a["data-p"])) < len(data["provenance"]) for a in tokens)
+    assert page.count("details") >= 11 * 2
+
+
+def test_arguments_used_by_a_pass_are_marked() -> None:
+    text = render(REPO, "sample_work", "sample.h", "--pass", "3")
+    page = Page(text)
+    classes = [a.get("class") for t, a in page.tags if t == "li" and a.get("class") in ("used", "unused")]
+    # Stage 1 uses the event's name and its TP_STRUCT__entry only.
+    assert classes == ["used", "unused", "unused", "used", "unused", "unused"]
+    assert [i for i in page.ids if i.startswith("pass-") and i.count("-") == 1] == ["pass-3"]
+
+
+HOSTILE = """#undef TRACE_SYSTEM
+#define TRACE_SYSTEM evil
+/* </script><img src=x onerror=alert(1)> */
+#include <linux/tracepoint.h>
+TRACE_EVENT(evil,
+	TP_PROTO(const char *s),
+	TP_ARGS(s),
+	TP_STRUCT__entry(__field(int, x)),
+	TP_fast_assign(__entry->x = 1;),
+	TP_printk("</script><img src=x onerror=alert(1)> %d <b>", __entry->x)
+);
+const char *banner = "</script><script>alert(2)</script>";
+#define TRACE_INCLUDE_PATH .
+#include <trace/define_trace.h>
+"""
+
+
+@requires_gcc
+def test_hostile_header_renders_inert(tmp_path: Path) -> None:
+    (tmp_path / "evil.h").write_text(HOSTILE)
+    text = render(tmp_path, "all", "evil.h")
+    page = Page(text)
+    assert page.count("img") == 0 and page.count("b") == 0
+    assert page.count("script") == 2  # our data block and our script, nothing else
+    assert "onerror=alert" in text.replace("&lt;", "<")  # shown, as text
+    assert "<img" not in text and "</script><script>" not in text
+    json.loads(page.scripts[0])
+
+
+@requires_gcc
+@pytest.mark.parametrize(("cwd", "argv", "golden"), [
+    pytest.param(FOO_DIR, ["TRACE_EVENT", "foo.h"], "foo-TRACE_EVENT.html", id="foo"),
+])
+def test_html_matches_golden(cwd: Path, argv: list[str], golden: str, update_goldens: bool) -> None:
+    actual = render(cwd, *argv)
+    path = GOLDEN / golden
+    if update_goldens:
+        path.write_text(actual)
+        return
+    assert path.exists(), f"no golden file {golden}: run make golden"
+    assert actual == path.read_text(), f"{golden} differs; run make golden and review the diff"

@@ -1,0 +1,126 @@
+"""The static site: what it holds, that it is reproducible, and that it
+never writes where it should not."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+from pathlib import Path
+
+import pytest
+from htmlcheck import Page
+
+from explainer import cli, site
+from explainer.errors import ExplainError
+
+from conftest import REPO, requires_gcc
+
+COMMITTED = REPO / "site"
+
+
+def build(out: Path, *extra: str) -> int:
+    old = Path.cwd()
+    os.chdir(REPO)  # the committed site is built from the repository's root
+    try:
+        return cli.main(["site", *extra, "-o", str(out)])
+    finally:
+        os.chdir(old)
+
+
+def files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "public"
+    assert build(out) == 0
+    return out
+
+
+@requires_gcc
+def test_committed_site_is_what_explain_site_builds(built: Path) -> None:
+    assert files(built) == files(COMMITTED), "run: .venv/bin/explain site -o site"
+    different = [f for f in files(built) if not filecmp.cmp(built / f, COMMITTED / f, shallow=False)]
+    assert different == [], "site/ is stale; rebuild it with: .venv/bin/explain site -o site"
+
+
+@requires_gcc
+def test_rebuild_is_byte_identical(built: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    assert build(again) == 0
+    assert files(again) == files(built)
+    assert all(filecmp.cmp(again / f, built / f, shallow=False) for f in files(built))
+
+
+@requires_gcc
+def test_pages_and_links(built: Path) -> None:
+    names = files(built)
+    assert {"index.html", "cycle.html", "sample/index.html", "sample/sample_work.html",
+            "sample/sample_mode_class.html", "foo/index.html", "foo/foo_bar.html"} <= set(names)
+    ids: dict[Path, set[str]] = {}
+    for name in names:
+        if name.endswith(".html"):
+            ids[(built / name).resolve()] = set(Page((built / name).read_text()).ids)
+    for name in names:
+        if not name.endswith(".html"):
+            continue
+        for href in Page((built / name).read_text()).hrefs:
+            assert "://" not in href and not href.startswith("/"), (name, href)
+            target, _, fragment = href.partition("#")
+            path = ((built / name).parent / target if target else built / name).resolve()
+            assert path.is_file(), (name, href)
+            if fragment:
+                assert fragment in ids[path], (name, href)
+    cycle = (built / "cycle.html").read_text()
+    assert "<svg" in cycle and cycle.count('class="header"') == 11
+
+
+@pytest.mark.parametrize("target", ["/", "~"])
+def test_refuses_root_and_home(target: str) -> None:
+    with pytest.raises(ExplainError, match="refusing"):
+        site.build([], [], [], Path(os.path.expanduser(target)), REPO)
+
+
+def test_refuses_a_directory_it_did_not_make(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "keep.txt").write_text("mine")
+    assert build(tmp_path) == 2
+    assert "not empty and not made by explain" in capsys.readouterr().err
+    assert files(tmp_path) == ["keep.txt"]
+
+
+@requires_gcc
+def test_replaces_its_own_site_and_writes_nothing_beside_it(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    assert build(out, "sample.h") == 0
+    (out / "stale.html").write_text("old")
+    assert build(out, "sample.h") == 0
+    assert not (out / "stale.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
+
+
+@requires_gcc
+def test_interrupted_build_leaves_the_old_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "public"
+    assert build(out, "sample.h") == 0
+    before = {f: (out / f).read_bytes() for f in files(out)}
+    calls = {"n": 0}
+    real = site.render_html.render
+
+    def flaky(*args: object, **kwargs: object) -> str:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(site.render_html, "render", flaky)
+    assert build(out, "sample.h") == 130
+    assert {f: (out / f).read_bytes() for f in files(out)} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
+
+
+def test_names_from_headers_cannot_escape() -> None:
+    from explainer.view import slug
+
+    assert slug("../../etc/passwd") == "etc-passwd"
+    assert slug("") == "x"
