@@ -25,6 +25,9 @@ CHAR: Final = "CPP_CHAR"
 PAD: Final = "PAD"
 EOF: Final = "EOF"
 PARAM: Final = "PARAM"
+# Marks around the contents of __VA_OPT__( ... ) in a replacement list.
+VAOPT_START: Final = "VAOPT_START"
+VAOPT_END: Final = "VAOPT_END"
 
 # pcpp's lexer types that are white space, not tokens.
 WHITESPACE_TYPES: Final = frozenset(
@@ -229,16 +232,18 @@ def _parse_params(
                 raise PreprocessError(file, line, f'duplicate macro parameter "{t.value}"')
             params.append(t.value)
             expect_name = False
-            if _dots(rest, i + 1):
+            dots = _dots(rest, i + 1)
+            if dots:
                 variadic = True
-                i += 3
+                i += dots
             i += 1
             continue
-        if expect_name and _dots(rest, i):
+        dots = _dots(rest, i) if expect_name else 0
+        if dots:
             params.append("__VA_ARGS__")
             variadic = True
             expect_name = False
-            i += 3
+            i += dots
             continue
         if not expect_name and _is(t, ","):
             expect_name = True
@@ -249,25 +254,47 @@ def _parse_params(
     return tuple(params), variadic, rest[i:]
 
 
-def _dots(toks: list[Tok], i: int) -> bool:
-    """'...' at toks[i]: one token, or three '.' as pcpp's lexer gives it."""
+def _dots(toks: list[Tok], i: int) -> int:
+    """How many tokens spell '...' at toks[i]: 1, or 3 (three '.' as
+    pcpp's own lexer gives it); 0 if it is not there."""
     if i < len(toks) and toks[i].value == "...":
-        return True
-    return (
+        return 1
+    three = (
         i + 2 < len(toks)
         and all(_is(toks[i + k], ".") for k in range(3))
         and not toks[i + 1].flags & PREV_WHITE
         and not toks[i + 2].flags & PREV_WHITE
     )
+    return 3 if three else 0
 
 
 def _compile_body(macro: MacroDef, body: list[Tok], file: str, line: int) -> list[Tok]:
     """Mark parameters, fold '#' into STRINGIFY and '##' into PASTE_LEFT."""
     out: list[Tok] = []
     i = 0
+    vaopt_depth: int | None = None  # paren depth inside __VA_OPT__( ... )
     while i < len(body):
         t = body[i]
         t.origin = macro
+        if macro.variadic and t.type == ID and t.value == "__VA_OPT__" and vaopt_depth is None:
+            if i + 1 >= len(body) or body[i + 1].value != "(":
+                raise PreprocessError(file, line, "__VA_OPT__ must be followed by an open parenthesis")
+            t.type = VAOPT_START
+            out.append(t)
+            vaopt_depth = 0
+            i += 2
+            continue
+        if vaopt_depth is not None and t.value in ("(", ")") and t.type != STRING:
+            if t.value == "(":
+                vaopt_depth += 1
+            elif vaopt_depth == 0:
+                t.type = VAOPT_END
+                out.append(t)
+                vaopt_depth = None
+                i += 1
+                continue
+            else:
+                vaopt_depth -= 1
         if macro.funlike and t.type == ID and t.value in macro.params:
             t.type = PARAM
             t.argno = macro.params.index(t.value)
@@ -292,4 +319,6 @@ def _compile_body(macro: MacroDef, body: list[Tok], file: str, line: int) -> lis
             continue
         out.append(t)
         i += 1
+    if vaopt_depth is not None:
+        raise PreprocessError(file, line, "unterminated __VA_OPT__")
     return out
