@@ -30,12 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("macro", metavar="MACRO", help=words["macro"])
     parser.add_argument("header", metavar="HEADER", nargs="?", default="sample.h",
                         help=words["header"])
-    parser.add_argument("-I", dest="include_dirs", metavar="DIR", action="append", default=[],
-                        help=words["include"])
-    parser.add_argument("-D", dest="macro_args", metavar="NAME[=VAL]", action="append",
-                        type=lambda v: ("-D", v), help=words["define"])
-    parser.add_argument("-U", dest="macro_args", metavar="NAME", action="append",
-                        type=lambda v: ("-U", v), help=words["undef"])
+    _tree_options(parser, words)
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--pass", dest="pass_index", metavar="N", type=int, help=words["pass"])
     which.add_argument("--stage", metavar="ID",
@@ -47,6 +42,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help=words["color"])
     parser.add_argument("--version", action="version", version=f"explain {__version__}")
     return parser
+
+
+def _tree_options(parser: argparse.ArgumentParser, words: dict[str, str]) -> None:
+    """The options that decide the translation unit, shared by both commands."""
+    parser.add_argument("--kernel", metavar="DIR", help=words["kernel"])
+    parser.add_argument("--mode", choices=("full", "focused"), help=words["mode"])
+    parser.add_argument("-I", dest="include_dirs", metavar="DIR", action="append", default=[],
+                        help=words["include"])
+    parser.add_argument("-D", dest="macro_args", metavar="NAME[=VAL]", action="append",
+                        type=lambda v: ("-D", v), help=words["define"])
+    parser.add_argument("-U", dest="macro_args", metavar="NAME", action="append",
+                        type=lambda v: ("-U", v), help=words["undef"])
 
 
 def _select(walkthrough, pass_index: int | None, stage: str | None):  # type: ignore[no-untyped-def]
@@ -71,7 +78,7 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
     from explainer.preprocess import Recorder
     from explainer.translation_unit import setup
 
-    tu = setup(args.header, args.include_dirs, args.macro_args or [], cwd)
+    tu = setup(args.header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode)
     trace = walkthrough.trace_filter(args.macro) if args.format == "html" else None
     recording = Recorder(tu, trace).run()
     whole = walkthrough.build(recording, args.macro, walkthrough.reproduce_cwd(str(tu.cwd), str(cwd)))
@@ -113,20 +120,18 @@ def build_site_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("headers", metavar="HEADER", nargs="*", help=words["site_headers"])
     parser.add_argument("-o", "--output", metavar="DIR", required=True, help=words["site_output"])
-    parser.add_argument("-I", dest="include_dirs", metavar="DIR", action="append", default=[],
-                        help=words["include"])
-    parser.add_argument("-D", dest="macro_args", metavar="NAME[=VAL]", action="append",
-                        type=lambda v: ("-D", v), help=words["define"])
-    parser.add_argument("-U", dest="macro_args", metavar="NAME", action="append",
-                        type=lambda v: ("-U", v), help=words["undef"])
+    _tree_options(parser, words)
     return parser
 
 
 def run_site(args: argparse.Namespace, cwd: Path) -> str:
     from explainer import site
 
+    if args.kernel is not None and not args.headers:
+        raise ExplainError(prose.load()["cli"]["site_needs_headers"])
     headers = [(cwd, h) for h in args.headers] or site.default_headers()
-    written = site.build(headers, args.include_dirs, args.macro_args or [], Path(args.output), cwd)
+    written = site.build(headers, args.include_dirs, args.macro_args or [], Path(args.output), cwd,
+                         kernel=args.kernel, mode=args.mode)
     done = str(prose.load()["cli"]["site_done"])
     return done.format(count=len(written), path=Path(args.output) / "index.html") + "\n"
 

@@ -29,6 +29,8 @@ from explainer.macros import (
     PREV_WHITE,
     STRING,
     STRINGIFY,
+    VAOPT_END,
+    VAOPT_START,
     MacroDef,
     Tok,
     padding,
@@ -136,7 +138,7 @@ class Expander:
     def __init__(
         self,
         macros: dict[str, MacroDef],
-        builtin: Callable[[MacroDef, Tok, int], Tok],
+        builtin: Callable[[MacroDef, Tok, int, list[Tok] | None], list[Tok]],
         error: Callable[[str, int], PreprocessError],
     ) -> None:
         self.macros = macros
@@ -262,8 +264,7 @@ class Expander:
 
     def _enter(self, macro: MacroDef, name: Tok, top: bool) -> bool:
         if macro.builtin is not None:
-            self._push([self.builtin(macro, name, self._top_line)], None)
-            return True
+            return self._enter_builtin(macro, name)
         listener = self.listener if top and not self._in_directive else None
         args: list[list[Tok] | None] | None = None
         if macro.funlike:
@@ -287,6 +288,23 @@ class Expander:
             self.listener.macro_used(macro)
         macro.disabled = True
         self._push(tokens, macro)
+        return True
+
+    def _enter_builtin(self, macro: MacroDef, name: Tok) -> bool:
+        """__LINE__ and friends; and gcc's function-like operators
+        (__has_attribute(x) ...), whose operand is macro-expanded first."""
+        operand: list[Tok] | None = None
+        if macro.funlike:
+            self._prevent += 1
+            try:
+                args = self._funlike_invocation(macro, name)
+            finally:
+                self._prevent -= 1
+            if args is None:
+                return False
+            # _Pragma's string is taken as written; the others' operands expand.
+            operand = args[0] or [] if macro.builtin == "_Pragma" else self._expand_arg(args[0] or [])
+        self._push(self.builtin(macro, name, self._top_line, operand), None)
         return True
 
     def _funlike_invocation(self, macro: MacroDef, name: Tok) -> list[list[Tok] | None] | None:
@@ -364,8 +382,22 @@ class Expander:
     ) -> list[Tok]:
         body = macro.body
         out: list[Tok] = []
+        skipping = False  # inside a __VA_OPT__ whose variadic argument is empty
         in_directive = self._in_directive
         for i, src in enumerate(body):
+            if src.type == VAOPT_START:
+                va = macro.nparams - 1
+                if va not in expanded:
+                    expanded[va] = self._expand_arg(args[va] or [])
+                skipping = not any(t.type != PAD for t in expanded[va])
+                continue
+            if src.type == VAOPT_END:
+                if not skipping and not in_directive:
+                    out.append(AVOID_PASTE)  # as gcc: what follows must not paste
+                skipping = False
+                continue
+            if skipping:
+                continue
             if src.type != PARAM:
                 out.append(src)
                 continue

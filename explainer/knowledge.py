@@ -54,3 +54,16 @@ def first_stage() -> str:
 def includer_order() -> list[tuple[str, list[str]]]:
     """(including file, its stage ids) in the order Linux 6.x reads them."""
     return [(name, [str(s) for s in ids]) for name, ids in _data()["includers"].items()]
+
+
+def likely_questions() -> dict[str, list[str]]:
+    """Operator -> names the kernel is known to ask about."""
+    return {op: [str(n) for n in names] for op, names in _data()["likely_questions"].items()}
+
+
+def focused_keep() -> list[str]:
+    return [str(p) for p in _data()["focused"]["keep"]]
+
+
+def focused_config() -> list[str]:
+    return [str(c) for c in _data()["focused"]["config"]]

@@ -67,10 +67,19 @@ class PassRecord:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """Focused mode: an #include that was read as an empty file."""
+
+    include: str  # as written: <linux/smp.h> or "x.h"
+    site: IncludeSite
+
+
+@dataclass(frozen=True)
 class Recording:
     tu: TranslationUnit
     passes: tuple[PassRecord, ...]
     warnings: tuple[str, ...]
+    left_out: tuple[LeftOut, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,6 +151,7 @@ class Walkthrough:
     shown: tuple[int, ...]  # indexes of the passes to show
     reproduce: Reproduce
     warnings: tuple[str, ...]
+    left_out: tuple[LeftOut, ...] = ()
 
     @property
     def total_passes(self) -> int:

@@ -10,14 +10,16 @@ code the header produced.  What it returns is a ``model.Recording``.
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pcpp
 
-from explainer import knowledge
+from explainer import compiler, knowledge
 from explainer.errors import PreprocessError
 from explainer.expand import Expander, set_punct_types
 from explainer.macros import (
@@ -37,24 +39,18 @@ from explainer.macros import (
 from explainer.model import (
     Change,
     IncludeSite,
+    LeftOut,
     PassRecord,
     RawInvocation,
     Recording,
 )
+from explainer.pcpp_lexer import Lexer
 from explainer.printer import Emitted
 from explainer.steps import StepRecorder
 from explainer.translation_unit import TranslationUnit
 
 # gcc's own limit on #include nesting.
 MAX_INCLUDE_DEPTH = 200
-# gcc -nostdinc -undef -std=gnu11 predefines exactly these.
-PREDEFINED = (
-    ("__STDC__", "1"),
-    ("__STDC_VERSION__", "201112L"),
-    ("__STDC_HOSTED__", "1"),
-    ("__STDC_UTF_16__", "1"),
-    ("__STDC_UTF_32__", "1"),
-)
 # With SOURCE_DATE_EPOCH=0 (see TranslationUnit.reproduce) gcc says this.
 EPOCH_DATE = '"Jan  1 1970"'
 EPOCH_TIME = '"00:00:00"'
@@ -62,6 +58,10 @@ BUILTINS = (
     "__FILE__", "__LINE__", "__COUNTER__", "__INCLUDE_LEVEL__", "__BASE_FILE__",
     "__DATE__", "__TIME__",
 )
+# gcc's function-like operators; the compiler answers them.
+ASKED = ("__has_attribute", "__has_builtin", "__has_cpp_attribute", "__has_c_attribute")
+# Only meaningful in #if, where we answer them ourselves.
+INCLUDE_OPERATORS = ("__has_include", "__has_include_next")
 
 
 @dataclass
@@ -71,6 +71,7 @@ class _Visit:
     display: str
     abspath: str | None
     site: IncludeSite | None
+    found_in: int | None = None  # index of the -I directory it was found in
     pass_index: int | None = None
     out: list[Emitted] = field(default_factory=list)
 
@@ -111,7 +112,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         trace: Callable[[str, tuple[str, ...]], bool] | None = None,
     ) -> None:
         self._ready = False
-        super().__init__()
+        super().__init__(lexer=Lexer())
         self.tu = tu
         self._trace = trace
         # pcpp's clock macros and its own marker are not gcc's.
@@ -127,23 +128,30 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self.expander = Expander(self.macros, self._builtin, self._expansion_error)
         self._visits: list[_Visit] = []
         self._pending_site: IncludeSite | None = None
+        self._pending_found_in: int | None = None
         self._counter = 0
         self._header = os.path.normcase(str(tu.header_abspath))
         self._passes: list[_PassBuilder] = []
         self._per_includer: dict[str, int] = {}
         self.changes: list[Change] = []
+        self.left_out: list[LeftOut] = []
+        self._passthrough_white = False
+        self._left_out_paths: list[str] = []
         self.warnings: list[str] = []
         self._current_pass: _PassBuilder | None = None
         self._open: _Open | None = None
         for name in BUILTINS:
             self.macros[name] = MacroDef(name, None, False, [], "<built-in>", 0, builtin=name)
+        for name in (*ASKED, *INCLUDE_OPERATORS, "_Pragma"):
+            self.macros[name] = MacroDef(name, ("x",), False, [], "<built-in>", 0, builtin=name)
+        self._answers = compiler.Answers(tu.compiler_flags, knowledge.likely_questions())
         self._ready = True
 
     # -- running -------------------------------------------------------------
 
     def run(self) -> Recording:
-        for name, value in PREDEFINED:
-            self.define(f"{name} {value}")
+        for definition in self.tu.predefined:
+            self.define(definition)
         for name, given in self.tu.defines:
             self.define(f"{name} {given if given is not None else '1'}")
         for name in self.tu.undefs:
@@ -162,6 +170,10 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             name = self.lastdirective.value if self.lastdirective is not None else "directive"
             raise self._error_here(f"malformed #{name} directive") from exc
         del visit
+        if self.tu.keep is not None:
+            from explainer import focused
+
+            focused.leave_out(self.tu.cwd, self._left_out_paths)
         return self._finish()
 
     def _finish(self) -> Recording:
@@ -179,15 +191,16 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                     meanings=tuple(_meaning(m) for m in b.meanings.values()),
                 )
             )
-        return Recording(tu=self.tu, passes=tuple(passes), warnings=tuple(self.warnings))
+        return Recording(tu=self.tu, passes=tuple(passes), warnings=tuple(self.warnings),
+                         left_out=tuple(self.left_out))
 
     # -- files -----------------------------------------------------------------
 
     def parsegen(self, input: str, source: str | None = None, abssource: str | None = None) -> Iterator[PcppToken]:
         display = source or "<stdin>"
-        site = self._pending_site
-        self._pending_site = None
-        visit = _Visit(display, abssource, site)
+        site, found_in = self._pending_site, self._pending_found_in
+        self._pending_site, self._pending_found_in = None, None
+        visit = _Visit(display, abssource, site, found_in)
         if abssource is not None and os.path.normcase(abssource) == self._header and site is not None:
             visit.pass_index = self._begin_pass(site)
         self._visits.append(visit)
@@ -212,7 +225,9 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self._passes.append(_PassBuilder(index, stage, site, chain, len(self.changes), previous))
         return index
 
-    def include(self, tokens: list[PcppToken], original_line: list[PcppToken]) -> Iterator[PcppToken]:
+    def include(
+        self, tokens: list[PcppToken], original_line: list[PcppToken], next_only: bool = False
+    ) -> Iterator[PcppToken]:
         toks = from_pcpp(tokens)
         if toks and toks[0].type != STRING and toks[0].value != "<":
             toks = self.expander.expand(toks, in_directive=True)
@@ -224,16 +239,40 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                 f"#include nested depth {MAX_INCLUDE_DEPTH} exceeds maximum of {MAX_INCLUDE_DEPTH}"
                 " (a trace header without TRACE_HEADER_MULTI_READ handling re-includes itself?)"
             )
-        found = self._search(name, angled, here)
+        found = self._search(name, angled, here, next_only)
+        if self.tu.keep is not None and not self._kept(found):
+            self._leave_out(name, angled, here, line)
+            return
         if found is None:
             raise self._error_here(self._not_found_message(name, angled))
-        display, abspath = found
+        display, abspath, found_in = found
         if abspath in self.include_once:  # filled by pcpp's "#pragma once"
             return
         site = IncludeSite(here.display, line)
         data = self._read(display, abspath, ((site.file, site.line), *self._chain()))
         self._pending_site = site
+        self._pending_found_in = found_in
         yield from self.parsegen(data, display, abspath)
+
+    def _kept(self, found: tuple[str, str, int | None] | None) -> bool:
+        """Focused mode: is the file one of the kept ones?"""
+        if found is None:
+            return False
+        relative = os.path.relpath(found[1], self.tu.cwd).replace(os.sep, "/")
+        return any(fnmatch.fnmatchcase(relative, p) for p in self.tu.keep or ())
+
+    def _leave_out(self, name: str, angled: bool, here: _Visit, line: int) -> None:
+        spelled = f"<{name}>" if angled else f'"{name}"'
+        entry = LeftOut(spelled, IncludeSite(here.display, line))
+        if entry in self.left_out:
+            return  # the header's own includes come back on every pass
+        self.left_out.append(entry)
+        # Where gcc looks first, so that an empty file there stands in for it.
+        if angled or here.abspath is None:
+            first = f"{self.tu.include_dirs[0]}/{name}" if self.tu.include_dirs else name
+        else:
+            first = f"{os.path.dirname(here.display)}/{name}"
+        self._left_out_paths.append(first)
 
     def _include_name(self, toks: list[Tok]) -> tuple[str, bool]:
         if toks and toks[0].type == STRING and toks[0].value.startswith('"'):
@@ -248,20 +287,26 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                 parts.append(t.value)
         raise self._error_here('#include expects "FILENAME" or <FILENAME>')
 
-    def _search(self, name: str, angled: bool, here: _Visit) -> tuple[str, str] | None:
+    def _search(
+        self, name: str, angled: bool, here: _Visit, next_only: bool = False
+    ) -> tuple[str, str, int | None] | None:
         """gcc's search: "x" looks next to the current file first, then in
-        the -I directories; <x> only in the -I directories."""
+        the -I directories; <x> only in the -I directories; #include_next
+        in the directories after the one the current file was found in."""
         if os.path.isabs(name):
-            return (name, name) if os.path.isfile(name) else None
-        dirs: list[str] = []
-        if not angled:
-            dirs.append(os.path.dirname(here.display) if here.abspath is not None else "")
-        dirs.extend(self.tu.include_dirs)
-        for d in dirs:
+            return (name, name, None) if os.path.isfile(name) else None
+        dirs: list[tuple[str, int | None]] = []
+        first = 0
+        if next_only and here.found_in is not None:
+            first = here.found_in + 1
+        elif not angled:
+            dirs.append((os.path.dirname(here.display) if here.abspath is not None else "", None))
+        dirs.extend((d, k) for k, d in enumerate(self.tu.include_dirs) if k >= first)
+        for d, index in dirs:
             display = f"{d}/{name}" if d else name
             abspath = os.path.normpath(os.path.join(self.tu.cwd, display))
             if os.path.isfile(abspath):
-                return display, abspath
+                return display, abspath, index
         return None
 
     def _not_found_message(self, name: str, angled: bool) -> str:
@@ -349,15 +394,71 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         if name == "line":
             return True
         if name == "include_next":
-            raise self._error_at(directive, "#include_next is not supported yet")
+            for tok in self.include(toks, [], next_only=True):
+                self._passthrough(tok)
+            return True
         raise self._error_at(directive, f"invalid preprocessing directive #{name}")
 
     def on_error(self, file: str, line: int, msg: str) -> None:
         text = " ".join(msg.split())
         raise self._error_here(text[:1].lower() + text[1:])
 
-    def on_unknown_macro_function_in_expr(self, ident: str) -> None:
-        raise self._error_here(f'function-like macro "{ident}" is not defined')
+    def evalexpr(self, tokens: list[PcppToken]) -> tuple[int, None]:
+        """#if and #elif: gcc's order.  ``defined`` and __has_include are
+        answered before expansion (their operands are not expanded), the
+        rest is expanded, ``defined`` produced by a macro is answered, and
+        every identifier left is 0."""
+        toks = self._answer_operators(from_pcpp(tokens))
+        toks = [t for t in self.expander.expand(toks, in_directive=True) if t.type != PAD]
+        toks = self._answer_operators(toks)
+        if not toks:
+            raise self._error_here("#if with no expression")
+        final = [_evaluable(t) for t in toks]
+        try:
+            value = self.evaluator(final, functions={}, identifiers={}).value()
+        except Exception:
+            text = " ".join(t.value for t in toks)
+            raise self._error_here(f"invalid #if expression: {text}") from None
+        return int(value), None
+
+    def _answer_operators(self, toks: list[Tok]) -> list[Tok]:
+        out: list[Tok] = []
+        i = 0
+        while i < len(toks):
+            t = toks[i]
+            if t.type == ID and t.value == "defined":
+                j = i + 1
+                paren = j < len(toks) and toks[j].value == "("
+                j += paren
+                if j >= len(toks) or toks[j].type != ID or (paren and (j + 1 >= len(toks) or toks[j + 1].value != ")")):
+                    raise self._error_here('operator "defined" requires an identifier')
+                value = toks[j].value in self.macros
+                out.append(Tok("CPP_INTEGER", "1" if value else "0", t.flags, t.lineno, t.source))
+                i = j + 1 + paren
+                continue
+            if t.type == ID and t.value in INCLUDE_OPERATORS:
+                found, i = self._has_include(toks, i, t.value == "__has_include_next")
+                out.append(Tok("CPP_INTEGER", "1" if found else "0", t.flags, t.lineno, t.source))
+                continue
+            out.append(t)
+            i += 1
+        return out
+
+    def _has_include(self, toks: list[Tok], i: int, next_only: bool) -> tuple[bool, int]:
+        j = i + 1
+        if j >= len(toks) or toks[j].value != "(":
+            raise self._error_here(f'missing "(" after "{toks[i].value}"')
+        close = j + 1
+        depth = 0
+        while close < len(toks) and not (toks[close].value == ")" and depth == 0):
+            depth += {"(": 1, ")": -1}.get(toks[close].value, 0)
+            close += 1
+        operand = toks[j + 1 : close]
+        if operand and operand[0].type != STRING and operand[0].value != "<":
+            operand = [t for t in self.expander.expand(operand, in_directive=True) if t.type != PAD]
+        name, angled = self._include_name(operand)
+        found = self._search(name, angled, self._visits[-1], next_only) is not None
+        return found, close + 1
 
     def on_file_open(self, is_system_include: bool, includepath: str) -> PcppToken:
         raise OSError("explainer reads files itself")
@@ -441,14 +542,48 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
 
     def _passthrough(self, tok: PcppToken) -> None:
         """Directive lines pcpp passes through (#pragma): gcc prints them."""
-        if getattr(tok, "type", None) in WHITESPACE_TYPES or self._current_pass is None:
+        if getattr(tok, "type", None) in WHITESPACE_TYPES:
+            self._passthrough_white = True
             return
-        if self._visits and self._visits[-1].pass_index is not None:
-            for t in from_pcpp([tok]):
-                self._current_pass.emitted.append(Emitted(t, t.lineno))
+        if self._current_pass is None or not self._visits or self._visits[-1].pass_index is None:
+            return
+        for t in from_pcpp([tok]):
+            if self._passthrough_white:
+                t = t.with_flags(t.flags | PREV_WHITE)
+            self._current_pass.emitted.append(Emitted(t, t.lineno))
+        self._passthrough_white = False
 
-    def _builtin(self, macro: MacroDef, name: Tok, top_line: int) -> Tok:
+    def _builtin(self, macro: MacroDef, name: Tok, top_line: int, operand: list[Tok] | None) -> list[Tok]:
+        if macro.builtin == "_Pragma":
+            return self._pragma(name, operand or [])
+        return [self._builtin_value(macro, name, top_line, operand)]
+
+    def _pragma(self, name: Tok, operand: list[Tok]) -> list[Tok]:
+        """_Pragma("x") is the line #pragma x, as gcc -E prints it."""
+        strings = [t for t in operand if t.type != PAD]
+        if len(strings) != 1 or strings[0].type != STRING:
+            raise self._error_here("_Pragma takes a parenthesized string literal")
+        text = strings[0].value
+        text = text[text.index('"') + 1 : -1].replace('\\"', '"').replace("\\\\", "\\")
+        out = [Tok("CPP_POUND", "#", name.flags, name.lineno, name.source),
+               Tok(ID, "pragma", 0, name.lineno, name.source)]
+        tokens = from_pcpp(self.tokenize(text))
+        for t in tokens:
+            t.lineno = name.lineno
+        if tokens:
+            tokens[0].flags |= PREV_WHITE
+        return out + tokens
+
+    def _builtin_value(self, macro: MacroDef, name: Tok, top_line: int, operand: list[Tok] | None) -> Tok:
         kind = macro.builtin
+        if kind in ASKED:
+            words = [t.value for t in operand or [] if t.type != PAD]
+            if len(words) != 1 or not _IDENTIFIER.fullmatch(words[0]):
+                raise self._error_here(f'macro "{kind}" requires an identifier')
+            answer = self._answers.ask(str(kind), words[0])
+            return Tok("CPP_INTEGER", str(answer), name.flags, name.lineno, name.source)
+        if kind in INCLUDE_OPERATORS:
+            raise self._error_here(f'"{kind}" used outside of preprocessing directive')
         if kind == "__LINE__":
             value = str(name.lineno if name.origin is None else top_line)
             return Tok("CPP_INTEGER", value, name.flags, name.lineno, name.source)
@@ -501,6 +636,22 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     def _error_at(self, directive: PcppToken, cause: str) -> PreprocessError:
         file = self._visits[-1].display if self._visits else "<stdin>"
         return PreprocessError(file, directive.lineno, cause, self._chain())
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_BINARY = re.compile(r"0[bB]([01]+)([uUlL]*)")
+
+
+def _evaluable(t: Tok) -> Tok:
+    """A token as pcpp's evaluator takes it: identifiers left after
+    expansion are 0, and binary literals (a GNU extension) are decimal."""
+    if t.type == ID:
+        return Tok("CPP_INTEGER", "0", t.flags, t.lineno, t.source)
+    if t.type == "CPP_INTEGER":
+        m = _BINARY.fullmatch(t.value)
+        if m:
+            return Tok("CPP_INTEGER", str(int(m.group(1), 2)) + m.group(2), t.flags, t.lineno, t.source)
+    return t
 
 
 def _meaning(macro: MacroDef) -> Change:

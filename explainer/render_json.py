@@ -49,6 +49,7 @@ def to_data(w: Walkthrough) -> dict[str, Any]:
         "total_passes": w.total_passes,
         "reproduce": {"argv": list(r.argv), "cwd": r.cwd, "stdin": r.stdin, "env": dict(r.env)},
         "passes": [_pass(p) for p in w.shown_passes()],
+        "left_out": [{"include": x.include, **_site(x.site)} for x in w.left_out],
         "warnings": list(w.warnings),
     }
 

@@ -108,6 +108,12 @@ def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en") -> s
     for p in walkthrough.shown_passes():
         lines.extend(_pass(p, total, style, lang))
         lines.append("")
+    if walkthrough.left_out:
+        lines.append(prose.text("left_out", lang, count=len(walkthrough.left_out)))
+        lines.extend(
+            "  " + style.dim(f"{x.include}  ({x.site.file}:{x.site.line})") for x in walkthrough.left_out
+        )
+        lines.append("")
     if walkthrough.warnings:
         lines.append(prose.text("warnings", lang))
         lines.extend("  " + w for w in walkthrough.warnings)

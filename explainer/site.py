@@ -82,7 +82,7 @@ def default_headers() -> list[tuple[Path, str]]:
 
 def build(
     headers: list[tuple[Path, str]], include_dirs: list[str], macro_args: list[tuple[str, str]],
-    out: Path, cwd: Path, lang: str = "en",
+    out: Path, cwd: Path, lang: str = "en", kernel: str | None = None, mode: str | None = None,
 ) -> list[str]:
     """Build the site of *headers* ((directory, header) pairs) into *out*;
     returns the files written, relative to *out*, sorted."""
@@ -91,7 +91,7 @@ def build(
     entries: list[HeaderEntry] = []
     taken: set[str] = {"index", "cycle"}
     for directory, header in headers:
-        tu = setup(header, include_dirs, macro_args, directory)
+        tu = setup(header, include_dirs, macro_args, directory, kernel, mode)
         recording = Recorder(tu, walkthrough.trace_filter("all")).run()
         rep_cwd = walkthrough.reproduce_cwd(str(tu.cwd), str(cwd))
         whole = walkthrough.build(recording, "all", rep_cwd)

@@ -18,6 +18,14 @@ from explainer.errors import ExplainError
 from explainer.resources import bundled_headers
 
 GCC_FLAGS = ("-E", "-nostdinc", "-undef", "-std=gnu11")
+# What gcc -nostdinc -undef -std=gnu11 predefines (gcc -dM -E shows it).
+STANDARD_PREDEFINED = (
+    "__STDC__ 1",
+    "__STDC_VERSION__ 201112L",
+    "__STDC_HOSTED__ 1",
+    "__STDC_UTF_16__ 1",
+    "__STDC_UTF_32__ 1",
+)
 # gcc honours SOURCE_DATE_EPOCH for __DATE__/__TIME__; we pin it.
 REPRODUCE_ENV = (("SOURCE_DATE_EPOCH", "0"),)
 
@@ -30,6 +38,13 @@ class TranslationUnit:
     include_dirs: tuple[str, ...]  # relative to cwd, in search order
     macro_args: tuple[tuple[str, str], ...]  # ("-D", "X=1") / ("-U", "Y"), in order
     text: str
+    # The flags that decide gcc's predefined macros and answers (not -I/-D).
+    compiler_flags: tuple[str, ...] = GCC_FLAGS[1:]
+    # The macros gcc defines before anything else, as "NAME BODY" lines.
+    predefined: tuple[str, ...] = STANDARD_PREDEFINED
+    # Focused mode: an include that is not one of these files (glob
+    # patterns relative to cwd) is left out.  None: read everything.
+    keep: tuple[str, ...] | None = None
 
     @property
     def defines(self) -> tuple[tuple[str, str | None], ...]:
@@ -45,7 +60,7 @@ class TranslationUnit:
         return tuple(v for f, v in self.macro_args if f == "-U")
 
     def gcc_argv(self, compiler: str = "gcc") -> tuple[str, ...]:
-        argv = [compiler, *GCC_FLAGS]
+        argv = [compiler, "-E", *self.compiler_flags]
         for d in self.include_dirs:
             argv += ["-I", d]
         for flag, value in self.macro_args:
@@ -92,6 +107,124 @@ def setup(
     include_dirs: list[str],
     macro_args: list[tuple[str, str]],
     cwd: Path,
+    kernel: str | None = None,
+    mode: str | None = None,
+) -> TranslationUnit:
+    """The translation unit for *header*: with the bundled model kernel, or
+    with the tree *kernel* names ("auto": see kernel.auto) in *mode*."""
+    if kernel is not None:
+        return _setup_real(header, include_dirs, macro_args, cwd, kernel, mode)
+    if mode is not None:
+        raise ExplainError("--mode needs --kernel: the bundled model kernel has one mode")
+    return _setup_bundled(header, include_dirs, macro_args, cwd)
+
+
+def _user_dirs(include_dirs: list[str], cwd: Path) -> list[Path]:
+    extra = [(cwd / d).resolve() for d in include_dirs]
+    for d, given in zip(extra, include_dirs, strict=True):
+        if not d.is_dir():
+            raise ExplainError(f"-I {given}: no such directory")
+    return extra
+
+
+def _setup_real(
+    header: str, include_dirs: list[str], macro_args: list[tuple[str, str]], cwd: Path,
+    kernel_arg: str, mode: str | None,
+) -> TranslationUnit:
+    from explainer import compiler, kernel
+
+    if kernel_arg == "auto":
+        given = (cwd / header)
+        tree = kernel.auto(given if given.exists() else cwd)
+        if tree is None:
+            raise ExplainError(
+                f"--kernel auto: {header} is in no kernel tree and /lib/modules/<release>/build"
+                " does not exist; name the tree with --kernel DIR"
+            )
+    else:
+        tree = kernel.open_tree(cwd / kernel_arg, kernel_arg)
+    path = kernel.header_in_tree(tree, header, cwd)
+    if path is None:
+        raise ExplainError(f"{header}: no such file, in the current directory or in the kernel tree")
+    _check_header(path, header)
+    mode = mode or ("full" if tree.configured else "focused")
+    if mode == "focused":
+        return _setup_focused(tree, path, include_dirs, macro_args, cwd)
+    if not tree.configured:
+        raise ExplainError(
+            f"--kernel {kernel_arg}: --mode full needs a configured tree, and this one has no"
+            " include/generated/autoconf.h (run make prepare in it, or use Debian's"
+            " linux-headers-*-amd64 package)"
+        )
+    spelled = kernel.include_spelling(tree, path)
+    module_dirs: list[str] = []
+    if spelled is not None:
+        root = tree.base
+        include_line = f"#include <{spelled}>"
+    else:
+        root = path.parent
+        include_line = f'#include "{path.name}"'
+        module_dirs = ["."]  # kbuild's CFLAGS_x.o := -I$(src)
+    dirs = [_relative(d, root) for kd in kernel.KBUILD_DIRS for d in tree.all(kd)]
+    dirs += module_dirs + [_relative(d, root) for d in _user_dirs(include_dirs, cwd)]
+    forced = [tree.find(f) for f in kernel.FORCED]
+    lines = [f'#include "{_relative(f, root)}"' for f in forced if f is not None]
+    lines += ["#define CREATE_TRACE_POINTS", include_line]
+    stem = path.stem
+    kbuild = [("-D", "__KERNEL__"), ("-D", f'KBUILD_MODNAME="{stem}"'),
+              ("-D", f'KBUILD_BASENAME="{stem}"'), ("-D", "CC_USING_FENTRY")]
+    return TranslationUnit(
+        cwd=root,
+        header=_relative(path, root),
+        header_abspath=path,
+        include_dirs=tuple(dirs),
+        macro_args=tuple(kbuild + list(macro_args)),
+        text="\n".join(lines) + "\n",
+        compiler_flags=kernel.COMPILER_FLAGS,
+        predefined=tuple(d for _, d in compiler.predefined(kernel.COMPILER_FLAGS)),
+    )
+
+
+def _setup_focused(
+    tree: object, path: Path, include_dirs: list[str], macro_args: list[tuple[str, str]], cwd: Path,
+) -> TranslationUnit:
+    from explainer import compiler, focused, kernel, knowledge
+
+    assert isinstance(tree, kernel.Tree)
+    spelled = kernel.include_spelling(tree, path)
+    module = [] if spelled is not None else sorted(path.parent.glob("*.h"))
+    root = focused.copy(tree, module)
+    dirs = ["include"]
+    keep = [*knowledge.focused_keep()]
+    if spelled is not None:
+        include_line = f"#include <{spelled}>"
+        header = f"include/{spelled}"
+    else:
+        include_line = f'#include "{path.name}"'
+        header = f"module/{path.name}"
+        dirs.append("module")  # kbuild's CFLAGS_x.o := -I$(src)
+        keep.append("module/*")
+    dirs += [_relative(d, root) for d in _user_dirs(include_dirs, cwd)]
+    flags = ("-nostdinc", "-std=gnu11")
+    config = [("-D", name) for name in knowledge.focused_config()]
+    return TranslationUnit(
+        cwd=root,
+        header=header,
+        header_abspath=(root / header).resolve(),
+        include_dirs=tuple(dirs),
+        macro_args=tuple(config + list(macro_args)),
+        text=f'#include "include/linux/kconfig.h"\n#define CREATE_TRACE_POINTS\n{include_line}\n',
+        compiler_flags=flags,
+        predefined=tuple(d for _, d in compiler.predefined(flags)),
+        keep=tuple(keep),
+    )
+
+
+def _setup_bundled(
+    header: str,
+    include_dirs: list[str],
+    macro_args: list[tuple[str, str]],
+    cwd: Path,
 ) -> TranslationUnit:
     """The translation unit for *header*, with the bundled model kernel.
 
@@ -103,10 +236,7 @@ def setup(
     path = locate_header(header, cwd)
     kernel = bundled_headers().resolve()
     kinclude = kernel / "include"
-    extra = [(cwd / d).resolve() for d in include_dirs]
-    for d, given in zip(extra, include_dirs, strict=True):
-        if not d.is_dir():
-            raise ExplainError(f"-I {given}: no such directory")
+    extra = _user_dirs(include_dirs, cwd)
     if path.is_relative_to(kinclude):
         root = kernel
         spelled = _relative(path, kinclude)

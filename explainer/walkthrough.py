@@ -88,7 +88,7 @@ def build(recording: Recording, focus: str, reproduce_cwd: str) -> Walkthrough:
     )
     return Walkthrough(
         header=tu.header, focus=focus, passes=tuple(passes),
-        shown=tuple(p.index for p in passes), reproduce=reproduce,
+        shown=tuple(p.index for p in passes), reproduce=reproduce, left_out=recording.left_out,
         warnings=recording.warnings,
     )
 

@@ -60,6 +60,29 @@ CASES = {
     "#define M(x) x\nint c = M(\n__LINE__);\n",
     # Clock macros: pinned through SOURCE_DATE_EPOCH=0, never the clock.
     "clock": "const char *d = __DATE__, *t = __TIME__;\n",
+    # gcc's operators, answered by the gcc that reproduce runs; operands expand.
+    "has_attribute_builtin": (
+        "#define AL aligned\n#if __has_attribute(AL) && __has_builtin(__builtin_expect)\nint yes;\n#endif\n"
+        "#if __has_attribute(no_such_attribute_here) || !defined(__has_builtin)\nint no;\n#endif\n"
+        "int v = __has_attribute(nodiscard), b = __has_builtin(__builtin_constant_p);\n"
+        "#define H __has_attribute(packed)\n#if H\nint produced_by_a_macro;\n#endif\n"
+    ),
+    "has_include": (
+        '#if __has_include("main.h") && __has_include(<main.h>) && !__has_include(<nope.h>)\n'
+        "int found;\n#endif\n#ifdef __has_include\nint defined_too;\n#endif\n"
+    ),
+    # _Pragma becomes a #pragma line; #pragma lines are printed as they are.
+    "pragma": (
+        '#pragma GCC diagnostic push\n#define IGNORE _Pragma("GCC diagnostic ignored \\"-Wformat\\"")\n'
+        "IGNORE int x;\n#pragma GCC diagnostic pop\nint y = 0b101 + (1ULL << 3);\n"
+    ),
+    # __VA_OPT__ (gcc accepts it in gnu11 too).
+    "va_opt": (
+        "#define F(a, ...) f(a __VA_OPT__(,) __VA_ARGS__)\n"
+        "#define G(X, ...) X __VA_OPT__(- X ## __VA_ARGS__ -) end\n"
+        "#define E(...) __VA_OPT__(x)y\n#define NOTHING\n"
+        "F(1) F(1,2) F(1,) G(a) G(a,b) G(a, b c) E() E(1) F(1, NOTHING) F(1, (g(2)))\n"
+    ),
     # Standard predefined macros of gcc -undef -std=gnu11.
     "predefined": "long v = __STDC_VERSION__; int s = __STDC__ + __STDC_HOSTED__;\n",
 }
@@ -92,6 +115,19 @@ def test_multi_read_header_is_read_every_time(tmp_path: Path) -> None:
     recording = Recorder(tu).run()
     ours = [lexer.spellings(print_tokens(p.emitted)[0]) for p in recording.passes]
     assert ours == gcc_pass_tokens(tu) == [["int", "x", ";"], [], ["int", "x", ";"]]
+
+
+@requires_gcc
+def test_include_next_continues_after_the_current_directory(tmp_path: Path) -> None:
+    files = {
+        "main.h": "#include <wrap.h>\nint WHICH;\n",
+        "first/wrap.h": "#include_next <wrap.h>\n#define OUTER 1\n",
+        "second/wrap.h": "#define WHICH from_second\n",
+    }
+    tu = snippet_tu(tmp_path, files)
+    tu = type(tu)(**{**tu.__dict__, "include_dirs": ("first", "second")})
+    ours = [lexer.spellings(print_tokens(p.emitted)[0]) for p in Recorder(tu).run().passes]
+    assert ours == gcc_pass_tokens(tu) == [["int", "from_second", ";"]]
 
 
 @requires_gcc
