@@ -113,3 +113,21 @@ def test_private_include_is_named(tree: Path, capsys: pytest.CaptureFixture[str]
     assert cli.main(["all", "bridge.h", "--kernel", str(tree)]) == 2
     err = capsys.readouterr().err
     assert "br_private.h" in err and "No such file or directory" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("header", ["sched.h", "irq.h", "block.h", "nilfs2.h", "bridge.h"])
+def test_focused_mode_every_pass_matches_gcc(tree: Path, header: str, tmp_path: Path) -> None:
+    """Focused mode reads only the tracing machinery, so even bridge.h,
+    whose private include the package lacks, explains."""
+    data = explain_json(tmp_path, "all", header, "--kernel", str(tree), "--mode", "focused")
+    left_out = data["left_out"]
+    assert isinstance(left_out, list) and left_out, "focused mode leaves the rest of the kernel out"
+    assert all(x["include"] not in ("<linux/tracepoint.h>", "<linux/stringify.h>") for x in left_out)
+    check_against_reproduce(tmp_path, data)
+
+
+def test_unconfigured_tree_defaults_to_focused(tree: Path, tmp_path: Path) -> None:
+    common = next(tree.parent.glob("linux-headers-*-common"))
+    data = explain_json(tmp_path, "TRACE_EVENT", "irq.h", "--kernel", str(common))
+    assert data["left_out"] and data["header"] == "include/trace/events/irq.h"
+    assert "-DCONFIG_TRACEPOINTS" in data["reproduce"]["argv"]
