@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pcpp
 
-from explainer import compiler, knowledge
+from explainer import compiler, ifexpr, knowledge
 from explainer.errors import PreprocessError
 from explainer.expand import Expander, set_punct_types
 from explainer.macros import (
@@ -44,13 +44,15 @@ from explainer.model import (
     RawInvocation,
     Recording,
 )
-from explainer.pcpp_lexer import Lexer
+from explainer.pcpp_lexer import Lexer, LexError
 from explainer.printer import Emitted
 from explainer.steps import StepRecorder
 from explainer.translation_unit import TranslationUnit
 
-# gcc's own limit on #include nesting.
+# Limits (README, "Limits"): gcc's own on #include nesting, and ours on
+# the size of one file (kernel headers are well under 1 MB).
 MAX_INCLUDE_DEPTH = 200
+MAX_FILE_BYTES = 8 * 1024 * 1024
 # With SOURCE_DATE_EPOCH=0 (see TranslationUnit.reproduce) gcc says this.
 EPOCH_DATE = '"Jan  1 1970"'
 EPOCH_TIME = '"00:00:00"'
@@ -209,6 +211,8 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             self._current_pass = self._passes[visit.pass_index - 1]
         try:
             yield from super().parsegen(input, source, abssource)
+        except LexError as exc:
+            raise PreprocessError(display, exc.lineno, exc.cause, self._chain()) from None
         finally:
             self._close_invocation()
             self._visits.pop()
@@ -330,9 +334,18 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
 
     def _read(self, display: str, abspath: str, chain: tuple[tuple[str, int], ...]) -> str:
         try:
+            size = os.path.getsize(abspath)
+            if size > MAX_FILE_BYTES:
+                raise PreprocessError(
+                    display, 0, f"is {size / 2**20:.1f} MB, over the limit of"
+                    f" {MAX_FILE_BYTES // 2**20} MB for one file", chain)
             data = Path(abspath).read_bytes()
         except OSError as exc:
             raise self._error_here(f"{display}: {exc.strerror or exc}") from None
+        if b"\0" in data:
+            line = data[: data.index(b"\0")].count(b"\n") + 1
+            raise PreprocessError(display, line, "NUL byte (gcc ignores it with a warning;"
+                                  " explainer refuses it)", chain)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -411,15 +424,12 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         toks = self._answer_operators(from_pcpp(tokens))
         toks = [t for t in self.expander.expand(toks, in_directive=True) if t.type != PAD]
         toks = self._answer_operators(toks)
-        if not toks:
-            raise self._error_here("#if with no expression")
-        final = [_evaluable(t) for t in toks]
         try:
-            value = self.evaluator(final, functions={}, identifiers={}).value()
-        except Exception:
-            text = " ".join(t.value for t in toks)
-            raise self._error_here(f"invalid #if expression: {text}") from None
-        return int(value), None
+            return ifexpr.evaluate(toks), None
+        except ifexpr.IfError as exc:
+            raise self._error_here(str(exc)) from None
+        except RecursionError:
+            raise self._error_here("#if expression nests too deeply") from None
 
     def _answer_operators(self, toks: list[Tok]) -> list[Tok]:
         out: list[Tok] = []
@@ -466,12 +476,24 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     # -- expansion -------------------------------------------------------------
 
     def expand_macros(self, tokens: list[PcppToken], expanding_from: PcppToken = None) -> list[PcppToken]:
+        try:
+            return self._expand_macros(tokens)
+        except RecursionError:
+            # Deep argument nesting: said here, where the file is still known.
+            raise self._error_here("macro arguments nest too deeply to expand") from None
+
+    def _expand_macros(self, tokens: list[PcppToken]) -> list[PcppToken]:
         if not _is_text_chunk(tokens):
             return self.expander.expand(from_pcpp(tokens), in_directive=True)
         visit = self._visits[-1]
         toks = from_pcpp(tokens)
         if not toks:
             return []
+        for t in toks:
+            if t.type == "CPP_UNTERMINATED":
+                quote = "'" if "'" in t.value[:3] and '"' not in t.value[:3] else '"'
+                raise PreprocessError(visit.display, t.lineno,
+                                      f"missing terminating {quote} character", self._chain())
         builder = self._current_pass if visit.pass_index is not None else None
         x = self.expander
         if builder is None:
@@ -639,21 +661,6 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
-_BINARY = re.compile(r"0[bB]([01]+)([uUlL]*)")
-
-
-def _evaluable(t: Tok) -> Tok:
-    """A token as pcpp's evaluator takes it: identifiers left after
-    expansion are 0, and binary literals (a GNU extension) are decimal."""
-    if t.type == ID:
-        return Tok("CPP_INTEGER", "0", t.flags, t.lineno, t.source)
-    if t.type == "CPP_INTEGER":
-        m = _BINARY.fullmatch(t.value)
-        if m:
-            return Tok("CPP_INTEGER", str(int(m.group(1), 2)) + m.group(2), t.flags, t.lineno, t.source)
-    return t
-
-
 def _meaning(macro: MacroDef) -> Change:
     return Change("define", macro.name, macro.signature(), macro.written, macro.file, macro.line)
 

@@ -1,0 +1,229 @@
+"""#if expressions, evaluated as gcc's cpp does: 64-bit values that are
+signed or unsigned, C's usual conversions, shifts by a negative count
+going the other way, short-circuit operators that silence division by
+zero on the side not taken.  pcpp's evaluator differs on several of these.
+"""
+
+from __future__ import annotations
+
+import re
+
+from explainer.macros import CHAR, ID, STRING, Tok
+
+BITS = 64
+MASK = (1 << BITS) - 1
+SIGN = 1 << (BITS - 1)
+
+_BINARY = {
+    ",": 1, "||": 3, "&&": 4, "|": 5, "^": 6, "&": 7, "==": 8, "!=": 8,
+    "<": 9, ">": 9, "<=": 9, ">=": 9, "<<": 10, ">>": 10, "+": 11, "-": 11,
+    "*": 12, "/": 12, "%": 12,
+}
+_INTEGER = re.compile(r"(0[xX][0-9a-fA-F]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)([uU]?[lL]{0,2}[uU]?)")
+_ESCAPES = {"n": 10, "t": 9, "r": 13, "0": 0, "a": 7, "b": 8, "f": 12, "v": 11, "e": 27,
+            "\\": 92, "'": 39, '"': 34, "?": 63}
+
+
+class IfError(Exception):
+    """A malformed expression; the message is gcc's wording."""
+
+
+class Value:
+    __slots__ = ("unsigned", "v")
+
+    def __init__(self, v: int, unsigned: bool = False) -> None:
+        v &= MASK
+        if not unsigned and v & SIGN:
+            v -= 1 << BITS
+        self.v = v
+        self.unsigned = unsigned
+
+
+def _literal(tok: Tok) -> Value:
+    if tok.type == CHAR:
+        return _char(tok.value)
+    text = tok.value
+    m = _INTEGER.fullmatch(text)
+    if m is None or (tok.type not in ("CPP_INTEGER",) and not text[:1].isdigit()):
+        if tok.type == "CPP_FLOAT" or (text[:1].isdigit() or text[:1] == "."):
+            raise IfError("floating constant in preprocessor expression" if _looks_float(text)
+                          else f'invalid integer constant "{text}" in #if')
+        raise IfError(f'token "{text}" is not valid in preprocessor expressions')
+    digits, suffix = m.groups()
+    if digits[:2] in ("0x", "0X"):
+        value, decimal = int(digits, 16), False
+    elif digits[:2] in ("0b", "0B"):
+        value, decimal = int(digits[2:], 2), False
+    elif digits.startswith("0") and len(digits) > 1:
+        value, decimal = int(digits, 8), False
+    else:
+        value, decimal = int(digits), True
+    if value > MASK:
+        raise IfError("integer constant is too large for its type")
+    unsigned = "u" in suffix.lower() or value >= SIGN
+    del decimal  # gcc makes too-large decimals unsigned too (with a warning)
+    return Value(value, unsigned)
+
+
+def _looks_float(text: str) -> bool:
+    return "." in text or (not text.lower().startswith("0x") and "e" in text.lower())
+
+
+def _char(text: str) -> Value:
+    prefix = text[: text.index("'")]
+    body = text[len(prefix) + 1 : -1]
+    chars: list[int] = []
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c != "\\":
+            chars.append(ord(c))
+            i += 1
+            continue
+        nxt = body[i + 1] if i + 1 < len(body) else ""
+        if nxt in "01234567" and nxt:
+            m = re.match(r"[0-7]{1,3}", body[i + 1 :])
+            assert m is not None
+            chars.append(int(m.group(), 8))
+            i += 1 + len(m.group())
+        elif nxt == "x":
+            m = re.match(r"[0-9a-fA-F]+", body[i + 2 :])
+            if m is None:
+                raise IfError("\\x used with no following hex digits")
+            chars.append(int(m.group(), 16))
+            i += 2 + len(m.group())
+        elif nxt in _ESCAPES:
+            chars.append(_ESCAPES[nxt])
+            i += 2
+        else:
+            chars.append(ord(nxt) if nxt else 92)
+            i += 2
+    if not chars:
+        raise IfError("empty character constant")
+    if prefix:  # L'x' and friends: the (last) character's code, unsigned for u/U
+        return Value(chars[-1], prefix in ("u", "U"))
+    if len(chars) == 1:  # plain char is signed on x86
+        c = chars[0] & 0xFF
+        return Value(c - 256 if c >= 128 else c)
+    value = 0
+    for c in chars[-4:]:
+        value = (value << 8) | (c & 0xFF)
+    value &= 0xFFFFFFFF
+    return Value(value - (1 << 32) if value & 0x80000000 else value)
+
+
+class _Parser:
+    def __init__(self, tokens: list[Tok]) -> None:
+        self.toks = tokens
+        self.i = 0
+
+    def peek(self) -> str | None:
+        if self.i >= len(self.toks):
+            return None
+        t = self.toks[self.i]
+        return t.value if t.type not in (STRING, CHAR, "CPP_INTEGER", "CPP_FLOAT", ID) else None
+
+    def parse(self) -> Value:
+        if not self.toks:
+            raise IfError("#if with no expression")
+        value = self.binary(1, skip=False)
+        if self.i < len(self.toks):
+            t = self.toks[self.i]
+            raise IfError(f'missing binary operator before token "{t.value}"')
+        return value
+
+    def primary(self, skip: bool) -> Value:
+        if self.i >= len(self.toks):
+            raise IfError("#if with no expression" if not self.toks else "operator expected an operand")
+        t = self.toks[self.i]
+        self.i += 1
+        op = t.value if t.type not in (STRING, CHAR, "CPP_INTEGER", "CPP_FLOAT", ID) else None
+        if op == "(":
+            if self.peek() == ")":
+                raise IfError("missing expression between '(' and ')'")
+            value = self.binary(1, skip)
+            if self.peek() != ")":
+                raise IfError("missing ')' in expression")
+            self.i += 1
+            return value
+        if op in ("+", "-", "~", "!"):
+            v = self.primary(skip)
+            if op == "+":
+                return v
+            if op == "-":
+                return Value(-v.v, v.unsigned)
+            if op == "~":
+                return Value(~v.v, v.unsigned)
+            return Value(int(v.v == 0))
+        if t.type == ID:
+            return Value(0)
+        if t.type in ("CPP_INTEGER", "CPP_FLOAT", CHAR):
+            return _literal(t)
+        raise IfError(f'token "{t.value}" is not valid in preprocessor expressions')
+
+    def binary(self, min_prec: int, skip: bool) -> Value:
+        left = self.primary(skip)
+        while True:
+            op = self.peek()
+            if op == "?" and min_prec <= 2:
+                self.i += 1
+                taken = left.v != 0
+                a = self.binary(1, skip or not taken)
+                if self.peek() != ":":
+                    raise IfError("'?' without following ':'")
+                self.i += 1
+                b = self.binary(2, skip or taken)
+                unsigned = a.unsigned or b.unsigned
+                left = Value((a if taken else b).v, unsigned)
+                continue
+            prec = _BINARY.get(op or "")
+            if prec is None or prec < min_prec:
+                if op is not None and op not in _BINARY and op not in (")", ":", "?"):
+                    raise IfError(f'token "{op}" is not valid in preprocessor expressions')
+                return left
+            self.i += 1
+            assert op is not None
+            if op == "&&":
+                right = self.binary(prec + 1, skip or left.v == 0)
+                left = Value(int(left.v != 0 and right.v != 0))
+            elif op == "||":
+                right = self.binary(prec + 1, skip or left.v != 0)
+                left = Value(int(left.v != 0 or right.v != 0))
+            else:
+                right = self.binary(prec + 1, skip)
+                left = _apply(op, left, right, skip)
+
+
+def _apply(op: str, a: Value, b: Value, skip: bool) -> Value:
+    if op == ",":
+        return b
+    if op in ("<<", ">>"):
+        n = b.v if not b.unsigned else b.v
+        if n < 0:
+            op, n = ("<<" if op == ">>" else ">>"), -n
+        if op == "<<":
+            return Value(a.v << n if n < BITS else 0, a.unsigned)
+        if n >= BITS:
+            return Value(-1 if (a.v < 0 and not a.unsigned) else 0, a.unsigned)
+        return Value(a.v >> n, a.unsigned)
+    unsigned = a.unsigned or b.unsigned
+    x, y = (a.v & MASK, b.v & MASK) if unsigned else (a.v, b.v)
+    if op in ("==", "!=", "<", ">", "<=", ">="):
+        result = {"==": x == y, "!=": x != y, "<": x < y, ">": x > y, "<=": x <= y, ">=": x >= y}[op]
+        return Value(int(result))
+    if op in ("/", "%"):
+        if y == 0:
+            if skip:
+                return Value(0, unsigned)
+            raise IfError("division by zero in #if")
+        q = abs(x) // abs(y)
+        if (x < 0) != (y < 0):
+            q = -q
+        return Value(q if op == "/" else x - q * y, unsigned)
+    result = {"+": x + y, "-": x - y, "*": x * y, "&": x & y, "^": x ^ y, "|": x | y}[op]
+    return Value(result, unsigned)
+
+
+def evaluate(tokens: list[Tok]) -> int:
+    """The value of a fully expanded #if expression (identifiers are 0)."""
+    return _Parser(tokens).parse().v
