@@ -7,9 +7,14 @@ starts fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import resource
 import secrets
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +22,39 @@ from explainer import __version__, knowledge, prose
 from explainer.errors import ExplainError, PreprocessError
 
 EXIT_OK, EXIT_INPUT, EXIT_BUG = 0, 2, 3
+# Limits (README, "Limits"): a stranger's header must not hang or eat the machine.
+TIME_LIMIT_SECONDS = 300
+MEMORY_LIMIT_MB = 4096
+
+
+class TimeLimit(ExplainError):
+    pass
+
+
+@contextlib.contextmanager
+def limits(seconds: float, megabytes: int) -> Iterator[None]:
+    """Wall-clock and address-space limits for one run, put back after."""
+    in_main = threading.current_thread() is threading.main_thread()
+    old_handler = None
+    if in_main and seconds > 0:
+        def expired(signum: int, frame: object) -> None:
+            raise TimeLimit(prose.load()["cli"]["time_limit"].format(seconds=seconds))
+
+        old_handler = signal.signal(signal.SIGALRM, expired)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = megabytes * 2**20
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if megabytes > 0 and (soft == resource.RLIM_INFINITY or wanted < soft):
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    try:
+        yield
+    finally:
+        if old_handler is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old_handler)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _tree_options(parser: argparse.ArgumentParser, words: dict[str, str]) -> None:
     """The options that decide the translation unit, shared by both commands."""
+    parser.add_argument("--time-limit", metavar="SECONDS", type=float, default=TIME_LIMIT_SECONDS,
+                        help=words["time_limit_help"])
+    parser.add_argument("--memory-limit", metavar="MB", type=int, default=MEMORY_LIMIT_MB,
+                        help=words["memory_limit_help"])
     parser.add_argument("--kernel", metavar="DIR", help=words["kernel"])
     parser.add_argument("--mode", choices=("full", "focused"), help=words["mode"])
     parser.add_argument("-I", dest="include_dirs", metavar="DIR", action="append", default=[],
@@ -81,7 +123,7 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
     tu = setup(args.header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode)
     trace = walkthrough.trace_filter(args.macro) if args.format == "html" else None
     recording = Recorder(tu, trace).run()
-    whole = walkthrough.build(recording, args.macro, walkthrough.reproduce_cwd(str(tu.cwd), str(cwd)))
+    whole = walkthrough.build(recording, args.macro)
     chosen = _select(whole, args.pass_index, args.stage)
     if args.format == "json":
         return render_json.render(chosen)
@@ -144,10 +186,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         args = build_parser().parse_args(argv)
     try:
-        if site_mode:
-            sys.stdout.write(run_site(args, Path.cwd()))
-            return EXIT_OK
-        text = run(args, Path.cwd())
+        with limits(args.time_limit, args.memory_limit):
+            if site_mode:
+                sys.stdout.write(run_site(args, Path.cwd()))
+                return EXIT_OK
+            text = run(args, Path.cwd())
         if args.output:
             write_atomically(Path(args.output), text)
         else:
@@ -161,6 +204,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
+    except MemoryError:
+        print("explain: " + prose.load()["cli"]["memory_limit"].format(mb=args.memory_limit),
+              file=sys.stderr)
+        return EXIT_INPUT
     except BrokenPipeError:
         sys.stderr.close()
         return EXIT_OK

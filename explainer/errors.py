@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+CHAIN_SHOWN = 8
+
 
 class ExplainError(Exception):
     """A problem with the user's input: reported as one line, exit 2."""
@@ -29,7 +31,13 @@ class PreprocessError(ExplainError):
     def render(self) -> str:
         text = f"{self.file}:{self.line}: error: {self.cause}" if self.line else f"{self.file}: error: {self.cause}"
         if self.chain:
-            text += " (included from " + ", ".join(f"{f}:{n}" for f, n in self.chain) + ")"
+            places = [f"{f}:{n}" for f, n in self.chain]
+            if len(places) > CHAIN_SHOWN:
+                # A runaway re-inclusion: show both ends of the chain.
+                hidden = len(places) - CHAIN_SHOWN
+                places = [*places[: CHAIN_SHOWN // 2], f"... {hidden} more",
+                          *places[-CHAIN_SHOWN // 2 :]]
+            text += " (included from " + ", ".join(places) + ")"
         return text
 
     def __str__(self) -> str:

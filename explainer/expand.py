@@ -37,7 +37,8 @@ from explainer.macros import (
 )
 
 # Limits that keep hostile input bounded (see README, "Limits").
-MAX_EXPANDED_TOKENS = 5_000_000
+MAX_EXPANDED_TOKENS = 2_000_000  # tokens pushed for one invocation written in a file
+MAX_EXPANSIONS = 100_000  # macros expanded for one invocation (a TRACE_EVENT needs ~3,000)
 MAX_CONTEXT_DEPTH = 10_000
 
 
@@ -152,7 +153,9 @@ class Expander:
         self._base: _Context | None = None
         self._from_base = False
         self._top_line = 0
+        self._top_name = ""
         self._budget = MAX_EXPANDED_TOKENS
+        self._expansions = MAX_EXPANSIONS
         self.last_from_base = False
 
     # -- public -----------------------------------------------------------
@@ -186,6 +189,9 @@ class Expander:
                 if tok.type == EOF:
                     return
                 yield tok
+        except RecursionError:
+            # Python's stack, not the input, ran out: say where, plainly.
+            raise self._error("macro arguments nest too deeply to expand") from None
         finally:
             for ctx in self._stack[1:]:
                 if ctx.macro is not None:
@@ -232,7 +238,9 @@ class Expander:
                 return tok
             if from_base:
                 self._top_line = tok.lineno
+                self._top_name = tok.value
                 self._budget = MAX_EXPANDED_TOKENS
+                self._expansions = MAX_EXPANSIONS
             if self._enter(macro, tok, from_base):
                 if self._in_directive:
                     continue
@@ -245,10 +253,16 @@ class Expander:
         if len(self._stack) > MAX_CONTEXT_DEPTH:
             raise self._error(f"macro expansion nests too deeply (limit {MAX_CONTEXT_DEPTH})")
         self._budget -= len(tokens)
-        if self._budget < 0:
-            name = macro.name if macro else "a pasted token"
+        self._expansions -= 1
+        if self._expansions < 0:
             raise self._error(
-                f'expansion of macro "{name}" exceeds {MAX_EXPANDED_TOKENS:,} tokens'
+                f'expansion of macro "{self._top_name}" exceeds the limit of'
+                f" {MAX_EXPANSIONS:,} macro expansions"
+            )
+        if self._budget < 0:
+            raise self._error(
+                f'expansion of macro "{self._top_name}" exceeds the limit of'
+                f" {MAX_EXPANDED_TOKENS:,} tokens"
             )
         self._stack.append(_Context(tokens, macro))
 

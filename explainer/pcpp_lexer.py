@@ -34,16 +34,27 @@ _MASTER = re.compile(
     r"(?P<CPP_LINECONT>\\[ \t]*\n)"
     r"|(?P<CPP_WS>[ \t\f\v\r]+|\n)"
     r"|(?P<CPP_COMMENT1>/\*.*?\*/)"
+    r"|(?P<open_comment>/\*)"
     r"|(?P<CPP_COMMENT2>//[^\n]*)"
     r"|(?P<number>\.?[0-9](?:[eEpP][+-]|[0-9A-Za-z_.])*)"
     r'|(?P<CPP_STRING>(?:u8|[uUL])?"(?:[^"\\\n]|\\.|\\\n)*")'
     r"|(?P<CPP_CHAR>[uUL]?'(?:[^'\\\n]|\\.|\\\n)*')"
+    r"|(?P<CPP_UNTERMINATED>(?:u8|[uUL])?[\"'][^\n]*)"
     r"|(?P<CPP_ID>[A-Za-z_$][A-Za-z0-9_$]*)"
     rf"|(?P<punct>{_PUNCT_RE})"
     r"|(?P<other>.)",
     re.DOTALL,
 )
 _CONTINUATION = re.compile(r"\\[ \t]*\n")
+
+
+class LexError(Exception):
+    """Text that is no token at all: an unterminated comment."""
+
+    def __init__(self, lineno: int, cause: str) -> None:
+        super().__init__(cause)
+        self.lineno = lineno
+        self.cause = cause
 
 
 class LexToken:
@@ -92,6 +103,8 @@ class Lexer:
             kind = _PUNCT_TYPES[value]
         elif kind == "other":
             kind = value  # as ply's error rule: the character is its own type
+        elif kind == "open_comment":
+            raise LexError(line, "unterminated comment")
         elif kind == "CPP_LINECONT":
             self.lineno += 1
             value = value[1:-1]
