@@ -93,15 +93,14 @@ def build(
     for directory, header in headers:
         tu = setup(header, include_dirs, macro_args, directory, kernel, mode)
         recording = Recorder(tu, walkthrough.trace_filter("all")).run()
-        rep_cwd = walkthrough.reproduce_cwd(str(tu.cwd), str(cwd))
-        whole = walkthrough.build(recording, "all", rep_cwd)
+        whole = walkthrough.build(recording, "all")
         folder = _unique(slug(Path(tu.header).stem), taken)
         pages[f"{folder}/index.html"] = render_html.render(whole, lang, home="../index.html")
         names: set[str] = {"index"}
         topics = []
         for name in _topics(whole):
             page = f"{folder}/{_unique(slug(name), names)}.html"
-            focused = walkthrough.build(recording, name, rep_cwd)
+            focused = walkthrough.build(recording, name)
             pages[page] = render_html.render(focused, lang, home="../index.html")
             topics.append(Topic(name, page))
         entries.append(HeaderEntry(tu.header, f"{folder}/index.html", whole.total_passes, tuple(topics)))

@@ -45,6 +45,14 @@ class TranslationUnit:
     # Focused mode: an include that is not one of these files (glob
     # patterns relative to cwd) is left out.  None: read everything.
     keep: tuple[str, ...] | None = None
+    # The header the user named (focused mode reads a copy of it).
+    named_header: Path | None = None
+
+    def reproduce_cwd(self) -> str:
+        """``cwd`` relative to the directory of the header the user named:
+        the same wherever explain runs, and never a path of this machine."""
+        named = self.named_header or self.header_abspath
+        return _relative(self.cwd, named.parent)
 
     @property
     def defines(self) -> tuple[tuple[str, str | None], ...]:
@@ -211,6 +219,7 @@ def _setup_focused(
         cwd=root,
         header=header,
         header_abspath=(root / header).resolve(),
+        named_header=path,
         include_dirs=tuple(dirs),
         macro_args=tuple(config + list(macro_args)),
         text=f'#include "include/linux/kconfig.h"\n#define CREATE_TRACE_POINTS\n{include_line}\n',

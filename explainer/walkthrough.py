@@ -6,7 +6,6 @@ code, names invocations with kernel knowledge, and applies the focus.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 
@@ -58,7 +57,7 @@ def _names(raw: RawInvocation, roles: dict[str, int]) -> tuple[str | None, str |
     return name, template
 
 
-def build(recording: Recording, focus: str, reproduce_cwd: str) -> Walkthrough:
+def build(recording: Recording, focus: str) -> Walkthrough:
     """The walkthrough of *recording*, focused on *focus* (a trace macro,
     an event or class name, or ``all``)."""
     tu = recording.tu
@@ -84,7 +83,7 @@ def build(recording: Recording, focus: str, reproduce_cwd: str) -> Walkthrough:
             f'{tu.header}: nothing named "{focus}" to explain; try one of: ' + ", ".join(choices)
         )
     reproduce = Reproduce(
-        argv=tu.gcc_argv(), cwd=reproduce_cwd, stdin=tu.text, env=REPRODUCE_ENV
+        argv=tu.gcc_argv(), cwd=tu.reproduce_cwd(), stdin=tu.text, env=REPRODUCE_ENV
     )
     return Walkthrough(
         header=tu.header, focus=focus, passes=tuple(passes),
@@ -154,8 +153,3 @@ def trace_filter(focus: str) -> Callable[[str, tuple[str, ...]], bool]:
     if focus == "all":
         return lambda macro, args: True
     return lambda macro, args: macro == focus or any(a.strip() == focus for a in args)
-
-
-def reproduce_cwd(tu_cwd: str, invocation_cwd: str) -> str:
-    rel = os.path.relpath(tu_cwd, invocation_cwd)
-    return rel.replace(os.sep, "/")

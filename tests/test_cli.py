@@ -92,7 +92,8 @@ def test_module_header_from_its_directory(capsys: pytest.CaptureFixture[str], mo
 def test_json_names_no_machine_path(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
     _, out, _ = run(capsys, "--format", "json", "all", "headers/include/trace/events/sample.h")
-    assert str(REPO) not in out and json.loads(out)["reproduce"]["cwd"] == "headers"
+    # reproduce.cwd is relative to the header's directory (include/trace/events/).
+    assert str(REPO) not in out and json.loads(out)["reproduce"]["cwd"] == "../../.."
 
 
 def test_output_file_is_written_whole(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

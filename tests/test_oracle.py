@@ -44,7 +44,7 @@ def test_json_code_matches_its_reproduce_command(
     assert cli.main(["--format", "json", "TRACE_EVENT", header, "-o", str(out)]) == 0
     data = json.loads(out.read_text())
     r = data["reproduce"]
-    run_dir = (cwd / r["cwd"]).resolve()
+    run_dir = ((cwd / header).parent / r["cwd"]).resolve()  # cwd is relative to the header's directory
     proc = subprocess.run(
         r["argv"], input=r["stdin"], cwd=run_dir, env={**os.environ, **r["env"]},
         capture_output=True, text=True, check=True,

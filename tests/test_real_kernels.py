@@ -26,6 +26,14 @@ def tree() -> Path:
     return found
 
 
+def header_dir(tree: Path, header: str) -> Path:
+    from explainer import kernel
+
+    found = kernel.header_in_tree(kernel.open_tree(tree, str(tree)), header, tree)
+    assert found is not None
+    return found.parent
+
+
 def explain_json(cwd: Path, *argv: str) -> dict[str, object]:
     old = Path.cwd()
     os.chdir(cwd)
@@ -40,10 +48,11 @@ def explain_json(cwd: Path, *argv: str) -> dict[str, object]:
         os.chdir(old)
 
 
-def check_against_reproduce(cwd: Path, data: dict[str, object]) -> None:
+def check_against_reproduce(header_dir: Path, data: dict[str, object]) -> None:
+    """Run the reproduce command from the header's directory, as documented."""
     r = data["reproduce"]
     assert isinstance(r, dict)
-    run_dir = (cwd / r["cwd"]).resolve()
+    run_dir = (header_dir / r["cwd"]).resolve()
     proc = subprocess.run(r["argv"], input=r["stdin"], cwd=run_dir, env={**os.environ, **r["env"]},
                           capture_output=True, text=True, check=True)
     header = (run_dir / str(data["header"])).resolve()
@@ -58,7 +67,7 @@ def check_against_reproduce(cwd: Path, data: dict[str, object]) -> None:
 def test_full_mode_every_pass_matches_gcc(tree: Path, header: str, tmp_path: Path) -> None:
     data = explain_json(tmp_path, "all", header, "--kernel", str(tree))
     assert [p["stage"] for p in data["passes"]][:3] == ["declare", "define", "stage1_struct_define"]
-    check_against_reproduce(tmp_path, data)
+    check_against_reproduce(header_dir(tree, header), data)
 
 
 MODULE = """#undef TRACE_SYSTEM
@@ -123,7 +132,7 @@ def test_focused_mode_every_pass_matches_gcc(tree: Path, header: str, tmp_path: 
     left_out = data["left_out"]
     assert isinstance(left_out, list) and left_out, "focused mode leaves the rest of the kernel out"
     assert all(x["include"] not in ("<linux/tracepoint.h>", "<linux/stringify.h>") for x in left_out)
-    check_against_reproduce(tmp_path, data)
+    check_against_reproduce(header_dir(tree, header), data)
 
 
 def test_unconfigured_tree_defaults_to_focused(tree: Path, tmp_path: Path) -> None:

@@ -1,0 +1,55 @@
+"""Differential fuzzing: explainer and gcc on generated programs must give
+the same tokens, or both reject the program.  A fixed seed and a few
+hundred cases here; ``make fuzz`` runs thousands (FUZZ_EXAMPLES)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from programs import program
+
+from explainer import lexer, oracle
+from explainer.errors import ExplainError
+from explainer.preprocess import Recorder
+from explainer.printer import print_tokens
+
+from conftest import requires_gcc, snippet_tu
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
+
+
+def gcc_tokens(tu: object) -> list[list[str]] | None:
+    """gcc's tokens per pass, or None when gcc rejects the program."""
+    argv = list(tu.gcc_argv())  # type: ignore[attr-defined]
+    proc = subprocess.run(argv, input=tu.text, cwd=tu.cwd, capture_output=True, text=True,  # type: ignore[attr-defined]
+                          env={**os.environ, "SOURCE_DATE_EPOCH": "0"}, check=False)
+    if proc.returncode != 0:
+        return None
+    return [lexer.spellings(p) for p in oracle.split_passes(proc.stdout, tu.cwd, tu.header_abspath)]  # type: ignore[attr-defined]
+
+
+def our_tokens(tu: object) -> list[list[str]] | None:
+    try:
+        recording = Recorder(tu).run()  # type: ignore[arg-type]
+    except ExplainError:
+        return None
+    return [lexer.spellings(print_tokens(p.emitted)[0]) for p in recording.passes]
+
+
+def check(files: dict[str, str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        tu = snippet_tu(Path(tmp), files)
+        ours, theirs = our_tokens(tu), gcc_tokens(tu)
+        assert ours == theirs, f"disagreement on:\n{files}"
+
+
+@requires_gcc
+@settings(max_examples=EXAMPLES, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(program())
+def test_explainer_agrees_with_gcc(files: dict[str, str]) -> None:
+    check(files)
