@@ -103,11 +103,11 @@ def _char(text: str) -> Value:
     if prefix:  # L'x' and friends: the (last) character's code, unsigned for u/U
         return Value(chars[-1], prefix in ("u", "U"))
     if len(chars) == 1:  # plain char is signed on x86
-        c = chars[0] & 0xFF
-        return Value(c - 256 if c >= 128 else c)
+        code = chars[0] & 0xFF
+        return Value(code - 256 if code >= 128 else code)
     value = 0
-    for c in chars[-4:]:
-        value = (value << 8) | (c & 0xFF)
+    for code in chars[-4:]:
+        value = (value << 8) | (code & 0xFF)
     value &= 0xFFFFFFFF
     return Value(value - (1 << 32) if value & 0x80000000 else value)
 
@@ -198,7 +198,7 @@ def _apply(op: str, a: Value, b: Value, skip: bool) -> Value:
     if op == ",":
         return b
     if op in ("<<", ">>"):
-        n = b.v if not b.unsigned else b.v
+        n = b.v
         if n < 0:
             op, n = ("<<" if op == ">>" else ">>"), -n
         if op == "<<":
@@ -209,8 +209,8 @@ def _apply(op: str, a: Value, b: Value, skip: bool) -> Value:
     unsigned = a.unsigned or b.unsigned
     x, y = (a.v & MASK, b.v & MASK) if unsigned else (a.v, b.v)
     if op in ("==", "!=", "<", ">", "<=", ">="):
-        result = {"==": x == y, "!=": x != y, "<": x < y, ">": x > y, "<=": x <= y, ">=": x >= y}[op]
-        return Value(int(result))
+        holds = {"==": x == y, "!=": x != y, "<": x < y, ">": x > y, "<=": x <= y, ">=": x >= y}[op]
+        return Value(int(holds))
     if op in ("/", "%"):
         if y == 0:
             if skip:
