@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint unit golden site clean
+.PHONY: demo test lint unit golden site fuzz sweep clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ unit: $(STAMP)
 ## golden: rewrite the golden files after an intended output change
 golden: $(STAMP)
 	$(BIN)/pytest tests/test_golden.py tests/test_html.py --update-goldens
+
+## fuzz: 5,000 generated programs, explainer against gcc
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=5000 $(BIN)/pytest tests/test_fuzz.py -q
+
+## sweep: every header of Debian's 6.1 headers, full mode, against gcc
+sweep: $(STAMP)
+	$(BIN)/python bench/sweep.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
