@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint unit golden site fuzz sweep clean
+.PHONY: demo test lint unit golden site fuzz sweep bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ fuzz: $(STAMP)
 ## sweep: every header of Debian's 6.1 headers, full mode, against gcc
 sweep: $(STAMP)
 	$(BIN)/python bench/sweep.py
+
+## bench: explainer against gcc -E on a real header, medians and ratios
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

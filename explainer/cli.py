@@ -11,9 +11,7 @@ import contextlib
 import os
 import resource
 import secrets
-import signal
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -27,21 +25,12 @@ TIME_LIMIT_SECONDS = 300
 MEMORY_LIMIT_MB = 4096
 
 
-class TimeLimit(ExplainError):
-    pass
-
-
 @contextlib.contextmanager
 def limits(seconds: float, megabytes: int) -> Iterator[None]:
     """Wall-clock and address-space limits for one run, put back after."""
-    in_main = threading.current_thread() is threading.main_thread()
-    old_handler = None
-    if in_main and seconds > 0:
-        def expired(signum: int, frame: object) -> None:
-            raise TimeLimit(prose.load()["cli"]["time_limit"].format(seconds=seconds))
+    from explainer import expand
 
-        old_handler = signal.signal(signal.SIGALRM, expired)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+    expand.set_deadline(seconds if seconds > 0 else None)
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     wanted = megabytes * 2**20
     if hard != resource.RLIM_INFINITY:
@@ -51,9 +40,7 @@ def limits(seconds: float, megabytes: int) -> Iterator[None]:
     try:
         yield
     finally:
-        if old_handler is not None:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, old_handler)
+        expand.set_deadline(None)
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 

@@ -12,6 +12,7 @@ listener is set, and only at top level (an invocation written in a file).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
@@ -40,6 +41,20 @@ from explainer.macros import (
 MAX_EXPANDED_TOKENS = 2_000_000  # tokens pushed for one invocation written in a file
 MAX_EXPANSIONS = 100_000  # macros expanded for one invocation (a TRACE_EVENT needs ~3,000)
 MAX_CONTEXT_DEPTH = 10_000
+
+
+# Wall-clock deadline (time.monotonic()) for the current run, or None.  Set
+# by the CLI around one run; checked every 1,024 pushes, where runaway
+# expansion spends its time.  A signal would land anywhere, even in a
+# garbage-collector callback that swallows it.
+_deadline: float | None = None
+_deadline_seconds: float = 0.0
+
+
+def set_deadline(seconds: float | None) -> None:
+    global _deadline, _deadline_seconds
+    _deadline = time.monotonic() + seconds if seconds else None
+    _deadline_seconds = seconds or 0.0
 
 
 class Listener(Protocol):
@@ -254,6 +269,8 @@ class Expander:
             raise self._error(f"macro expansion nests too deeply (limit {MAX_CONTEXT_DEPTH})")
         self._budget -= len(tokens)
         self._expansions -= 1
+        if not self._expansions & 1023 and _deadline is not None and time.monotonic() > _deadline:
+            raise self._error(f"gave up after {_deadline_seconds:g} s (the --time-limit)")
         if self._expansions < 0:
             raise self._error(
                 f'expansion of macro "{self._top_name}" exceeds the limit of'

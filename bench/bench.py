@@ -1,0 +1,136 @@
+"""Speed and memory of explainer against gcc -E, measured side by side.
+
+    python bench/bench.py [--runs N] [--kernel DIR] [--site]
+
+Each target runs gcc and explainer in alternation N times (default 5) in
+the same run and prints medians, their ratio, the goal and whether it is
+met, plus explainer's peak memory.  Without --kernel, Debian's 6.1 headers
+are fetched (tests/kernels.py).  --site also times `explain site` over
+every header of the tree against gcc run on the same headers one after
+another (long: minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+PYTHON = sys.executable
+
+
+def timed(argv: list[str], cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    proc = subprocess.run(argv, cwd=cwd, input=stdin, text=True, capture_output=True,
+                          env={**os.environ, **(env or {})}, check=False)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(argv[:4])}... failed: {proc.stderr.strip()[-300:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before)
+
+
+def peak_rss(argv: list[str], cwd: Path) -> int:
+    """Peak RSS in KiB of one run, from a fresh process's own accounting."""
+    code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+            "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([PYTHON, "-c", code, *argv], cwd=cwd, capture_output=True, text=True, check=True)
+    return int(out.stdout.strip())
+
+
+def alternate(runs: int, ours: list[str], ours_cwd: Path, gcc: tuple[list[str], Path, str] | None) -> tuple[float, float | None]:
+    mine: list[float] = []
+    theirs: list[float] = []
+    for _ in range(runs):
+        if gcc is not None:
+            argv, cwd, stdin = gcc
+            theirs.append(timed(argv, cwd, stdin, {"SOURCE_DATE_EPOCH": "0"})[0])
+        mine.append(timed(ours, ours_cwd)[0])
+    return statistics.median(mine), statistics.median(theirs) if theirs else None
+
+
+def gcc_for(tree: str, header: str, mode: str | None) -> tuple[list[str], Path, str]:
+    from explainer.translation_unit import setup
+
+    tu = setup(header, [], [], ROOT, tree, mode)
+    return list(tu.gcc_argv()), tu.cwd, tu.text
+
+
+def row(name: str, ours: float, base: float | None, goal: str, limit: float | None) -> str:
+    ratio = f"{ours / base:6.1f}x" if base else "     -"
+    met = "-" if limit is None else ("yes" if (ours / base if base else ours) <= limit else "NO")
+    base_text = f"{base:8.3f}s" if base is not None else "        -"
+    return f"{name:44} {ours:8.3f}s {base_text} {ratio}  {goal:>10}  {met}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--kernel")
+    parser.add_argument("--site", action="store_true")
+    args = parser.parse_args()
+    tree = args.kernel
+    if tree is None:
+        from kernels import debian_headers
+
+        found = debian_headers()
+        if found is None:
+            print("bench: no kernel tree; give --kernel DIR")
+            return 2
+        tree = str(found)
+    explain = [PYTHON, "-m", "explainer"]
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{subprocess.run(['gcc', '--version'], capture_output=True, text=True).stdout.splitlines()[0]}")
+    print(f"tree: {tree}; {args.runs} runs each, medians\n")
+    print(f"{'target':44} {'explain':>9} {'gcc -E':>9} {'ratio':>7}  {'goal':>10}  met")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = str(Path(tmp) / "out")
+        full_gcc = gcc_for(tree, "sched.h", "full")
+        json_argv = [*explain, "all", "sched.h", "--kernel", tree, "--format", "json", "-o", out]
+        ours, base = alternate(args.runs, json_argv, ROOT, full_gcc)
+        print(row("1. sched.h full mode, JSON", ours, base, "<= 3x", 3.0))
+        html_argv = [*explain, "all", "sched.h", "--kernel", tree, "--format", "html", "-o", out]
+        ours_html, base_html = alternate(args.runs, html_argv, ROOT, full_gcc)
+        print(row("1. sched.h full mode, HTML", ours_html, base_html, "<= 4x", 4.0))
+        focused_argv = [*explain, "all", "sched.h", "--kernel", tree, "--mode", "focused",
+                        "--format", "json", "-o", out]
+        ours_f, base_f = alternate(args.runs, focused_argv, ROOT, full_gcc)
+        print(row("2. sched.h focused mode vs full-mode gcc", ours_f, base_f, "<= 1.5x", 1.5))
+        sample_argv = [*explain, "TRACE_EVENT", "sample.h", "--format", "json", "-o", out]
+        ours_s, _ = alternate(args.runs, sample_argv, ROOT, None)
+        print(row("3. bundled sample.h, whole process", ours_s, None, "< 0.5 s", 0.5))
+        ours_h, _ = alternate(args.runs, [*explain, "--help"], ROOT, None)
+        print(row("3. explain --help", ours_h, None, "< 0.15 s", 0.15))
+        rss = peak_rss(json_argv, ROOT) / 1024
+        print(f"{'5. peak memory, target 1':44} {rss:8.0f} MiB {'':9} {'':7}  {'< 300 MiB':>10}  "
+              f"{'yes' if rss < 300 else 'NO'}")
+        if args.site:
+            from explainer import kernel
+
+            headers = sorted({p.name for d in kernel.open_tree(Path(tree), tree).events_dirs() for p in d.glob("*.h")})
+            gcc_total = 0.0
+            for header in headers:
+                try:
+                    argv, cwd, stdin = gcc_for(tree, header, "full")
+                    gcc_total += timed(argv, cwd, stdin)[0]
+                except SystemExit:
+                    continue  # the headers gcc cannot preprocess are left out of both
+            site_argv = [*explain, "site", "--kernel", tree, *headers, "-o", str(Path(tmp) / "site")]
+            seconds, _ = timed(site_argv, ROOT)
+            print(row(f"4. explain site, {len(headers)} headers", seconds, gcc_total, "<= 3x", 3.0))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
