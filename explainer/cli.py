@@ -15,9 +15,13 @@ import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from explainer import __version__, knowledge, prose
 from explainer.errors import ExplainError, PreprocessError
+
+if TYPE_CHECKING:  # imported lazily at run time: --help must start fast
+    from explainer.model import Walkthrough
 
 EXIT_OK, EXIT_INPUT, EXIT_BUG = 0, 2, 3
 # Limits (README, "Limits"): a stranger's header must not hang or eat the machine.
@@ -85,7 +89,7 @@ def _tree_options(parser: argparse.ArgumentParser, words: dict[str, str]) -> Non
                         type=lambda v: ("-U", v), help=words["undef"])
 
 
-def _select(walkthrough, pass_index: int | None, stage: str | None):  # type: ignore[no-untyped-def]
+def _select(walkthrough: Walkthrough, pass_index: int | None, stage: str | None) -> Walkthrough:
     passes = walkthrough.passes
     if pass_index is not None:
         chosen = tuple(p for p in passes if p.index == pass_index)

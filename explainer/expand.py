@@ -299,11 +299,7 @@ class Expander:
         listener = self.listener if top and not self._in_directive else None
         args: list[list[Tok] | None] | None = None
         if macro.funlike:
-            self._prevent += 1
-            try:
-                args = self._funlike_invocation(macro, name)
-            finally:
-                self._prevent -= 1
+            args = self._arguments(macro, name)
             if args is None:
                 return False
         if listener is not None:
@@ -326,17 +322,22 @@ class Expander:
         (__has_attribute(x) ...), whose operand is macro-expanded first."""
         operand: list[Tok] | None = None
         if macro.funlike:
-            self._prevent += 1
-            try:
-                args = self._funlike_invocation(macro, name)
-            finally:
-                self._prevent -= 1
+            args = self._arguments(macro, name)
             if args is None:
                 return False
             # _Pragma's string is taken as written; the others' operands expand.
             operand = args[0] or [] if macro.builtin == "_Pragma" else self._expand_arg(args[0] or [])
         self._push(self.builtin(macro, name, self._top_line, operand), None)
         return True
+
+    def _arguments(self, macro: MacroDef, name: Tok) -> list[list[Tok] | None] | None:
+        """The arguments of a function-like invocation, read with expansion
+        held off; None when no '(' follows the name."""
+        self._prevent += 1
+        try:
+            return self._funlike_invocation(macro, name)
+        finally:
+            self._prevent -= 1
 
     def _funlike_invocation(self, macro: MacroDef, name: Tok) -> list[list[Tok] | None] | None:
         pad: Tok | None = None

@@ -43,9 +43,6 @@ def roles(macro: str) -> dict[str, int] | None:
     return dict(found) if found is not None else None
 
 
-def trace_macros() -> list[str]:
-    return sorted(_data()["macros"])
-
 
 def first_stage() -> str:
     return str(_data()["first_stage"])

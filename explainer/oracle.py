@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,10 +12,6 @@ from explainer.errors import ExplainError
 from explainer.translation_unit import REPRODUCE_ENV, TranslationUnit
 
 _MARKER = re.compile(r'^# (\d+) "((?:[^"\\]|\\.)*)"((?: \d)*)$')
-
-
-def gcc_available(compiler: str = "gcc") -> bool:
-    return shutil.which(compiler) is not None
 
 
 def run_gcc(tu: TranslationUnit, compiler: str = "gcc") -> str:

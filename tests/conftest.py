@@ -35,6 +35,20 @@ requires_gcc = pytest.mark.skipif(
 )
 
 
+def run_cli(cwd: Path, argv: list[str], out: Path) -> None:
+    """explain *argv* -o *out*, run from *cwd* as a user would; must succeed."""
+    import os
+
+    from explainer import cli
+
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        assert cli.main([*argv, "-o", str(out)]) == 0
+    finally:
+        os.chdir(old)
+
+
 def pass_tokens(recording: Recording) -> list[list[str]]:
     """Our tokens per pass."""
     return [lexer.spellings(print_tokens(p.emitted)[0]) for p in recording.passes]

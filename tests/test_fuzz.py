@@ -10,7 +10,6 @@ import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
-from programs import program
 
 from explainer import lexer, oracle
 from explainer.errors import ExplainError
@@ -18,6 +17,7 @@ from explainer.preprocess import Recorder
 from explainer.printer import print_tokens
 
 from conftest import requires_gcc, snippet_tu
+from programs import program
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 from pathlib import Path
 
 import pytest
+
+from conftest import FOO_DIR, REPO, requires_gcc, run_cli
 from htmlcheck import Page
-
-from explainer import cli
-
-from conftest import FOO_DIR, REPO, requires_gcc
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -22,12 +19,7 @@ def render(cwd: Path, *argv: str) -> str:
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "page.html"
-        old = Path.cwd()
-        os.chdir(cwd)
-        try:
-            assert cli.main([*argv, "--format", "html", "-o", str(out)]) == 0
-        finally:
-            os.chdir(old)
+        run_cli(cwd, [*argv, "--format", "html"], out)
         return out.read_text()
 
 

@@ -9,11 +9,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from kernels import debian_headers
 
 from explainer import cli, lexer, oracle
 
 from conftest import requires_gcc
+from kernels import debian_headers
 
 pytestmark = requires_gcc
 

@@ -8,12 +8,12 @@ import os
 from pathlib import Path
 
 import pytest
-from htmlcheck import Page
 
 from explainer import cli, site
 from explainer.errors import ExplainError
 
 from conftest import REPO, requires_gcc
+from htmlcheck import Page
 
 COMMITTED = REPO / "site"
 
