@@ -11,7 +11,10 @@ as pcpp expects.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Final
+
+from explainer.macros import PREV_WHITE, Tok
 
 _PUNCT_TYPES: Final = {
     "->": "CPP_DEREFERENCE", "-=": "CPP_MINUSEQUAL", "--": "CPP_MINUSMINUS",
@@ -46,6 +49,9 @@ _MASTER = re.compile(
     re.DOTALL,
 )
 _CONTINUATION = re.compile(r"\\[ \t]*\n")
+# The same, each match taking the spaces before it along (lines() only:
+# half as many matches to loop over).
+_SPACED = re.compile(r"(?P<lead>[ \t\f\v\r]*)(?:" + _MASTER.pattern + ")", re.DOTALL)
 
 
 class LexError(Exception):
@@ -115,3 +121,68 @@ class Lexer:
         elif kind == "CPP_COMMENT1" or value == "\n":
             self.lineno += value.count("\n")
         return LexToken(kind, value, line, pos)
+
+
+def lines(text: str, source: str) -> Iterator[list[Tok | LexToken]]:
+    """pcpp's lines of *text* (as its group_lines makes them), but with our
+    tokens: white space and comments become the PREV_WHITE flag instead of
+    tokens of their own, which halves the objects made; each line still
+    ends with a newline token, which pcpp's directive code looks for."""
+    text = "\n".join(line.rstrip() for line in text.splitlines())
+    line: list[Tok | LexToken] = []
+    white = 0
+    lineno = 1
+    for m in _SPACED.finditer(text):
+        kind = m.lastgroup or "other"
+        lead = m.end("lead") - m.start()
+        if lead:
+            white = PREV_WHITE
+            value = m.group()[lead:]
+        else:
+            value = m.group()
+        if kind == "lead":  # spaces at the very end of the text
+            continue
+        if kind == "CPP_WS":
+            if value == "\n":
+                newline = LexToken("CPP_WS", "\n", lineno, m.start())
+                newline.source = source
+                line.append(newline)
+                yield line
+                line = []
+                white = 0
+                lineno += 1
+            else:
+                white = PREV_WHITE
+            continue
+        if kind == "CPP_LINECONT":
+            white = PREV_WHITE
+            lineno += 1
+            continue
+        if kind == "CPP_COMMENT1":
+            white = PREV_WHITE
+            lineno += value.count("\n")
+            continue
+        if kind == "CPP_COMMENT2":
+            white = PREV_WHITE
+            continue
+        if kind == "open_comment":
+            raise LexError(lineno, "unterminated comment")
+        line_of_token = lineno
+        if kind == "number":
+            kind = "CPP_INTEGER" if _INTEGER.fullmatch(value) else "CPP_FLOAT"
+        elif kind == "punct":
+            kind = _PUNCT_TYPES[value]
+        elif kind == "other":
+            kind = value
+        elif kind in ("CPP_STRING", "CPP_CHAR") and "\n" in value:
+            lineno += value.count("\n")
+            value = _CONTINUATION.sub("", value)
+        tok = Tok(kind, value, white, line_of_token, source)
+        tok.src = tok
+        line.append(tok)
+        white = 0
+    if line:
+        newline = LexToken("CPP_WS", "\n", lineno, len(text))
+        newline.source = source
+        line.append(newline)
+        yield line

@@ -127,3 +127,10 @@ def test_module_header_without_trace_include_path_is_told_to_set_it(capsys: pyte
     assert err.count("\n") == 1
     assert "<trace/events/bad.h>: No such file or directory" in err
     assert "must define TRACE_INCLUDE_PATH" in err
+
+
+def test_unterminated_if_in_an_included_file_is_blamed_on_that_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "inner.h").write_text("#ifdef NEVER_CLOSED\nint x;\n")
+    code, _, err = _run(capsys, tmp_path, '#ifndef GUARD\n#define GUARD\n#include "inner.h"\n#endif\n')
+    assert code == 2
+    assert err == "inner.h:1: error: unterminated #ifdef NEVER_CLOSED (included from bad.h:3, <stdin>:3)\n"
