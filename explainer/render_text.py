@@ -71,7 +71,7 @@ def _pass(p: Pass, total: int, style: _Style, lang: str) -> list[str]:
     out.append("  " + style.dim(site))
     changes = _last_meaning(p.relevant_changes())
     if changes:
-        out.append("  " + prose.text("changed", lang))
+        out.append("  " + prose.text("changed" if p.index > 1 else "changed_first", lang))
         out.extend("    " + style.dim(_change_line(c, lang)) for c in changes)
     else:
         out.append("  " + prose.text("unchanged", lang))

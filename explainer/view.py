@@ -152,6 +152,7 @@ class Page:
     reproduce: str
     words: dict[str, str]
     home: str | None  # link back to a site's index, when part of one
+    left_out: tuple[tuple[str, str], ...]  # focused mode: (include, "file:line")
 
 
 def _define_text(c: Change) -> str:
@@ -449,4 +450,5 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
         reproduce=reproduce,
         words=words,
         home=home,
+        left_out=tuple((x.include, f"{x.site.file}:{x.site.line}") for x in w.left_out),
     )
