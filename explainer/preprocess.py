@@ -155,24 +155,22 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     def run(self) -> Recording:
         for definition in self.tu.predefined:
             self.define(definition)
-        for name, given in self.tu.defines:
-            self.define(f"{name} {given if given is not None else '1'}")
-        for name in self.tu.undefs:
-            self.macros.pop(name, None)
-            self.changes.append(Change("undef", name, None, None, "<command-line>", 0))
-        visit = _Visit("<stdin>", None, None)
+        for flag, value in self.tu.macro_args:  # in order, as gcc applies them
+            name, eq, body = value.partition("=")
+            if flag == "-D":
+                self.define(f"{name} {body if eq else '1'}")
+            else:
+                self.macros.pop(name, None)
+                self.changes.append(Change("undef", name, None, None, "<command-line>", 0))
         try:
             for tok in self.parsegen(self.tu.text, "<stdin>", None):
                 self._passthrough(tok)
-        except PreprocessError:
-            raise
         except RecursionError:
             raise self._error_here("macro arguments nest too deeply to expand") from None
         except IndexError as exc:
             # pcpp's directive code assumes well-formed directives.
             name = self.lastdirective.value if self.lastdirective is not None else "directive"
             raise self._error_here(f"malformed #{name} directive") from exc
-        del visit
         if self.tu.keep is not None:
             from explainer import focused
 

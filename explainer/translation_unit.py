@@ -54,19 +54,6 @@ class TranslationUnit:
         named = self.named_header or self.header_abspath
         return _relative(self.cwd, named.parent)
 
-    @property
-    def defines(self) -> tuple[tuple[str, str | None], ...]:
-        out: list[tuple[str, str | None]] = []
-        for flag, value in self.macro_args:
-            if flag == "-D":
-                name, eq, body = value.partition("=")
-                out.append((name, body if eq else None))
-        return tuple(out)
-
-    @property
-    def undefs(self) -> tuple[str, ...]:
-        return tuple(v for f, v in self.macro_args if f == "-U")
-
     def gcc_argv(self, compiler: str = "gcc") -> tuple[str, ...]:
         argv = [compiler, "-E", *self.compiler_flags]
         for d in self.include_dirs:

@@ -76,6 +76,8 @@ def test_bundled_translation_units_are_valid_c(tmp_path: Path) -> None:
         ([("-D", "NOTRACE")], 2),
         # -D/-U act before the translation unit, in order; its own #define wins.
         ([("-D", "CREATE_TRACE_POINTS=0"), ("-U", "CREATE_TRACE_POINTS"), ("-D", "X=2")], 11),
+        # Order matters: -U then -D leaves NOTRACE defined, so two passes.
+        ([("-U", "NOTRACE"), ("-D", "NOTRACE")], 2),
     ],
 )
 def test_command_line_macros_reach_both(macro_args: list[tuple[str, str]], passes: int) -> None:
