@@ -93,14 +93,15 @@ def build(
     for directory, header in headers:
         tu = setup(header, include_dirs, macro_args, directory, kernel, mode)
         recording = Recorder(tu, walkthrough.trace_filter("all")).run()
-        whole = walkthrough.build(recording, "all")
+        layout = walkthrough.lay_out(recording)
+        whole = walkthrough.build(recording, "all", layout)
         folder = _unique(slug(Path(tu.header).stem), taken)
         pages[f"{folder}/index.html"] = render_html.render(whole, lang, home="../index.html")
         names: set[str] = {"index"}
         topics = []
         for name in _topics(whole):
             page = f"{folder}/{_unique(slug(name), names)}.html"
-            focused = walkthrough.build(recording, name)
+            focused = walkthrough.build(recording, name, layout)
             pages[page] = render_html.render(focused, lang, home="../index.html")
             topics.append(Topic(name, page))
         entries.append(HeaderEntry(tu.header, f"{folder}/index.html", whole.total_passes, tuple(topics)))

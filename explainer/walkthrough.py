@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from explainer import codeformat, knowledge
 from explainer.errors import ExplainError
@@ -57,17 +58,32 @@ def _names(raw: RawInvocation, roles: dict[str, int]) -> tuple[str | None, str |
     return name, template
 
 
-def build(recording: Recording, focus: str) -> Walkthrough:
+@dataclass(frozen=True)
+class Layout:
+    """Each pass printed and formatted: the same whatever the focus, so a
+    site lays a header out once for all its pages."""
+
+    printed: tuple[tuple[str, list[tuple[int, int]]], ...]
+    formatted: tuple[str, ...]
+
+
+def lay_out(recording: Recording) -> Layout:
+    printed = tuple(print_tokens(p.emitted) for p in recording.passes)
+    return Layout(printed, tuple(codeformat.format_blocks([text for text, _ in printed])))
+
+
+def build(recording: Recording, focus: str, layout: Layout | None = None) -> Walkthrough:
     """The walkthrough of *recording*, focused on *focus* (a trace macro,
     an event or class name, or ``all``)."""
     tu = recording.tu
     if not recording.passes:
         raise ExplainError(f"{tu.header}: the translation unit never read the header")
-    printed = [print_tokens(p.emitted) for p in recording.passes]
-    formatted = codeformat.format_blocks([text for text, _ in printed])
+    layout = layout or lay_out(recording)
     trace_seen: list[tuple[str, str | None]] = []
     passes: list[Pass] = []
-    for record, (text, spans), code in zip(recording.passes, printed, formatted, strict=True):
+    for record, (text, spans), code in zip(
+        recording.passes, layout.printed, layout.formatted, strict=True
+    ):
         passes.append(_build_pass(record, text, spans, code, focus, trace_seen))
     if not trace_seen:
         raise ExplainError(
