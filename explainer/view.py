@@ -4,7 +4,9 @@ autoescaping does that, for every string, once."""
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -186,13 +188,19 @@ def _css(ttype: _TokenType) -> str:
     return STANDARD_TYPES.get(ttype, "")
 
 
-def _char_classes(code: str) -> list[str]:
-    classes = [""] * len(code)
-    for start, ttype, text in _lexer().get_tokens_unprocessed(code):
-        css = _css(ttype)
-        for k in range(start, min(start + len(text), len(code))):
-            classes[k] = css
-    return classes
+def _classes_at(code: str) -> Callable[[int], str]:
+    """The highlighting class of the character at an offset of *code*."""
+    starts: list[int] = []
+    classes: list[str] = []
+    for start, ttype, _ in _lexer().get_tokens_unprocessed(code):
+        starts.append(start)
+        classes.append(_css(ttype))
+
+    def at(offset: int) -> str:
+        k = bisect.bisect_right(starts, offset) - 1
+        return classes[k] if k >= 0 else ""
+
+    return at
 
 
 def code_lines(
@@ -204,13 +212,13 @@ def code_lines(
     if not spans:
         spans = tuple(_spans(code))
         provs = [None] * len(spans)
-    classes = _char_classes(code)
+    class_at = _classes_at(code)
     segments: list[Segment] = []
     pos = 0
     for (start, end), prov in zip(spans, provs, strict=True):
         if start > pos:
             segments.append(Segment(code[pos:start], "", None))
-        segments.append(Segment(code[start:end], classes[start] if start < len(classes) else "", prov))
+        segments.append(Segment(code[start:end], class_at(start), prov))
         pos = end
     if pos < len(code):
         segments.append(Segment(code[pos:], "", None))
