@@ -36,6 +36,7 @@ from explainer.macros import (
     Tok,
     padding,
 )
+from explainer.pcpp_lexer import classify
 
 # Limits that keep hostile input bounded (see README, "Limits").
 MAX_EXPANDED_TOKENS = 2_000_000  # tokens pushed for one invocation written in a file
@@ -89,27 +90,15 @@ class _Context:
         self.macro = macro
 
 
-_PUNCT_TYPES: dict[str, str] = {}
-
-
-def set_punct_types(types: dict[str, str]) -> None:
-    """pcpp's token type names for punctuators, so pasted tokens are typed
-    like lexed ones (the #if evaluator relies on them)."""
-    _PUNCT_TYPES.update(types)
-
-
 def _typed(kind: str, spelling: str) -> str:
+    """A pasted token's type, named as the lexer names a lexed one."""
     if kind == "ident":
         return ID
     if kind == "string":
         return STRING
     if kind == "char":
         return CHAR
-    if kind == "number":
-        return "CPP_INTEGER" if spelling[:1].isdigit() and "." not in spelling else "CPP_FLOAT"
-    if kind == "punct":
-        return _PUNCT_TYPES.get(spelling, "CPP_OTHER")
-    return "CPP_OTHER"
+    return classify(kind, spelling)
 
 
 def _quote(text: str) -> str:

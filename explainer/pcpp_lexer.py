@@ -54,6 +54,18 @@ _CONTINUATION = re.compile(r"\\[ \t]*\n")
 _SPACED = re.compile(r"(?P<lead>[ \t\f\v\r]*)(?:" + _MASTER.pattern + ")", re.DOTALL)
 
 
+def classify(kind: str, value: str) -> str:
+    """pcpp's type name for a token our expressions call number, punct or
+    other (the lexer here, the ## paste in expand.py)."""
+    if kind == "number":
+        return "CPP_INTEGER" if _INTEGER.fullmatch(value) else "CPP_FLOAT"
+    if kind == "punct":
+        return _PUNCT_TYPES.get(value, "CPP_OTHER")
+    if kind == "other":
+        return value  # as ply's error rule: the character is its own type
+    return kind
+
+
 class LexError(Exception):
     """Text that is no token at all: an unterminated comment."""
 
@@ -103,13 +115,8 @@ class Lexer:
         value = m.group()
         self._pos = m.end()
         line = self.lineno
-        if kind == "number":
-            kind = "CPP_INTEGER" if _INTEGER.fullmatch(value) else "CPP_FLOAT"
-        elif kind == "punct":
-            kind = _PUNCT_TYPES[value]
-        elif kind == "other":
-            kind = value  # as ply's error rule: the character is its own type
-        elif kind == "open_comment":
+        kind = classify(kind, value)
+        if kind == "open_comment":
             raise LexError(line, "unterminated comment")
         elif kind == "CPP_LINECONT":
             self.lineno += 1
@@ -168,13 +175,8 @@ def lines(text: str, source: str) -> Iterator[list[Tok | LexToken]]:
         if kind == "open_comment":
             raise LexError(lineno, "unterminated comment")
         line_of_token = lineno
-        if kind == "number":
-            kind = "CPP_INTEGER" if _INTEGER.fullmatch(value) else "CPP_FLOAT"
-        elif kind == "punct":
-            kind = _PUNCT_TYPES[value]
-        elif kind == "other":
-            kind = value
-        elif kind in ("CPP_STRING", "CPP_CHAR") and "\n" in value:
+        kind = classify(kind, value)
+        if kind in ("CPP_STRING", "CPP_CHAR") and "\n" in value:
             lineno += value.count("\n")
             value = _CONTINUATION.sub("", value)
         tok = Tok(kind, value, white, line_of_token, source)

@@ -21,7 +21,7 @@ import pcpp
 
 from explainer import compiler, ifexpr, knowledge, pcpp_lexer
 from explainer.errors import PreprocessError
-from explainer.expand import Expander, set_punct_types
+from explainer.expand import Expander
 from explainer.macros import (
     CHAR,
     ID,
@@ -75,7 +75,6 @@ class _Visit:
     site: IncludeSite | None
     found_in: int | None = None  # index of the -I directory it was found in
     pass_index: int | None = None
-    out: list[Emitted] = field(default_factory=list)
 
 
 @dataclass
@@ -126,7 +125,6 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self.expand_linemacro = False
         self.expand_countermacro = False
         self.line_directive = None
-        self._probe_punctuators()
         self.expander = Expander(self.macros, self._builtin, self._expansion_error)
         self._visits: list[_Visit] = []
         self._pending_site: IncludeSite | None = None
@@ -511,10 +509,10 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         builder = self._current_pass if visit.pass_index is not None else None
         x = self.expander
         if builder is None:
-            out = visit.out
-            for tok in x.stream(toks):
-                out.append(Emitted(tok, tok.lineno if x.last_from_base else x.top_line))
-            visit.out = []  # only the header's output is kept
+            # Only the header's output is kept; other text is expanded for
+            # its effects (__COUNTER__, errors) and dropped.
+            for _ in x.stream(toks):
+                pass
             return []
         x.listener = self
         try:
@@ -640,15 +638,6 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         return Tok(STRING, quoted, name.flags, name.lineno, name.source)
 
     # -- helpers ---------------------------------------------------------------
-
-    def _probe_punctuators(self) -> None:
-        types: dict[str, str] = {}
-        for p in "<<= >>= -> ++ -- << >> <= >= == != && || *= /= %= += -= &= ^= |= ## [ ] ( ) { } . & * + - ~ ! / % < > ^ | ? : ; = , #".split():
-            self.lexer.input(p)
-            tok = self.lexer.token()
-            if tok is not None and tok.value == p:
-                types[p] = tok.type
-        set_punct_types(types)
 
     def _chain(self) -> tuple[tuple[str, int], ...]:
         return tuple((v.site.file, v.site.line) for v in reversed(self._visits) if v.site is not None)
