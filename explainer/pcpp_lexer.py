@@ -2,19 +2,15 @@
 expression, and C's tokens as gcc forms them (a pp-number is one token,
 ``...`` is one token, string and character literals keep their prefix).
 
-pcpp calls ``clone()``, ``input()`` and ``token()`` and reads ``lineno``;
-token types keep pcpp's names, which its directive code and #if evaluator
-test.  White space, newlines, line continuations and comments are tokens,
-as pcpp expects.
+pcpp calls ``clone()``, ``input()`` and ``token()`` and reads ``lineno``
+(its constructor still lexes a few definitions; the recorder reads files
+with scan.py, which shares the token rules and types defined here).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Final
-
-from explainer.macros import PREV_WHITE, Tok
 
 _PUNCT_TYPES: Final = {
     "->": "CPP_DEREFERENCE", "-=": "CPP_MINUSEQUAL", "--": "CPP_MINUSMINUS",
@@ -49,10 +45,6 @@ _MASTER = re.compile(
     re.DOTALL,
 )
 _CONTINUATION = re.compile(r"\\[ \t]*\n")
-# The same, each match taking the spaces before it along (lines() only:
-# half as many matches to loop over).
-_SPACED = re.compile(r"(?P<lead>[ \t\f\v\r]*)(?:" + _MASTER.pattern + ")", re.DOTALL)
-
 
 def classify(kind: str, value: str) -> str:
     """pcpp's type name for a token our expressions call number, punct or
@@ -128,63 +120,3 @@ class Lexer:
         elif kind == "CPP_COMMENT1" or value == "\n":
             self.lineno += value.count("\n")
         return LexToken(kind, value, line, pos)
-
-
-def lines(text: str, source: str) -> Iterator[list[Tok | LexToken]]:
-    """pcpp's lines of *text* (as its group_lines makes them), but with our
-    tokens: white space and comments become the PREV_WHITE flag instead of
-    tokens of their own, which halves the objects made; each line still
-    ends with a newline token, which pcpp's directive code looks for."""
-    text = "\n".join(line.rstrip() for line in text.splitlines())
-    line: list[Tok | LexToken] = []
-    white = 0
-    lineno = 1
-    for m in _SPACED.finditer(text):
-        kind = m.lastgroup or "other"
-        lead = m.end("lead") - m.start()
-        if lead:
-            white = PREV_WHITE
-            value = m.group()[lead:]
-        else:
-            value = m.group()
-        if kind == "lead":  # spaces at the very end of the text
-            continue
-        if kind == "CPP_WS":
-            if value == "\n":
-                newline = LexToken("CPP_WS", "\n", lineno, m.start())
-                newline.source = source
-                line.append(newline)
-                yield line
-                line = []
-                white = 0
-                lineno += 1
-            else:
-                white = PREV_WHITE
-            continue
-        if kind == "CPP_LINECONT":
-            white = PREV_WHITE
-            lineno += 1
-            continue
-        if kind == "CPP_COMMENT1":
-            white = PREV_WHITE
-            lineno += value.count("\n")
-            continue
-        if kind == "CPP_COMMENT2":
-            white = PREV_WHITE
-            continue
-        if kind == "open_comment":
-            raise LexError(lineno, "unterminated comment")
-        line_of_token = lineno
-        kind = classify(kind, value)
-        if kind in ("CPP_STRING", "CPP_CHAR") and "\n" in value:
-            lineno += value.count("\n")
-            value = _CONTINUATION.sub("", value)
-        tok = Tok(kind, value, white, line_of_token, source)
-        tok.src = tok
-        line.append(tok)
-        white = 0
-    if line:
-        newline = LexToken("CPP_WS", "\n", lineno, len(text))
-        newline.source = source
-        line.append(newline)
-        yield line

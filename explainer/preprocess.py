@@ -1,8 +1,9 @@
 """Stage 1 of the pipeline: run the translation unit and record it.
 
-``Recorder`` is a pcpp ``Preprocessor`` whose macro expansion, #define,
-#undef and #include are replaced by gcc-faithful versions (pcpp 1.30
-differs from gcc in those places), and which records, for every entry
+``Recorder`` is a pcpp ``Preprocessor`` whose reading loop, macro
+expansion, #define, #undef and #include are replaced by gcc-faithful and
+faster versions (pcpp 1.30 differs from gcc in those places; files come
+cut into directives and text by scan.py), and which records, for every entry
 into the trace header, the pass: why it happened, what was #defined or
 #undefined since the previous one, each top-level invocation and all the
 code the header produced.  What it returns is a ``model.Recording``.
@@ -13,26 +14,24 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pcpp
 
-from explainer import compiler, ifexpr, knowledge, pcpp_lexer
+from explainer import compiler, ifexpr, knowledge, scan
 from explainer.errors import PreprocessError
 from explainer.expand import Expander
 from explainer.macros import (
     CHAR,
     ID,
     PAD,
+    PASTE_LEFT,
     PREV_WHITE,
     STRING,
-    WHITESPACE_TYPES,
     MacroDef,
-    PcppToken,
     Tok,
-    from_pcpp,
     parse_define,
     spell,
 )
@@ -78,6 +77,21 @@ class _Visit:
 
 
 @dataclass
+class _Conditional:
+    """An open #if, #ifdef or #ifndef."""
+
+    enable: bool  # were lines read before it
+    taken: bool  # had a group of the enclosing conditional been taken
+    directive: scan.Directive
+    had_else: bool = False
+
+
+_CONDITIONALS = frozenset(("if", "ifdef", "ifndef", "elif", "else", "endif"))
+# The directive's name, when it is a plain identifier (nearly always).
+_DIRECTIVE_NAME = re.compile(r"[ \t\f\v]*([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_$\\])")
+
+
+@dataclass
 class _PassBuilder:
     index: int
     stage: str
@@ -105,12 +119,19 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     ``trace`` picks the invocations (by macro name and argument texts) whose
     expansion is recorded step by step, with the provenance of each token;
     it costs time and memory, so only the ones a user will look at.
+    ``files`` shares scanned files between recorders (a site build);
+    ``expand_all_text`` expands the text of every file, not only what can
+    change the header's passes, so that every error gcc reports in any
+    file is reported (tests compare that with gcc).
     """
 
     def __init__(
         self,
         tu: TranslationUnit,
         trace: Callable[[str, tuple[str, ...]], bool] | None = None,
+        *,
+        files: scan.FileCache | None = None,
+        expand_all_text: bool = False,
     ) -> None:
         self._ready = False
         super().__init__(lexer=Lexer())
@@ -127,16 +148,17 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self.line_directive = None
         self.expander = Expander(self.macros, self._builtin, self._expansion_error)
         self._visits: list[_Visit] = []
-        self._pending_site: IncludeSite | None = None
-        self._pending_found_in: int | None = None
         self._counter = 0
         self._header = os.path.normcase(str(tu.header_abspath))
         self._passes: list[_PassBuilder] = []
         self._per_includer: dict[str, int] = {}
         self.changes: list[Change] = []
         self.left_out: list[LeftOut] = []
-        self._open_conditionals: list[tuple[int, str]] = []  # (file depth, directive)
-        self._passthrough_white = False
+        self._line = 0  # of the directive being run
+        self._files = files if files is not None else scan.FileCache()
+        self._expand_all_text = expand_all_text
+        self._counting: set[str] = {"__COUNTER__"}
+        self._users: dict[str, list[str]] = {}  # name -> macros whose replacement names it
         self._left_out_paths: list[str] = []
         self.warnings: list[str] = []
         self._current_pass: _PassBuilder | None = None
@@ -161,14 +183,9 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                 self.macros.pop(name, None)
                 self.changes.append(Change("undef", name, None, None, "<command-line>", 0))
         try:
-            for tok in self.parsegen(self.tu.text, "<stdin>", None):
-                self._passthrough(tok)
+            self._run_file(self._scan_text(self.tu.text, "<stdin>", ()), _Visit("<stdin>", None, None))
         except RecursionError:
             raise self._error_here("macro arguments nest too deeply to expand") from None
-        except IndexError as exc:
-            # pcpp's directive code assumes well-formed directives.
-            name = self.lastdirective.value if self.lastdirective is not None else "directive"
-            raise self._error_here(f"malformed #{name} directive") from exc
         if self.tu.keep is not None:
             from explainer import focused
 
@@ -195,25 +212,121 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
 
     # -- files -----------------------------------------------------------------
 
-    def parsegen(self, input: str, source: str | None = None, abssource: str | None = None) -> Iterator[PcppToken]:
-        display = source or "<stdin>"
-        site, found_in = self._pending_site, self._pending_found_in
-        self._pending_site, self._pending_found_in = None, None
-        visit = _Visit(display, abssource, site, found_in)
-        if abssource is not None and os.path.normcase(abssource) == self._header and site is not None:
-            visit.pass_index = self._begin_pass(site)
+    def _run_file(self, items: tuple[scan.Directive | scan.Text, ...], visit: _Visit) -> None:
+        if visit.abspath is not None and visit.site is not None and os.path.normcase(visit.abspath) == self._header:
+            visit.pass_index = self._begin_pass(visit.site)
         self._visits.append(visit)
         outer_pass = self._current_pass
         if visit.pass_index is not None:
             self._current_pass = self._passes[visit.pass_index - 1]
         try:
-            yield from super().parsegen(input, source, abssource)
-        except LexError as exc:
-            raise PreprocessError(display, exc.lineno, exc.cause, self._chain()) from None
+            self._run_items(items, visit)
         finally:
             self._close_invocation()
             self._visits.pop()
-            self._current_pass = outer_pass if visit.pass_index is not None else self._current_pass
+            self._current_pass = outer_pass
+
+    def _run_items(self, items: tuple[scan.Directive | scan.Text, ...], visit: _Visit) -> None:
+        """gcc's reading of one file: conditionals, directives, and text,
+        which is expanded in chunks that end at #define, #undef, #include
+        and passed-through directives (where pcpp ends them too)."""
+        chunk: list[scan.Text] = []
+        conditionals: list[_Conditional] = []
+        enable = True
+        taken = False  # a group of the innermost conditional was taken
+        source = visit.display
+        for item in items:
+            if isinstance(item, scan.Text):
+                if enable:
+                    chunk.append(item)
+                continue
+            self._line = item.line
+            text = item.text
+            m = _DIRECTIVE_NAME.match(text)
+            if m is None and "\\\n" in text:  # a name continued on the next line
+                text = text.replace("\\\n", "")
+                m = _DIRECTIVE_NAME.match(text)
+            if m is None:
+                toks = scan.lex(text, item.line, source)
+                if toks and enable:
+                    raise self._error_here(f"invalid preprocessing directive #{toks[0].value}")
+                continue  # the null directive, or a line in a skipped group
+            name = m.group(1)
+            if not enable and name not in _CONDITIONALS:
+                continue  # skipped without being lexed, as gcc does
+            rest = text[m.end() :]
+            if name in _CONDITIONALS:
+                if name in ("if", "ifdef", "ifndef"):
+                    conditionals.append(_Conditional(enable, taken, item))
+                    if enable:
+                        enable = self._condition(name, scan.lex(rest, item.line, source))
+                        taken = enable
+                    continue
+                if not conditionals:
+                    raise self._error_here(f"#{name} without #if")
+                top = conditionals[-1]
+                if top.had_else and name != "endif":
+                    raise self._error_here(f"#{name} after #else")
+                if name == "endif":
+                    conditionals.pop()
+                    enable, taken = top.enable, top.taken
+                elif not top.enable:
+                    pass  # the whole conditional is skipped
+                elif name == "else":
+                    top.had_else = True
+                    enable = not taken
+                    taken = True
+                elif taken:
+                    enable = False
+                else:
+                    enable = self._condition("if", scan.lex(rest, item.line, source))
+                    taken = enable
+                continue
+            args = scan.lex(rest, item.line, source)
+            if name == "define":
+                self._flush(chunk, visit)
+                self.define(args)
+            elif name == "undef":
+                self._flush(chunk, visit)
+                self.undef(args)
+            elif name in ("include", "include_next"):
+                self._flush(chunk, visit)
+                self.include(args, name == "include_next")
+            elif name == "pragma" and args and args[0].value == "once":
+                if visit.abspath is not None:
+                    self.include_once[visit.abspath] = None
+            elif name in ("pragma", "ident", "sccs"):
+                # gcc -E prints these lines as they are.
+                self._flush(chunk, visit)
+                self._passthrough(item.line, name, args, source)
+            elif name == "error":
+                raise self._error_here(f"#error {spell(args)}")
+            elif name == "warning":
+                self.warnings.append(f"{source}:{item.line}: warning: #warning {spell(args)}")
+            elif name != "line":
+                raise self._error_here(f"invalid preprocessing directive #{name}")
+        self._flush(chunk, visit)
+        if conditionals:
+            opened = conditionals[0].directive
+            self._line = opened.line
+            raise self._error_here(f"unterminated #{spell(scan.lex(opened.text, opened.line, source))}")
+
+    def _condition(self, name: str, args: list[Tok]) -> bool:
+        if name == "if":
+            if not args:
+                raise self._error_here("#if with no expression")
+            return bool(self.evalexpr(args)[0])
+        if not args:
+            raise self._error_here(f"no macro name given in #{name} directive")
+        if args[0].type != ID:
+            raise self._error_here("macro names must be identifiers")
+        return (args[0].value in self.macros) == (name == "ifdef")
+
+    def _scan_text(self, text: str, display: str, chain: tuple[tuple[str, int], ...]) -> tuple[scan.Directive | scan.Text, ...]:
+        try:
+            return scan.scan(text)
+        except LexError as exc:
+            raise PreprocessError(display, exc.lineno, exc.cause, chain) from None
 
     def _begin_pass(self, site: IncludeSite) -> int:
         index = len(self._passes) + 1
@@ -226,19 +339,12 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self._passes.append(_PassBuilder(index, stage, site, chain, len(self.changes), previous))
         return index
 
-    def group_lines(self, input: str, abssource: str) -> Iterator[list[PcppToken]]:
-        """Lines of our own tokens (see pcpp_lexer.lines): faster, same meaning."""
-        return pcpp_lexer.lines(input, abssource)
-
-    def include(
-        self, tokens: list[PcppToken], original_line: list[PcppToken], next_only: bool = False
-    ) -> Iterator[PcppToken]:
-        toks = from_pcpp(tokens)
+    def include(self, toks: list[Tok], next_only: bool = False) -> None:
         if toks and toks[0].type != STRING and toks[0].value != "<":
             toks = self.expander.expand(toks, in_directive=True)
         name, angled = self._include_name(toks)
         here = self._visits[-1]
-        line = self.lastdirective.lineno if self.lastdirective is not None else 0
+        line = self._line
         if len(self._visits) > MAX_INCLUDE_DEPTH:
             raise self._error_here(
                 f"#include nested depth {MAX_INCLUDE_DEPTH} exceeds maximum of {MAX_INCLUDE_DEPTH}"
@@ -254,10 +360,13 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         if abspath in self.include_once:  # filled by pcpp's "#pragma once"
             return
         site = IncludeSite(here.display, line)
-        data = self._read(display, abspath, ((site.file, site.line), *self._chain()))
-        self._pending_site = site
-        self._pending_found_in = found_in
-        yield from self.parsegen(data, display, abspath)
+        chain = ((site.file, site.line), *self._chain())
+        try:
+            stamp = scan.stamp(abspath)
+        except OSError as exc:
+            raise self._error_here(f"{display}: {exc.strerror or exc}") from None
+        items = self._files.get(abspath, stamp, lambda: self._scan_text(self._read(display, abspath, chain), display, chain))
+        self._run_file(items, _Visit(display, abspath, site, found_in))
 
     def _kept(self, found: tuple[str, str, int | None] | None) -> bool:
         """Focused mode: is the file one of the kept ones?"""
@@ -358,16 +467,16 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
 
     # -- directives ------------------------------------------------------------
 
-    def define(self, tokens: PcppToken) -> None:
+    def define(self, tokens: str | list[Tok]) -> None:
         if not self._ready:
             return  # pcpp's constructor defines its clock macros; we do not want them
         if isinstance(tokens, str):
-            toks = from_pcpp(self.tokenize(tokens))
+            toks = scan.lex_source(tokens, 0, "<command-line>")
             file, line = "<command-line>", 0
         else:
-            toks = from_pcpp(tokens)
+            toks = tokens
             file = self._visits[-1].display if self._visits else "<command-line>"
-            line = toks[0].lineno if toks else 0
+            line = self._line
         try:
             macro = parse_define(toks, file, line)
         except PreprocessError as exc:
@@ -377,63 +486,26 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         if macro.name in self.macros and self.macros[macro.name].builtin:
             self.warnings.append(f"{file}:{line}: redefining builtin macro {macro.name}")
         self.macros[macro.name] = macro
+        self._note_counting(macro)
         self.changes.append(
             Change("define", macro.name, macro.signature(), body, file, line)
         )
 
-    def undef(self, tokens: PcppToken) -> None:
-        toks = from_pcpp(tokens if not isinstance(tokens, str) else self.tokenize(tokens))
+    def undef(self, toks: list[Tok]) -> None:
         file = self._visits[-1].display if self._visits else "<command-line>"
-        line = self.lastdirective.lineno if self.lastdirective is not None else 0
+        line = self._line
         if not toks or toks[0].type != ID:
             raise PreprocessError(file, line, "no macro name given in #undef directive", self._chain())
         name = toks[0].value
         self.macros.pop(name, None)
         self.changes.append(Change("undef", name, None, None, file, line))
 
-    def on_directive_handle(self, directive: PcppToken, toks: list[PcppToken], ifpassthru: bool, precedingtoks: list[PcppToken]) -> bool:
-        self.lastdirective = directive
-        # Our own record of open conditionals, to word "unterminated #if".
-        name = directive.value
-        if name in ("if", "ifdef", "ifndef"):
-            text = spell(from_pcpp(toks))
-            self._open_conditionals.append((len(self._visits), f"#{name} {text}".rstrip()))
-        elif name == "endif" and self._open_conditionals:
-            self._open_conditionals.pop()
-        return True
-
-    def on_directive_unknown(self, directive: PcppToken, toks: list[PcppToken], ifpassthru: bool, precedingtoks: list[PcppToken]) -> bool | None:
-        name = directive.value
-        text = spell(from_pcpp(toks))
-        if name == "error":
-            raise self._error_at(directive, f"#error {text}")
-        if name == "warning":
-            self.warnings.append(f"{self._visits[-1].display}:{directive.lineno}: warning: #warning {text}")
-            return True
-        if name in ("pragma", "ident", "sccs"):
-            return None  # gcc -E prints these lines as they are
-        if name == "line":
-            return True
-        if name == "include_next":
-            for tok in self.include(toks, [], next_only=True):
-                self._passthrough(tok)
-            return True
-        raise self._error_at(directive, f"invalid preprocessing directive #{name}")
-
-    def on_error(self, file: str, line: int, msg: str) -> None:
-        if msg.startswith("Unterminated #"):
-            here = [text for depth, text in self._open_conditionals if depth == len(self._visits)]
-            if here:
-                msg = "unterminated " + here[0]
-        text = " ".join(msg.split())
-        raise self._error_here(text[:1].lower() + text[1:])
-
-    def evalexpr(self, tokens: list[PcppToken]) -> tuple[int, None]:
+    def evalexpr(self, tokens: list[Tok]) -> tuple[int, None]:
         """#if and #elif: gcc's order.  ``defined`` and __has_include are
         answered before expansion (their operands are not expanded), the
         rest is expanded, ``defined`` produced by a macro is answered, and
         every identifier left is 0."""
-        toks = self._answer_operators(from_pcpp(tokens))
+        toks = self._answer_operators(tokens)
         toks = [t for t in self.expander.expand(toks, in_directive=True) if t.type != PAD]
         toks = self._answer_operators(toks)
         try:
@@ -482,38 +554,42 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         found = self._search(name, angled, self._visits[-1], next_only) is not None
         return found, close + 1
 
-    def on_file_open(self, is_system_include: bool, includepath: str) -> PcppToken:
-        raise OSError("explainer reads files itself")
-
     # -- expansion -------------------------------------------------------------
 
-    def expand_macros(self, tokens: list[PcppToken], expanding_from: PcppToken = None) -> list[PcppToken]:
+    def _flush(self, chunk: list[scan.Text], visit: _Visit) -> None:
+        """Expand the text read since the last flush.  Only the header's
+        output is kept; text of other files is expanded only when that can
+        change what the header's passes show: when it can reach __COUNTER__
+        (see _note_counting), or holds a quote that does not close."""
+        if not chunk:
+            return
+        builder = self._current_pass if visit.pass_index is not None else None
+        if builder is None and not self._expand_all_text and not any(
+            t.unterminated or not self._counting.isdisjoint(scan.IDENTIFIER.findall(t.text)) for t in chunk
+        ):
+            chunk.clear()
+            return
+        toks: list[Tok] = []
+        for t in chunk:
+            toks += scan.lex(t.text, t.line, visit.display)
+        chunk.clear()
         try:
-            return self._expand_macros(tokens)
+            self._expand_text(toks, visit, builder)
         except RecursionError:
             # Deep argument nesting: said here, where the file is still known.
             raise self._error_here("macro arguments nest too deeply to expand") from None
 
-    def _expand_macros(self, tokens: list[PcppToken]) -> list[PcppToken]:
-        if not _is_text_chunk(tokens):
-            return self.expander.expand(from_pcpp(tokens), in_directive=True)
-        visit = self._visits[-1]
-        toks = from_pcpp(tokens)
-        if not toks:
-            return []
+    def _expand_text(self, toks: list[Tok], visit: _Visit, builder: _PassBuilder | None) -> None:
         for t in toks:
             if t.type == "CPP_UNTERMINATED":
                 quote = "'" if "'" in t.value[:3] and '"' not in t.value[:3] else '"'
                 raise PreprocessError(visit.display, t.lineno,
                                       f"missing terminating {quote} character", self._chain())
-        builder = self._current_pass if visit.pass_index is not None else None
         x = self.expander
         if builder is None:
-            # Only the header's output is kept; other text is expanded for
-            # its effects (__COUNTER__, errors) and dropped.
             for _ in x.stream(toks):
                 pass
-            return []
+            return
         x.listener = self
         try:
             emitted = builder.emitted
@@ -526,7 +602,29 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             self._close_invocation()
         finally:
             x.listener = None
-        return []
+
+    def _note_counting(self, macro: MacroDef) -> None:
+        """Keep ``_counting``: the names whose expansion may reach
+        __COUNTER__ (whose value the header's passes print), a superset kept
+        as definitions come.  A macro is in it if its replacement names one
+        in it, or pastes (a paste can make any name); its users follow it in
+        when it joins."""
+        names = {t.value for t in macro.body if t.type == ID}
+        if "_Pragma" in names:  # the operand's text is read as tokens again
+            for t in macro.body:
+                if t.type == STRING:
+                    names.update(scan.IDENTIFIER.findall(t.value))
+        users = self._users
+        for name in names:
+            users.setdefault(name, []).append(macro.name)
+        pastes = any(t.flags & PASTE_LEFT for t in macro.body)
+        if macro.name not in self._counting and (pastes or not self._counting.isdisjoint(names)):
+            joining = [macro.name]
+            while joining:
+                name = joining.pop()
+                if name not in self._counting:
+                    self._counting.add(name)
+                    joining.extend(users.get(name, ()))
 
     # Listener interface (called by the expander for top-level invocations).
     def invocation(self, name: Tok, macro: MacroDef, args: list[list[Tok] | None] | None) -> None:
@@ -574,18 +672,14 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             raw.steps_truncated = opened.steps.truncated
         self._current_pass.invocations.append(raw)
 
-    def _passthrough(self, tok: PcppToken) -> None:
-        """Directive lines pcpp passes through (#pragma): gcc prints them."""
-        if getattr(tok, "type", None) in WHITESPACE_TYPES:
-            self._passthrough_white = True
-            return
+    def _passthrough(self, line: int, name: str, args: list[Tok], source: str) -> None:
+        """A directive line gcc -E prints as it is (#pragma, #ident)."""
         if self._current_pass is None or not self._visits or self._visits[-1].pass_index is None:
             return
-        for t in from_pcpp([tok]):
-            if self._passthrough_white:
-                t = t.with_flags(t.flags | PREV_WHITE)
-            self._current_pass.emitted.append(Emitted(t, t.lineno))
-        self._passthrough_white = False
+        emitted = self._current_pass.emitted
+        emitted.append(Emitted(Tok("CPP_POUND", "#", PREV_WHITE if emitted else 0, line, source), line))
+        emitted.append(Emitted(Tok(ID, name, 0, line, source), line))
+        emitted.extend(Emitted(t, t.lineno) for t in args)
 
     def _builtin(self, macro: MacroDef, name: Tok, top_line: int, operand: list[Tok] | None) -> list[Tok]:
         if macro.builtin == "_Pragma":
@@ -601,7 +695,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         text = text[text.index('"') + 1 : -1].replace('\\"', '"').replace("\\\\", "\\")
         out = [Tok("CPP_POUND", "#", name.flags, name.lineno, name.source),
                Tok(ID, "pragma", 0, name.lineno, name.source)]
-        tokens = from_pcpp(self.tokenize(text))
+        tokens = scan.lex_source(text, name.lineno, name.source or "")
         for t in tokens:
             t.lineno = name.lineno
         if tokens:
@@ -644,8 +738,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
 
     def _where(self) -> tuple[str, int]:
         file = self._visits[-1].display if self._visits else "<stdin>"
-        line = self.lastdirective.lineno if self.lastdirective is not None else 0
-        return file, line
+        return file, self._line
 
     def _expansion_error(self, cause: str, line: int) -> PreprocessError:
         file, directive_line = self._where()
@@ -657,10 +750,6 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         if top and self.expander.expanding:
             line = top
         return PreprocessError(file, line, cause, self._chain())
-
-    def _error_at(self, directive: PcppToken, cause: str) -> PreprocessError:
-        file = self._visits[-1].display if self._visits else "<stdin>"
-        return PreprocessError(file, directive.lineno, cause, self._chain())
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
@@ -684,10 +773,3 @@ def _written_body(toks: list[Tok], macro: MacroDef) -> str:
             parts.append(" ")
         parts.append(t.value)
     return "".join(parts)
-
-
-def _is_text_chunk(tokens: list[PcppToken]) -> bool:
-    """pcpp calls expand_macros for text (lines that end in a newline) and
-    for directive operands (#if, #include: no newline).  Only text goes to
-    the output."""
-    return bool(tokens) and getattr(tokens[-1], "value", None) == "\n"

@@ -1,0 +1,205 @@
+"""Stage 0 of the pipeline: one file as directive lines and runs of text.
+
+A kernel translation unit reads about 5 MB of headers; only the trace
+header's text is ever shown, and the rest matters for its directives (and
+for ``__COUNTER__``, see preprocess.py).  So a file is first cut, with a
+few passes of regular expressions over the whole text, into directives
+(lexed into tokens only when they are run) and runs of text (lexed only
+when they are expanded), instead of being lexed line by line.
+
+Comments are replaced here as gcc's translation phase 3 does: one space.
+A block comment that spans lines leaves a line continuation for each
+newline it held, so the logical line goes on (as it does for gcc) and every
+later token keeps its physical line number.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+from explainer.macros import PREV_WHITE, Tok
+from explainer.pcpp_lexer import _INTEGER, _PUNCT_RE, _PUNCT_TYPES, LexError
+
+# Literals are matched so that comment markers in them are left alone
+# (their prefixes, u8 and L, do not matter here).  The lookahead lets the
+# regular expression engine skip to the next quote or slash quickly.
+_STRIP = re.compile(
+    r"(?=[\"'/])(?:"
+    r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+    r"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'"
+    r"|(?P<block>/\*.*?\*/)"
+    r"|(?P<line>//[^\n]*)"
+    r"|(?P<open>/\*)"
+    r"|(?P<unterminated>[\"'][^\n]*))",
+    re.DOTALL,
+)
+# A directive: '#' (not '##') first on a line, after white space or
+# continuations.  Searched from the newline before it, which is fast.
+_DIRECTIVE = re.compile(r"\n[ \t\f\v]*(?:\\\n[ \t\f\v]*)*#(?!#)")
+IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+
+
+class Directive(NamedTuple):
+    line: int
+    text: str  # after the '#', up to the end of the logical line
+
+
+class Text(NamedTuple):
+    line: int
+    text: str  # whole lines, comments replaced, continuations kept
+    unterminated: bool  # holds a quote that does not close on its line
+
+
+def scan(text: str) -> tuple[Directive | Text, ...]:
+    """Cut *text* (a file's contents) into directives and text runs.
+    Raises LexError for a comment that never closes."""
+    # As gcc (with a warning), a backslash followed by spaces still
+    # continues the line.
+    text = "\n".join(line.rstrip() for line in text.splitlines())
+    bad: list[int] = []
+
+    def replace(m: re.Match[str]) -> str:
+        kind = m.lastgroup
+        if kind is None:
+            return m.group()
+        if kind == "block":
+            return " " + "\\\n" * m.group().count("\n")
+        if kind == "line":
+            return " "
+        if kind == "open":
+            raise LexError(text.count("\n", 0, m.start()) + 1, "unterminated comment")
+        bad.append(m.start())
+        return m.group()
+
+    # A newline in front, so that the first line is found as the others;
+    # s[0] is on line 0.
+    s = "\n" + _STRIP.sub(replace, text)
+    if bad:  # the positions moved: find them again in the stripped text
+        bad = [m.start() for m in _STRIP.finditer(s) if m.lastgroup == "unterminated"]
+    items: list[Directive | Text] = []
+    line, pos = 0, 0  # the line number at s[pos]
+    for m in _DIRECTIVE.finditer(s):
+        begin = m.start()
+        if begin < pos or s[begin - 1] == "\\":
+            continue  # within a logical line that started earlier
+        if begin > pos:
+            _add_text(items, s, pos, begin, line, bad)
+            line += s.count("\n", pos, begin)
+            pos = begin
+        hash_at = m.end() - 1
+        end = s.find("\n", hash_at)
+        while end > 0 and s[end - 1] == "\\":
+            end = s.find("\n", end + 1)
+        if end < 0:
+            end = len(s)
+        line += s.count("\n", pos, hash_at)
+        items.append(Directive(line, s[hash_at + 1 : end]))
+        line += s.count("\n", hash_at, end)
+        pos = end
+    if pos < len(s):
+        _add_text(items, s, pos, len(s), line, bad)
+    return tuple(items)
+
+
+def _add_text(items: list[Directive | Text], s: str, start: int, end: int, line: int,
+              bad: list[int]) -> None:
+    chunk = s[start:end]
+    # Comments leave continuations behind: a run of only those is empty.
+    if chunk.strip() and ("\\" not in chunk or chunk.replace("\\\n", "").strip()):
+        items.append(Text(line, chunk, any(start <= b < end for b in bad)))
+
+
+# One token with the white space before it: (white, literal, unterminated
+# literal, word); the alternatives and their order are pcpp_lexer._MASTER's.
+_TOKEN = re.compile(
+    r"([ \t\f\v\r\n]*)(?:("
+    r"\.?[0-9](?:[eEpP][+-]|[0-9A-Za-z_.])*"
+    r'|(?:u8|[uUL])?"(?:[^"\\\n]|\\.)*"'
+    r"|[uUL]?'(?:[^'\\\n]|\\.)*'"
+    r")|((?:u8|[uUL])?[\"'][^\n]*)|("
+    r"[A-Za-z_$][A-Za-z0-9_$]*"
+    rf"|{_PUNCT_RE}"
+    r"|[^ \t\f\v\r\n]))",  # not white space, which the first group may leave
+    re.DOTALL,
+)
+_ID_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$")
+
+
+def lex(text: str, line: int, source: str) -> list[Tok]:
+    """Tokens of comment-free *text* whose first character is on *line*;
+    white space becomes the PREV_WHITE flag of the token after it.  Lines
+    are spliced first (a continuation can fall inside a token), and each
+    token keeps the physical line it starts on."""
+    splices: list[int] = []
+    if "\\\n" in text:
+        parts = text.split("\\\n")
+        for part in parts[:-1]:
+            splices.append(len(part) + (splices[-1] if splices else 0))
+        text = "".join(parts)
+    out: list[Tok] = []
+    append = out.append
+    at = 0  # in the spliced text, kept only when there are splices
+    token_line = line
+    for white, literal, unterminated, word in _TOKEN.findall(text):
+        if white and "\n" in white:
+            line += white.count("\n")
+        token_line = line
+        if splices:
+            at += len(white)
+            token_line += bisect.bisect_right(splices, at)
+            at += len(word or literal or unterminated)
+        if word:
+            kind = "CPP_ID" if word[0] in _ID_START else _PUNCT_TYPES.get(word, word)
+            tok = Tok(kind, word, PREV_WHITE if white else 0, token_line, source)
+        elif literal:
+            end = literal[-1]
+            if end == '"':
+                kind = "CPP_STRING"
+            elif end == "'":
+                kind = "CPP_CHAR"
+            else:
+                kind = "CPP_INTEGER" if _INTEGER.fullmatch(literal) else "CPP_FLOAT"
+            tok = Tok(kind, literal, PREV_WHITE if white else 0, token_line, source)
+        else:
+            tok = Tok("CPP_UNTERMINATED", unterminated, PREV_WHITE if white else 0, token_line, source)
+        tok.src = tok
+        append(tok)
+    return out
+
+
+def lex_source(text: str, line: int, source: str) -> list[Tok]:
+    """lex() for text that may hold comments (a -D option, _Pragma's
+    string)."""
+    return lex(_STRIP.sub(_comment_to_space, text), line, source)
+
+
+def _comment_to_space(m: re.Match[str]) -> str:
+    return " " if m.lastgroup in ("block", "line") else m.group()
+
+
+class FileCache:
+    """Scans of files, by path, size and modification time: the trace
+    machinery is read again for every pass, and a site build reads the
+    same kernel headers for every event header."""
+
+    def __init__(self) -> None:
+        self._scans: dict[str, tuple[tuple[int, int], tuple[Directive | Text, ...]]] = {}
+
+    def get(self, abspath: str, stamp: tuple[int, int],
+            make: Callable[[], tuple[Directive | Text, ...]]) -> tuple[Directive | Text, ...]:
+        cached = self._scans.get(abspath)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        items = make()
+        self._scans[abspath] = (stamp, items)
+        return items
+
+
+def stamp(abspath: str) -> tuple[int, int]:
+    """What says a file has not changed since it was scanned."""
+    st = os.stat(abspath)
+    return st.st_size, st.st_mtime_ns

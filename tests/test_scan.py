@@ -1,0 +1,96 @@
+"""Files are cut into directives and text by regular expressions over the
+whole file (scan.py), and text of files other than the header is expanded
+only when it can change the header's passes.  Each layout that could fool
+the cut, and each way text can reach __COUNTER__, checked against gcc."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from explainer import scan
+from explainer.errors import PreprocessError
+from explainer.preprocess import Recorder
+
+from conftest import ours_and_gcc, requires_gcc, snippet_tu
+
+LAYOUTS = {
+    "paste_first_on_a_line": "#define A x\n##\nA\n",
+    "comment_across_lines_in_a_define": "#define X 1 /* one\n two */ + 2\nint a = X;\n",
+    "directive_after_a_comment_across_lines": "/* one\n two */ #define Y 3\nint b = Y;\n",
+    "continued_line_that_starts_with_hash": "#define Z 4 \\\n# 5\nconst char *c = \"Z\"; Z\n",
+    "comment_markers_in_strings": 'const char *d = "/*";\n#define W 6\nint e = W; const char *f = "*/";\n',
+    "quote_in_a_skipped_group": "#if 0\ndon't /* here\n#endif\nint g = 7;\n",
+    "line_numbers_after_comments": "/* a\n\n */ int h = __LINE__; // x\n/**/int i = __LINE__;\n",
+    "line_continued_inside_a_name": "int j = __LI\\\nNE__; int k\\\n = 1;\n",
+    "spaces_after_a_backslash": "#define V 8 \\   \n + 9\nint l = V;\n",
+    "directive_name_continued": "#def\\\nine U 10\nint m = U;\n",
+    "elif_and_else_in_skipped_groups": (
+        "#if 0\n#if 1\n#else\n#endif\n#elif 1\nint n;\n#else\nint o;\n#endif\n"
+    ),
+    "pragma_lines": "#pragma GCC visibility push(default)\nint p;\n#pragma once\n",
+}
+
+
+@requires_gcc
+@pytest.mark.parametrize("text", LAYOUTS.values(), ids=LAYOUTS.keys())
+def test_file_layouts_read_as_gcc_reads_them(tmp_path: Path, text: str) -> None:
+    ours, theirs = ours_and_gcc(tmp_path, {"main.h": text})
+    assert ours == theirs
+
+
+# part.h's text is never shown, but each of these advances __COUNTER__,
+# whose value main.h prints.
+COUNTING = {
+    "directly": "int a = __COUNTER__;\n",
+    "through_a_macro_defined_later": "#define USE LATER\n#define LATER __COUNTER__\nint a = USE;\n",
+    "through_an_argument": "#define ID(x) x\n#define C __COUNTER__\nint a = ID(C);\n",
+    "through_a_paste": "#define CAT(a, b) a##b\nint a = CAT(__COUN, TER__);\n",
+    "through_pragma_text": "#define P _Pragma(\"message __COUNTER__\")\nP\n",
+    "not_at_all": "#define F(x) x\nint a = F(1) + __LINE__;\n",
+}
+
+
+@requires_gcc
+@pytest.mark.parametrize("part", COUNTING.values(), ids=COUNTING.keys())
+def test_other_files_advance_the_counter_as_for_gcc(tmp_path: Path, part: str) -> None:
+    files = {"main.h": '#include "part.h"\nint z = __COUNTER__;\n', "part.h": part}
+    ours, theirs = ours_and_gcc(tmp_path, files)
+    assert ours == theirs
+
+
+def test_errors_in_text_of_other_files_need_expand_all_text(tmp_path: Path) -> None:
+    """The limit README states: a wrong call in text that cannot change the
+    passes is not expanded, so not reported, unless asked."""
+    files = {"main.h": '#include "part.h"\nint z;\n', "part.h": "#define F(x) x\nint a = F(1, 2);\n"}
+    tu = snippet_tu(tmp_path, files)
+    assert len(Recorder(tu).run().passes) == 1
+    with pytest.raises(PreprocessError, match=r'macro "F" passed 2 arguments, but takes just 1'):
+        Recorder(tu, expand_all_text=True).run()
+
+
+def test_scan_keeps_physical_line_numbers() -> None:
+    items = scan.scan("/* a\n b */\n#define A 1\n\nint x; /* c\n d */ int y;\n#endif\n")
+    assert [(type(i).__name__, i.line) for i in items] == [("Directive", 3), ("Text", 3), ("Directive", 7)]
+    text = items[1]
+    assert isinstance(text, scan.Text)
+    assert [(t.value, t.lineno) for t in scan.lex(text.text, text.line, "f.h")] == [
+        ("int", 5), ("x", 5), (";", 5), ("int", 6), ("y", 6), (";", 6)]
+
+
+def test_file_cache_scans_a_file_again_only_when_it_changed(tmp_path: Path) -> None:
+    path = tmp_path / "a.h"
+    path.write_text("#define A 1\n")
+    cache = scan.FileCache()
+    made: list[int] = []
+
+    def make() -> tuple[scan.Directive | scan.Text, ...]:
+        made.append(1)
+        return scan.scan(path.read_text())
+
+    first = cache.get(str(path), scan.stamp(str(path)), make)
+    assert cache.get(str(path), scan.stamp(str(path)), make) is first
+    path.write_text("#define A 22\n")
+    assert cache.get(str(path), scan.stamp(str(path)), make) == (scan.Directive(1, "define A 22"),)
+    assert len(made) == 2
