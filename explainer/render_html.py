@@ -37,7 +37,7 @@ def _hash(text: str) -> str:
 
 @cache
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates())),
         autoescape=True,
         trim_blocks=True,
@@ -45,6 +45,36 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters["code_block"] = code_block
+    return env
+
+
+# markupsafe's entities, so that a block reads as the rest of the page.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
+
+
+def code_block(lines: tuple[view.Line, ...], key: int, label: str) -> Markup:
+    """A code block: one span per line (anchored), one per token; tokens
+    with a known origin carry data-p, an index into the page's provenance
+    table.  Built here rather than by a template loop because a kernel
+    header's page holds half a million tokens; every text is escaped."""
+    out = [f'<pre class="code" tabindex="0" data-inv="{key}" aria-label="{label.translate(_ESCAPES)}"><code>']
+    add = out.append
+    for line in lines:
+        anchor = line.anchor.translate(_ESCAPES)
+        add(f'<span class="line" id="{anchor}"><a class="ln" href="#{anchor}" tabindex="-1"'
+            f' aria-hidden="true">{line.number}</a>')
+        for seg in line.segments:
+            text = seg.text.translate(_ESCAPES)
+            if seg.prov is not None:
+                add(f'<span class="t {seg.css.translate(_ESCAPES)}" data-p="{seg.prov}">{text}</span>')
+            elif seg.css:
+                add(f'<span class="{seg.css.translate(_ESCAPES)}">{text}</span>')
+            else:
+                add(text)
+        add("\n</span>")
+    add("</code></pre>")
+    return Markup("".join(out))
 
 
 @cache
