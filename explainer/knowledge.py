@@ -58,6 +58,11 @@ def likely_questions() -> dict[str, list[str]]:
     return {op: [str(n) for n in names] for op, names in _data()["likely_questions"].items()}
 
 
+def listed_change_files() -> list[str]:
+    """fnmatch patterns of the files whose #define/#undef a page lists."""
+    return [str(p) for p in _data()["changes"]["listed"]]
+
+
 def focused_keep() -> list[str]:
     return [str(p) for p in _data()["focused"]["keep"]]
 

@@ -5,6 +5,7 @@ autoescaping does that, for every string, once."""
 from __future__ import annotations
 
 import bisect
+import fnmatch
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from functools import cache
 from pygments.lexers import CLexer
 from pygments.token import STANDARD_TYPES, _TokenType
 
-from explainer import prose
+from explainer import knowledge, prose
 from explainer.lexer import scan
 from explainer.model import Change, Invocation, Pass, Walkthrough
 from explainer.steps import Step
@@ -96,7 +97,9 @@ class PassView:
     why: str
     site: str
     chain: tuple[str, ...]
-    changes: tuple[ChangeView, ...]
+    changes: tuple[ChangeView, ...]  # those listed: see _listed
+    changes_count: int
+    unlisted_count: int
     relevant_count: int
     invocations: tuple[InvocationView, ...]
     prev_anchor: str | None
@@ -328,10 +331,12 @@ def _pass_view(
     relevant = set(id(c) for c in p.relevant_changes())
     # Bodies only for the changes this code used: pass 1 lists every
     # definition of the kernel headers read before it.
+    listed = _listed(w.header)
     changes = tuple(
         ChangeView(_define_text(c) if id(c) in relevant else _short(c), f"{c.file}:{c.line}",
                    id(c) in relevant)
         for c in p.changes
+        if id(c) in relevant or listed(c.file)
     )
     invocations = []
     line = 1
@@ -345,9 +350,26 @@ def _pass_view(
         makes=notes["makes"], why=notes["why"],
         site=f"{p.included_from.file}:{p.included_from.line}",
         chain=tuple(f"{s.file}:{s.line}" for s in p.chain[1:]),
-        changes=changes, relevant_count=len(relevant), invocations=tuple(invocations),
+        changes=changes, changes_count=len(p.changes), unlisted_count=len(p.changes) - len(changes),
+        relevant_count=len(relevant), invocations=tuple(invocations),
         prev_anchor=prev, next_anchor=nxt,
     )
+
+
+def _listed(header: str) -> Callable[[str], bool]:
+    """Whether a change made in a file is listed on the page: the code
+    uses it (decided by the caller), or the header or the tracing machinery
+    made it.  Pass 1 of a kernel header follows some 7,000 definitions of
+    other headers; a list of those would drown the ones that matter."""
+    patterns = knowledge.listed_change_files()
+    seen: dict[str, bool] = {}
+
+    def listed(file: str) -> bool:
+        if file not in seen:
+            seen[file] = file == header or any(fnmatch.fnmatchcase(file, p) for p in patterns)
+        return seen[file]
+
+    return listed
 
 
 def _timeline(w: Walkthrough, shown: tuple[Pass, ...]) -> tuple[tuple[Row, ...], list[str], list[str]]:

@@ -125,3 +125,22 @@ def test_html_matches_golden(cwd: Path, argv: list[str], golden: str, update_gol
         return
     assert path.exists(), f"no golden file {golden}: run make golden"
     assert actual == path.read_text(), f"{golden} differs; run make golden and review the diff"
+
+
+def test_changes_list_the_machinery_and_count_the_rest() -> None:
+    """A pass lists the #defines of the tracing machinery, the header and
+    the translation unit, and those its code uses; others are counted."""
+    from explainer import view, walkthrough
+    from explainer.preprocess import Recorder
+    from explainer.translation_unit import setup
+
+    tu = setup("headers/include/trace/events/sample.h", [], [], REPO, None, None)
+    page = view.page(walkthrough.build(Recorder(tu).run(), "all"), "")
+    first, second = page.passes[0], page.passes[1]
+    wheres = [c.where for c in first.changes]
+    assert any(w.startswith("<stdin>:") for w in wheres)  # CREATE_TRACE_POINTS
+    assert not any(w.startswith("include/linux/kconfig.h:") for w in wheres)
+    assert any(c.where.startswith("include/linux/tracepoint.h:") for c in second.changes)
+    for p in (first, second):
+        assert p.unlisted_count > 0
+        assert len(p.changes) + p.unlisted_count == p.changes_count
