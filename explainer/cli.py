@@ -113,8 +113,12 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
 
     tu = setup(args.header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode)
     trace = walkthrough.trace_filter(args.macro) if args.format == "html" else None
-    recording = Recorder(tu, trace).run()
-    whole = walkthrough.build(recording, args.macro)
+    early = walkthrough.EarlyLayout()
+    try:
+        recording = Recorder(tu, trace, on_pass=early.pass_done).run()
+        whole = walkthrough.build(recording, args.macro, walkthrough.lay_out(recording, early))
+    finally:
+        early.close()
     chosen = _select(whole, args.pass_index, args.stage)
     if args.format == "json":
         return render_json.render(chosen)

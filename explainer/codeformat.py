@@ -56,6 +56,12 @@ def format_blocks(blocks: list[str]) -> list[str]:
     return [text for result in results for text in result]
 
 
+def format_block(block: str) -> str:
+    """One block formatted (in the calling thread; see walkthrough.EarlyLayout)."""
+    exe = executable()
+    return block if exe is None else _format_group(exe, [block])[0]
+
+
 def _balanced_split(blocks: list[str]) -> int:
     total = sum(len(b) for b in blocks)
     running = 0

@@ -92,8 +92,12 @@ def build(
     taken: set[str] = {"index", "cycle"}
     for directory, header in headers:
         tu = setup(header, include_dirs, macro_args, directory, kernel, mode)
-        recording = Recorder(tu, walkthrough.trace_filter("all")).run()
-        layout = walkthrough.lay_out(recording)
+        early = walkthrough.EarlyLayout()
+        try:
+            recording = Recorder(tu, walkthrough.trace_filter("all"), on_pass=early.pass_done).run()
+            layout = walkthrough.lay_out(recording, early)
+        finally:
+            early.close()
         whole = walkthrough.build(recording, "all", layout)
         folder = _unique(slug(Path(tu.header).stem), taken)
         pages[f"{folder}/index.html"] = render_html.render(whole, lang, home="../index.html")

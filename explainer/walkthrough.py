@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from explainer import codeformat, knowledge
@@ -23,7 +24,7 @@ from explainer.model import (
     Reproduce,
     Walkthrough,
 )
-from explainer.printer import print_tokens
+from explainer.printer import Emitted, print_tokens
 from explainer.translation_unit import REPRODUCE_ENV
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -67,9 +68,44 @@ class Layout:
     formatted: tuple[str, ...]
 
 
-def lay_out(recording: Recording) -> Layout:
-    printed = tuple(print_tokens(p.emitted) for p in recording.passes)
-    return Layout(printed, tuple(codeformat.format_blocks([text for text, _ in printed])))
+class EarlyLayout:
+    """Lays out each pass as soon as the recorder has finished it, in
+    threads that wait on clang-format: formatting (about a second for a
+    kernel header) runs on the other core while recording goes on.  The
+    recorder reports a pass when it ends, and the first pass also when the
+    second begins (its code is usually complete by then); a pass whose
+    code grew after it was reported is laid out again by lay_out."""
+
+    def __init__(self) -> None:
+        # Found here, once: sysconfig's lazy set-up is not safe to race.
+        codeformat.executable()
+        self._pool = ThreadPoolExecutor(max_workers=2)
+        self._jobs: dict[int, tuple[int, tuple[str, list[tuple[int, int]]], Future[str]]] = {}
+
+    def pass_done(self, index: int, emitted: list[Emitted]) -> None:
+        job = self._jobs.get(index)
+        if job is not None and job[0] == len(emitted):
+            return  # unchanged since it was reported
+        printed = print_tokens(emitted)
+        self._jobs[index] = (len(emitted), printed, self._pool.submit(codeformat.format_block, printed[0]))
+
+    def take(self, index: int, emitted: tuple[Emitted, ...]) -> tuple[tuple[str, list[tuple[int, int]]], str] | None:
+        """The pass's printed and formatted code, if it was laid out from
+        all of *emitted* (which only ever grows)."""
+        job = self._jobs.pop(index, None)
+        if job is None or job[0] != len(emitted):
+            return None
+        return job[1], job[2].result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def lay_out(recording: Recording, early: EarlyLayout | None = None) -> Layout:
+    done = [early.take(p.index, p.emitted) if early is not None else None for p in recording.passes]
+    printed = tuple(d[0] if d is not None else print_tokens(p.emitted) for d, p in zip(done, recording.passes, strict=True))
+    rest = iter(codeformat.format_blocks([text for d, (text, _) in zip(done, printed, strict=True) if d is None]))
+    return Layout(printed, tuple(d[1] if d is not None else next(rest) for d in done))
 
 
 def build(recording: Recording, focus: str, layout: Layout | None = None) -> Walkthrough:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from explainer import codeformat, lexer
 from explainer.preprocess import Recorder
 from explainer.printer import print_tokens
@@ -30,3 +32,24 @@ def test_kernel_style() -> None:
 def test_offset_map_follows_non_space_characters() -> None:
     mapping = codeformat.OffsetMap("a  b\nc", "a b c")
     assert [mapping(0), mapping(3), mapping(5)] == [0, 2, 4]
+
+
+def test_early_layout_is_the_layout(tmp_path: Path) -> None:
+    """Passes formatted while recording goes on come out as formatted
+    after it, also when pass 1 wrote more code after pass 2 began."""
+    from explainer import walkthrough
+
+    from conftest import snippet_tu
+
+    grows = {"main.h": (
+        "int before(void){return 1;}\n"
+        "#ifndef AGAIN\n#define AGAIN\n#include \"main.h\"\n#endif\n"
+        "int after(void){return 2;}\n"
+    )}
+    for tu in (setup(str(SAMPLE.relative_to(REPO)), [], [], REPO), snippet_tu(tmp_path, grows)):
+        early = walkthrough.EarlyLayout()
+        try:
+            recording = Recorder(tu, on_pass=early.pass_done).run()
+            assert walkthrough.lay_out(recording, early) == walkthrough.lay_out(recording)
+        finally:
+            early.close()
