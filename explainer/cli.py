@@ -157,6 +157,8 @@ def build_site_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("headers", metavar="HEADER", nargs="*", help=words["site_headers"])
     parser.add_argument("-o", "--output", metavar="DIR", required=True, help=words["site_output"])
+    parser.add_argument("-j", "--jobs", metavar="N", type=int, default=os.cpu_count() or 1,
+                        help=words["site_jobs"])
     _tree_options(parser, words)
     return parser
 
@@ -164,13 +166,31 @@ def build_site_parser() -> argparse.ArgumentParser:
 def run_site(args: argparse.Namespace, cwd: Path) -> str:
     from explainer import site
 
-    if args.kernel is not None and not args.headers:
-        raise ExplainError(prose.load()["cli"]["site_needs_headers"])
-    headers = [(cwd, h) for h in args.headers] or site.default_headers()
-    written = site.build(headers, args.include_dirs, args.macro_args or [], Path(args.output), cwd,
-                         kernel=args.kernel, mode=args.mode)
-    done = str(prose.load()["cli"]["site_done"])
+    words = prose.load()["cli"]
+    every = args.kernel is not None and not args.headers
+    if every:
+        headers = [(cwd, h) for h in site.tree_headers(args.kernel, cwd)]
+    else:
+        headers = [(cwd, h) for h in args.headers] or site.default_headers()
+    progress = _progress_line if sys.stderr.isatty() else None
+    written, skipped = site.build(
+        headers, args.include_dirs, args.macro_args or [], Path(args.output), cwd,
+        kernel=args.kernel, mode=args.mode, jobs=max(1, args.jobs), progress=progress,
+        skip_failures=every, time_limit=args.time_limit if args.time_limit > 0 else None,
+    )
+    for line in skipped:
+        print("explain: " + words["site_skipped"].format(reason=line), file=sys.stderr)
+    done = str(words["site_done"])
     return done.format(count=len(written), path=Path(args.output) / "index.html") + "\n"
+
+
+def _progress_line(done: int, total: int, header: str) -> None:
+    """One line on the terminal, rewritten as headers are done."""
+    width = 30
+    filled = width * done // total
+    line = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {Path(header).name}"
+    sys.stderr.write(line[:100].ljust(100) + ("\n" if done == total else ""))
+    sys.stderr.flush()
 
 
 def main(argv: list[str] | None = None) -> int:

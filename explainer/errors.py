@@ -42,3 +42,7 @@ class PreprocessError(ExplainError):
 
     def __str__(self) -> str:
         return self.render()
+
+    def __reduce__(self) -> tuple[type[PreprocessError], tuple[str, int, str, tuple[tuple[str, int], ...]]]:
+        # Site workers send errors back to the parent process.
+        return (PreprocessError, (self.file, self.line, self.cause, self.chain))

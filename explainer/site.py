@@ -12,14 +12,16 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from explainer import knowledge, prose, render_html, walkthrough
+from explainer import expand, knowledge, prose, render_html, scan, walkthrough
 from explainer.errors import ExplainError
 from explainer.model import Walkthrough
 from explainer.preprocess import Recorder
-from explainer.translation_unit import setup
+from explainer.translation_unit import TranslationUnit, setup
 from explainer.view import slug
 
 MARKER = ".explainer-site"
@@ -70,6 +72,18 @@ def _topics(w: Walkthrough) -> list[str]:
     return names
 
 
+def tree_headers(kernel: str, cwd: Path) -> list[str]:
+    """Every event header of a kernel tree (--kernel DIR, or auto), by
+    name, sorted."""
+    from explainer import kernel as trees
+
+    tree = trees.auto(cwd) if kernel == "auto" else trees.open_tree(cwd / kernel, kernel)
+    if tree is None:
+        raise ExplainError(f"--kernel auto: {cwd} is in no kernel tree and this machine has no"
+                           " /lib/modules/<release>/build")
+    return sorted({p.name for d in tree.events_dirs() for p in d.glob("*.h")})
+
+
 def default_headers() -> list[tuple[Path, str]]:
     from explainer.resources import bundled_headers
 
@@ -80,67 +94,135 @@ def default_headers() -> list[tuple[Path, str]]:
     ]
 
 
+Progress = Callable[[int, int, str], None]  # (done, total, header just done)
+
+
 def build(
     headers: list[tuple[Path, str]], include_dirs: list[str], macro_args: list[tuple[str, str]],
     out: Path, cwd: Path, lang: str = "en", kernel: str | None = None, mode: str | None = None,
-) -> list[str]:
-    """Build the site of *headers* ((directory, header) pairs) into *out*;
-    returns the files written, relative to *out*, sorted."""
+    jobs: int = 1, progress: Progress | None = None, skip_failures: bool = False,
+    time_limit: float | None = None,
+) -> tuple[list[str], list[str]]:
+    """Build the site of *headers* ((directory, header) pairs) into *out*,
+    *jobs* headers at a time (each in its own process when more than one).
+    Returns the files written, relative to *out*, sorted, and one line per
+    header left out because it failed (only with *skip_failures*; else the
+    first failure stops the build and nothing is written).  *time_limit*
+    is for each header."""
     _check_target(out)
-    pages: dict[str, str] = {}
-    entries: list[HeaderEntry] = []
     taken: set[str] = {"index", "cycle"}
+    plan: list[tuple[TranslationUnit, str]] = []
     for directory, header in headers:
         tu = setup(header, include_dirs, macro_args, directory, kernel, mode)
+        plan.append((tu, _unique(slug(Path(tu.header).stem), taken)))
+    staging = _staging(out)
+    try:
+        written: list[str] = []
+        entries: list[HeaderEntry] = []
+        skipped: list[str] = []
+        for k, (tu, result) in enumerate(_run(plan, staging, lang, jobs, time_limit)):
+            if isinstance(result, ExplainError):
+                if not skip_failures:
+                    raise result
+                skipped.append(f"{tu.header}: {result}")
+            else:
+                entries.append(result[0])
+                written.extend(result[1])
+            if progress is not None:
+                progress(k + 1, len(plan), tu.header)
+        pages = {
+            "index.html": render_html.render_template(
+                "index.html.jinja2", lang, entries=entries, site=prose.load(lang)["site"]),
+            "cycle.html": render_html.render_template(
+                "cycle.html.jinja2", lang, diagram=cycle(lang), site=prose.load(lang)["site"]),
+        }
+        for name, text in pages.items():
+            _write_page(staging, name, text)
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return sorted([*written, *pages]), skipped
+
+
+def _run(plan: list[tuple[TranslationUnit, str]], staging: Path, lang: str, jobs: int,
+         time_limit: float | None) -> Iterator[tuple[TranslationUnit, tuple[HeaderEntry, list[str]] | ExplainError]]:
+    """Each header's pages, written into *staging*; results in plan order."""
+    if jobs <= 1 or len(plan) <= 1:
+        for tu, folder in plan:
+            yield tu, _header_pages(tu, folder, staging, lang, time_limit)
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(plan))) as pool:
+        futures = [pool.submit(_header_pages, tu, folder, staging, lang, time_limit) for tu, folder in plan]
+        try:
+            for (tu, _), future in zip(plan, futures, strict=True):
+                yield tu, future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+# Kernel headers scanned once per process, for all the event headers it
+# explains (they include the same few hundred files).
+_FILES = scan.FileCache()
+
+
+def _header_pages(tu: TranslationUnit, folder: str, staging: Path, lang: str,
+                  time_limit: float | None) -> tuple[HeaderEntry, list[str]] | ExplainError:
+    """Write one header's pages: its walkthrough and one per event or
+    class.  An input error is returned (to be reported by the parent)."""
+    expand.set_deadline(time_limit)
+    try:
         early = walkthrough.EarlyLayout()
         try:
-            recording = Recorder(tu, walkthrough.trace_filter("all"), on_pass=early.pass_done).run()
+            recording = Recorder(tu, walkthrough.trace_filter("all"), files=_FILES,
+                                 on_pass=early.pass_done).run()
             layout = walkthrough.lay_out(recording, early)
         finally:
             early.close()
         whole = walkthrough.build(recording, "all", layout)
-        folder = _unique(slug(Path(tu.header).stem), taken)
-        pages[f"{folder}/index.html"] = render_html.render(whole, lang, home="../index.html")
-        names: set[str] = {"index"}
-        topics = []
-        for name in _topics(whole):
-            page = f"{folder}/{_unique(slug(name), names)}.html"
-            focused = walkthrough.build(recording, name, layout)
-            pages[page] = render_html.render(focused, lang, home="../index.html")
-            topics.append(Topic(name, page))
-        entries.append(HeaderEntry(tu.header, f"{folder}/index.html", whole.total_passes, tuple(topics)))
-    pages["index.html"] = render_html.render_template("index.html.jinja2", lang, entries=entries,
-                                                       site=prose.load(lang)["site"])
-    pages["cycle.html"] = render_html.render_template("cycle.html.jinja2", lang, diagram=cycle(lang),
-                                                       site=prose.load(lang)["site"])
-    _write(out, pages)
-    return sorted(pages)
+    except ExplainError as exc:
+        return exc
+    written = [f"{folder}/index.html"]
+    _write_page(staging, written[0], render_html.render(whole, lang, home="../index.html"))
+    names: set[str] = {"index"}
+    topics = []
+    for name in _topics(whole):
+        page = f"{folder}/{_unique(slug(name), names)}.html"
+        focused = walkthrough.build(recording, name, layout)
+        _write_page(staging, page, render_html.render(focused, lang, home="../index.html"))
+        written.append(page)
+        topics.append(Topic(name, page))
+    return HeaderEntry(tu.header, f"{folder}/index.html", whole.total_passes, tuple(topics)), written
 
 
-def _write(out: Path, pages: dict[str, str]) -> None:
+def _staging(out: Path) -> Path:
     target = out.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    try:
-        for name, text in pages.items():
-            path = (staging / name).resolve()
-            if not path.is_relative_to(staging.resolve()):
-                raise ExplainError(f"refusing to write outside the site: {name}")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        (staging / MARKER).write_text("This directory was built by explainer site.\n", encoding="utf-8")
-        for folder in [staging, *sorted(p for p in staging.rglob("*") if p.is_dir())]:
-            os.chmod(folder, 0o755)
-        old = None
-        if target.exists():
-            old = target.parent / f".{target.name}.old-{os.getpid()}"
-            target.rename(old)
-        staging.rename(target)
-        if old is not None:
-            shutil.rmtree(old)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+
+
+def _write_page(staging: Path, name: str, text: str) -> None:
+    path = (staging / name).resolve()
+    if not path.is_relative_to(staging.resolve()):
+        raise ExplainError(f"refusing to write outside the site: {name}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put the finished site in place of the old one."""
+    target = out.resolve()
+    (staging / MARKER).write_text("This directory was built by explainer site.\n", encoding="utf-8")
+    for folder in [staging, *sorted(p for p in staging.rglob("*") if p.is_dir())]:
+        os.chmod(folder, 0o755)
+    old = None
+    if target.exists():
+        old = target.parent / f".{target.name}.old-{os.getpid()}"
+        target.rename(old)
+    staging.rename(target)
+    if old is not None:
+        shutil.rmtree(old)
 
 
 @dataclass(frozen=True)

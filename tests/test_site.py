@@ -46,11 +46,45 @@ def test_committed_site_is_what_explain_site_builds(built: Path) -> None:
 
 
 @requires_gcc
-def test_rebuild_is_byte_identical(built: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_rebuild_is_byte_identical(built: Path, tmp_path: Path, jobs: str) -> None:
+    """One process or several (one header each), the same bytes."""
     again = tmp_path / "again"
-    assert build(again) == 0
+    assert build(again, "--jobs", jobs) == 0
     assert files(again) == files(built)
     assert all(filecmp.cmp(again / f, built / f, shallow=False) for f in files(built))
+
+
+@requires_gcc
+def test_every_header_of_a_tree_and_failures_left_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With --kernel and no header: every event header of the tree; one
+    that fails is left out with a note, and the rest is built."""
+    import shutil
+
+    tree = tmp_path / "tree"
+    shutil.copytree(REPO / "headers", tree)
+    (tree / "include/trace/events/broken.h").write_text("#error not this one\n")
+    out = tmp_path / "public"
+    assert build(out, "--kernel", str(tree), "--mode", "focused") == 0
+    err = capsys.readouterr().err
+    assert err.startswith("explain: left out ") and "broken.h:1: error: #error not this one" in err
+    assert err.count("\n") == 1  # not a terminal: no progress bar
+    assert "sample/index.html" in files(out) and not any("broken" in f for f in files(out))
+
+
+def test_progress_bar_is_one_line_rewritten() -> None:
+    import io
+
+    stream = io.StringIO()
+    real, cli.sys.stderr = cli.sys.stderr, stream
+    try:
+        cli._progress_line(1, 4, "include/trace/events/sched.h")
+        cli._progress_line(4, 4, "include/trace/events/irq.h")
+    finally:
+        cli.sys.stderr = real
+    first, last = stream.getvalue().split("\r")[1:]
+    assert first.startswith("[#######.......................] 1/4 sched.h")
+    assert last.startswith("[##############################] 4/4 irq.h") and last.endswith("\n")
 
 
 @requires_gcc
