@@ -4,12 +4,12 @@ autoescaping does that, for every string, once."""
 
 from __future__ import annotations
 
-import bisect
 import fnmatch
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from pygments.lexers import CLexer
 from pygments.token import STANDARD_TYPES, _TokenType
@@ -32,15 +32,14 @@ def slug(text: str) -> str:
     return _SLUG.sub("-", text).strip("-") or "x"
 
 
-@dataclass(frozen=True)
-class Segment:
+# Named tuples, not dataclasses: a kernel header's page has half a million.
+class Segment(NamedTuple):
     text: str
     css: str  # pygments short class, "" for white space
     prov: int | None  # index into the page's provenance table
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     number: int
     anchor: str
     segments: tuple[Segment, ...]
@@ -191,58 +190,59 @@ def _css(ttype: _TokenType) -> str:
     return STANDARD_TYPES.get(ttype, "")
 
 
-def _classes_at(code: str) -> Callable[[int], str]:
-    """The highlighting class of the character at an offset of *code*."""
+def code_lines(
+    code: str, spans: tuple[tuple[int, int], ...], provs: list[int | None],
+    anchor: str, first_line: int,
+) -> tuple[Line, ...]:
+    """Split *code* into lines of segments: each token highlighted (with
+    the class pygments gives the character it starts with), and tagged with
+    its provenance where known."""
+    if not spans:
+        spans = tuple(_spans(code))
+        provs = [None] * len(spans)
     starts: list[int] = []
     classes: list[str] = []
     for start, ttype, _ in _lexer().get_tokens_unprocessed(code):
         starts.append(start)
         classes.append(_css(ttype))
-
-    def at(offset: int) -> str:
-        k = bisect.bisect_right(starts, offset) - 1
-        return classes[k] if k >= 0 else ""
-
-    return at
-
-
-def code_lines(
-    code: str, spans: tuple[tuple[int, int], ...], provs: list[int | None],
-    anchor: str, first_line: int,
-) -> tuple[Line, ...]:
-    """Split *code* into lines of segments: each token highlighted, and
-    tagged with its provenance where known."""
-    if not spans:
-        spans = tuple(_spans(code))
-        provs = [None] * len(spans)
-    class_at = _classes_at(code)
-    segments: list[Segment] = []
-    pos = 0
-    for (start, end), prov in zip(spans, provs, strict=True):
-        if start > pos:
-            segments.append(Segment(code[pos:start], "", None))
-        segments.append(Segment(code[start:end], class_at(start), prov))
-        pos = end
-    if pos < len(code):
-        segments.append(Segment(code[pos:], "", None))
+    starts.append(len(code) + 1)
+    k = 0  # pygments' token that holds the current offset
     lines: list[Line] = []
     current: list[Segment] = []
     number = first_line
     column = 0
-    for seg in segments:
-        parts = seg.text.split("\n")
-        for k, part in enumerate(parts):
-            if k:
+
+    def add(text: str, css: str, prov: int | None) -> None:
+        # Text with newlines or tabs (white space, mostly): tabs become
+        # spaces here, as the line-number gutter would shift the browser's
+        # tab stops.
+        nonlocal current, number, column
+        for n, part in enumerate(text.split("\n")):
+            if n:
                 lines.append(Line(number, f"{anchor}-L{number}", tuple(current)))
                 number += 1
                 current = []
                 column = 0
             if part:
-                # Tabs become spaces here: in the page, the line-number
-                # gutter would shift the browser's tab stops.
-                text = (" " * column + part).expandtabs(TAB_WIDTH)[column:]
-                column += len(text)
-                current.append(Segment(text, seg.css, seg.prov))
+                part = (" " * column + part).expandtabs(TAB_WIDTH)[column:]
+                column += len(part)
+                current.append(Segment(part, css, prov))
+
+    pos = 0
+    for (start, end), prov in zip(spans, provs, strict=True):
+        if start > pos:
+            add(code[pos:start], "", None)
+        while starts[k + 1] <= start:
+            k += 1
+        text = code[start:end]
+        if "\n" in text or "\t" in text:
+            add(text, classes[k], prov)
+        else:
+            current.append(Segment(text, classes[k], prov))
+            column += len(text)
+        pos = end
+    if pos < len(code):
+        add(code[pos:], "", None)
     if current:
         lines.append(Line(number, f"{anchor}-L{number}", tuple(current)))
     return tuple(lines)
