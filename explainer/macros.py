@@ -188,7 +188,8 @@ def _is(tok: Tok, value: str) -> bool:
 
 def parse_define(toks: list[Tok], file: str, line: int) -> MacroDef:
     """Build a MacroDef from the tokens after ``#define``, checking what
-    gcc checks."""
+    gcc checks.  The tokens become the replacement list: they are changed,
+    so they must be fresh from the lexer."""
     if not toks:
         raise PreprocessError(file, line, "no macro name given in #define directive")
     name = toks[0]
@@ -201,7 +202,7 @@ def parse_define(toks: list[Tok], file: str, line: int) -> MacroDef:
     variadic = False
     if rest and _is(rest[0], "(") and not rest[0].flags & PREV_WHITE:
         params, variadic, rest = _parse_params(name.value, rest, file, line)
-    body = [t.with_flags(t.flags) for t in rest]
+    body = rest
     for t in body:
         t.src = None
     if body:

@@ -487,11 +487,11 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             toks = tokens
             file = self._visits[-1].display if self._visits else "<command-line>"
             line = self._line
+        body = _written_body(toks)  # first: parse_define rewrites the tokens
         try:
             macro = parse_define(toks, file, line)
         except PreprocessError as exc:
             raise PreprocessError(exc.file, exc.line, exc.cause, self._chain()) from None
-        body = _written_body(toks, macro)
         macro.written = body
         if macro.name in self.macros and self.macros[macro.name].builtin:
             self.warnings.append(f"{file}:{line}: redefining builtin macro {macro.name}")
@@ -767,10 +767,10 @@ def _meaning(macro: MacroDef) -> Change:
     return Change("define", macro.name, macro.signature(), macro.written, macro.file, macro.line)
 
 
-def _written_body(toks: list[Tok], macro: MacroDef) -> str:
+def _written_body(toks: list[Tok]) -> str:
     """The replacement list as written, white space runs as one space."""
     i = 1
-    if macro.funlike:  # skip the parameter list
+    if len(toks) > 1 and toks[1].value == "(" and not toks[1].flags & PREV_WHITE:  # skip the parameters
         depth = 0
         while i < len(toks):
             depth += {"(": 1, ")": -1}.get(toks[i].value, 0)
