@@ -116,19 +116,25 @@ def main() -> int:
         print(f"{'5. peak memory, target 1':44} {rss:8.0f} MiB {'':9} {'':7}  {'< 300 MiB':>10}  "
               f"{'yes' if rss < 300 else 'NO'}")
         if args.site:
-            from explainer import kernel
+            from explainer.site import tree_headers
 
-            headers = sorted({p.name for d in kernel.open_tree(Path(tree), tree).events_dirs() for p in d.glob("*.h")})
+            headers = tree_headers(tree, ROOT)
             gcc_total = 0.0
+            done = []
             for header in headers:
                 try:
                     argv, cwd, stdin = gcc_for(tree, header, "full")
-                    gcc_total += timed(argv, cwd, stdin)[0]
+                    gcc_total += timed(argv, cwd, stdin, {"SOURCE_DATE_EPOCH": "0"})[0]
+                    done.append(header)
                 except SystemExit:
-                    continue  # the headers gcc cannot preprocess are left out of both
-            site_argv = [*explain, "site", "--kernel", tree, *headers, "-o", str(Path(tmp) / "site")]
-            seconds, _ = timed(site_argv, ROOT)
-            print(row(f"4. explain site, {len(headers)} headers", seconds, gcc_total, "<= 3x", 3.0))
+                    continue  # gcc cannot preprocess it: explain site leaves it out too
+            # Every header of the tree, as a user builds it: the headers gcc
+            # cannot preprocess fail fast and are left out with a note.
+            site_argv = [*explain, "site", "--kernel", tree, "-o", str(Path(tmp) / "site")]
+            seconds, kib = timed(site_argv, ROOT)
+            print(row(f"4. explain site, {len(done)} headers", seconds, gcc_total, "<= 3x", 3.0))
+            print(f"{'4. peak memory of one process':44} {kib / 1024:8.0f} MiB {'':9} {'':7}  "
+                  f"{'< 1 GiB':>10}  {'yes' if kib < 2**20 else 'NO'}")
     return 0
 
 

@@ -286,7 +286,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                 elif taken:
                     enable = False
                 else:
-                    enable = self._condition("if", scan.lex(rest, item.line, source))
+                    enable = self._condition("elif", scan.lex(rest, item.line, source))
                     taken = enable
                 continue
             args = scan.lex(rest, item.line, source)
@@ -313,15 +313,15 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             elif name != "line":
                 raise self._error_here(f"invalid preprocessing directive #{name}")
         self._flush(chunk, visit)
-        if conditionals:
-            opened = conditionals[0].directive
+        if conditionals:  # gcc names the innermost first
+            opened = conditionals[-1].directive
             self._line = opened.line
             raise self._error_here(f"unterminated #{spell(scan.lex(opened.text, opened.line, source))}")
 
     def _condition(self, name: str, args: list[Tok]) -> bool:
-        if name == "if":
+        if name in ("if", "elif"):
             if not args:
-                raise self._error_here("#if with no expression")
+                raise self._error_here(f"#{name} with no expression")
             return bool(self.evalexpr(args)[0])
         if not args:
             raise self._error_here(f"no macro name given in #{name} directive")

@@ -43,6 +43,14 @@ CASES = {
         'bad.h:2: error: pasting "+" and "/" does not give a valid preprocessing token (included from <stdin>:3)',
     ),
     "no_trace_macros": ("int plain;\n", "explain: bad.h: no trace macros (TRACE_EVENT, DECLARE_EVENT_CLASS, ...) found"),
+    # Conditionals, worded as gcc words them (the innermost unterminated first).
+    "else_without_if": ("#else\n", "bad.h:1: error: #else without #if (included from <stdin>:3)"),
+    "endif_without_if": ("#endif\n", "bad.h:1: error: #endif without #if (included from <stdin>:3)"),
+    "else_after_else": ("#if 1\n#else\n#else\n#endif\n", "bad.h:3: error: #else after #else (included from <stdin>:3)"),
+    "elif_after_else": ("#if 0\n#else\n#elif 1\n#endif\n", "bad.h:3: error: #elif after #else (included from <stdin>:3)"),
+    "elif_without_expression": ("#if 0\n#elif\n#endif\n", "bad.h:2: error: #elif with no expression (included from <stdin>:3)"),
+    "ifdef_without_name": ("#ifdef\n#endif\n", "bad.h:1: error: no macro name given in #ifdef directive (included from <stdin>:3)"),
+    "nested_unterminated": ("#if 1\n#ifdef A\n", "bad.h:2: error: unterminated #ifdef A (included from <stdin>:3)"),
     "unknown_directive": ("#frobnicate\n", "bad.h:1: error: invalid preprocessing directive #frobnicate (included from <stdin>:3)"),
 }
 
