@@ -8,7 +8,7 @@ import fnmatch
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from pygments.lexers import CLexer
@@ -190,6 +190,20 @@ def _css(ttype: _TokenType) -> str:
     return STANDARD_TYPES.get(ttype, "")
 
 
+@lru_cache(maxsize=2048)
+def _highlight(code: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """Where each of pygments' tokens starts (and, last, an offset past
+    the end) and its class.  Cached: a site's pages of one header show the
+    same invocations again and again."""
+    starts: list[int] = []
+    classes: list[str] = []
+    for start, ttype, _ in _lexer().get_tokens_unprocessed(code):
+        starts.append(start)
+        classes.append(_css(ttype))
+    starts.append(len(code) + 1)
+    return tuple(starts), tuple(classes)
+
+
 def code_lines(
     code: str, spans: tuple[tuple[int, int], ...], provs: list[int | None],
     anchor: str, first_line: int,
@@ -200,12 +214,7 @@ def code_lines(
     if not spans:
         spans = tuple(_spans(code))
         provs = [None] * len(spans)
-    starts: list[int] = []
-    classes: list[str] = []
-    for start, ttype, _ in _lexer().get_tokens_unprocessed(code):
-        starts.append(start)
-        classes.append(_css(ttype))
-    starts.append(len(code) + 1)
+    starts, classes = _highlight(code)
     k = 0  # pygments' token that holds the current offset
     lines: list[Line] = []
     current: list[Segment] = []
