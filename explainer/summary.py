@@ -6,6 +6,8 @@ Read from the code itself, so it works for any kernel's macros.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from explainer.lexer import scan
 
 _TAGS = ("struct", "union", "enum")
@@ -27,9 +29,11 @@ def _skip_group(tokens: list[tuple[str, str]], i: int) -> int:
     return i
 
 
-def declared(code: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def declared(code: str) -> tuple[str, ...]:
     """Names declared at file scope in *code*, in order, spelled as
-    ``struct x`` for a type, ``x()`` for a function and ``x`` otherwise."""
+    ``struct x`` for a type, ``x()`` for a function and ``x`` otherwise.
+    Cached: every page of a header has the same timeline."""
     tokens = list(scan(code))
     names: list[str] = []
     i = 0
@@ -37,7 +41,7 @@ def declared(code: str) -> list[str]:
         name, i = _declaration(tokens, i)
         if name is not None and name not in names:
             names.append(name)
-    return names
+    return tuple(names)
 
 
 def _declaration(tokens: list[tuple[str, str]], i: int) -> tuple[str | None, int]:

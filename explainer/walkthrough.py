@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 
 from explainer import codeformat, knowledge
 from explainer.errors import ExplainError
@@ -67,6 +68,12 @@ class Layout:
     printed: tuple[tuple[str, list[tuple[int, int]]], ...]
     formatted: tuple[str, ...]
 
+    @cached_property
+    def offset_maps(self) -> tuple[codeformat.OffsetMap, ...]:
+        """Printed to formatted offsets, per pass (made once per layout)."""
+        return tuple(codeformat.OffsetMap(text, code)
+                     for (text, _), code in zip(self.printed, self.formatted, strict=True))
+
 
 class EarlyLayout:
     """Lays out each pass as soon as the recorder has finished it, in
@@ -117,10 +124,10 @@ def build(recording: Recording, focus: str, layout: Layout | None = None) -> Wal
     layout = layout or lay_out(recording)
     trace_seen: list[tuple[str, str | None]] = []
     passes: list[Pass] = []
-    for record, (text, spans), code in zip(
-        recording.passes, layout.printed, layout.formatted, strict=True
+    for record, (_, spans), code, mapping in zip(
+        recording.passes, layout.printed, layout.formatted, layout.offset_maps, strict=True
     ):
-        passes.append(_build_pass(record, text, spans, code, focus, trace_seen))
+        passes.append(_build_pass(record, spans, code, mapping, focus, trace_seen))
     if not trace_seen:
         raise ExplainError(
             f"{tu.header}: no trace macros (TRACE_EVENT, DECLARE_EVENT_CLASS, ...) found"
@@ -145,10 +152,9 @@ def build(recording: Recording, focus: str, layout: Layout | None = None) -> Wal
 
 
 def _build_pass(
-    record: PassRecord, text: str, spans: list[tuple[int, int]], code: str, focus: str,
-    trace_seen: list[tuple[str, str | None]],
+    record: PassRecord, spans: list[tuple[int, int]], code: str, mapping: codeformat.OffsetMap,
+    focus: str, trace_seen: list[tuple[str, str | None]],
 ) -> Pass:
-    mapping = codeformat.OffsetMap(text, code)
     real_index = _real_indexer(record)
     invocations = []
     for raw in record.invocations:
