@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-_PUNCT_TYPES: Final = {
+PUNCT_TYPES: Final = {
     "->": "CPP_DEREFERENCE", "-=": "CPP_MINUSEQUAL", "--": "CPP_MINUSMINUS",
     "<<=": "CPP_LSHIFTEQUAL", ">>=": "CPP_RSHIFTEQUAL", "<<": "CPP_LSHIFT", ">>": "CPP_RSHIFT",
     "<=": "CPP_LESSEQUAL", ">=": "CPP_GREATEREQUAL", "||": "CPP_LOGICALOR", "|=": "CPP_OREQUAL",
@@ -26,8 +26,8 @@ _PUNCT_TYPES: Final = {
     "{": "CPP_LCURLY", "}": "CPP_RCURLY", ".": "CPP_DOT", ",": "CPP_COMMA", ";": "CPP_SEMICOLON",
     ":": "CPP_COLON", "\\\\": "CPP_BSLASH", "...": "CPP_ELLIPSIS",
 }
-_PUNCT_RE = "|".join(re.escape(p) for p in sorted(_PUNCT_TYPES, key=len, reverse=True) if p != "\\\\")
-_INTEGER = re.compile(r"(?:0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)[uUlL]*")
+PUNCT_RE = "|".join(re.escape(p) for p in sorted(PUNCT_TYPES, key=len, reverse=True) if p != "\\\\")
+INTEGER = re.compile(r"(?:0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)[uUlL]*")
 
 _MASTER = re.compile(
     r"(?P<CPP_LINECONT>\\[ \t]*\n)"
@@ -40,7 +40,7 @@ _MASTER = re.compile(
     r"|(?P<CPP_CHAR>[uUL]?'(?:[^'\\\n]|\\.|\\\n)*')"
     r"|(?P<CPP_UNTERMINATED>(?:u8|[uUL])?[\"'][^\n]*)"
     r"|(?P<CPP_ID>[A-Za-z_$][A-Za-z0-9_$]*)"
-    rf"|(?P<punct>{_PUNCT_RE})"
+    rf"|(?P<punct>{PUNCT_RE})"
     r"|(?P<other>.)",
     re.DOTALL,
 )
@@ -50,9 +50,9 @@ def classify(kind: str, value: str) -> str:
     """pcpp's type name for a token our expressions call number, punct or
     other (the lexer here, the ## paste in expand.py)."""
     if kind == "number":
-        return "CPP_INTEGER" if _INTEGER.fullmatch(value) else "CPP_FLOAT"
+        return "CPP_INTEGER" if INTEGER.fullmatch(value) else "CPP_FLOAT"
     if kind == "punct":
-        return _PUNCT_TYPES.get(value, "CPP_OTHER")
+        return PUNCT_TYPES.get(value, "CPP_OTHER")
     if kind == "other":
         return value  # as ply's error rule: the character is its own type
     return kind

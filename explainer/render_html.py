@@ -95,9 +95,11 @@ def render_template(name: str, lang: str = "en", **context: Any) -> str:
     return environment().get_template(name).render(assets=assets(), words=words, **context)
 
 
-def render(walkthrough: Walkthrough, lang: str = "en", home: str | None = None) -> str:
-    """The walkthrough page of *walkthrough*."""
-    page = view.page(walkthrough, shell_command(walkthrough.reproduce), lang, home)
+def render(walkthrough: Walkthrough, lang: str = "en", home: str | None = None,
+           steps_elsewhere: bool = False) -> str:
+    """The walkthrough page of *walkthrough*; *steps_elsewhere* says that
+    the step lists are on the pages of the events (a site's header page)."""
+    page = view.page(walkthrough, shell_command(walkthrough.reproduce), lang, home, steps_elsewhere)
     data = {
         "provenance": [list(p) for p in page.provenance],
         "invocations": list(page.invocations),

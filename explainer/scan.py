@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from explainer.macros import PREV_WHITE, Tok
-from explainer.pcpp_lexer import _INTEGER, _PUNCT_RE, _PUNCT_TYPES, LexError
+from explainer.pcpp_lexer import INTEGER, PUNCT_RE, PUNCT_TYPES, LexError
 
 # Literals are matched so that comment markers in them are left alone
 # (their prefixes, u8 and L, do not matter here).  The lookahead lets the
@@ -122,7 +122,7 @@ _TOKEN = re.compile(
     r"|[uUL]?'(?:[^'\\\n]|\\.)*'"
     r")|((?:u8|[uUL])?[\"'][^\n]*)|("
     r"[A-Za-z_$][A-Za-z0-9_$]*"
-    rf"|{_PUNCT_RE}"
+    rf"|{PUNCT_RE}"
     r"|[^ \t\f\v\r\n]))",  # not white space, which the first group may leave
     re.DOTALL,
 )
@@ -143,7 +143,6 @@ def lex(text: str, line: int, source: str) -> list[Tok]:
     out: list[Tok] = []
     append = out.append
     at = 0  # in the spliced text, kept only when there are splices
-    token_line = line
     for white, literal, unterminated, word in _TOKEN.findall(text):
         if white and "\n" in white:
             line += white.count("\n")
@@ -153,7 +152,7 @@ def lex(text: str, line: int, source: str) -> list[Tok]:
             token_line += bisect.bisect_right(splices, at)
             at += len(word or literal or unterminated)
         if word:
-            kind = "CPP_ID" if word[0] in _ID_START else _PUNCT_TYPES.get(word, word)
+            kind = "CPP_ID" if word[0] in _ID_START else PUNCT_TYPES.get(word, word)
             tok = Tok(kind, word, PREV_WHITE if white else 0, token_line, source)
         elif literal:
             end = literal[-1]
@@ -162,7 +161,7 @@ def lex(text: str, line: int, source: str) -> list[Tok]:
             elif end == "'":
                 kind = "CPP_CHAR"
             else:
-                kind = "CPP_INTEGER" if _INTEGER.fullmatch(literal) else "CPP_FLOAT"
+                kind = "CPP_INTEGER" if INTEGER.fullmatch(literal) else "CPP_FLOAT"
             tok = Tok(kind, literal, PREV_WHITE if white else 0, token_line, source)
         else:
             tok = Tok("CPP_UNTERMINATED", unterminated, PREV_WHITE if white else 0, token_line, source)

@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from explainer import expand, knowledge, prose, render_html, scan, walkthrough
+from explainer import expand, knowledge, prose, render_html, scan, view, walkthrough
 from explainer.errors import ExplainError
 from explainer.model import Walkthrough
 from explainer.preprocess import Recorder
@@ -180,19 +180,25 @@ def _header_pages(tu: TranslationUnit, folder: str, staging: Path, lang: str,
             layout = walkthrough.lay_out(recording, early)
         finally:
             early.close()
-        whole = walkthrough.build(recording, "all", layout)
+        whole = walkthrough.build(recording, "all", layout, steps=False)
     except ExplainError as exc:
         return exc
     written = [f"{folder}/index.html"]
-    _write_page(staging, written[0], render_html.render(whole, lang, home="../index.html"))
-    names: set[str] = {"index"}
-    topics = []
-    for name in _topics(whole):
-        page = f"{folder}/{_unique(slug(name), names)}.html"
-        focused = walkthrough.build(recording, name, layout)
-        _write_page(staging, page, render_html.render(focused, lang, home="../index.html"))
-        written.append(page)
-        topics.append(Topic(name, page))
+    try:
+        # The header's page shows every invocation; their step lists, on
+        # the events' pages, would make it many times larger.
+        _write_page(staging, written[0],
+                    render_html.render(whole, lang, home="../index.html", steps_elsewhere=True))
+        names: set[str] = {"index"}
+        topics = []
+        for name in _topics(whole):
+            page = f"{folder}/{_unique(slug(name), names)}.html"
+            focused = walkthrough.build(recording, name, layout)
+            _write_page(staging, page, render_html.render(focused, lang, home="../index.html"))
+            written.append(page)
+            topics.append(Topic(name, page))
+    finally:
+        view.forget()
     return HeaderEntry(tu.header, f"{folder}/index.html", whole.total_passes, tuple(topics)), written
 
 

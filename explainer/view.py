@@ -156,6 +156,7 @@ class Page:
     reproduce: str
     words: dict[str, str]
     home: str | None  # link back to a site's index, when part of one
+    steps_elsewhere: bool  # the step lists are on the events' pages
     left_out: tuple[tuple[str, str], ...]  # focused mode: (include, "file:line")
 
 
@@ -188,6 +189,13 @@ def _css(ttype: _TokenType) -> str:
     while ttype not in STANDARD_TYPES and ttype.parent is not None:
         ttype = ttype.parent
     return STANDARD_TYPES.get(ttype, "")
+
+
+def forget() -> None:
+    """Drop what is cached for the pages of one header (a site worker
+    explains one header after another)."""
+    _highlight.cache_clear()
+    declared.cache_clear()
 
 
 @lru_cache(maxsize=2048)
@@ -461,7 +469,8 @@ SHORTCUTS = (("j", "next_pass"), ("k", "previous_pass"), ("o", "overview"),
              ("m", "matrix"), ("s", "steps"), ("?", "help"))
 
 
-def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = None) -> Page:
+def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = None,
+         steps_elsewhere: bool = False) -> Page:
     words = {k: str(v) for k, v in prose.load(lang)["html"].items()}
     shown = w.shown_passes()
     tables = _Tables()
@@ -489,5 +498,6 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
         reproduce=reproduce,
         words=words,
         home=home,
+        steps_elsewhere=steps_elsewhere,
         left_out=tuple((x.include, f"{x.site.file}:{x.site.line}") for x in w.left_out),
     )

@@ -115,9 +115,11 @@ def lay_out(recording: Recording, early: EarlyLayout | None = None) -> Layout:
     return Layout(printed, tuple(d[1] if d is not None else next(rest) for d in done))
 
 
-def build(recording: Recording, focus: str, layout: Layout | None = None) -> Walkthrough:
+def build(recording: Recording, focus: str, layout: Layout | None = None,
+          steps: bool = True) -> Walkthrough:
     """The walkthrough of *recording*, focused on *focus* (a trace macro,
-    an event or class name, or ``all``)."""
+    an event or class name, or ``all``); without the step lists if not
+    *steps*."""
     tu = recording.tu
     if not recording.passes:
         raise ExplainError(f"{tu.header}: the translation unit never read the header")
@@ -127,7 +129,7 @@ def build(recording: Recording, focus: str, layout: Layout | None = None) -> Wal
     for record, (_, spans), code, mapping in zip(
         recording.passes, layout.printed, layout.formatted, layout.offset_maps, strict=True
     ):
-        passes.append(_build_pass(record, spans, code, mapping, focus, trace_seen))
+        passes.append(_build_pass(record, spans, code, mapping, focus, steps, trace_seen))
     if not trace_seen:
         raise ExplainError(
             f"{tu.header}: no trace macros (TRACE_EVENT, DECLARE_EVENT_CLASS, ...) found"
@@ -153,7 +155,7 @@ def build(recording: Recording, focus: str, layout: Layout | None = None) -> Wal
 
 def _build_pass(
     record: PassRecord, spans: list[tuple[int, int]], code: str, mapping: codeformat.OffsetMap,
-    focus: str, trace_seen: list[tuple[str, str | None]],
+    focus: str, steps: bool, trace_seen: list[tuple[str, str | None]],
 ) -> Pass:
     real_index = _real_indexer(record)
     invocations = []
@@ -186,8 +188,8 @@ def _build_pass(
                 used_args=raw.used_args,
                 spans=token_spans,
                 provenance=tuple(Provenance(*p) for p in raw.provenance) if token_spans else (),
-                steps=raw.steps if is_focus else (),
-                steps_truncated=raw.steps_truncated and is_focus,
+                steps=raw.steps if is_focus and steps else (),
+                steps_truncated=raw.steps_truncated and is_focus and steps,
             )
         )
     return Pass(

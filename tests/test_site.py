@@ -158,3 +158,11 @@ def test_names_from_headers_cannot_escape() -> None:
 
     assert slug("../../etc/passwd") == "etc-passwd"
     assert slug("") == "x"
+
+
+@requires_gcc
+def test_header_page_leaves_step_lists_to_the_event_pages(built: Path) -> None:
+    header = (built / "sample/index.html").read_text()
+    event = (built / "sample/sample_work.html").read_text()
+    assert '<details class="steps">' not in header and 'class="note"' in header
+    assert '<details class="steps">' in event and 'class="note"' not in event
