@@ -8,6 +8,7 @@ renderer reads (text only, formatted, named).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from explainer.printer import Emitted
 from explainer.steps import Step
@@ -49,7 +50,7 @@ class RawInvocation:
     # For traced (focused) invocations only: per emitted token in
     # [start, end), the macro whose text it is (or None) and the argument
     # of this invocation it comes from (or None); and the steps.
-    provenance: tuple[tuple[str | None, str | None, int | None], ...] = ()
+    provenance: tuple[Provenance, ...] = ()
     steps: tuple[Step, ...] = ()
     steps_truncated: bool = False
 
@@ -82,9 +83,9 @@ class Recording:
     left_out: tuple[LeftOut, ...] = ()
 
 
-@dataclass(frozen=True)
-class Provenance:
-    """Where one generated token came from."""
+class Provenance(NamedTuple):
+    """Where one generated token came from (one per token, shared by the
+    tokens with the same origin: a kernel header has a million)."""
 
     macro: str | None  # the macro whose replacement list held it
     where: str | None  # that macro's "file:line"

@@ -40,6 +40,7 @@ from explainer.model import (
     IncludeSite,
     LeftOut,
     PassRecord,
+    Provenance,
     RawInvocation,
     Recording,
 )
@@ -163,6 +164,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self._on_pass = on_pass
         self._counting: set[str] = {"__COUNTER__"}
         self._users: dict[str, list[str]] = {}  # name -> macros whose replacement names it
+        self._provenances: dict[tuple[MacroDef | None, int | None], Provenance] = {}
         self._left_out_paths: list[str] = []
         self.warnings: list[str] = []
         self._current_pass: _PassBuilder | None = None
@@ -670,14 +672,19 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             arg_of[id(t.src)] for t in real if t.src is not None and id(t.src) in arg_of
         }))
         if opened.steps is not None:
-            raw.provenance = tuple(
-                (
-                    t.origin.name if t.origin is not None else None,
-                    f"{t.origin.file}:{t.origin.line}" if t.origin is not None else None,
-                    arg_of.get(id(t.src)) if t.src is not None else None,
-                )
-                for t in real
-            )
+            shared = self._provenances
+            provenance = []
+            for t in real:
+                arg = arg_of.get(id(t.src)) if t.src is not None else None
+                key = (t.origin, arg)
+                found = shared.get(key)
+                if found is None:
+                    origin = t.origin
+                    found = shared[key] = Provenance(
+                        origin.name if origin is not None else None,
+                        f"{origin.file}:{origin.line}" if origin is not None else None, arg)
+                provenance.append(found)
+            raw.provenance = tuple(provenance)
             raw.steps = opened.steps.finished()
             raw.steps_truncated = opened.steps.truncated
         self._current_pass.invocations.append(raw)

@@ -19,7 +19,6 @@ from explainer.model import (
     Invocation,
     Pass,
     PassRecord,
-    Provenance,
     RawInvocation,
     Recording,
     Reproduce,
@@ -187,7 +186,7 @@ def _build_pass(
                 args=raw.args, code=snippet, used=tuple(sorted(raw.used)), focus=is_focus,
                 used_args=raw.used_args,
                 spans=token_spans,
-                provenance=tuple(Provenance(*p) for p in raw.provenance) if token_spans else (),
+                provenance=raw.provenance if token_spans else (),
                 steps=raw.steps if is_focus and steps else (),
                 steps_truncated=raw.steps_truncated and is_focus and steps,
             )
