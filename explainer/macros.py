@@ -10,7 +10,7 @@ spacing in stringized text and in printed output, and nothing else.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 from explainer.errors import PreprocessError
 
@@ -29,20 +29,9 @@ PARAM: Final = "PARAM"
 VAOPT_START: Final = "VAOPT_START"
 VAOPT_END: Final = "VAOPT_END"
 
-# pcpp's lexer types that are white space, not tokens.
-WHITESPACE_TYPES: Final = frozenset(
-    {"CPP_WS", "CPP_LINECONT", "CPP_COMMENT1", "CPP_COMMENT2"}
-)
-
-
-# pcpp's lexer tokens (ply LexToken) are untyped; anything with .type,
-# .value, .lineno and .source.
-PcppToken = Any
-
-
 class Tok:
-    """One preprocessing token.  ``type`` and ``value`` keep pcpp's names
-    so that pcpp's directive code and #if evaluator read our tokens."""
+    """One preprocessing token.  ``type`` keeps the names of pcpp's lexer
+    (CPP_ID, CPP_STRING, ...), which every stage tests."""
 
     __slots__ = ("argno", "flags", "lineno", "origin", "pad", "source", "src", "type", "value")
 
@@ -87,27 +76,6 @@ def padding(source: Tok | None) -> Tok:
 
 # gcc's avoid_paste: padding with no source, shared.
 AVOID_PASTE: Final = padding(None)
-
-
-def from_pcpp(tokens: list[PcppToken], origin: MacroDef | None = None) -> list[Tok]:
-    """Convert pcpp lexer tokens (white space as tokens) to ours (white
-    space as a flag on the next token)."""
-    out: list[Tok] = []
-    white = False
-    for t in tokens:
-        ttype = t.type
-        if ttype in WHITESPACE_TYPES:
-            white = True
-            continue
-        if isinstance(t, Tok):
-            out.append(t if not white or t.flags & PREV_WHITE else t.with_flags(t.flags | PREV_WHITE))
-        else:
-            tok = Tok(ttype, str(t.value), PREV_WHITE if white else 0, t.lineno, t.source, origin)
-            if origin is None:
-                tok.src = tok
-            out.append(tok)
-        white = False
-    return out
 
 
 def spell(tokens: list[Tok]) -> str:
