@@ -47,8 +47,9 @@ sweep: $(STAMP)
 	$(BIN)/python bench/sweep.py
 
 ## bench: explainer against gcc -E on a real header, medians and ratios
+## (make bench BENCH_ARGS=--site adds a site of every header: ten minutes)
 bench: $(STAMP)
-	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
