@@ -107,7 +107,7 @@ def _select(walkthrough: Walkthrough, pass_index: int | None, stage: str | None)
 
 
 def run(args: argparse.Namespace, cwd: Path) -> str:
-    from explainer import render_html, render_json, render_text, walkthrough
+    from explainer import walkthrough
     from explainer.preprocess import Recorder
     from explainer.translation_unit import setup
 
@@ -120,10 +120,18 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
     finally:
         early.close()
     chosen = _select(whole, args.pass_index, args.stage)
+    # Each renderer imported only when used: jinja2 and pygments take a
+    # noticeable part of a short run.
     if args.format == "json":
+        from explainer import render_json
+
         return render_json.render(chosen)
     if args.format == "html":
+        from explainer import render_html
+
         return render_html.render(chosen)
+    from explainer import render_text
+
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and sys.stdout.isatty()
         and "NO_COLOR" not in os.environ
