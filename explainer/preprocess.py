@@ -227,7 +227,6 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             self._current_pass = self._passes[visit.pass_index - 1]
         try:
             self._run_items(items, visit)
-            self._close_invocation()
             if visit.pass_index is not None and self._on_pass is not None:
                 self._on_pass(visit.pass_index, self._passes[visit.pass_index - 1].emitted)
         finally:
@@ -340,7 +339,6 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     def _begin_pass(self, site: IncludeSite) -> int:
         index = len(self._passes) + 1
         if index == 2 and self._on_pass is not None and self._current_pass is not None:
-            self._close_invocation()
             self._on_pass(1, self._passes[0].emitted)
         includer = os.path.basename(site.file)
         ordinal = self._per_includer.get(includer, 0)

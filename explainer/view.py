@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -346,14 +345,12 @@ def _pass_view(
 ) -> PassView:
     notes = prose.stage(p.stage, lang)
     relevant = set(id(c) for c in p.relevant_changes())
-    # Bodies only for the changes this code used: pass 1 lists every
-    # definition of the kernel headers read before it.
-    listed = _listed(w.header)
+    # Bodies only for the changes this code used; others only if listed.
     changes = tuple(
         ChangeView(_define_text(c) if id(c) in relevant else _short(c), f"{c.file}:{c.line}",
                    id(c) in relevant)
         for c in p.changes
-        if id(c) in relevant or listed(c.file)
+        if id(c) in relevant or _listed(c.file, w.header)
     )
     invocations = []
     line = 1
@@ -373,20 +370,13 @@ def _pass_view(
     )
 
 
-def _listed(header: str) -> Callable[[str], bool]:
-    """Whether a change made in a file is listed on the page: the code
-    uses it (decided by the caller), or the header or the tracing machinery
-    made it.  Pass 1 of a kernel header follows some 7,000 definitions of
-    other headers; a list of those would drown the ones that matter."""
-    patterns = knowledge.listed_change_files()
-    seen: dict[str, bool] = {}
-
-    def listed(file: str) -> bool:
-        if file not in seen:
-            seen[file] = file == header or any(fnmatch.fnmatchcase(file, p) for p in patterns)
-        return seen[file]
-
-    return listed
+@lru_cache(maxsize=4096)
+def _listed(file: str, header: str) -> bool:
+    """Whether a change made in *file* is listed on the page (besides those
+    the code uses): the header or the tracing machinery made it.  Pass 1 of
+    a kernel header follows some 7,000 definitions of other headers; a list
+    of those would drown the ones that matter."""
+    return file == header or any(fnmatch.fnmatchcase(file, p) for p in knowledge.listed_change_files())
 
 
 def _timeline(w: Walkthrough, shown: tuple[Pass, ...]) -> tuple[tuple[Row, ...], list[str], list[str]]:
