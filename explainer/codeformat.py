@@ -7,6 +7,7 @@ non-space characters before and after differ, the block stays as it was.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -91,19 +92,39 @@ def _format_group(exe: str, blocks: list[str]) -> list[str]:
     return out
 
 
-_NONSPACE = re.compile(r"\S")
+_WORD = re.compile(r"\S+")
 
 
 class OffsetMap:
     """Maps offsets in unformatted text to offsets in its formatted form,
-    by counting non-space characters (the only thing formatting keeps)."""
+    by counting non-space characters (the only thing formatting keeps).
+    Kept as runs of non-space characters, not one entry per character:
+    a kernel header's passes have over a million."""
 
     def __init__(self, before: str, after: str) -> None:
-        self._before = [m.start() for m in _NONSPACE.finditer(before)]
-        self._after = [m.start() for m in _NONSPACE.finditer(after)]
+        self._before_starts, self._before_ends, self._before_counts = _runs(before)
+        self._after_starts, self._after_ends, self._after_counts = _runs(after)
 
     def __call__(self, offset: int) -> int:
-        k = bisect.bisect_left(self._before, offset)
-        if k >= len(self._after):
-            return self._after[-1] + 1 if self._after else 0
-        return self._after[k]
+        # k: the number of non-space characters before the first one at or
+        # after *offset*.
+        starts = self._before_starts
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and offset < self._before_ends[i]:
+            k = self._before_counts[i] + offset - starts[i]
+        else:
+            k = self._before_counts[i + 1]
+        counts = self._after_counts
+        if k >= counts[-1]:
+            return self._after_ends[-1] if self._after_ends else 0
+        j = bisect.bisect_right(counts, k) - 1
+        return self._after_starts[j] + k - counts[j]
+
+
+def _runs(text: str) -> tuple[list[int], list[int], list[int]]:
+    """Starts and ends of the runs of non-space characters, and how many
+    such characters come before each run (one more entry: the total)."""
+    spans = [m.span() for m in _WORD.finditer(text)]
+    starts = [start for start, _ in spans]
+    ends = [end for _, end in spans]
+    return starts, ends, [0, *itertools.accumulate(end - start for start, end in spans)]

@@ -6,6 +6,7 @@ code, names invocations with kernel knowledge, and applies the focus.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -200,9 +201,7 @@ def _build_pass(
 
 def _real_indexer(record: PassRecord) -> Callable[[int], int]:
     """Index into the emitted tokens -> index among non-padding tokens."""
-    counts = [0]
-    for e in record.emitted:
-        counts.append(counts[-1] + (e.tok.type != PAD))
+    counts = [0, *itertools.accumulate(e.tok.type != PAD for e in record.emitted)]
     return lambda i: counts[min(max(i, 0), len(counts) - 1)]
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from explainer import codeformat, lexer
 from explainer.preprocess import Recorder
@@ -32,6 +36,21 @@ def test_kernel_style() -> None:
 def test_offset_map_follows_non_space_characters() -> None:
     mapping = codeformat.OffsetMap("a  b\nc", "a b c")
     assert [mapping(0), mapping(3), mapping(5)] == [0, 2, 4]
+
+
+@given(st.text(alphabet=" \n\tab", max_size=30), st.text(alphabet=" \n\t", max_size=30))
+def test_offset_map_agrees_with_counting_characters(before: str, spaces: str) -> None:
+    """The map keeps runs, not characters: it answers as counting would,
+    at every offset, also in white space and past the end."""
+    after = "".join(c + spaces[i % len(spaces)] if spaces else c
+                    for i, c in enumerate(before) if not c.isspace())
+    mapping = codeformat.OffsetMap(before, after)
+    old = [i for i, c in enumerate(before) if not c.isspace()]
+    new = [i for i, c in enumerate(after) if not c.isspace()]
+    for offset in range(len(before) + 2):
+        k = bisect.bisect_left(old, offset)
+        expected = new[k] if k < len(new) else (new[-1] + 1 if new else 0)
+        assert mapping(offset) == expected
 
 
 def test_early_layout_is_the_layout(tmp_path: Path) -> None:
