@@ -42,6 +42,10 @@ from explainer.pcpp_lexer import classify
 MAX_EXPANDED_TOKENS = 2_000_000  # tokens pushed for one invocation written in a file
 MAX_EXPANSIONS = 100_000  # macros expanded for one invocation (a TRACE_EVENT needs ~3,000)
 MAX_CONTEXT_DEPTH = 10_000
+# Arguments pre-expanded inside arguments, F(G(H(...))): each level is a
+# recursion, so the limit is what keeps the stack (Python's or, compiled,
+# the C stack) safe.
+MAX_ARGUMENT_NESTING = 200
 
 
 # Wall-clock deadline (time.monotonic()) for the current run, or None.  Set
@@ -160,6 +164,7 @@ class Expander:
         self._top_name = ""
         self._budget = MAX_EXPANDED_TOKENS
         self._expansions = MAX_EXPANSIONS
+        self._nesting = 0
         self.last_from_base = False
 
     # -- public -----------------------------------------------------------
@@ -256,7 +261,12 @@ class Expander:
     def _push(self, tokens: list[Tok], macro: MacroDef | None) -> None:
         if len(self._stack) > MAX_CONTEXT_DEPTH:
             raise self._error(f"macro expansion nests too deeply (limit {MAX_CONTEXT_DEPTH})")
-        self._budget -= len(tokens)
+        self._charge(len(tokens))
+        self._stack.append(_Context(tokens, macro))
+
+    def _charge(self, count: int) -> None:
+        """Count *count* tokens and one expansion against the limits."""
+        self._budget -= count
         self._expansions -= 1
         if not self._expansions & 1023 and _deadline is not None and time.monotonic() > _deadline:
             raise self._error(f"gave up after {_deadline_seconds:g} s (the --time-limit)")
@@ -270,7 +280,6 @@ class Expander:
                 f'expansion of macro "{self._top_name}" exceeds the limit of'
                 f" {MAX_EXPANDED_TOKENS:,} tokens"
             )
-        self._stack.append(_Context(tokens, macro))
 
     def _pop(self) -> None:
         ctx = self._stack.pop()
@@ -463,13 +472,28 @@ class Expander:
         return out
 
     def _expand_arg(self, arg: list[Tok]) -> list[Tok]:
-        self._push([*arg, Tok(EOF, "")], None)
-        result: list[Tok] = []
-        while True:
-            tok = self._get()
-            if tok.type == EOF:
+        macros = self.macros
+        for t in arg:
+            if t.type == ID and not t.flags & NO_EXPAND and t.value in macros:
                 break
-            result.append(tok)
+        else:
+            # No name in it can expand (and no token of an argument pastes):
+            # reading it back token by token would return it as it is.
+            self._charge(len(arg) + 1)
+            return list(arg)
+        if self._nesting >= MAX_ARGUMENT_NESTING:
+            raise self._error(f"macro arguments nest too deeply to expand (limit {MAX_ARGUMENT_NESTING})")
+        self._push([*arg, Tok(EOF, "")], None)
+        self._nesting += 1
+        result: list[Tok] = []
+        try:
+            while True:
+                tok = self._get()
+                if tok.type == EOF:
+                    break
+                result.append(tok)
+        finally:
+            self._nesting -= 1
         self._pop()
         return result
 

@@ -24,6 +24,11 @@ _ESCAPES = {"n": 10, "t": 9, "r": 13, "0": 0, "a": 7, "b": 8, "f": 12, "v": 11, 
             "\\": 92, "'": 39, '"': 34, "?": 63}
 
 
+# Parentheses and operators nested deeper than this are refused (gcc has no
+# such limit; no real header comes near it, and it bounds the recursion).
+MAX_NESTING = 200
+
+
 class IfError(Exception):
     """A malformed expression; the message is gcc's wording."""
 
@@ -126,13 +131,15 @@ class _Parser:
     def parse(self) -> Value:
         if not self.toks:
             raise IfError("#if with no expression")
-        value = self.binary(1, skip=False)
+        value = self.binary(1, False, 0)
         if self.i < len(self.toks):
             t = self.toks[self.i]
             raise IfError(f'missing binary operator before token "{t.value}"')
         return value
 
-    def primary(self, skip: bool) -> Value:
+    def primary(self, skip: bool, depth: int) -> Value:
+        if depth > MAX_NESTING:
+            raise IfError(f"#if expression nests too deeply (limit {MAX_NESTING})")
         if self.i >= len(self.toks):
             raise IfError("#if with no expression" if not self.toks else "operator expected an operand")
         t = self.toks[self.i]
@@ -141,13 +148,13 @@ class _Parser:
         if op == "(":
             if self.peek() == ")":
                 raise IfError("missing expression between '(' and ')'")
-            value = self.binary(1, skip)
+            value = self.binary(1, skip, depth + 1)
             if self.peek() != ")":
                 raise IfError("missing ')' in expression")
             self.i += 1
             return value
         if op in ("+", "-", "~", "!"):
-            v = self.primary(skip)
+            v = self.primary(skip, depth + 1)
             if op == "+":
                 return v
             if op == "-":
@@ -161,18 +168,18 @@ class _Parser:
             return _literal(t)
         raise IfError(f'token "{t.value}" is not valid in preprocessor expressions')
 
-    def binary(self, min_prec: int, skip: bool) -> Value:
-        left = self.primary(skip)
+    def binary(self, min_prec: int, skip: bool, depth: int) -> Value:
+        left = self.primary(skip, depth)
         while True:
             op = self.peek()
             if op == "?" and min_prec <= 2:
                 self.i += 1
                 taken = left.v != 0
-                a = self.binary(1, skip or not taken)
+                a = self.binary(1, skip or not taken, depth + 1)
                 if self.peek() != ":":
                     raise IfError("'?' without following ':'")
                 self.i += 1
-                b = self.binary(2, skip or taken)
+                b = self.binary(2, skip or taken, depth + 1)
                 unsigned = a.unsigned or b.unsigned
                 left = Value((a if taken else b).v, unsigned)
                 continue
@@ -184,13 +191,13 @@ class _Parser:
             self.i += 1
             assert op is not None
             if op == "&&":
-                right = self.binary(prec + 1, skip or left.v == 0)
+                right = self.binary(prec + 1, skip or left.v == 0, depth)
                 left = Value(int(left.v != 0 and right.v != 0))
             elif op == "||":
-                right = self.binary(prec + 1, skip or left.v != 0)
+                right = self.binary(prec + 1, skip or left.v != 0, depth)
                 left = Value(int(left.v != 0 or right.v != 0))
             else:
-                right = self.binary(prec + 1, skip)
+                right = self.binary(prec + 1, skip, depth)
                 left = _apply(op, left, right, skip)
 
 

@@ -30,9 +30,12 @@ CORPUS: dict[str, tuple[str | bytes, str]] = {
         r'bad\.h:41: error: expansion of macro "E40" exceeds the limit of 100,000 macro expansions',
     ),
     "deep_if": ("#if " + "(" * 3000 + "1" + ")" * 3000 + "\nint a;\n#endif\n",
-                r"bad\.h:1: error: #if expression nests too deeply"),
+                r"bad\.h:1: error: #if expression nests too deeply \(limit 200\)"),
+    # Deep enough to overflow the C stack, had the compiled modules no limit.
+    "deeper_if": ("#if " + "- " * 100_000 + "(" * 200_000 + "1" + ")" * 200_000 + "\n#endif\n",
+                  r"bad\.h:1: error: #if expression nests too deeply \(limit 200\)"),
     "deep_arguments": ("#define F(x) x\n" + "F(" * 1000 + "1" + ")" * 1000 + "\n",
-                       r"bad\.h:2: error: macro arguments nest too deeply to expand"),
+                       r"bad\.h:2: error: macro arguments nest too deeply to expand \(limit 200\)"),
     "reinclusion_loop": ('#include "bad.h"\n',
                          r"bad\.h:1: error: #include nested depth 200 exceeds maximum of 200 .*TRACE_HEADER_MULTI_READ.*\.\.\. \d+ more"),
 }
