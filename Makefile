@@ -1,54 +1,60 @@
 # Everything starts from python3 and make: the targets create .venv and
-# install explainer into it (editable) with its test tools.
+# install explainer into it (editable) with its test tools, then compile
+# its hot modules with mypyc where this machine can (hatch_build.py;
+# plain Python otherwise, with the same output).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint unit golden site fuzz sweep bench clean
+.PHONY: demo test lint unit golden site fuzz sweep bench native clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
+## native: compile the hot modules again if one of their sources changed
+native: $(STAMP)
+	@$(BIN)/python hatch_build.py --if-stale
+
 ## demo: explain the bundled sample header's TRACE_EVENT, pass by pass,
 ## in the terminal and as a page to open in a browser
-demo: $(STAMP)
+demo: native
 	$(BIN)/explain TRACE_EVENT headers/include/trace/events/sample.h
 	@mkdir -p build/demo
 	@$(BIN)/explain TRACE_EVENT headers/include/trace/events/sample.h --format html -o build/demo/sample.html
 	@echo "The same walkthrough as a page: $(CURDIR)/build/demo/sample.html"
 
 ## site: rebuild the committed static site of the bundled headers
-site: $(STAMP)
+site: native
 	$(BIN)/explain site -o site
 
 ## test: lint, type-check and run the whole test suite
 test: lint unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check explainer tests
+	$(BIN)/ruff check explainer tests bench hatch_build.py
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: native
 	$(BIN)/pytest
 
 ## golden: rewrite the golden files after an intended output change
-golden: $(STAMP)
+golden: native
 	$(BIN)/pytest tests/test_golden.py tests/test_html.py --update-goldens
 
 ## fuzz: 5,000 generated programs, explainer against gcc
-fuzz: $(STAMP)
+fuzz: native
 	FUZZ_EXAMPLES=5000 $(BIN)/pytest tests/test_fuzz.py -q
 
 ## sweep: every header of Debian's 6.1 headers, full mode, against gcc
-sweep: $(STAMP)
+sweep: native
 	$(BIN)/python bench/sweep.py
 
 ## bench: explainer against gcc -E on a real header, medians and ratios
 ## (make bench BENCH_ARGS=--site adds a site of every header: ten minutes)
-bench: $(STAMP)
+bench: native
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 clean:

@@ -149,7 +149,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self.expand_filemacro = False
         self.expand_linemacro = False
         self.expand_countermacro = False
-        self.line_directive = None
+        self.line_directive: str | None = None
         self.expander = Expander(self.macros, self._builtin, self._expansion_error)
         self._visits: list[_Visit] = []
         self._counter = 0

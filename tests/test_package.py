@@ -1,22 +1,53 @@
-"""The wheel carries the model kernel and the data files."""
+"""The wheel carries the model kernel, the data files and, where this
+machine has a C compiler, the modules mypyc compiled; compiled or not,
+explainer gives the same output."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
-from conftest import REPO
+import pytest
+
+import explainer
+
+from conftest import REPO, SAMPLE, requires_gcc
+
+SAMPLE_ARGV = ["-m", "explainer", "--format", "json", "TRACE_EVENT", str(SAMPLE)]
 
 
-def test_wheel_contains_headers_and_data(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path), str(REPO)],
-        check=True, capture_output=True,
+         "-w", str(folder), str(REPO)],
+        check=True, capture_output=True, env=environment(),
     )
-    (wheel,) = tmp_path.glob("explainer-*.whl")
+    (found,) = folder.glob("explainer-*.whl")
+    return found
+
+
+def environment() -> dict[str, str]:
+    """This process's environment, compiling and running compiled code."""
+    return {k: v for k, v in os.environ.items() if k not in ("EXPLAINER_PURE", "PYTHONPATH")}
+
+
+def python(argv: list[str], path: Path | None = None, pure: bool = False) -> str:
+    env = environment()
+    if path is not None:
+        env["PYTHONPATH"] = str(path)
+    if pure:
+        env["EXPLAINER_PURE"] = "1"
+    return subprocess.run([sys.executable, *argv], env=env, cwd=path or REPO, check=True,
+                          capture_output=True, text=True).stdout
+
+
+def test_wheel_contains_headers_and_data(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in (
         "explainer/headers/include/trace/events/sample.h",
@@ -32,3 +63,40 @@ def test_wheel_contains_headers_and_data(tmp_path: Path) -> None:
         "explainer/templates/pygments.css",
     ):
         assert expected in names
+
+
+@requires_gcc
+def test_wheel_runs_compiled_with_the_same_output(wheel: Path, tmp_path: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "explainer/_native/sources.json" in names
+    assert any(n.startswith("explainer/_native/expand.") and n.endswith(".so") for n in names)
+    assert not wheel.name.endswith("-py3-none-any.whl"), "a wheel with compiled modules names its platform"
+    unpacked = tmp_path / "site-packages"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+    probe = ["-c", "import explainer, explainer.expand as e; print(explainer.compiled, e.__file__.endswith('.so'))"]
+    assert python(probe, unpacked) == "True True\n"
+    assert python(probe, unpacked, pure=True) == "False False\n"
+    assert python(SAMPLE_ARGV, unpacked) == python(SAMPLE_ARGV, unpacked, pure=True)
+
+
+@requires_gcc
+def test_the_suite_runs_the_compiled_modules() -> None:
+    """make compiles before it tests: what users run is what is tested."""
+    if os.environ.get("EXPLAINER_PURE"):
+        pytest.skip("EXPLAINER_PURE is set: this run tests plain Python")
+    assert explainer.compiled
+
+
+@requires_gcc
+def test_an_edited_module_runs_as_plain_python(tmp_path: Path) -> None:
+    """Compiled modules older than their source are not used: an edit
+    takes effect at once, before make compiles again."""
+    native = REPO / "build" / "native" / "explainer"
+    shutil.copytree(REPO / "explainer", tmp_path / "explainer",
+                    ignore=shutil.ignore_patterns("__pycache__", "_native"))
+    shutil.copytree(native, tmp_path / "build" / "native" / "explainer")
+    probe = ["-c", "import explainer, explainer.scan as s; print(explainer.compiled, s.__file__.endswith('.py'))"]
+    assert python(probe, tmp_path) == "True False\n"
+    with (tmp_path / "explainer" / "scan.py").open("a") as source:
+        source.write("# edited\n")
+    assert python(probe, tmp_path) == "False True\n"

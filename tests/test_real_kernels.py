@@ -70,6 +70,23 @@ def test_full_mode_every_pass_matches_gcc(tree: Path, header: str, tmp_path: Pat
     check_against_reproduce(header_dir(tree, header), data)
 
 
+def test_compiled_and_plain_python_write_the_same_bytes(tree: Path) -> None:
+    """The compiled modules are the same code: a real header's JSON is
+    byte for byte what plain Python writes."""
+    import sys
+
+    argv = [sys.executable, "-m", "explainer", "--format", "json", "all", "sched.h", "--kernel", str(tree)]
+    runs = []
+    for pure in (False, True):
+        env = {k: v for k, v in os.environ.items() if k != "EXPLAINER_PURE"}
+        if pure:
+            env["EXPLAINER_PURE"] = "1"
+        runs.append(subprocess.run(argv, cwd=header_dir(tree, "sched.h"), env=env,
+                                   capture_output=True, check=True).stdout)
+    assert runs[0] == runs[1]
+    assert json.loads(runs[0])["passes"]
+
+
 MODULE = """#undef TRACE_SYSTEM
 #define TRACE_SYSTEM mymod
 #if !defined(_MYMOD_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
