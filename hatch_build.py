@@ -33,7 +33,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 ROOT = Path(__file__).resolve().parent
 # The modules where the time goes: token by token work, no pcpp subclass
 # (mypyc cannot compile a class derived from an interpreted one).
-MODULES = ("macros", "expand", "scan", "lexer", "pcpp_lexer", "printer", "ifexpr")
+MODULES = ("macros", "expand", "scan", "lexer", "pcpp_lexer", "printer", "ifexpr", "reach")
 STAMP = "sources.json"
 IN_PLACE = ROOT / "build" / "native" / "explainer"
 

@@ -37,6 +37,7 @@ from explainer.macros import (
     padding,
 )
 from explainer.pcpp_lexer import classify
+from explainer.printer import Emitted
 
 # Limits that keep hostile input bounded (see README, "Limits").
 MAX_EXPANDED_TOKENS = 2_000_000  # tokens pushed for one invocation written in a file
@@ -182,6 +183,22 @@ class Expander:
         """Fully macro-expand *tokens*; returns tokens with padding (none
         in directives, as gcc)."""
         return list(self.stream(tokens, in_directive))
+
+    def run(self, tokens: list[Tok]) -> None:
+        """Expand *tokens* for their effects alone (__COUNTER__, errors)."""
+        for _ in self.stream(tokens):
+            pass
+
+    def emit(self, tokens: list[Tok], emitted: list[Emitted], at_base: Callable[[], None]) -> None:
+        """Expand *tokens* onto *emitted*, each on the line gcc prints it
+        on; *at_base* is called before each token that came straight from
+        *tokens* (an invocation written in the file has ended)."""
+        for tok in self.stream(tokens):
+            if self.last_from_base:
+                at_base()
+                emitted.append(Emitted(tok, tok.lineno))
+            else:
+                emitted.append(Emitted(tok, self._top_line))
 
     def stream(self, tokens: list[Tok], in_directive: bool = False) -> Iterator[Tok]:
         """Expanded tokens one by one; after each, ``last_from_base`` says

@@ -27,7 +27,6 @@ from explainer.macros import (
     CHAR,
     ID,
     PAD,
-    PASTE_LEFT,
     PREV_WHITE,
     STRING,
     MacroDef,
@@ -46,6 +45,7 @@ from explainer.model import (
 )
 from explainer.pcpp_lexer import Lexer, LexError
 from explainer.printer import Emitted
+from explainer.reach import Reach
 from explainer.steps import StepRecorder
 from explainer.translation_unit import TranslationUnit
 
@@ -162,8 +162,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self._files = files if files is not None else scan.FileCache()
         self._expand_all_text = expand_all_text
         self._on_pass = on_pass
-        self._counting: set[str] = {"__COUNTER__"}
-        self._users: dict[str, list[str]] = {}  # name -> macros whose replacement names it
+        self._reach = Reach()
         self._provenances: dict[tuple[MacroDef | None, int | None], Provenance] = {}
         self._left_out_paths: list[str] = []
         self.warnings: list[str] = []
@@ -496,7 +495,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         if macro.name in self.macros and self.macros[macro.name].builtin:
             self.warnings.append(f"{file}:{line}: redefining builtin macro {macro.name}")
         self.macros[macro.name] = macro
-        self._note_counting(macro)
+        self._reach.note(macro)
         self.changes.append(
             Change("define", macro.name, macro.signature(), body, file, line)
         )
@@ -570,13 +569,11 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         """Expand the text read since the last flush.  Only the header's
         output is kept; text of other files is expanded only when that can
         change what the header's passes show: when it can reach __COUNTER__
-        (see _note_counting), or holds a quote that does not close."""
+        (see reach.py), or holds a quote that does not close."""
         if not chunk:
             return
         builder = self._current_pass if visit.pass_index is not None else None
-        if builder is None and not self._expand_all_text and not any(
-            t.unterminated or not self._counting.isdisjoint(scan.IDENTIFIER.findall(t.text)) for t in chunk
-        ):
+        if builder is None and not self._expand_all_text and not self._reach.needed(chunk):
             chunk.clear()
             return
         toks: list[Tok] = []
@@ -597,44 +594,14 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                                       f"missing terminating {quote} character", self._chain())
         x = self.expander
         if builder is None:
-            for _ in x.stream(toks):
-                pass
+            x.run(toks)
             return
         x.listener = self
         try:
-            emitted = builder.emitted
-            for tok in x.stream(toks):
-                if x.last_from_base:
-                    self._close_invocation()
-                    emitted.append(Emitted(tok, tok.lineno))
-                else:
-                    emitted.append(Emitted(tok, x.top_line))
+            x.emit(toks, builder.emitted, self._close_invocation)
             self._close_invocation()
         finally:
             x.listener = None
-
-    def _note_counting(self, macro: MacroDef) -> None:
-        """Keep ``_counting``: the names whose expansion may reach
-        __COUNTER__ (whose value the header's passes print), a superset kept
-        as definitions come.  A macro is in it if its replacement names one
-        in it, or pastes (a paste can make any name); its users follow it in
-        when it joins."""
-        names = {t.value for t in macro.body if t.type == ID}
-        if "_Pragma" in names:  # the operand's text is read as tokens again
-            for t in macro.body:
-                if t.type == STRING:
-                    names.update(scan.IDENTIFIER.findall(t.value))
-        users = self._users
-        for name in names:
-            users.setdefault(name, []).append(macro.name)
-        pastes = any(t.flags & PASTE_LEFT for t in macro.body)
-        if macro.name not in self._counting and (pastes or not self._counting.isdisjoint(names)):
-            joining = [macro.name]
-            while joining:
-                name = joining.pop()
-                if name not in self._counting:
-                    self._counting.add(name)
-                    joining.extend(users.get(name, ()))
 
     # Listener interface (called by the expander for top-level invocations).
     def invocation(self, name: Tok, macro: MacroDef, args: list[list[Tok] | None] | None) -> None:

@@ -7,17 +7,22 @@ came together through macro expansion would otherwise read back as one
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from explainer.lexer import would_paste
 from explainer.macros import PAD, PASTE_LEFT, PREV_WHITE, Tok
 
 
-class Emitted(NamedTuple):
-    """A token as output, with the source line gcc prints it on."""
+class Emitted:
+    """A token as output, with the source line gcc prints it on.  A plain
+    class: compiled, it is cheap to make, and a pass has 100,000."""
 
-    tok: Tok
-    line: int
+    __slots__ = ("line", "tok")
+
+    def __init__(self, tok: Tok, line: int) -> None:
+        self.tok = tok
+        self.line = line
+
+    def __repr__(self) -> str:
+        return f"Emitted({self.tok!r}, {self.line})"
 
 
 def print_tokens(
@@ -34,7 +39,9 @@ def print_tokens(
     source: Tok | None = None
     avoid = False
     line: int | None = None
-    for tok, tok_line in emitted:
+    for e in emitted:
+        tok = e.tok
+        tok_line = e.line
         if tok.type == PAD:
             avoid = True
             if source is None or (not source.flags & PREV_WHITE and tok.pad is None):
