@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from explainer import __version__, knowledge, prose
+from explainer import __version__, gcpause, knowledge, prose
 from explainer.errors import ExplainError, PreprocessError
 
 if TYPE_CHECKING:  # imported lazily at run time: --help must start fast
@@ -213,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
             if site_mode:
                 sys.stdout.write(run_site(args, Path.cwd()))
                 return EXIT_OK
-            text = run(args, Path.cwd())
+            with gcpause.held():
+                text = run(args, Path.cwd())
         if args.output:
             write_atomically(Path(args.output), text)
         else:

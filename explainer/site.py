@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from explainer import expand, knowledge, prose, render_html, scan, view, walkthrough
+from explainer import expand, gcpause, knowledge, prose, render_html, scan, view, walkthrough
 from explainer.errors import ExplainError
 from explainer.model import Walkthrough
 from explainer.preprocess import Recorder
@@ -171,6 +171,12 @@ def _header_pages(tu: TranslationUnit, folder: str, staging: Path, lang: str,
                   time_limit: float | None) -> tuple[HeaderEntry, list[str]] | ExplainError:
     """Write one header's pages: its walkthrough and one per event or
     class.  An input error is returned (to be reported by the parent)."""
+    with gcpause.held(collect_after=True):
+        return _pages_of(tu, folder, staging, lang, time_limit)
+
+
+def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str,
+              time_limit: float | None) -> tuple[HeaderEntry, list[str]] | ExplainError:
     expand.set_deadline(time_limit)
     try:
         early = walkthrough.EarlyLayout()

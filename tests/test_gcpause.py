@@ -1,0 +1,36 @@
+"""The cycle collector is held off while a header is explained, and
+comes back as it was."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from explainer import gcpause
+
+
+class Node:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_held_restores_the_collector_and_collects_when_asked() -> None:
+    assert gc.isenabled()
+    with gcpause.held(collect_after=True):
+        assert not gc.isenabled()
+        cycle = Node()
+        gone = weakref.ref(cycle)
+        del cycle
+        assert gone() is not None  # nothing collects it meanwhile
+    assert gc.isenabled()
+    assert gone() is None
+
+
+def test_held_leaves_a_disabled_collector_disabled() -> None:
+    gc.disable()
+    try:
+        with gcpause.held():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
