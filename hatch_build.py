@@ -19,11 +19,10 @@ the sources as they are now (an edited module would otherwise run stale).
 from __future__ import annotations
 
 import hashlib
-import json
+import importlib.machinery
 import os
 import shutil
 import sys
-import sysconfig
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -34,17 +33,18 @@ ROOT = Path(__file__).resolve().parent
 # The modules where the time goes: token by token work, no pcpp subclass
 # (mypyc cannot compile a class derived from an interpreted one).
 MODULES = ("macros", "expand", "scan", "lexer", "pcpp_lexer", "printer", "ifexpr", "reach")
-STAMP = "sources.json"
+STAMP = "sources.txt"  # read by explainer/__init__.py
 IN_PLACE = ROOT / "build" / "native" / "explainer"
 
 
-def stamp_of(package: Path) -> dict[str, Any]:
-    """What the compiled modules were built from (explainer/__init__.py
+def stamp_of(package: Path) -> str:
+    """What the compiled modules were built for and from: this Python's
+    extension suffix, then each source's SHA-256 (explainer/__init__.py
     checks it before using them)."""
-    return {
-        "python": sysconfig.get_config_var("EXT_SUFFIX"),
-        "sources": {m: hashlib.sha256((package / f"{m}.py").read_bytes()).hexdigest() for m in MODULES},
-    }
+    lines = [importlib.machinery.EXTENSION_SUFFIXES[0]]
+    for m in MODULES:
+        lines.append(f"{hashlib.sha256((package / f'{m}.py').read_bytes()).hexdigest()} {m}.py")
+    return "\n".join(lines) + "\n"
 
 
 def compile_into(target: Path) -> bool:
@@ -89,7 +89,7 @@ def compile_into(target: Path) -> bool:
         target.mkdir(parents=True)
         for library in built.iterdir():
             shutil.copy2(library, target / library.name)
-    (target / STAMP).write_text(json.dumps(stamp_of(package), indent=1, sort_keys=True) + "\n")
+    (target / STAMP).write_text(stamp_of(package))
     return True
 
 
@@ -120,10 +120,9 @@ class CompileHook(BuildHookInterface):  # type: ignore[type-arg]
 
 def fresh(target: Path) -> bool:
     try:
-        built = json.loads((target / STAMP).read_text())
-    except (OSError, ValueError):
+        return (target / STAMP).read_text() == stamp_of(ROOT / "explainer")
+    except OSError:
         return False
-    return bool(built == stamp_of(ROOT / "explainer"))
 
 
 if __name__ == "__main__":

@@ -4,34 +4,48 @@ shown pass by pass and checked against gcc."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import sysconfig
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 __version__ = "0.1.0"
 
+STAMP = "sources.txt"
+
 
 def _compiled_modules() -> Path | None:
     """The folder of the modules mypyc compiled (see hatch_build.py), if
-    they were built from the sources as they are now, for this Python;
+    they fit this Python and were built from the sources as they are now;
     else None, and the same modules run as plain Python."""
     if os.environ.get("EXPLAINER_PURE"):
         return None
     here = Path(__file__).resolve().parent
-    for folder in (here / "_native", here.parent / "build" / "native" / "explainer"):
+    wheel, checkout = here / "_native", here.parent / "build" / "native" / "explainer"
+    for folder in (wheel, checkout):
         try:
-            stamp = json.loads((folder / "sources.json").read_text())
-            fresh = stamp["python"] == sysconfig.get_config_var("EXT_SUFFIX") and all(
-                hashlib.sha256((here / f"{name}.py").read_bytes()).hexdigest() == digest
-                for name, digest in stamp["sources"].items()
-            )
-        except (OSError, ValueError, KeyError, TypeError):
+            suffix, *sources = (folder / STAMP).read_text().splitlines()
+        except (OSError, ValueError):
             continue
-        if fresh:
+        if suffix != EXTENSION_SUFFIXES[0]:
+            continue
+        # A wheel installs sources and compiled modules together; in a
+        # checkout, a source edited since make compiled it must run as is.
+        if folder == wheel or _same_sources(here, sources):
             return folder
     return None
+
+
+def _same_sources(package: Path, lines: list[str]) -> bool:
+    import hashlib
+
+    for line in lines:
+        digest, _, name = line.partition(" ")
+        try:
+            if hashlib.sha256((package / name).read_bytes()).hexdigest() != digest:
+                return False
+        except OSError:
+            return False
+    return True
 
 
 _COMPILED = _compiled_modules()

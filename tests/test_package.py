@@ -68,7 +68,7 @@ def test_wheel_contains_headers_and_data(wheel: Path) -> None:
 @requires_gcc
 def test_wheel_runs_compiled_with_the_same_output(wheel: Path, tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    assert "explainer/_native/sources.json" in names
+    assert "explainer/_native/sources.txt" in names
     assert any(n.startswith("explainer/_native/expand.") and n.endswith(".so") for n in names)
     assert not wheel.name.endswith("-py3-none-any.whl"), "a wheel with compiled modules names its platform"
     unpacked = tmp_path / "site-packages"
