@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import threading
 from functools import cache
 
 from explainer.errors import ExplainError
@@ -54,29 +55,54 @@ def predefined(flags: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(found))
 
 
+# Answers by flags, for the life of the process.
+_ANSWERED: dict[tuple[str, ...], dict[tuple[str, str], int]] = {}
+
+
 class Answers:
-    """__has_attribute and __has_builtin answers, asked of gcc in batches."""
+    """__has_attribute and __has_builtin answers, asked of gcc in batches.
+
+    The likely questions are asked at once, in a thread, while the
+    translation unit is being read; answers are kept for the life of the
+    process, per set of flags (a site build asks once, not per header).
+    """
 
     def __init__(self, flags: tuple[str, ...], likely: dict[str, list[str]]) -> None:
         self._flags = flags
-        self._likely = likely
-        self._known: dict[tuple[str, str], int] = {}
+        self._likely = sorted({(op, n) for op, names in likely.items() for n in names})
+        self._known = _ANSWERED.setdefault(flags, {})
+        self._failure: ExplainError | None = None
+        self._early: threading.Thread | None = None
+        if any(pair not in self._known for pair in self._likely):
+            self._early = threading.Thread(target=self._ask_likely, daemon=True)
+            self._early.start()
+
+    def _ask_likely(self) -> None:
+        try:
+            self._fill([pair for pair in self._likely if pair not in self._known])
+        except ExplainError as exc:
+            self._failure = exc
 
     def ask(self, operator: str, name: str) -> int:
+        if self._early is not None:
+            self._early.join()
+            self._early = None
+            if self._failure is not None:
+                raise self._failure
         key = (operator, name)
         if key not in self._known:
-            batch = {(op, n) for op, names in self._likely.items() for n in names}
-            batch.add(key)
-            self._fill(sorted(batch - set(self._known)))
+            self._fill(sorted({*self._likely, key} - set(self._known)))
         return self._known[key]
 
     def _fill(self, pairs: list[tuple[str, str]]) -> None:
         # gcc expands these operators in text too, to the exact number.
         source = "".join(f"explainer_probe {k} = {op}({name})\n" for k, (op, name) in enumerate(pairs))
         out = _run(("-E", "-P", *self._flags), source, f"answering {pairs[0][0]}")
+        found: dict[tuple[str, str], int] = {}
         for line in out.splitlines():
             m = _PROBE_LINE.match(line.strip())
             if m:
-                self._known[pairs[int(m.group(1))]] = int(m.group(2))
+                found[pairs[int(m.group(1))]] = int(m.group(2))
         for pair in pairs:
-            self._known.setdefault(pair, 0)
+            found.setdefault(pair, 0)
+        self._known.update(found)
