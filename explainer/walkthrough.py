@@ -10,7 +10,7 @@ import itertools
 import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from explainer import codeformat, knowledge
@@ -67,6 +67,13 @@ class Layout:
 
     printed: tuple[tuple[str, list[tuple[int, int]]], ...]
     formatted: tuple[str, ...]
+    # Per pass: how many real (non-padding) tokens come before each
+    # emitted one, and one more entry for the end.
+    real_counts: tuple[list[int], ...]
+    # Per pass: each invocation's code and token spans in it, by where it
+    # starts, filled as pages are built (a site builds many per layout).
+    snippets: tuple[dict[int, tuple[str, tuple[tuple[int, int], ...] | None]], ...] = field(
+        default=(), compare=False, repr=False)
 
     @cached_property
     def offset_maps(self) -> tuple[codeformat.OffsetMap, ...]:
@@ -112,7 +119,9 @@ def lay_out(recording: Recording, early: EarlyLayout | None = None) -> Layout:
     done = [early.take(p.index, p.emitted) if early is not None else None for p in recording.passes]
     printed = tuple(d[0] if d is not None else print_tokens(p.emitted) for d, p in zip(done, recording.passes, strict=True))
     rest = iter(codeformat.format_blocks([text for d, (text, _) in zip(done, printed, strict=True) if d is None]))
-    return Layout(printed, tuple(d[1] if d is not None else next(rest) for d in done))
+    return Layout(printed, tuple(d[1] if d is not None else next(rest) for d in done),
+                  tuple(_real_counts(p) for p in recording.passes),
+                  tuple({} for _ in recording.passes))
 
 
 def build(recording: Recording, focus: str, layout: Layout | None = None,
@@ -126,10 +135,12 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
     layout = layout or lay_out(recording)
     trace_seen: list[tuple[str, str | None]] = []
     passes: list[Pass] = []
-    for record, (_, spans), code, mapping in zip(
-        recording.passes, layout.printed, layout.formatted, layout.offset_maps, strict=True
+    for record, (_, spans), code, mapping, counts, snippets in zip(
+        recording.passes, layout.printed, layout.formatted, layout.offset_maps, layout.real_counts,
+        layout.snippets, strict=True,
     ):
-        passes.append(_build_pass(record, spans, code, mapping, focus, steps, trace_seen))
+        cut = _Cutter(spans, code, mapping, counts, snippets)
+        passes.append(_build_pass(record, cut, focus, steps, trace_seen))
     if not trace_seen:
         raise ExplainError(
             f"{tu.header}: no trace macros (TRACE_EVENT, DECLARE_EVENT_CLASS, ...) found"
@@ -153,11 +164,49 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
     )
 
 
+class _Cutter:
+    """Cuts an invocation's code out of its pass's formatted code, with
+    each token's span in it; remembered in the layout for the next page."""
+
+    def __init__(self, spans: list[tuple[int, int]], code: str, mapping: codeformat.OffsetMap,
+                 counts: list[int], done: dict[int, tuple[str, tuple[tuple[int, int], ...] | None]]) -> None:
+        self._spans = spans
+        self.code = code
+        self._mapping = mapping
+        self._counts = counts
+        self._done = done
+
+    def _real_index(self, i: int) -> int:
+        """Index into the emitted tokens -> index among non-padding tokens."""
+        counts = self._counts
+        return counts[min(max(i, 0), len(counts) - 1)]
+
+    def cut(self, raw: RawInvocation, with_spans: bool) -> tuple[str, tuple[tuple[int, int], ...]]:
+        done = self._done.get(raw.start)
+        if done is not None and (done[1] is not None or not with_spans):
+            return done[0], (done[1] or ()) if with_spans else ()
+        first, last = self._real_index(raw.start), self._real_index(raw.end)
+        if last <= first:
+            self._done[raw.start] = ("", ())
+            return "", ()
+        spans, code, mapping = self._spans, self.code, self._mapping
+        begin = mapping(spans[first][0])
+        stop = mapping(spans[last - 1][1] - 1) + 1
+        line_start = code.rfind("\n", 0, begin) + 1
+        if not code[line_start:begin].strip():
+            begin = line_start
+        snippet = code[begin:stop].rstrip() + "\n"
+        token_spans = tuple(
+            (mapping(a) - begin, mapping(b - 1) + 1 - begin) for a, b in spans[first:last]
+        ) if with_spans else None
+        self._done[raw.start] = (snippet, token_spans)
+        return snippet, token_spans or ()
+
+
 def _build_pass(
-    record: PassRecord, spans: list[tuple[int, int]], code: str, mapping: codeformat.OffsetMap,
-    focus: str, steps: bool, trace_seen: list[tuple[str, str | None]],
+    record: PassRecord, cutter: _Cutter, focus: str, steps: bool,
+    trace_seen: list[tuple[str, str | None]],
 ) -> Pass:
-    real_index = _real_indexer(record)
     invocations = []
     for raw in record.invocations:
         roles = _roles(raw)
@@ -167,20 +216,7 @@ def _build_pass(
         is_focus = roles is not None and (
             focus == "all" or focus == raw.macro or focus in (name, template)
         )
-        first, last = real_index(raw.start), real_index(raw.end)
-        snippet = ""
-        token_spans: tuple[tuple[int, int], ...] = ()
-        if last > first:
-            begin = mapping(spans[first][0])
-            stop = mapping(spans[last - 1][1] - 1) + 1
-            line_start = code.rfind("\n", 0, begin) + 1
-            if not code[line_start:begin].strip():
-                begin = line_start
-            snippet = code[begin:stop].rstrip() + "\n"
-            if is_focus and raw.provenance:
-                token_spans = tuple(
-                    (mapping(a) - begin, mapping(b - 1) + 1 - begin) for a, b in spans[first:last]
-                )
+        snippet, token_spans = cutter.cut(raw, bool(is_focus and raw.provenance))
         invocations.append(
             Invocation(
                 macro=raw.macro, line=raw.line, name=name, template=template,
@@ -194,15 +230,13 @@ def _build_pass(
         )
     return Pass(
         index=record.index, stage=record.stage, included_from=record.included_from,
-        chain=record.chain, changes=record.changes, invocations=tuple(invocations), code=code,
+        chain=record.chain, changes=record.changes, invocations=tuple(invocations), code=cutter.code,
         meanings=record.meanings,
     )
 
 
-def _real_indexer(record: PassRecord) -> Callable[[int], int]:
-    """Index into the emitted tokens -> index among non-padding tokens."""
-    counts = [0, *itertools.accumulate(e.tok.type != PAD for e in record.emitted)]
-    return lambda i: counts[min(max(i, 0), len(counts) - 1)]
+def _real_counts(record: PassRecord) -> list[int]:
+    return [0, *itertools.accumulate(e.tok.type != PAD for e in record.emitted)]
 
 
 def trace_filter(focus: str) -> Callable[[str, tuple[str, ...]], bool]:
