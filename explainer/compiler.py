@@ -40,10 +40,36 @@ def _run(flags: tuple[str, ...], source: str, what: str) -> str:
     return proc.stdout
 
 
-@cache
+_ASKING: dict[tuple[str, ...], threading.Thread] = {}
+
+
+def ask_early(flags: tuple[str, ...]) -> None:
+    """Start asking gcc for its predefined macros, in a thread, while the
+    caller does other work; predefined() waits for the answer (and asks
+    again, to report it, if this failed)."""
+    if flags not in _ASKING:
+        _ASKING[flags] = threading.Thread(target=_ask_quietly, args=(flags,), daemon=True)
+        _ASKING[flags].start()
+
+
+def _ask_quietly(flags: tuple[str, ...]) -> None:
+    try:
+        _predefined(flags)
+    except ExplainError:
+        pass
+
+
 def predefined(flags: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """gcc's predefined macros for *flags*, as (name, "VALUE" or
     "NAME(PARAMS) VALUE") definitions, sorted by name."""
+    asking = _ASKING.get(flags)
+    if asking is not None:
+        asking.join()
+    return _predefined(flags)
+
+
+@cache
+def _predefined(flags: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     out = _run(("-dM", "-E", *flags), "", "the compiler's predefined macros")
     found = []
     for line in out.splitlines():

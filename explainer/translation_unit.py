@@ -18,6 +18,8 @@ from explainer.errors import ExplainError
 from explainer.resources import bundled_headers
 
 GCC_FLAGS = ("-E", "-nostdinc", "-undef", "-std=gnu11")
+# The compiler flags of focused mode (full mode: kernel.COMPILER_FLAGS).
+FOCUSED_FLAGS = ("-nostdinc", "-std=gnu11")
 # What gcc -nostdinc -undef -std=gnu11 predefines (gcc -dM -E shows it).
 STANDARD_PREDEFINED = (
     "__STDC__ 1",
@@ -143,6 +145,7 @@ def _setup_real(
         raise ExplainError(f"{header}: no such file, in the current directory or in the kernel tree")
     _check_header(path, header)
     mode = mode or ("full" if tree.configured else "focused")
+    compiler.ask_early(kernel.COMPILER_FLAGS if mode == "full" else FOCUSED_FLAGS)
     if mode == "focused":
         return _setup_focused(tree, path, include_dirs, macro_args, cwd)
     if not tree.configured:
@@ -200,7 +203,6 @@ def _setup_focused(
         dirs.append("module")  # kbuild's CFLAGS_x.o := -I$(src)
         keep.append("module/*")
     dirs += [_relative(d, root) for d in _user_dirs(include_dirs, cwd)]
-    flags = ("-nostdinc", "-std=gnu11")
     config = [("-D", name) for name in knowledge.focused_config()]
     return TranslationUnit(
         cwd=root,
@@ -210,8 +212,8 @@ def _setup_focused(
         include_dirs=tuple(dirs),
         macro_args=tuple(config + list(macro_args)),
         text=f'#include "include/linux/kconfig.h"\n#define CREATE_TRACE_POINTS\n{include_line}\n',
-        compiler_flags=flags,
-        predefined=tuple(d for _, d in compiler.predefined(flags)),
+        compiler_flags=FOCUSED_FLAGS,
+        predefined=tuple(d for _, d in compiler.predefined(FOCUSED_FLAGS)),
         keep=tuple(keep),
     )
 

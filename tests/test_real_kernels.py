@@ -87,6 +87,20 @@ def test_compiled_and_plain_python_write_the_same_bytes(tree: Path) -> None:
     assert json.loads(runs[0])["passes"]
 
 
+@pytest.mark.parametrize("mode", ["full", "focused"])
+def test_without_gcc_a_real_tree_is_refused_in_one_line(tree: Path, mode: str) -> None:
+    """A real tree needs gcc's predefined macros (asked early, in a
+    thread): without gcc, one line says so, exit 2."""
+    import sys
+
+    env = {**os.environ, "PATH": "/nonexistent"}
+    proc = subprocess.run([sys.executable, "-m", "explainer", "all", "sched.h", "--kernel", str(tree),
+                           "--mode", mode], cwd=header_dir(tree, "sched.h"), env=env,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr == "explain: the compiler's predefined macros needs gcc, which is not installed\n"
+
+
 MODULE = """#undef TRACE_SYSTEM
 #define TRACE_SYSTEM mymod
 #if !defined(_MYMOD_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
