@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -89,36 +88,20 @@ class EarlyLayout:
     kernel header) runs on the other core while recording goes on.  The
     recorder reports a pass when it ends, and the first pass also when the
     second begins (its code is usually complete by then); a pass whose
-    code grew after it was reported is laid out again by lay_out.
-
-    While the recorder runs, one clang-format runs at a time: a second
-    would take the recorder's core, and the recorder is what everything
-    waits for.  Once it is done (``recorded``), two run at once."""
+    code grew after it was reported is laid out again by lay_out."""
 
     def __init__(self) -> None:
         # Found here, once: sysconfig's lazy set-up is not safe to race.
         codeformat.executable()
         self._pool = ThreadPoolExecutor(max_workers=2)
-        self._gate = threading.Semaphore(1)
-        self._opened = False
         self._jobs: dict[int, tuple[int, tuple[str, list[tuple[int, int]]], Future[str]]] = {}
-
-    def _format(self, block: str) -> str:
-        with self._gate:
-            return codeformat.format_block(block)
-
-    def recorded(self) -> None:
-        """The recorder is done: let a second clang-format run."""
-        if not self._opened:
-            self._opened = True
-            self._gate.release()
 
     def pass_done(self, index: int, emitted: list[Emitted]) -> None:
         job = self._jobs.get(index)
         if job is not None and job[0] == len(emitted):
             return  # unchanged since it was reported
         printed = print_tokens(emitted)
-        self._jobs[index] = (len(emitted), printed, self._pool.submit(self._format, printed[0]))
+        self._jobs[index] = (len(emitted), printed, self._pool.submit(codeformat.format_block, printed[0]))
 
     def take(self, index: int, emitted: tuple[Emitted, ...]) -> tuple[tuple[str, list[tuple[int, int]]], str] | None:
         """The pass's printed and formatted code, if it was laid out from
@@ -133,8 +116,6 @@ class EarlyLayout:
 
 
 def lay_out(recording: Recording, early: EarlyLayout | None = None) -> Layout:
-    if early is not None:
-        early.recorded()
     done = [early.take(p.index, p.emitted) if early is not None else None for p in recording.passes]
     printed = tuple(d[0] if d is not None else print_tokens(p.emitted) for d, p in zip(done, recording.passes, strict=True))
     rest = iter(codeformat.format_blocks([text for d, (text, _) in zip(done, printed, strict=True) if d is None]))
