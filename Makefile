@@ -53,7 +53,7 @@ sweep: native
 	$(BIN)/python bench/sweep.py
 
 ## bench: explainer against gcc -E on a real header, medians and ratios
-## (make bench BENCH_ARGS=--site adds a site of every header: ten minutes)
+## (make bench BENCH_ARGS=--site adds a site of every header: six minutes)
 bench: native
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
