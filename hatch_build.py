@@ -94,8 +94,8 @@ def compile_into(target: Path) -> bool:
 
 
 class CompileHook(BuildHookInterface):  # type: ignore[type-arg]
-    """hatchling's hook: compiled modules into the wheel, or into the
-    checkout for an editable install."""
+    """hatchling's hook: the compiled modules go into the wheel (an
+    editable install gets none: make builds them in the checkout)."""
 
     PLUGIN_NAME = "custom"
 

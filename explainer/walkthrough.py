@@ -73,7 +73,7 @@ class Layout:
     # Per pass: each invocation's code and token spans in it, by where it
     # starts, filled as pages are built (a site builds many per layout).
     snippets: tuple[dict[int, tuple[str, tuple[tuple[int, int], ...] | None]], ...] = field(
-        default=(), compare=False, repr=False)
+        compare=False, repr=False)
 
     @cached_property
     def offset_maps(self) -> tuple[codeformat.OffsetMap, ...]:
