@@ -100,3 +100,23 @@ def test_an_edited_module_runs_as_plain_python(tmp_path: Path) -> None:
     with (tmp_path / "explainer" / "scan.py").open("a") as source:
         source.write("# edited\n")
     assert python(probe, tmp_path) == "False True\n"
+
+
+@requires_gcc
+def test_without_a_working_compiler_the_build_says_so_and_runs_plain_python(tmp_path: Path) -> None:
+    """No C compiler (here: one that always fails) is no failure: one line
+    on stderr, exit 0, no compiled modules, plain Python."""
+    for name in ("explainer", "hatch_build.py", "pyproject.toml"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, tmp_path / name)
+    proc = subprocess.run([sys.executable, "hatch_build.py"], cwd=tmp_path, env={**environment(), "CC": "/bin/false"},
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0
+    assert proc.stderr.startswith("explainer: compiling with mypyc failed (")
+    assert proc.stderr.endswith("): plain Python\n") and proc.stderr.count("\n") == 1
+    assert not (tmp_path / "build" / "native").exists()
+    probe = ["-c", "import explainer; print(explainer.compiled)"]
+    assert python(probe, tmp_path) == "False\n"
