@@ -35,6 +35,17 @@ requires_gcc = pytest.mark.skipif(
 )
 
 
+def environment(pure: bool = False) -> dict[str, str]:
+    """This process's environment for a child that compiles or runs
+    explainer: compiled modules where built, plain Python if *pure*."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("EXPLAINER_PURE", "PYTHONPATH")}
+    if pure:
+        env["EXPLAINER_PURE"] = "1"
+    return env
+
+
 def run_cli(cwd: Path, argv: list[str], out: Path) -> None:
     """explain *argv* -o *out*, run from *cwd* as a user would; must succeed."""
     import os

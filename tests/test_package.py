@@ -15,7 +15,7 @@ import pytest
 
 import explainer
 
-from conftest import REPO, SAMPLE, requires_gcc
+from conftest import REPO, SAMPLE, environment, requires_gcc
 
 SAMPLE_ARGV = ["-m", "explainer", "--format", "json", "TRACE_EVENT", str(SAMPLE)]
 
@@ -32,17 +32,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return found
 
 
-def environment() -> dict[str, str]:
-    """This process's environment, compiling and running compiled code."""
-    return {k: v for k, v in os.environ.items() if k not in ("EXPLAINER_PURE", "PYTHONPATH")}
-
-
 def python(argv: list[str], path: Path | None = None, pure: bool = False) -> str:
-    env = environment()
+    env = environment(pure)
     if path is not None:
         env["PYTHONPATH"] = str(path)
-    if pure:
-        env["EXPLAINER_PURE"] = "1"
     return subprocess.run([sys.executable, *argv], env=env, cwd=path or REPO, check=True,
                           capture_output=True, text=True).stdout
 

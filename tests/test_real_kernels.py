@@ -12,7 +12,7 @@ import pytest
 
 from explainer import cli, lexer, oracle
 
-from conftest import requires_gcc
+from conftest import environment, requires_gcc
 from kernels import debian_headers
 
 pytestmark = requires_gcc
@@ -78,10 +78,7 @@ def test_compiled_and_plain_python_write_the_same_bytes(tree: Path) -> None:
     argv = [sys.executable, "-m", "explainer", "--format", "json", "all", "sched.h", "--kernel", str(tree)]
     runs = []
     for pure in (False, True):
-        env = {k: v for k, v in os.environ.items() if k != "EXPLAINER_PURE"}
-        if pure:
-            env["EXPLAINER_PURE"] = "1"
-        runs.append(subprocess.run(argv, cwd=header_dir(tree, "sched.h"), env=env,
+        runs.append(subprocess.run(argv, cwd=header_dir(tree, "sched.h"), env=environment(pure),
                                    capture_output=True, check=True).stdout)
     assert runs[0] == runs[1]
     assert json.loads(runs[0])["passes"]
