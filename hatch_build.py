@@ -32,10 +32,11 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 ROOT = Path(__file__).resolve().parent
 # The modules where the time goes: token by token work, no pcpp subclass
 # (mypyc cannot compile a class derived from an interpreted one).  The
-# page-building modules (view, walkthrough, codeformat) were tried: they
+# page-building modules (view, walkthrough) were tried: they
 # work on pygments', jinja2's and dataclasses' Python objects, and
 # compiled they ran slower (sched.h's site pages: build 0.6 s -> 4.1 s).
-MODULES = ("macros", "expand", "scan", "lexer", "pcpp_lexer", "printer", "ifexpr", "reach", "steps")
+MODULES = ("macros", "expand", "scan", "lexer", "pcpp_lexer", "printer", "ifexpr", "reach", "steps",
+           "layout")
 STAMP = "sources.txt"  # read by explainer/__init__.py
 IN_PLACE = ROOT / "build" / "native" / "explainer"
 

@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from explainer import lexer, oracle
 from explainer.errors import ExplainError
+from explainer.layout import lay_out_pass
 from explainer.preprocess import Recorder
-from explainer.printer import print_tokens
 from explainer.translation_unit import setup
 
 
@@ -46,7 +46,8 @@ def one(job: tuple[str, str, str | None]) -> tuple[str, str, float, str]:
         return header, "gcc-fails", 0.0, str(exc)
     if explain_error is not None:
         return header, "explain-fails", seconds, explain_error
-    ours = [lexer.spellings(print_tokens(p.emitted)[0]) for p in recording.passes]
+    # Read back from the code as shown, laid out.
+    ours = [lexer.spellings(lay_out_pass(p.emitted)[0]) for p in recording.passes]
     theirs = [lexer.spellings(g) for g in gcc]
     if ours == theirs:
         return header, "same", seconds, f"{len(ours)} passes"

@@ -113,12 +113,7 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
 
     tu = setup(args.header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode)
     trace = walkthrough.trace_filter(args.macro) if args.format == "html" else None
-    early = walkthrough.EarlyLayout()
-    try:
-        recording = Recorder(tu, trace, on_pass=early.pass_done).run()
-        whole = walkthrough.build(recording, args.macro, walkthrough.lay_out(recording, early))
-    finally:
-        early.close()
+    whole = walkthrough.build(Recorder(tu, trace).run(), args.macro)
     chosen = _select(whole, args.pass_index, args.stage)
     # Each renderer imported only when used: jinja2 and pygments take a
     # noticeable part of a short run.

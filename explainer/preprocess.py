@@ -123,9 +123,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     ``files`` shares scanned files between recorders (a site build);
     ``expand_all_text`` expands the text of every file, not only what can
     change the header's passes, so that every error gcc reports in any
-    file is reported (tests compare that with gcc).  ``on_pass`` is told
-    of a pass's code when the pass ends, and of pass 1's when pass 2
-    begins (walkthrough.EarlyLayout formats it meanwhile).
+    file is reported (tests compare that with gcc).
     """
 
     def __init__(
@@ -135,7 +133,6 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         *,
         files: scan.FileCache | None = None,
         expand_all_text: bool = False,
-        on_pass: Callable[[int, list[Emitted]], None] | None = None,
     ) -> None:
         self._ready = False
         super().__init__(lexer=Lexer())
@@ -161,7 +158,6 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self._line = 0  # of the directive being run
         self._files = files if files is not None else scan.FileCache()
         self._expand_all_text = expand_all_text
-        self._on_pass = on_pass
         self._reach = Reach()
         self._provenances: dict[tuple[MacroDef | None, int | None], Provenance] = {}
         self._left_out_paths: list[str] = []
@@ -226,8 +222,6 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             self._current_pass = self._passes[visit.pass_index - 1]
         try:
             self._run_items(items, visit)
-            if visit.pass_index is not None and self._on_pass is not None:
-                self._on_pass(visit.pass_index, self._passes[visit.pass_index - 1].emitted)
         finally:
             self._close_invocation()
             self._visits.pop()
@@ -337,8 +331,6 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
 
     def _begin_pass(self, site: IncludeSite) -> int:
         index = len(self._passes) + 1
-        if index == 2 and self._on_pass is not None and self._current_pass is not None:
-            self._on_pass(1, self._passes[0].emitted)
         includer = os.path.basename(site.file)
         ordinal = self._per_includer.get(includer, 0)
         self._per_includer[includer] = ordinal + 1

@@ -179,13 +179,8 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str,
               time_limit: float | None) -> tuple[HeaderEntry, list[str]] | ExplainError:
     expand.set_deadline(time_limit)
     try:
-        early = walkthrough.EarlyLayout()
-        try:
-            recording = Recorder(tu, walkthrough.trace_filter("all"), files=_FILES,
-                                 on_pass=early.pass_done).run()
-            layout = walkthrough.lay_out(recording, early)
-        finally:
-            early.close()
+        recording = Recorder(tu, walkthrough.trace_filter("all"), files=_FILES).run()
+        layout = walkthrough.lay_out(recording)
         whole = walkthrough.build(recording, "all", layout, steps=False)
     except ExplainError as exc:
         return exc

@@ -1,6 +1,6 @@
 """Stage 2 of the pipeline: from a recording to the Walkthrough model.
 
-Prints each pass's tokens as C, formats it, cuts out each invocation's
+Lays out each pass's tokens as C (layout.py), cuts out each invocation's
 code, names invocations with kernel knowledge, and applies the focus.
 """
 
@@ -9,12 +9,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property
 
-from explainer import codeformat, knowledge
+from explainer import knowledge
 from explainer.errors import ExplainError
+from explainer.layout import lay_out_pass
 from explainer.macros import PAD
 from explainer.model import (
     Invocation,
@@ -25,7 +24,6 @@ from explainer.model import (
     Reproduce,
     Walkthrough,
 )
-from explainer.printer import Emitted, print_tokens
 from explainer.translation_unit import REPRODUCE_ENV
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -62,11 +60,12 @@ def _names(raw: RawInvocation, roles: dict[str, int]) -> tuple[str | None, str |
 
 @dataclass(frozen=True)
 class Layout:
-    """Each pass printed and formatted: the same whatever the focus, so a
-    site lays a header out once for all its pages."""
+    """Each pass laid out: the same whatever the focus, so a site lays a
+    header out once for all its pages."""
 
-    printed: tuple[tuple[str, list[tuple[int, int]]], ...]
-    formatted: tuple[str, ...]
+    code: tuple[str, ...]
+    # Per pass: where each non-padding token is in the code (start, end).
+    spans: tuple[list[tuple[int, int]], ...]
     # Per pass: how many real (non-padding) tokens come before each
     # emitted one, and one more entry for the end.
     real_counts: tuple[list[int], ...]
@@ -75,51 +74,10 @@ class Layout:
     snippets: tuple[dict[int, tuple[str, tuple[tuple[int, int], ...] | None]], ...] = field(
         compare=False, repr=False)
 
-    @cached_property
-    def offset_maps(self) -> tuple[codeformat.OffsetMap, ...]:
-        """Printed to formatted offsets, per pass (made once per layout)."""
-        return tuple(codeformat.OffsetMap(text, code)
-                     for (text, _), code in zip(self.printed, self.formatted, strict=True))
 
-
-class EarlyLayout:
-    """Lays out each pass as soon as the recorder has finished it, in
-    threads that wait on clang-format: formatting (about a second for a
-    kernel header) runs on the other core while recording goes on.  The
-    recorder reports a pass when it ends, and the first pass also when the
-    second begins (its code is usually complete by then); a pass whose
-    code grew after it was reported is laid out again by lay_out."""
-
-    def __init__(self) -> None:
-        # Found here, once: sysconfig's lazy set-up is not safe to race.
-        codeformat.executable()
-        self._pool = ThreadPoolExecutor(max_workers=2)
-        self._jobs: dict[int, tuple[int, tuple[str, list[tuple[int, int]]], Future[str]]] = {}
-
-    def pass_done(self, index: int, emitted: list[Emitted]) -> None:
-        job = self._jobs.get(index)
-        if job is not None and job[0] == len(emitted):
-            return  # unchanged since it was reported
-        printed = print_tokens(emitted)
-        self._jobs[index] = (len(emitted), printed, self._pool.submit(codeformat.format_block, printed[0]))
-
-    def take(self, index: int, emitted: tuple[Emitted, ...]) -> tuple[tuple[str, list[tuple[int, int]]], str] | None:
-        """The pass's printed and formatted code, if it was laid out from
-        all of *emitted* (which only ever grows)."""
-        job = self._jobs.pop(index, None)
-        if job is None or job[0] != len(emitted):
-            return None
-        return job[1], job[2].result()
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-def lay_out(recording: Recording, early: EarlyLayout | None = None) -> Layout:
-    done = [early.take(p.index, p.emitted) if early is not None else None for p in recording.passes]
-    printed = tuple(d[0] if d is not None else print_tokens(p.emitted) for d, p in zip(done, recording.passes, strict=True))
-    rest = iter(codeformat.format_blocks([text for d, (text, _) in zip(done, printed, strict=True) if d is None]))
-    return Layout(printed, tuple(d[1] if d is not None else next(rest) for d in done),
+def lay_out(recording: Recording) -> Layout:
+    laid = [lay_out_pass(p.emitted) for p in recording.passes]
+    return Layout(tuple(code for code, _ in laid), tuple(spans for _, spans in laid),
                   tuple(_real_counts(p) for p in recording.passes),
                   tuple({} for _ in recording.passes))
 
@@ -135,11 +93,11 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
     layout = layout or lay_out(recording)
     trace_seen: list[tuple[str, str | None]] = []
     passes: list[Pass] = []
-    for record, (_, spans), code, mapping, counts, snippets in zip(
-        recording.passes, layout.printed, layout.formatted, layout.offset_maps, layout.real_counts,
-        layout.snippets, strict=True,
+    for record, spans, code, counts, snippets in zip(
+        recording.passes, layout.spans, layout.code, layout.real_counts, layout.snippets,
+        strict=True,
     ):
-        cut = _Cutter(spans, code, mapping, counts, snippets)
+        cut = _Cutter(spans, code, counts, snippets)
         passes.append(_build_pass(record, cut, focus, steps, trace_seen))
     if not trace_seen:
         raise ExplainError(
@@ -168,11 +126,10 @@ class _Cutter:
     """Cuts an invocation's code out of its pass's formatted code, with
     each token's span in it; remembered in the layout for the next page."""
 
-    def __init__(self, spans: list[tuple[int, int]], code: str, mapping: codeformat.OffsetMap,
-                 counts: list[int], done: dict[int, tuple[str, tuple[tuple[int, int], ...] | None]]) -> None:
+    def __init__(self, spans: list[tuple[int, int]], code: str, counts: list[int],
+                 done: dict[int, tuple[str, tuple[tuple[int, int], ...] | None]]) -> None:
         self._spans = spans
         self.code = code
-        self._mapping = mapping
         self._counts = counts
         self._done = done
 
@@ -189,15 +146,15 @@ class _Cutter:
         if last <= first:
             self._done[raw.start] = ("", ())
             return "", ()
-        spans, code, mapping = self._spans, self.code, self._mapping
-        begin = mapping(spans[first][0])
-        stop = mapping(spans[last - 1][1] - 1) + 1
+        spans, code = self._spans, self.code
+        begin = spans[first][0]
+        stop = spans[last - 1][1]
         line_start = code.rfind("\n", 0, begin) + 1
         if not code[line_start:begin].strip():
             begin = line_start
         snippet = code[begin:stop].rstrip() + "\n"
         token_spans = tuple(
-            (mapping(a) - begin, mapping(b - 1) + 1 - begin) for a, b in spans[first:last]
+            (a - begin, b - begin) for a, b in spans[first:last]
         ) if with_spans else None
         self._done[raw.start] = (snippet, token_spans)
         return snippet, token_spans or ()

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from explainer import lexer, oracle
+from explainer.layout import lay_out_pass
 from explainer.model import Recording
 from explainer.preprocess import Recorder
-from explainer.printer import print_tokens
 from explainer.translation_unit import TranslationUnit
 
 REPO = Path(__file__).resolve().parent.parent
@@ -61,8 +61,8 @@ def run_cli(cwd: Path, argv: list[str], out: Path) -> None:
 
 
 def pass_tokens(recording: Recording) -> list[list[str]]:
-    """Our tokens per pass."""
-    return [lexer.spellings(print_tokens(p.emitted)[0]) for p in recording.passes]
+    """Our tokens per pass, read back from the code as shown (laid out)."""
+    return [lexer.spellings(lay_out_pass(p.emitted)[0]) for p in recording.passes]
 
 
 def gcc_pass_tokens(tu: TranslationUnit) -> list[list[str]]:

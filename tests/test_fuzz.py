@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 
 from explainer import lexer, oracle
 from explainer.errors import ExplainError, PreprocessError
+from explainer.layout import lay_out_pass
 from explainer.preprocess import Recorder
-from explainer.printer import print_tokens
 
 from conftest import requires_gcc, snippet_tu
 from programs import program
@@ -37,7 +37,7 @@ def our_tokens(tu: object, expand_all_text: bool) -> list[list[str]] | ExplainEr
         recording = Recorder(tu, expand_all_text=expand_all_text).run()  # type: ignore[arg-type]
     except ExplainError as exc:
         return exc
-    return [lexer.spellings(print_tokens(p.emitted)[0]) for p in recording.passes]
+    return [lexer.spellings(lay_out_pass(p.emitted)[0]) for p in recording.passes]
 
 
 def check(files: dict[str, str]) -> None:
