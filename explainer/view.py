@@ -7,13 +7,10 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import NamedTuple
 
-from pygments.lexers import CLexer
-from pygments.token import STANDARD_TYPES, _TokenType
-
-from explainer import knowledge, prose
+from explainer import highlight, knowledge, prose
 from explainer.lexer import scan
 from explainer.model import Change, Invocation, Pass, Walkthrough
 from explainer.steps import Step
@@ -179,50 +176,22 @@ def _clip(text: str) -> str:
 # -- code with highlighting and provenance ------------------------------------
 
 
-@cache
-def _lexer() -> CLexer:
-    return CLexer(stripnl=False, ensurenl=False)
-
-
-def _css(ttype: _TokenType) -> str:
-    while ttype not in STANDARD_TYPES and ttype.parent is not None:
-        ttype = ttype.parent
-    return STANDARD_TYPES.get(ttype, "")
-
-
 def forget() -> None:
     """Drop what is cached for the pages of one header (a site worker
     explains one header after another)."""
-    _highlight.cache_clear()
     declared.cache_clear()
-
-
-@lru_cache(maxsize=2048)
-def _highlight(code: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
-    """Where each of pygments' tokens starts (and, last, an offset past
-    the end) and its class.  Cached: a site's pages of one header show the
-    same invocations again and again."""
-    starts: list[int] = []
-    classes: list[str] = []
-    for start, ttype, _ in _lexer().get_tokens_unprocessed(code):
-        starts.append(start)
-        classes.append(_css(ttype))
-    starts.append(len(code) + 1)
-    return tuple(starts), tuple(classes)
 
 
 def code_lines(
     code: str, spans: tuple[tuple[int, int], ...], provs: list[int | None],
     anchor: str, first_line: int,
 ) -> tuple[Line, ...]:
-    """Split *code* into lines of segments: each token highlighted (with
-    the class pygments gives the character it starts with), and tagged with
-    its provenance where known."""
+    """Split *code* into lines of segments: each token highlighted (see
+    highlight.py), and tagged with its provenance where known."""
     if not spans:
         spans = tuple(_spans(code))
         provs = [None] * len(spans)
-    starts, classes = _highlight(code)
-    k = 0  # pygments' token that holds the current offset
+    classes = highlight.classes([code[start:end] for start, end in spans])
     lines: list[Line] = []
     current: list[Segment] = []
     number = first_line
@@ -245,16 +214,14 @@ def code_lines(
                 current.append(Segment(part, css, prov))
 
     pos = 0
-    for (start, end), prov in zip(spans, provs, strict=True):
+    for (start, end), prov, css in zip(spans, provs, classes, strict=True):
         if start > pos:
             add(code[pos:start], "", None)
-        while starts[k + 1] <= start:
-            k += 1
         text = code[start:end]
         if "\n" in text or "\t" in text:
-            add(text, classes[k], prov)
+            add(text, css, prov)
         else:
-            current.append(Segment(text, classes[k], prov))
+            current.append(Segment(text, css, prov))
             column += len(text)
         pos = end
     if pos < len(code):
