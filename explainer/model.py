@@ -124,13 +124,18 @@ class Pass:
     code: str
     meanings: tuple[Change, ...] = ()
 
-    def relevant_changes(self) -> tuple[Change, ...]:
-        """Changes to macros that this pass's focused invocations used."""
+    def used_names(self) -> set[str]:
+        """The macros that this pass's focused invocations used."""
         used: set[str] = set()
         for inv in self.invocations:
             if inv.focus:
                 used.update(inv.used)
                 used.add(inv.macro)
+        return used
+
+    def relevant_changes(self) -> tuple[Change, ...]:
+        """Changes to macros that this pass's focused invocations used."""
+        used = self.used_names()
         return tuple(c for c in self.changes if c.name in used)
 
 

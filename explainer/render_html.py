@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import jinja2
@@ -46,6 +46,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["code_block"] = code_block
+    env.filters["timeline_rows"] = timeline_rows
     return env
 
 
@@ -75,6 +76,29 @@ def code_block(lines: tuple[view.Line, ...], key: int, label: str) -> Markup:
         add("\n</span>")
     add("</code></pre>")
     return Markup("".join(out))
+
+
+@lru_cache(maxsize=16)
+def timeline_rows(rows: tuple[view.Row, ...], event: str, klass: str, nothing: str) -> Markup:
+    """The timeline's rows.  Built here, once per header: every page of a
+    header shows the same timeline (ext4.h's has 1,400 cells, on each of
+    its 131 pages)."""
+    kinds = {"event": event.translate(_ESCAPES), "class": klass.translate(_ESCAPES)}
+    none = nothing.translate(_ESCAPES)
+    out: list[str] = []
+    add = out.append
+    for row in rows:
+        add(f'      <tr><th scope="row"><code>{row.label.translate(_ESCAPES)}</code>'
+            f' <span class="kind">{kinds[row.kind]}</span></th>\n')
+        for cell in row.cells:
+            href = cell.href.translate(_ESCAPES)
+            if cell.text:
+                add(f'<td><a href="{href}" title="{cell.full.translate(_ESCAPES)}">'
+                    f'<code>{cell.text.translate(_ESCAPES)}</code></a></td>')
+            else:
+                add(f'<td><a class="none" href="{href}">{none}</a></td>')
+        add("</tr>\n")
+    return Markup("".join(out).removesuffix("\n"))
 
 
 @cache

@@ -180,6 +180,32 @@ def forget() -> None:
     """Drop what is cached for the pages of one header (a site worker
     explains one header after another)."""
     declared.cache_clear()
+    _INDEXES.clear()
+
+
+class _ChangeIndex:
+    """A pass's changes by macro name, and those listed on every page.
+    Made once per pass for all the pages of a header: pass 1 of a kernel
+    header has some 20,000 changes, and a header can have 100 pages."""
+
+    def __init__(self, changes: tuple[Change, ...], header: str) -> None:
+        self.changes = changes
+        self.header = header
+        self.by_name: dict[str, list[int]] = {}
+        for i, c in enumerate(changes):
+            self.by_name.setdefault(c.name, []).append(i)
+        self.listed = [i for i, c in enumerate(changes) if _listed(c.file, header)]
+
+
+# By the identity of a pass's changes, which the pages of one header share.
+_INDEXES: dict[int, _ChangeIndex] = {}
+
+
+def _index(changes: tuple[Change, ...], header: str) -> _ChangeIndex:
+    found = _INDEXES.get(id(changes))
+    if found is None or found.changes is not changes or found.header != header:
+        found = _INDEXES[id(changes)] = _ChangeIndex(changes, header)
+    return found
 
 
 def code_lines(
@@ -311,13 +337,14 @@ def _pass_view(
     w: Walkthrough, p: Pass, prev: str | None, nxt: str | None, tables: _Tables, lang: str,
 ) -> PassView:
     notes = prose.stage(p.stage, lang)
-    relevant = set(id(c) for c in p.relevant_changes())
+    index = _index(p.changes, w.header)
+    relevant = {i for name in p.used_names() for i in index.by_name.get(name, ())}
     # Bodies only for the changes this code used; others only if listed.
     changes = tuple(
-        ChangeView(_define_text(c) if id(c) in relevant else _short(c), f"{c.file}:{c.line}",
-                   id(c) in relevant)
-        for c in p.changes
-        if id(c) in relevant or _listed(c.file, w.header)
+        ChangeView(_define_text(c) if i in relevant else _short(c), f"{c.file}:{c.line}",
+                   i in relevant)
+        for i in sorted(relevant.union(index.listed))
+        for c in (p.changes[i],)
     )
     invocations = []
     line = 1
@@ -357,14 +384,19 @@ def _timeline(w: Walkthrough, shown: tuple[Pass, ...]) -> tuple[tuple[Row, ...],
         (classes if kind == "class" else events).append(inv.name)
         if (inv.name, kind) not in labels:
             labels.append((inv.name, kind))
+    by_name: list[dict[str | None, list[Invocation]]] = []
+    for p in shown:
+        found: dict[str | None, list[Invocation]] = {}
+        for inv in p.invocations:
+            found.setdefault(inv.name, []).append(inv)
+        by_name.append(found)
     rows = []
     for name, kind in labels:
         cells = []
-        for p in shown:
+        for p, invocations in zip(shown, by_name, strict=True):
             made: list[str] = []
-            for inv in p.invocations:
-                if inv.name == name:
-                    made.extend(x for x in declared(inv.code) if x not in made)
+            for inv in invocations.get(name, ()):
+                made.extend(x for x in declared(inv.code) if x not in made)
             text = ", ".join(made[:SUMMARY_NAMES]) + (", ..." if len(made) > SUMMARY_NAMES else "")
             cells.append(Cell(text, ", ".join(made), f"#pass-{p.index}"))
         rows.append(Row(name, kind, tuple(cells)))
@@ -388,8 +420,11 @@ def _matrix(w: Walkthrough, shown: tuple[Pass, ...]) -> tuple[MatrixRow, ...]:
     in_force: dict[str, Change] = {}
     per_pass: list[dict[str, tuple[Change | None, bool]]] = []
     for p in w.passes:
-        for c in p.changes:
-            in_force[c.name] = c
+        by_name = _index(p.changes, w.header).by_name
+        for name in names:
+            latest = by_name.get(name)
+            if latest is not None:
+                in_force[name] = p.changes[latest[-1]]
         used_here = {m.name: m for m in p.meanings}
         state: dict[str, tuple[Change | None, bool]] = {}
         for name in names:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from explainer import knowledge
 from explainer.errors import ExplainError
@@ -73,13 +73,17 @@ class Layout:
     # starts, filled as pages are built (a site builds many per layout).
     snippets: tuple[dict[int, tuple[str, tuple[tuple[int, int], ...] | None]], ...] = field(
         compare=False, repr=False)
+    # Per pass: each invocation as a page that does not focus on it shows
+    # it, by where it starts (the same on every page of a site's header).
+    # (and whether it is a trace macro's).
+    unfocused: tuple[dict[int, tuple[Invocation, bool]], ...] = field(compare=False, repr=False)
 
 
 def lay_out(recording: Recording) -> Layout:
     laid = [lay_out_pass(p.emitted) for p in recording.passes]
     return Layout(tuple(code for code, _ in laid), tuple(spans for _, spans in laid),
                   tuple(_real_counts(p) for p in recording.passes),
-                  tuple({} for _ in recording.passes))
+                  tuple({} for _ in recording.passes), tuple({} for _ in recording.passes))
 
 
 def build(recording: Recording, focus: str, layout: Layout | None = None,
@@ -93,12 +97,12 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
     layout = layout or lay_out(recording)
     trace_seen: list[tuple[str, str | None]] = []
     passes: list[Pass] = []
-    for record, spans, code, counts, snippets in zip(
+    for record, spans, code, counts, snippets, unfocused in zip(
         recording.passes, layout.spans, layout.code, layout.real_counts, layout.snippets,
-        strict=True,
+        layout.unfocused, strict=True,
     ):
         cut = _Cutter(spans, code, counts, snippets)
-        passes.append(_build_pass(record, cut, focus, steps, trace_seen))
+        passes.append(_build_pass(record, cut, focus, steps, trace_seen, unfocused))
     if not trace_seen:
         raise ExplainError(
             f"{tu.header}: no trace macros (TRACE_EVENT, DECLARE_EVENT_CLASS, ...) found"
@@ -162,29 +166,36 @@ class _Cutter:
 
 def _build_pass(
     record: PassRecord, cutter: _Cutter, focus: str, steps: bool,
-    trace_seen: list[tuple[str, str | None]],
+    trace_seen: list[tuple[str, str | None]], unfocused: dict[int, tuple[Invocation, bool]],
 ) -> Pass:
     invocations = []
     for raw in record.invocations:
-        roles = _roles(raw)
-        name, template = _names(raw, roles) if roles is not None else (None, None)
-        if roles is not None and (raw.macro, name) not in trace_seen:
+        known = unfocused.get(raw.start)
+        if known is None:
+            roles = _roles(raw)
+            name, template = _names(raw, roles) if roles is not None else (None, None)
+            snippet, _ = cutter.cut(raw, False)
+            known = unfocused[raw.start] = (Invocation(
+                macro=raw.macro, line=raw.line, name=name, template=template,
+                args=raw.args, code=snippet, used=tuple(sorted(raw.used)), focus=False,
+                used_args=raw.used_args,
+            ), roles is not None)
+        plain, traced = known
+        name, template = plain.name, plain.template
+        if traced and (raw.macro, name) not in trace_seen:
             trace_seen.append((raw.macro, name))
-        is_focus = roles is not None and (
+        is_focus = traced and (
             focus == "all" or focus == raw.macro or focus in (name, template)
         )
-        snippet, token_spans = cutter.cut(raw, bool(is_focus and raw.provenance))
-        invocations.append(
-            Invocation(
-                macro=raw.macro, line=raw.line, name=name, template=template,
-                args=raw.args, code=snippet, used=tuple(sorted(raw.used)), focus=is_focus,
-                used_args=raw.used_args,
-                spans=token_spans,
-                provenance=raw.provenance if token_spans else (),
-                steps=raw.steps if is_focus and steps else (),
-                steps_truncated=raw.steps_truncated and is_focus and steps,
-            )
-        )
+        if not is_focus:
+            invocations.append(plain)
+            continue
+        _, token_spans = cutter.cut(raw, bool(raw.provenance))
+        invocations.append(replace(
+            plain, focus=True, spans=token_spans,
+            provenance=raw.provenance if token_spans else (),
+            steps=raw.steps if steps else (), steps_truncated=raw.steps_truncated and steps,
+        ))
     return Pass(
         index=record.index, stage=record.stage, included_from=record.included_from,
         chain=record.chain, changes=record.changes, invocations=tuple(invocations), code=cutter.code,
