@@ -180,6 +180,7 @@ def forget() -> None:
     """Drop what is cached for the pages of one header (a site worker
     explains one header after another)."""
     declared.cache_clear()
+    _timeline_of.cache_clear()
     _INDEXES.clear()
 
 
@@ -195,6 +196,16 @@ class _ChangeIndex:
         for i, c in enumerate(changes):
             self.by_name.setdefault(c.name, []).append(i)
         self.listed = [i for i, c in enumerate(changes) if _listed(c.file, header)]
+        self._views: dict[tuple[int, bool], ChangeView] = {}
+
+    def view(self, i: int, relevant: bool) -> ChangeView:
+        """The i-th change as listed: with its body if the code used it."""
+        found = self._views.get((i, relevant))
+        if found is None:
+            c = self.changes[i]
+            found = self._views[i, relevant] = ChangeView(
+                _define_text(c) if relevant else _short(c), f"{c.file}:{c.line}", relevant)
+        return found
 
 
 # By the identity of a pass's changes, which the pages of one header share.
@@ -240,8 +251,12 @@ def code_lines(
                 current.append(Segment(part, css, prov))
 
     pos = 0
+    space = Segment(" ", "", None)
     for (start, end), prov, css in zip(spans, provs, classes, strict=True):
-        if start > pos:
+        if start == pos + 1 and code[pos] == " ":
+            current.append(space)  # the usual gap, made once
+            column += 1
+        elif start > pos:
             add(code[pos:start], "", None)
         text = code[start:end]
         if "\n" in text or "\t" in text:
@@ -340,12 +355,7 @@ def _pass_view(
     index = _index(p.changes, w.header)
     relevant = {i for name in p.used_names() for i in index.by_name.get(name, ())}
     # Bodies only for the changes this code used; others only if listed.
-    changes = tuple(
-        ChangeView(_define_text(c) if i in relevant else _short(c), f"{c.file}:{c.line}",
-                   i in relevant)
-        for i in sorted(relevant.union(index.listed))
-        for c in (p.changes[i],)
-    )
+    changes = tuple(index.view(i, i in relevant) for i in sorted(relevant.union(index.listed)))
     invocations = []
     line = 1
     for inv in p.invocations:
@@ -373,34 +383,53 @@ def _listed(file: str, header: str) -> bool:
     return file == header or any(fnmatch.fnmatchcase(file, p) for p in knowledge.listed_change_files())
 
 
-def _timeline(w: Walkthrough, shown: tuple[Pass, ...]) -> tuple[tuple[Row, ...], list[str], list[str]]:
+# What the timeline is made of: the first pass's (name, macro) pairs, and
+# each shown pass's index with its invocations' names and code.  The
+# strings are the layout's own, so hashing this is quick.
+_TimelineKey = tuple[
+    tuple[tuple[str | None, str], ...],
+    tuple[tuple[int, tuple[tuple[str | None, str], ...]], ...],
+]
+
+
+def _timeline(w: Walkthrough, shown: tuple[Pass, ...]) -> tuple[tuple[Row, ...], tuple[str, ...], tuple[str, ...]]:
+    first = tuple((inv.name, inv.macro) for inv in w.passes[0].invocations)
+    passes = tuple((p.index, tuple((inv.name, inv.code) for inv in p.invocations)) for p in shown)
+    return _timeline_of((first, passes))
+
+
+@lru_cache(maxsize=8)
+def _timeline_of(key: _TimelineKey) -> tuple[tuple[Row, ...], tuple[str, ...], tuple[str, ...]]:
+    """The timeline's rows, and the events and classes in order.  Cached:
+    every page of a site's header has the same."""
+    first, passes = key
     labels: list[tuple[str, str]] = []
     events: list[str] = []
     classes: list[str] = []
-    for inv in w.passes[0].invocations:
-        if inv.name is None or inv.macro in ("TRACE_DEFINE_ENUM", "TRACE_DEFINE_SIZEOF"):
+    for name, macro in first:
+        if name is None or macro in ("TRACE_DEFINE_ENUM", "TRACE_DEFINE_SIZEOF"):
             continue
-        kind = "class" if inv.macro == "DECLARE_EVENT_CLASS" else "event"
-        (classes if kind == "class" else events).append(inv.name)
-        if (inv.name, kind) not in labels:
-            labels.append((inv.name, kind))
-    by_name: list[dict[str | None, list[Invocation]]] = []
-    for p in shown:
-        found: dict[str | None, list[Invocation]] = {}
-        for inv in p.invocations:
-            found.setdefault(inv.name, []).append(inv)
+        kind = "class" if macro == "DECLARE_EVENT_CLASS" else "event"
+        (classes if kind == "class" else events).append(name)
+        if (name, kind) not in labels:
+            labels.append((name, kind))
+    by_name: list[dict[str | None, list[str]]] = []
+    for _, invocations in passes:
+        found: dict[str | None, list[str]] = {}
+        for inv_name, code in invocations:
+            found.setdefault(inv_name, []).append(code)
         by_name.append(found)
     rows = []
     for name, kind in labels:
         cells = []
-        for p, invocations in zip(shown, by_name, strict=True):
+        for (index, _), codes in zip(passes, by_name, strict=True):
             made: list[str] = []
-            for inv in invocations.get(name, ()):
-                made.extend(x for x in declared(inv.code) if x not in made)
+            for code in codes.get(name, ()):
+                made.extend(x for x in declared(code) if x not in made)
             text = ", ".join(made[:SUMMARY_NAMES]) + (", ..." if len(made) > SUMMARY_NAMES else "")
-            cells.append(Cell(text, ", ".join(made), f"#pass-{p.index}"))
+            cells.append(Cell(text, ", ".join(made), f"#pass-{index}"))
         rows.append(Row(name, kind, tuple(cells)))
-    return tuple(rows), events, classes
+    return tuple(rows), tuple(events), tuple(classes)
 
 
 def _key(c: Change | None) -> tuple[str, int] | None:
