@@ -40,6 +40,10 @@ _KEYWORDS: Final = frozenset((
     "if", "for", "while", "switch", "return", "case", "else", "do", "goto", "default",
 ))
 _AGGREGATE: Final = frozenset(("struct", "union", "enum"))
+# Type words written right before their "(": typeof(x), asm volatile("").
+_CALL_LIKE: Final = frozenset((
+    "typeof", "__typeof__", "volatile", "__volatile__", "inline", "__inline", "__inline__",
+))
 _TYPE_WORDS: Final = frozenset((
     "void", "char", "short", "int", "long", "float", "double", "signed", "unsigned", "_Bool",
     "bool", "const", "volatile", "static", "inline", "extern", "register", "restrict",
@@ -108,7 +112,8 @@ def _estimate(v: str) -> int:
 
 
 class _Brace:
-    __slots__ = ("close_col", "depth", "indent", "is_do", "kind", "one_per_line", "virtual")
+    __slots__ = ("close_col", "control_close", "depth", "indent", "is_do", "kind", "one_per_line",
+                 "virtual")
 
     def __init__(self, kind: int, indent: int, close_col: int, virtual: int, depth: int) -> None:
         self.kind = kind
@@ -118,6 +123,7 @@ class _Brace:
         self.depth = depth  # the enclosing statement's parenthesis depth
         self.is_do = False
         self.one_per_line = True
+        self.control_close = -1  # the enclosing statement's, as _Layout's
 
 
 class _Layout:
@@ -345,6 +351,8 @@ class _Layout:
             indent = close_col + TAB
         brace = _Brace(kind, indent, close_col, self.virtual, self.depth)
         brace.is_do = prev == "do"
+        brace.control_close = self.control_close
+        self.control_close = -1
         if kind == INIT:
             brace.one_per_line = self._one_per_line(i, close)
         self.braces.append(brace)
@@ -421,6 +429,7 @@ class _Layout:
         brace = self.braces.pop() if len(self.braces) > 1 else self.braces[0]
         self.virtual = brace.virtual
         self.depth = brace.depth
+        self.control_close = brace.control_close
         self.ternary = 0
         self._reset_segment()
         self.line_indent = brace.close_col
@@ -513,7 +522,7 @@ class _Layout:
         if prev_k == self.cast_end and (v not in _MAYBE_UNARY or self.cast_strong):
             return 0 if v not in _BINARY or v in _MAYBE_UNARY else 1
         if v == "(":
-            if p in _KEYWORDS or (p in _TYPE_WORDS and p != "typeof" and p != "__typeof__"):
+            if p in _KEYWORDS or (p in _TYPE_WORDS and p not in _CALL_LIKE):
                 return 1
             return 0 if _ends_value(p) or p == ")" or self._unary_at(prev_k) else 1
         if v == "[":
@@ -843,7 +852,8 @@ class _Layout:
 
 # Never break right after these: they open or bind what follows.
 _BINARY_BREAK_BEFORE_NOT: Final = frozenset((
-    "(", "[", ".", "->", "!", "~", "if", "for", "while", "switch", "sizeof",
+    "(", "[", ".", "->", "!", "~", "if", "for", "while", "switch", "sizeof", "struct", "union",
+    "enum",
 ))
 
 

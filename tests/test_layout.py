@@ -100,6 +100,12 @@ CASES = {
         "struct s __attribute__((__unused__)) *p = (void *)0; x = (typeof(f))e->g ?: (char *)y;",
         "struct s __attribute__((__unused__)) *p = (void *)0;\nx = (typeof(f))e->g ?: (char *)y;\n",
     ),
+    "condition_holding_a_block": (
+        "void f(void){if(!(cpu_online(({switch(x){case 1:y=2;}z;}))))return;"
+        "asm volatile(\"\" : : : \"memory\");}",
+        "void f(void)\n{\n\tif (!(cpu_online(({\n\t\tswitch (x) {\n\t\tcase 1:\n\t\t\ty = 2;\n"
+        "\t\t}\n\t\tz;\n\t}))))\n\t\treturn;\n\tasm volatile(\"\" : : : \"memory\");\n}\n",
+    ),
 }
 
 
