@@ -88,8 +88,6 @@ class _Conditional:
 
 
 _CONDITIONALS = frozenset(("if", "ifdef", "ifndef", "elif", "else", "endif"))
-# The directive's name, when it is a plain identifier (nearly always).
-_DIRECTIVE_NAME = re.compile(r"[ \t\f\v]*([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_$\\])")
 
 
 @dataclass
@@ -242,20 +240,14 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                     chunk.append(item)
                 continue
             self._line = item.line
-            text = item.text
-            m = _DIRECTIVE_NAME.match(text)
-            if m is None and "\\\n" in text:  # a name continued on the next line
-                text = text.replace("\\\n", "")
-                m = _DIRECTIVE_NAME.match(text)
-            if m is None:
-                toks = scan.lex(text, item.line, source)
+            name, rest = item.split()
+            if not name:
+                toks = scan.lex(rest, item.line, source)
                 if toks and enable:
                     raise self._error_here(f"invalid preprocessing directive #{toks[0].value}")
                 continue  # the null directive, or a line in a skipped group
-            name = m.group(1)
             if not enable and name not in _CONDITIONALS:
                 continue  # skipped without being lexed, as gcc does
-            rest = text[m.end() :]
             if name in _CONDITIONALS:
                 if name in ("if", "ifdef", "ifndef"):
                     conditionals.append(_Conditional(enable, taken, item))
@@ -283,11 +275,12 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                     enable = self._condition("elif", scan.lex(rest, item.line, source))
                     taken = enable
                 continue
-            args = scan.lex(rest, item.line, source)
             if name == "define":
                 self._flush(chunk, visit)
-                self.define(args)
-            elif name == "undef":
+                self._define_directive(item, rest, source)
+                continue
+            args = scan.lex(rest, item.line, source)
+            if name == "undef":
                 self._flush(chunk, visit)
                 self.undef(args)
             elif name in ("include", "include_next"):
@@ -468,9 +461,9 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
 
     # -- directives ------------------------------------------------------------
 
-    def define(self, tokens: str | list[Tok]) -> None:
+    def define(self, tokens: str | list[Tok]) -> MacroDef | None:
         if not self._ready:
-            return  # pcpp's constructor defines its clock macros; we do not want them
+            return None  # pcpp's constructor defines its clock macros; we do not want them
         if isinstance(tokens, str):
             toks = scan.lex_source(tokens, 0, "<command-line>")
             file, line = "<command-line>", 0
@@ -484,12 +477,33 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         except PreprocessError as exc:
             raise PreprocessError(exc.file, exc.line, exc.cause, self._chain()) from None
         macro.written = body
+        self._install(macro)
+        return macro
+
+    def _define_directive(self, item: scan.Directive, rest: str, source: str) -> None:
+        """#define, read once per file and name it is read as: a file read
+        again (the trace headers in every pass, a site's headers one after
+        another) defines the same macro, so the MacroDef is reused.  Only
+        its ``disabled`` flag changes, and no expansion is under way while
+        a directive runs."""
+        cached = item.defined
+        if cached is not None and cached[0] == source:
+            macro = cached[1]
+            assert isinstance(macro, MacroDef)
+            macro.disabled = False  # in case an error stopped an expansion
+            self._install(macro)
+            return
+        macro = self.define(scan.lex(rest, item.line, source))
+        if macro is not None:
+            item.defined = (source, macro)
+
+    def _install(self, macro: MacroDef) -> None:
         if macro.name in self.macros and self.macros[macro.name].builtin:
-            self.warnings.append(f"{file}:{line}: redefining builtin macro {macro.name}")
+            self.warnings.append(f"{macro.file}:{macro.line}: redefining builtin macro {macro.name}")
         self.macros[macro.name] = macro
         self._reach.note(macro)
         self.changes.append(
-            Change("define", macro.name, macro.signature(), body, file, line)
+            Change("define", macro.name, macro.signature(), macro.written, macro.file, macro.line)
         )
 
     def undef(self, toks: list[Tok]) -> None:

@@ -40,16 +40,40 @@ _STRIP = re.compile(
 # continuations.  Searched from the newline before it, which is fast.
 _DIRECTIVE = re.compile(r"\n[ \t\f\v]*(?:\\\n[ \t\f\v]*)*#(?!#)")
 IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+# A directive's name, when it is a plain identifier (nearly always).
+_DIRECTIVE_NAME = re.compile(r"[ \t\f\v]*([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_$\\])")
 
 
 # Plain classes, not named tuples: compiled, they cost a fraction to make
 # (a kernel translation unit has 200,000).
 class Directive:
-    __slots__ = ("line", "text")
+    __slots__ = ("_name", "_rest", "defined", "line", "text")
 
     def __init__(self, line: int, text: str) -> None:
         self.line = line
         self.text = text  # after the '#', up to the end of the logical line
+        self._name: str | None = None
+        self._rest = ""
+        # A #define's macro once read, and the file name it was read as
+        # (the preprocessor reuses it when the file is read again).
+        self.defined: tuple[str, object] | None = None
+
+    def split(self) -> tuple[str, str]:
+        """The directive's name ("" if it has none that is a plain
+        identifier) and the text after it; worked out once, as a file's
+        directives are run again and again (a header's 11 passes, a site's
+        headers)."""
+        name = self._name
+        if name is None:
+            text = self.text
+            m = _DIRECTIVE_NAME.match(text)
+            if m is None and "\\\n" in text:  # a name continued on the next line
+                text = text.replace("\\\n", "")
+                m = _DIRECTIVE_NAME.match(text)
+            name = m.group(1) if m is not None else ""
+            self._rest = text[m.end():] if m is not None else text
+            self._name = name
+        return name, self._rest
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Directive) and (self.line, self.text) == (other.line, other.text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from explainer.macros import MacroDef
 from explainer.model import Recording
 from explainer.preprocess import Recorder
 from explainer.translation_unit import setup
@@ -87,3 +88,25 @@ def test_an_invocation_can_make_nothing() -> None:
     assert klass.macro == "DECLARE_EVENT_CLASS"
     emitted = sample().passes[1].emitted[klass.start : klass.end]
     assert not [e for e in emitted if e.tok.type != "PAD"]
+
+
+def test_files_read_again_reuse_their_macros_with_the_same_result() -> None:
+    """A #define is read once per file (and name it is read as): recorders
+    sharing their files, as a site's headers do, record what fresh ones
+    record, also after an expansion was cut short with a macro disabled."""
+    from explainer import render_json, scan, walkthrough
+
+    def json_of(recording: Recording) -> str:
+        return render_json.render(walkthrough.build(recording, "all"))
+
+    tu = setup(str(SAMPLE.relative_to(REPO)), [], [], REPO)
+    files = scan.FileCache()
+    first = Recorder(tu, files=files).run()
+    read = [item.defined[1] for _, items in files._scans.values() for item in items
+            if isinstance(item, scan.Directive) and item.defined is not None]
+    assert len(read) > 100
+    for macro in read:
+        assert isinstance(macro, MacroDef)
+        macro.disabled = True  # as an expansion stopped by an error leaves it
+    again = Recorder(tu, files=files).run()
+    assert json_of(again) == json_of(first) == json_of(sample())
