@@ -90,6 +90,16 @@ class _Conditional:
 _CONDITIONALS = frozenset(("if", "ifdef", "ifndef", "elif", "else", "endif"))
 
 
+def _condition_tokens(item: scan.Directive, rest: str, source: str) -> list[Tok]:
+    """A conditional's tokens, lexed once per file name it is read as."""
+    lexed = item.lexed
+    if lexed is not None and lexed[0] == source:
+        return lexed[1]
+    tokens = scan.lex(rest, item.line, source)
+    item.lexed = (source, tokens)
+    return tokens
+
+
 @dataclass
 class _PassBuilder:
     index: int
@@ -252,7 +262,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                 if name in ("if", "ifdef", "ifndef"):
                     conditionals.append(_Conditional(enable, taken, item))
                     if enable:
-                        enable = self._condition(name, scan.lex(rest, item.line, source))
+                        enable = self._condition(name, _condition_tokens(item, rest, source))
                         taken = enable
                     continue
                 if not conditionals:
@@ -272,7 +282,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                 elif taken:
                     enable = False
                 else:
-                    enable = self._condition("elif", scan.lex(rest, item.line, source))
+                    enable = self._condition("elif", _condition_tokens(item, rest, source))
                     taken = enable
                 continue
             if name == "define":
@@ -409,13 +419,19 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             first = here.found_in + 1
         elif not angled:
             dirs.append((os.path.dirname(here.display) if here.abspath is not None else "", None))
+        key = (name, self.tu.cwd, self.tu.include_dirs, first, dirs[0][0] if dirs else None)
+        if key in self._files.found:
+            return self._files.found[key]
         dirs.extend((d, k) for k, d in enumerate(self.tu.include_dirs) if k >= first)
+        found: tuple[str, str, int | None] | None = None
         for d, index in dirs:
             display = f"{d}/{name}" if d else name
             abspath = os.path.normpath(os.path.join(self.tu.cwd, display))
             if os.path.isfile(abspath):
-                return display, abspath, index
-        return None
+                found = display, abspath, index
+                break
+        self._files.found[key] = found
+        return found
 
     def _not_found_message(self, name: str, angled: bool) -> str:
         text = f"{'<' + name + '>' if angled else chr(34) + name + chr(34)}: No such file or directory"

@@ -47,7 +47,7 @@ _DIRECTIVE_NAME = re.compile(r"[ \t\f\v]*([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_$
 # Plain classes, not named tuples: compiled, they cost a fraction to make
 # (a kernel translation unit has 200,000).
 class Directive:
-    __slots__ = ("_name", "_rest", "defined", "line", "text")
+    __slots__ = ("_name", "_rest", "defined", "lexed", "line", "text")
 
     def __init__(self, line: int, text: str) -> None:
         self.line = line
@@ -57,6 +57,9 @@ class Directive:
         # A #define's macro once read, and the file name it was read as
         # (the preprocessor reuses it when the file is read again).
         self.defined: tuple[str, object] | None = None
+        # A conditional's tokens, and the file name they were read as
+        # (never changed once lexed: expansion works on copies).
+        self.lexed: tuple[str, list[Tok]] | None = None
 
     def split(self) -> tuple[str, str]:
         """The directive's name ("" if it has none that is a plain
@@ -233,10 +236,13 @@ def _comment_to_space(m: re.Match[str]) -> str:
 class FileCache:
     """Scans of files, by path, size and modification time: the trace
     machinery is read again for every pass, and a site build reads the
-    same kernel headers for every event header."""
+    same kernel headers for every event header.  Also where each #include
+    was found (``found``, kept by the preprocessor): the files of a tree
+    do not come and go during one run."""
 
     def __init__(self) -> None:
         self._scans: dict[str, tuple[tuple[int, int], tuple[Directive | Text, ...]]] = {}
+        self.found: dict[tuple[object, ...], tuple[str, str, int | None] | None] = {}
 
     def get(self, abspath: str, stamp: tuple[int, int],
             make: Callable[[], tuple[Directive | Text, ...]]) -> tuple[Directive | Text, ...]:
