@@ -600,7 +600,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             return
         toks: list[Tok] = []
         for t in chunk:
-            toks += scan.lex(t.text, t.line, visit.display)
+            toks += t.tokens(visit.display)
         chunk.clear()
         try:
             self._expand_text(toks, visit, builder)

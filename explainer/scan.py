@@ -89,12 +89,25 @@ class Directive:
 
 
 class Text:
-    __slots__ = ("line", "text", "unterminated")
+    __slots__ = ("lexed", "line", "text", "unterminated")
 
     def __init__(self, line: int, text: str, unterminated: bool) -> None:
         self.line = line
         self.text = text  # whole lines, comments replaced, continuations kept
         self.unterminated = unterminated  # holds a quote that does not close on its line
+        # Its tokens once lexed, and the file name they were read as.
+        self.lexed: tuple[str, list[Tok]] | None = None
+
+    def tokens(self, source: str) -> list[Tok]:
+        """The text's tokens, lexed once per file name it is read as (a
+        header's text is read in each of its passes).  Nothing changes a
+        token once lexed: expansion makes new ones."""
+        lexed = self.lexed
+        if lexed is not None and lexed[0] == source:
+            return lexed[1]
+        tokens = lex(self.text, self.line, source)
+        self.lexed = (source, tokens)
+        return tokens
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Text) and (self.line, self.text, self.unterminated) == (
