@@ -171,8 +171,11 @@ def _header_pages(tu: TranslationUnit, folder: str, staging: Path, lang: str,
                   time_limit: float | None) -> tuple[HeaderEntry, list[str]] | ExplainError:
     """Write one header's pages: its walkthrough and one per event or
     class.  An input error is returned (to be reported by the parent)."""
-    with gcpause.held(collect_after=True):
-        return _pages_of(tu, folder, staging, lang, time_limit)
+    try:
+        with gcpause.held():
+            return _pages_of(tu, folder, staging, lang, time_limit)
+    finally:
+        gcpause.settle()
 
 
 def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str,

@@ -14,16 +14,31 @@ class Node:
         self.me = self
 
 
-def test_held_restores_the_collector_and_collects_when_asked() -> None:
+def test_held_restores_the_collector() -> None:
     assert gc.isenabled()
-    with gcpause.held(collect_after=True):
+    with gcpause.held():
         assert not gc.isenabled()
         cycle = Node()
         gone = weakref.ref(cycle)
         del cycle
         assert gone() is not None  # nothing collects it meanwhile
     assert gc.isenabled()
+    gc.collect()
     assert gone() is None
+
+
+def test_settle_collects_then_sets_the_survivors_aside() -> None:
+    cycle = Node()
+    gone = weakref.ref(cycle)
+    del cycle
+    kept = Node()
+    try:
+        gcpause.settle()
+        assert gone() is None
+        assert gc.get_freeze_count() > 0
+        assert kept.me is kept
+    finally:
+        gc.unfreeze()
 
 
 def test_held_leaves_a_disabled_collector_disabled() -> None:
