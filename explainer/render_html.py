@@ -47,6 +47,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters["code_block"] = code_block
     env.filters["timeline_rows"] = timeline_rows
+    env.filters["change_items"] = change_items
+    env.filters["step_items"] = step_items
     return env
 
 
@@ -99,6 +101,52 @@ def timeline_rows(rows: tuple[view.Row, ...], event: str, klass: str, nothing: s
                 add(f'<td><a class="none" href="{href}">{none}</a></td>')
         add("</tr>\n")
     return Markup("".join(out).removesuffix("\n"))
+
+
+def change_items(changes: tuple[view.ChangeView, ...]) -> Markup:
+    """A pass's list of changes, one item per line.  Built here: pass 1 of
+    a kernel header lists thousands, on every page of the header."""
+    return Markup("".join(_change_item(c) for c in changes))
+
+
+@lru_cache(maxsize=65536)
+def _change_item(c: view.ChangeView) -> str:
+    relevant = ' class="relevant"' if c.relevant else ""
+    return (f'<li{relevant}><code>{c.text.translate(_ESCAPES)}</code>'
+            f' <span class="where">{c.where.translate(_ESCAPES)}</span></li>\n')
+
+
+def step_items(steps: tuple[view.StepView, ...], words: dict[str, str]) -> Markup:
+    """An invocation's steps, one item each.  Built here: an event's page
+    lists thousands (ext4.h's pages, 1,500 to 3,500 each)."""
+    became = words["became"].translate(_ESCAPES)
+    pre_expanded = words["pre_expanded"].translate(_ESCAPES)
+    out: list[str] = []
+    add = out.append
+    for s in steps:
+        add(f'        <li class="step d{s.depth} {s.kind.translate(_ESCAPES)}"><span class="kind">'
+            f'{words["kind_" + s.kind].translate(_ESCAPES)}</span>\n')
+        if s.kind == "expand":
+            add(f'<code class="name">{(s.macro or "").translate(_ESCAPES)}</code>')
+            if s.args:
+                add('<ol class="stepargs">')
+                for written, pre in s.args:
+                    add(f"<li><code>{written.translate(_ESCAPES)}</code>")
+                    if pre is not None and pre != written:
+                        add(f' <span class="pre">{pre_expanded}</span> <code>{pre.translate(_ESCAPES)}</code>')
+                    add("</li>")
+                add("</ol>")
+        elif s.kind == "paste":
+            add(f"<code>{s.args[0][0].translate(_ESCAPES)}</code> ## "
+                f"<code>{s.args[1][0].translate(_ESCAPES)}</code>\n")
+        else:
+            add(f"# <code>{s.args[0][0].translate(_ESCAPES)}</code>")
+        add(f'        <span class="became">{became}</span> <code class="result">'
+            f'{s.result.translate(_ESCAPES)}</code>')
+        if s.where:
+            add(f' <span class="where">{s.where.translate(_ESCAPES)}</span>')
+        add("</li>\n")
+    return Markup("".join(out))
 
 
 @cache

@@ -87,12 +87,13 @@ def test_arguments_used_by_a_pass_are_marked() -> None:
 HOSTILE = """#undef TRACE_SYSTEM
 #define TRACE_SYSTEM evil
 /* </script><img src=x onerror=alert(1)> */
+#define EVIL_NOTE "</script><img src=x onerror=alert(3)>"
 #include <linux/tracepoint.h>
 TRACE_EVENT(evil,
 	TP_PROTO(const char *s),
 	TP_ARGS(s),
 	TP_STRUCT__entry(__field(int, x)),
-	TP_fast_assign(__entry->x = 1;),
+	TP_fast_assign(__entry->x = sizeof(EVIL_NOTE);),
 	TP_printk("</script><img src=x onerror=alert(1)> %d <b>", __entry->x)
 );
 const char *banner = "</script><script>alert(2)</script>";
@@ -109,6 +110,9 @@ def test_hostile_header_renders_inert(tmp_path: Path) -> None:
     assert page.count("img") == 0 and page.count("b") == 0
     assert page.count("script") == 2  # our data block and our script, nothing else
     assert "onerror=alert" in text.replace("&lt;", "<")  # shown, as text
+    # In a list of changes (the code used the macro), as text.
+    assert ('<li class="relevant"><code>#define EVIL_NOTE &#34;&lt;/script&gt;&lt;img src=x'
+            ' onerror=alert(3)&gt;&#34;</code>') in text
     assert "<img" not in text and "</script><script>" not in text
     json.loads(page.scripts[0])
 
