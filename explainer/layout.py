@@ -67,7 +67,7 @@ _BINARY: Final = frozenset((
 _POINTER_END: Final = frozenset((")", "*"))
 _MAYBE_UNARY: Final = frozenset(("*", "&", "-", "+"))
 _ALWAYS_UNARY: Final = frozenset(("!", "~"))
-# Around these two tokens can never merge with a neighbour.
+# Tokens that can never merge with a neighbour.
 _NEVER_PASTE: Final = frozenset(("(", ")", "[", "]", "{", "}", ";", ","))
 
 # Kinds of brace.
@@ -156,7 +156,7 @@ class _Layout:
         self.seg_words = 0
         self.seg_only_words = True
         self.seg_typed = False
-        self.seg_stack: list[tuple[int, bool, bool, int]] = []
+        self.seg_stack: list[tuple[int, bool, bool]] = []
         # Kinds of the open parentheses of the statement: 1 a cast
         # candidate, 2 an attribute, 0 anything else.
         self.paren_kinds: list[int] = []
@@ -340,8 +340,8 @@ class _Layout:
             self._flush()
         prev = self._prev()
         self._append(i)
-        if (kind == INIT and self.depth > 0) or prev == "(":
-            kind = EXPRESSION if prev == "(" or self.has_semicolon[i] else INIT
+        if kind == INIT and self.depth > 0 and self.has_semicolon[i]:
+            kind = EXPRESSION  # a list holding a statement expression
         self._flush()
         if kind == EXPRESSION or self.depth > 0:
             close_col = self.last_line_col
@@ -432,22 +432,22 @@ class _Layout:
         self.control_close = brace.control_close
         self.ternary = 0
         self._reset_segment()
+        # Not _append, which would take the indent of the enclosing brace:
+        # the closing line starts where its opening line did.
         self.line_indent = brace.close_col
         self.line.append(i)
         self.space.append(0)
         self.line_w += 1
-        # _append would compute the indent from the enclosing brace; the
-        # closing line starts where its opening line did.
         self.cast_end = -1
         nxt = self._next(i)
         kind = brace.kind
+        # A statement's block ends the line, unless "else", "while" (of a
+        # do) or ";" follows; declarators, commas and ")" follow the others.
         if kind == FUNCTION or kind == BLOCK or kind == SWITCH:
             if nxt == "else" or nxt == ";" or (nxt == "while" and brace.is_do):
                 return
             self._flush()
             self._statement_done(i)
-        elif kind == AGGREGATE or kind == INIT or kind == EXPRESSION:
-            return
 
     # ------------------------------------------------------------ spacing
 
@@ -468,7 +468,7 @@ class _Layout:
             else:
                 kind = 0
             self.paren_kinds.append(kind)
-            self.seg_stack.append((self.seg_words, self.seg_only_words, self.seg_typed, kind))
+            self.seg_stack.append((self.seg_words, self.seg_only_words, self.seg_typed))
             self._reset_segment()
             return
         if v == ")" or v == "]":
@@ -476,7 +476,7 @@ class _Layout:
             strong = self.seg_only_words and self.seg_typed
             kind = self.paren_kinds.pop() if self.paren_kinds else 0
             if self.seg_stack:
-                self.seg_words, self.seg_only_words, self.seg_typed, _ = self.seg_stack.pop()
+                self.seg_words, self.seg_only_words, self.seg_typed = self.seg_stack.pop()
             else:
                 self._reset_segment()
             if kind == 1 and was_type:
@@ -670,7 +670,7 @@ class _Layout:
             k = m + 1 if m > k and m < hi else k + 1
             if k >= hi:
                 return hi
-            if self.space[k] and vals[self.line[k - 1]] not in _BINARY_BREAK_BEFORE_NOT \
+            if self.space[k] and vals[self.line[k - 1]] not in _NO_BREAK_AFTER \
                     and not self._glued_operator(k):
                 return k
 
@@ -751,29 +751,21 @@ class _Layout:
             m = self.lmatch[k]
             if m > k and m < hi:
                 align = col + 1 + self._width(lo, k + 1)
-                return align + self._widest_argument(k + 1, m, 1 + self._rest(m + 1, hi)) <= LIMIT
+                return align + self._widest_argument(k + 1, m, 1 + self._rest(m + 1, hi, 0)) <= LIMIT
             k += 1
         return False
 
-    def _rest(self, lo: int, hi: int) -> int:
-        """Width of what follows a group in its atom, up to where it could
-        break next (the "(" of a following group)."""
+    def _rest(self, lo: int, hi: int, tail: int) -> int:
+        """Width of what must follow a group on its line: the rest of its
+        atom up to where it could break next (the "(" of a following
+        call), or all of it and then *tail*."""
         k = lo
         while k < hi:
             m = self.lmatch[k]
             if m > k and m < hi and self._is_call(k):
                 return self._width(lo, k + 1) if k > lo else 1
             k += 1
-        return self._width(lo, hi) if lo < hi else 0
-
-    def _rest_is_all(self, lo: int, hi: int) -> bool:
-        k = lo
-        while k < hi:
-            m = self.lmatch[k]
-            if m > k and m < hi and self._is_call(k):
-                return False
-            k += 1
-        return True
+        return (self._width(lo, hi) if lo < hi else 0) + tail
 
     def _fits_at(self, lo: int, hi: int, col: int, tail: int) -> bool:
         return col + self._width(lo, hi) + tail <= LIMIT
@@ -795,7 +787,7 @@ class _Layout:
         while k < hi:
             m = self.lmatch[k]
             if m > k and m < hi and self.vals[self.line[k]] != "{":
-                rest = self._rest(m + 1, hi) + (tail if self._rest_is_all(m + 1, hi) else 0)
+                rest = self._rest(m + 1, hi, tail)
                 sp = 1 if self.space[k] and not self.fresh else 0
                 width = self._width(k, m + 1)
                 if col + sp + width + rest <= LIMIT or (width <= SMALL_GROUP and not self._is_call(k)):
@@ -851,7 +843,7 @@ class _Layout:
 
 
 # Never break right after these: they open or bind what follows.
-_BINARY_BREAK_BEFORE_NOT: Final = frozenset((
+_NO_BREAK_AFTER: Final = frozenset((
     "(", "[", ".", "->", "!", "~", "if", "for", "while", "switch", "sizeof", "struct", "union",
     "enum",
 ))
