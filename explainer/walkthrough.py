@@ -74,8 +74,8 @@ class Layout:
     snippets: tuple[dict[int, tuple[str, tuple[tuple[int, int], ...] | None]], ...] = field(
         compare=False, repr=False)
     # Per pass: each invocation as a page that does not focus on it shows
-    # it, by where it starts (the same on every page of a site's header).
-    # (and whether it is a trace macro's).
+    # it, and whether it is a trace macro's, by where it starts (the same
+    # on every page of a site's header).
     unfocused: tuple[dict[int, tuple[Invocation, bool]], ...] = field(compare=False, repr=False)
 
 
@@ -127,7 +127,7 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
 
 
 class _Cutter:
-    """Cuts an invocation's code out of its pass's formatted code, with
+    """Cuts an invocation's code out of its pass's laid-out code, with
     each token's span in it; remembered in the layout for the next page."""
 
     def __init__(self, spans: list[tuple[int, int]], code: str, counts: list[int],
