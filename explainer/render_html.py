@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -54,6 +55,13 @@ def environment() -> jinja2.Environment:
 
 # markupsafe's entities, so that a block reads as the rest of the page.
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
+_SPECIAL = re.compile(r"[&<>'\"]")
+
+
+def _escape(text: str) -> str:
+    """*text* with markupsafe's entities.  Most texts (names, numbers,
+    punctuation) need none, and looking is twice as fast as translating."""
+    return text.translate(_ESCAPES) if _SPECIAL.search(text) else text
 
 
 def code_block(lines: tuple[view.Line, ...], key: int, label: str) -> Markup:
@@ -61,18 +69,18 @@ def code_block(lines: tuple[view.Line, ...], key: int, label: str) -> Markup:
     with a known origin carry data-p, an index into the page's provenance
     table.  Built here rather than by a template loop because a kernel
     header's page holds half a million tokens; every text is escaped."""
-    out = [f'<pre class="code" tabindex="0" data-inv="{key}" aria-label="{label.translate(_ESCAPES)}"><code>']
+    out = [f'<pre class="code" tabindex="0" data-inv="{key}" aria-label="{_escape(label)}"><code>']
     add = out.append
     for line in lines:
-        anchor = line.anchor.translate(_ESCAPES)
+        anchor = _escape(line.anchor)
         add(f'<span class="line" id="{anchor}"><a class="ln" href="#{anchor}" tabindex="-1"'
             f' aria-hidden="true">{line.number}</a>')
         for seg in line.segments:
-            text = seg.text.translate(_ESCAPES)
+            text = _escape(seg.text)
             if seg.prov is not None:
-                add(f'<span class="t {seg.css.translate(_ESCAPES)}" data-p="{seg.prov}">{text}</span>')
+                add(f'<span class="t {_escape(seg.css)}" data-p="{seg.prov}">{text}</span>')
             elif seg.css:
-                add(f'<span class="{seg.css.translate(_ESCAPES)}">{text}</span>')
+                add(f'<span class="{_escape(seg.css)}">{text}</span>')
             else:
                 add(text)
         add("\n</span>")
@@ -85,18 +93,18 @@ def timeline_rows(rows: tuple[view.Row, ...], event: str, klass: str, nothing: s
     """The timeline's rows.  Built here, once per header: every page of a
     header shows the same timeline (ext4.h's has 1,400 cells, on each of
     its 131 pages)."""
-    kinds = {"event": event.translate(_ESCAPES), "class": klass.translate(_ESCAPES)}
-    none = nothing.translate(_ESCAPES)
+    kinds = {"event": _escape(event), "class": _escape(klass)}
+    none = _escape(nothing)
     out: list[str] = []
     add = out.append
     for row in rows:
-        add(f'      <tr><th scope="row"><code>{row.label.translate(_ESCAPES)}</code>'
+        add(f'      <tr><th scope="row"><code>{_escape(row.label)}</code>'
             f' <span class="kind">{kinds[row.kind]}</span></th>\n')
         for cell in row.cells:
-            href = cell.href.translate(_ESCAPES)
+            href = _escape(cell.href)
             if cell.text:
-                add(f'<td><a href="{href}" title="{cell.full.translate(_ESCAPES)}">'
-                    f'<code>{cell.text.translate(_ESCAPES)}</code></a></td>')
+                add(f'<td><a href="{href}" title="{_escape(cell.full)}">'
+                    f'<code>{_escape(cell.text)}</code></a></td>')
             else:
                 add(f'<td><a class="none" href="{href}">{none}</a></td>')
         add("</tr>\n")
@@ -112,39 +120,39 @@ def change_items(changes: tuple[view.ChangeView, ...]) -> Markup:
 @lru_cache(maxsize=65536)
 def _change_item(c: view.ChangeView) -> str:
     relevant = ' class="relevant"' if c.relevant else ""
-    return (f'<li{relevant}><code>{c.text.translate(_ESCAPES)}</code>'
-            f' <span class="where">{c.where.translate(_ESCAPES)}</span></li>\n')
+    return (f'<li{relevant}><code>{_escape(c.text)}</code>'
+            f' <span class="where">{_escape(c.where)}</span></li>\n')
 
 
 def step_items(steps: tuple[view.StepView, ...], words: dict[str, str]) -> Markup:
     """An invocation's steps, one item each.  Built here: an event's page
     lists thousands (ext4.h's pages, 1,500 to 3,500 each)."""
-    became = words["became"].translate(_ESCAPES)
-    pre_expanded = words["pre_expanded"].translate(_ESCAPES)
+    became = _escape(words["became"])
+    pre_expanded = _escape(words["pre_expanded"])
     out: list[str] = []
     add = out.append
     for s in steps:
-        add(f'        <li class="step d{s.depth} {s.kind.translate(_ESCAPES)}"><span class="kind">'
-            f'{words["kind_" + s.kind].translate(_ESCAPES)}</span>\n')
+        add(f'        <li class="step d{s.depth} {_escape(s.kind)}"><span class="kind">'
+            f'{_escape(words["kind_" + s.kind])}</span>\n')
         if s.kind == "expand":
-            add(f'<code class="name">{(s.macro or "").translate(_ESCAPES)}</code>')
+            add(f'<code class="name">{_escape(s.macro or "")}</code>')
             if s.args:
                 add('<ol class="stepargs">')
                 for written, pre in s.args:
-                    add(f"<li><code>{written.translate(_ESCAPES)}</code>")
+                    add(f"<li><code>{_escape(written)}</code>")
                     if pre is not None and pre != written:
-                        add(f' <span class="pre">{pre_expanded}</span> <code>{pre.translate(_ESCAPES)}</code>')
+                        add(f' <span class="pre">{pre_expanded}</span> <code>{_escape(pre)}</code>')
                     add("</li>")
                 add("</ol>")
         elif s.kind == "paste":
-            add(f"<code>{s.args[0][0].translate(_ESCAPES)}</code> ## "
-                f"<code>{s.args[1][0].translate(_ESCAPES)}</code>\n")
+            add(f"<code>{_escape(s.args[0][0])}</code> ## "
+                f"<code>{_escape(s.args[1][0])}</code>\n")
         else:
-            add(f"# <code>{s.args[0][0].translate(_ESCAPES)}</code>")
+            add(f"# <code>{_escape(s.args[0][0])}</code>")
         add(f'        <span class="became">{became}</span> <code class="result">'
-            f'{s.result.translate(_ESCAPES)}</code>')
+            f'{_escape(s.result)}</code>')
         if s.where:
-            add(f' <span class="where">{s.where.translate(_ESCAPES)}</span>')
+            add(f' <span class="where">{_escape(s.where)}</span>')
         add("</li>\n")
     return Markup("".join(out))
 
