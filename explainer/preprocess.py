@@ -90,16 +90,6 @@ class _Conditional:
 _CONDITIONALS = frozenset(("if", "ifdef", "ifndef", "elif", "else", "endif"))
 
 
-def _condition_tokens(item: scan.Directive, rest: str, source: str) -> list[Tok]:
-    """A conditional's tokens, lexed once per file name it is read as."""
-    lexed = item.lexed
-    if lexed is not None and lexed[0] == source:
-        return lexed[1]
-    tokens = scan.lex(rest, item.line, source)
-    item.lexed = (source, tokens)
-    return tokens
-
-
 @dataclass
 class _PassBuilder:
     index: int
@@ -262,7 +252,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                 if name in ("if", "ifdef", "ifndef"):
                     conditionals.append(_Conditional(enable, taken, item))
                     if enable:
-                        enable = self._condition(name, _condition_tokens(item, rest, source))
+                        enable = self._condition(name, item.tokens(source))
                         taken = enable
                     continue
                 if not conditionals:
@@ -282,7 +272,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                 elif taken:
                     enable = False
                 else:
-                    enable = self._condition("elif", _condition_tokens(item, rest, source))
+                    enable = self._condition("elif", item.tokens(source))
                     taken = enable
                 continue
             if name == "define":

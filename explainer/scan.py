@@ -57,8 +57,7 @@ class Directive:
         # A #define's macro once read, and the file name it was read as
         # (the preprocessor reuses it when the file is read again).
         self.defined: tuple[str, object] | None = None
-        # A conditional's tokens, and the file name they were read as
-        # (never changed once lexed: expansion works on copies).
+        # The tokens after the name, and the file name they were read as.
         self.lexed: tuple[str, list[Tok]] | None = None
 
     def split(self) -> tuple[str, str]:
@@ -77,6 +76,16 @@ class Directive:
             self._rest = text[m.end():] if m is not None else text
             self._name = name
         return name, self._rest
+
+    def tokens(self, source: str) -> list[Tok]:
+        """The tokens after the name (a conditional's expression), lexed
+        once per file name it is read as, as Text.tokens."""
+        lexed = self.lexed
+        if lexed is not None and lexed[0] == source:
+            return lexed[1]
+        tokens = lex(self.split()[1], self.line, source)
+        self.lexed = (source, tokens)
+        return tokens
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Directive) and (self.line, self.text) == (other.line, other.text)
