@@ -746,14 +746,21 @@ class _Layout:
     def _aligns(self, lo: int, hi: int, col: int) -> bool:
         """Would the atom's first parentheses, opened on this line, leave
         room for their widest argument after the "("?"""
-        k = lo
-        while k < hi:
+        k = self._first_group(lo, hi)
+        if k < 0:
+            return False
+        m = self.lmatch[k]
+        align = col + 1 + self._width(lo, k + 1)
+        return align + self._widest_argument(k + 1, m, 1 + self._rest(m + 1, hi, 0)) <= LIMIT
+
+    def _first_group(self, lo: int, hi: int) -> int:
+        """Where the first bracketed group of tokens lo..hi-1 opens (-1:
+        none closes before *hi*)."""
+        for k in range(lo, hi):
             m = self.lmatch[k]
             if m > k and m < hi:
-                align = col + 1 + self._width(lo, k + 1)
-                return align + self._widest_argument(k + 1, m, 1 + self._rest(m + 1, hi, 0)) <= LIMIT
-            k += 1
-        return False
+                return k
+        return -1
 
     def _rest(self, lo: int, hi: int, tail: int) -> int:
         """Width of what must follow a group on its line: the rest of its
@@ -774,13 +781,8 @@ class _Layout:
         """Does the atom fit up to its first "(" on this line?  Then it is
         broken inside its parentheses rather than moved to the next line
         ("x = f(a,\n      b)" rather than "x =\n\tf(a, b)")."""
-        k = lo
-        while k < hi:
-            m = self.lmatch[k]
-            if m > k and m < hi:
-                return self._is_call(k) and col + 1 + self._width(lo, k + 1) <= LIMIT - TAB
-            k += 1
-        return False
+        k = self._first_group(lo, hi)
+        return k >= 0 and self._is_call(k) and col + 1 + self._width(lo, k + 1) <= LIMIT - TAB
 
     def _place_atom(self, lo: int, hi: int, col: int, cont: int, tail: int) -> int:
         k = lo
