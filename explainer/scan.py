@@ -188,20 +188,27 @@ def _add_text(items: list[Directive | Text], s: str, start: int, end: int, line:
         items.append(Text(line, chunk, any(start <= b < end for b in bad)))
 
 
-# One token with the white space before it: (white, literal, unterminated
-# literal, word); the alternatives and their order are pcpp_lexer._MASTER's.
+# One token with the white space before it: (white, token, unterminated
+# literal, token).  The tokens are pcpp_lexer._MASTER's, tried in an order
+# that is faster and cuts the same: identifiers that cannot be a literal's
+# prefix (u, U, L, u8) and punctuators first ('.' only when no digit
+# follows: .5 is a number), then numbers and literals, then unterminated
+# literals, then the remaining identifiers and any other character.
+_PUNCT = PUNCT_RE.replace(r"|\.|", r"|\.(?![0-9])|")
 _TOKEN = re.compile(
     r"([ \t\f\v\r\n]*)(?:("
-    r"\.?[0-9](?:[eEpP][+-]|[0-9A-Za-z_.])*"
+    r"[A-KM-TV-Za-tv-z_$][A-Za-z0-9_$]*"
+    rf"|{_PUNCT}"
+    r"|\.?[0-9](?:[eEpP][+-]|[0-9A-Za-z_.])*"
     r'|(?:u8|[uUL])?"(?:[^"\\\n]|\\.)*"'
     r"|[uUL]?'(?:[^'\\\n]|\\.)*'"
     r")|((?:u8|[uUL])?[\"'][^\n]*)|("
     r"[A-Za-z_$][A-Za-z0-9_$]*"
-    rf"|{PUNCT_RE}"
     r"|[^ \t\f\v\r\n]))",  # not white space, which the first group may leave
     re.DOTALL,
 )
 _ID_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$")
+_DIGITS = frozenset("0123456789")
 
 
 def lex(text: str, line: int, source: str) -> list[Tok]:
@@ -218,31 +225,36 @@ def lex(text: str, line: int, source: str) -> list[Tok]:
     out: list[Tok] = []
     append = out.append
     at = 0  # in the spliced text, kept only when there are splices
-    for white, literal, unterminated, word in _TOKEN.findall(text):
+    for white, token, unterminated, other in _TOKEN.findall(text):
         if white and "\n" in white:
             line += white.count("\n")
         token_line = line
+        value = token or other or unterminated
         if splices:
             at += len(white)
             token_line += bisect.bisect_right(splices, at)
-            at += len(word or literal or unterminated)
-        if word:
-            kind = "CPP_ID" if word[0] in _ID_START else PUNCT_TYPES.get(word, word)
-            tok = Tok(kind, word, PREV_WHITE if white else 0, token_line, source)
-        elif literal:
-            end = literal[-1]
-            if end == '"':
-                kind = "CPP_STRING"
-            elif end == "'":
-                kind = "CPP_CHAR"
-            else:
-                kind = "CPP_INTEGER" if INTEGER.fullmatch(literal) else "CPP_FLOAT"
-            tok = Tok(kind, literal, PREV_WHITE if white else 0, token_line, source)
-        else:
-            tok = Tok("CPP_UNTERMINATED", unterminated, PREV_WHITE if white else 0, token_line, source)
+            at += len(value)
+        tok = Tok(_kind(value) if not unterminated else "CPP_UNTERMINATED", value,
+                  PREV_WHITE if white else 0, token_line, source)
         tok.src = tok
         append(tok)
     return out
+
+
+def _kind(value: str) -> str:
+    """The type of a token _TOKEN cut, from its first and last characters:
+    an identifier never ends in a quote, a literal with a prefix does."""
+    first = value[0]
+    if first in _ID_START:
+        last = value[-1]
+        return "CPP_STRING" if last == '"' else "CPP_CHAR" if last == "'" else "CPP_ID"
+    if first == '"':
+        return "CPP_STRING"
+    if first == "'":
+        return "CPP_CHAR"
+    if first in _DIGITS or (first == "." and len(value) > 1 and value[1] in _DIGITS):
+        return "CPP_INTEGER" if INTEGER.fullmatch(value) else "CPP_FLOAT"
+    return PUNCT_TYPES.get(value, value)
 
 
 def lex_source(text: str, line: int, source: str) -> list[Tok]:
