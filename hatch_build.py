@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent
 # work on pygments', jinja2's and dataclasses' Python objects, and
 # compiled they ran slower (sched.h's site pages: build 0.6 s -> 4.1 s).
 MODULES = ("macros", "expand", "scan", "lexer", "pcpp_lexer", "printer", "ifexpr", "reach", "steps",
-           "layout")
+           "layout", "reader")
 STAMP = "sources.txt"  # read by explainer/__init__.py
 IN_PLACE = ROOT / "build" / "native" / "explainer"
 

@@ -31,7 +31,6 @@ from explainer.macros import (
     STRING,
     MacroDef,
     Tok,
-    parse_define,
     spell,
 )
 from explainer.model import (
@@ -46,6 +45,7 @@ from explainer.model import (
 from explainer.pcpp_lexer import Lexer, LexError
 from explainer.printer import Emitted
 from explainer.reach import Reach
+from explainer.reader import Reader, meaning
 from explainer.steps import StepRecorder
 from explainer.translation_unit import TranslationUnit
 
@@ -77,17 +77,6 @@ class _Visit:
     pass_index: int | None = None
 
 
-@dataclass
-class _Conditional:
-    """An open #if, #ifdef or #ifndef."""
-
-    enable: bool  # were lines read before it
-    taken: bool  # had a group of the enclosing conditional been taken
-    directive: scan.Directive
-    had_else: bool = False
-
-
-_CONDITIONALS = frozenset(("if", "ifdef", "ifndef", "elif", "else", "endif"))
 
 
 @dataclass
@@ -153,10 +142,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self._per_includer: dict[str, int] = {}
         self.changes: list[Change] = []
         self.left_out: list[LeftOut] = []
-        self._line = 0  # of the directive being run
         self._files = files if files is not None else scan.FileCache()
-        self._expand_all_text = expand_all_text
-        self._reach = Reach()
         self._provenances: dict[tuple[MacroDef | None, int | None], Provenance] = {}
         self._left_out_paths: list[str] = []
         self.warnings: list[str] = []
@@ -167,6 +153,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         for name in (*ASKED, *INCLUDE_OPERATORS, "_Pragma"):
             self.macros[name] = MacroDef(name, ("x",), False, [], "<built-in>", 0, builtin=name)
         self._answers = compiler.Answers(tu.compiler_flags, knowledge.likely_questions())
+        self._reader = Reader(self, self.macros, Reach(), self.changes, self.warnings, expand_all_text)
         self._ready = True
 
     # -- running -------------------------------------------------------------
@@ -184,7 +171,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         try:
             self._run_file(self._scan_text(self.tu.text, "<stdin>", ()), _Visit("<stdin>", None, None))
         except RecursionError:
-            raise self._error_here("macro arguments nest too deeply to expand") from None
+            raise self.error_here("macro arguments nest too deeply to expand") from None
         if self.tu.keep is not None:
             from explainer import focused
 
@@ -203,7 +190,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                     changes=tuple(self.changes[b.changes_from_previous : b.changes_at_start]),
                     invocations=tuple(b.invocations),
                     emitted=tuple(b.emitted),
-                    meanings=tuple(_meaning(m) for m in b.meanings.values()),
+                    meanings=tuple(meaning(m) for m in b.meanings.values()),
                 )
             )
         return Recording(tu=self.tu, passes=tuple(passes), warnings=tuple(self.warnings),
@@ -219,102 +206,15 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         if visit.pass_index is not None:
             self._current_pass = self._passes[visit.pass_index - 1]
         try:
-            self._run_items(items, visit)
+            self._reader.read(items, visit, visit.display, visit.pass_index is not None)
         finally:
             self._close_invocation()
             self._visits.pop()
             self._current_pass = outer_pass
 
-    def _run_items(self, items: tuple[scan.Directive | scan.Text, ...], visit: _Visit) -> None:
-        """gcc's reading of one file: conditionals, directives, and text,
-        which is expanded in chunks that end at #define, #undef, #include
-        and passed-through directives (where pcpp ends them too)."""
-        chunk: list[scan.Text] = []
-        conditionals: list[_Conditional] = []
-        enable = True
-        taken = False  # a group of the innermost conditional was taken
-        source = visit.display
-        for item in items:
-            if isinstance(item, scan.Text):
-                if enable:
-                    chunk.append(item)
-                continue
-            self._line = item.line
-            name, rest = item.split()
-            if not name:
-                toks = scan.lex(rest, item.line, source)
-                if toks and enable:
-                    raise self._error_here(f"invalid preprocessing directive #{toks[0].value}")
-                continue  # the null directive, or a line in a skipped group
-            if not enable and name not in _CONDITIONALS:
-                continue  # skipped without being lexed, as gcc does
-            if name in _CONDITIONALS:
-                if name in ("if", "ifdef", "ifndef"):
-                    conditionals.append(_Conditional(enable, taken, item))
-                    if enable:
-                        enable = self._condition(name, item.tokens(source))
-                        taken = enable
-                    continue
-                if not conditionals:
-                    raise self._error_here(f"#{name} without #if")
-                top = conditionals[-1]
-                if top.had_else and name != "endif":
-                    raise self._error_here(f"#{name} after #else")
-                if name == "endif":
-                    conditionals.pop()
-                    enable, taken = top.enable, top.taken
-                elif not top.enable:
-                    pass  # the whole conditional is skipped
-                elif name == "else":
-                    top.had_else = True
-                    enable = not taken
-                    taken = True
-                elif taken:
-                    enable = False
-                else:
-                    enable = self._condition("elif", item.tokens(source))
-                    taken = enable
-                continue
-            if name == "define":
-                self._flush(chunk, visit)
-                self._define_directive(item, rest, source)
-                continue
-            args = scan.lex(rest, item.line, source)
-            if name == "undef":
-                self._flush(chunk, visit)
-                self.undef(args)
-            elif name in ("include", "include_next"):
-                self._flush(chunk, visit)
-                self.include(args, name == "include_next")
-            elif name == "pragma" and args and args[0].value == "once":
-                if visit.abspath is not None:
-                    self.include_once[visit.abspath] = None
-            elif name in ("pragma", "ident", "sccs"):
-                # gcc -E prints these lines as they are.
-                self._flush(chunk, visit)
-                self._passthrough(item.line, name, args, source)
-            elif name == "error":
-                raise self._error_here(f"#error {spell(args)}")
-            elif name == "warning":
-                self.warnings.append(f"{source}:{item.line}: warning: #warning {spell(args)}")
-            elif name != "line":
-                raise self._error_here(f"invalid preprocessing directive #{name}")
-        self._flush(chunk, visit)
-        if conditionals:  # gcc names the innermost first
-            opened = conditionals[-1].directive
-            self._line = opened.line
-            raise self._error_here(f"unterminated #{spell(scan.lex(opened.text, opened.line, source))}")
-
-    def _condition(self, name: str, args: list[Tok]) -> bool:
-        if name in ("if", "elif"):
-            if not args:
-                raise self._error_here(f"#{name} with no expression")
-            return bool(self.evalexpr(args)[0])
-        if not args:
-            raise self._error_here(f"no macro name given in #{name} directive")
-        if args[0].type != ID:
-            raise self._error_here("macro names must be identifiers")
-        return (args[0].value in self.macros) == (name == "ifdef")
+    def condition(self, name: str, tokens: list[Tok]) -> bool:
+        """#if or #elif (the reader answers #ifdef and #ifndef)."""
+        return bool(self.evalexpr(tokens)[0])
 
     def _scan_text(self, text: str, display: str, chain: tuple[tuple[str, int], ...]) -> tuple[scan.Directive | scan.Text, ...]:
         try:
@@ -340,7 +240,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         here = self._visits[-1]
         line = self._line
         if len(self._visits) > MAX_INCLUDE_DEPTH:
-            raise self._error_here(
+            raise self.error_here(
                 f"#include nested depth {MAX_INCLUDE_DEPTH} exceeds maximum of {MAX_INCLUDE_DEPTH}"
                 " (a trace header without TRACE_HEADER_MULTI_READ handling re-includes itself?)"
             )
@@ -349,16 +249,16 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             self._leave_out(name, angled, here, line)
             return
         if found is None:
-            raise self._error_here(self._not_found_message(name, angled))
+            raise self.error_here(self._not_found_message(name, angled))
         display, abspath, found_in = found
         if abspath in self.include_once:  # filled by pcpp's "#pragma once"
             return
         site = IncludeSite(here.display, line)
-        chain = ((site.file, site.line), *self._chain())
+        chain = ((site.file, site.line), *self.chain())
         try:
             stamp = scan.stamp(abspath)
         except OSError as exc:
-            raise self._error_here(f"{display}: {exc.strerror or exc}") from None
+            raise self.error_here(f"{display}: {exc.strerror or exc}") from None
         items = self._files.get(abspath, stamp, lambda: self._scan_text(self._read(display, abspath, chain), display, chain))
         self._run_file(items, _Visit(display, abspath, site, found_in))
 
@@ -393,7 +293,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                 if parts and t.flags & PREV_WHITE:
                     parts.append(" ")
                 parts.append(t.value)
-        raise self._error_here('#include expects "FILENAME" or <FILENAME>')
+        raise self.error_here('#include expects "FILENAME" or <FILENAME>')
 
     def _search(
         self, name: str, angled: bool, here: _Visit, next_only: bool = False
@@ -451,7 +351,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                     f" {MAX_FILE_BYTES // 2**20} MB for one file", chain)
             data = Path(abspath).read_bytes()
         except OSError as exc:
-            raise self._error_here(f"{display}: {exc.strerror or exc}") from None
+            raise self.error_here(f"{display}: {exc.strerror or exc}") from None
         if b"\0" in data:
             line = data[: data.index(b"\0")].count(b"\n") + 1
             raise PreprocessError(display, line, "NUL byte (gcc ignores it with a warning;"
@@ -468,58 +368,13 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     # -- directives ------------------------------------------------------------
 
     def define(self, tokens: str | list[Tok]) -> MacroDef | None:
+        """pcpp's way in (its constructor, and -D options here)."""
         if not self._ready:
             return None  # pcpp's constructor defines its clock macros; we do not want them
         if isinstance(tokens, str):
-            toks = scan.lex_source(tokens, 0, "<command-line>")
-            file, line = "<command-line>", 0
-        else:
-            toks = tokens
-            file = self._visits[-1].display if self._visits else "<command-line>"
-            line = self._line
-        body = _written_body(toks)  # first: parse_define rewrites the tokens
-        try:
-            macro = parse_define(toks, file, line)
-        except PreprocessError as exc:
-            raise PreprocessError(exc.file, exc.line, exc.cause, self._chain()) from None
-        macro.written = body
-        self._install(macro)
-        return macro
-
-    def _define_directive(self, item: scan.Directive, rest: str, source: str) -> None:
-        """#define, read once per file and name it is read as: a file read
-        again (the trace headers in every pass, a site's headers one after
-        another) defines the same macro, so the MacroDef is reused.  Only
-        its ``disabled`` flag changes, and no expansion is under way while
-        a directive runs."""
-        cached = item.defined
-        if cached is not None and cached[0] == source:
-            macro = cached[1]
-            assert isinstance(macro, MacroDef)
-            macro.disabled = False  # in case an error stopped an expansion
-            self._install(macro)
-            return
-        macro = self.define(scan.lex(rest, item.line, source))
-        if macro is not None:
-            item.defined = (source, macro)
-
-    def _install(self, macro: MacroDef) -> None:
-        if macro.name in self.macros and self.macros[macro.name].builtin:
-            self.warnings.append(f"{macro.file}:{macro.line}: redefining builtin macro {macro.name}")
-        self.macros[macro.name] = macro
-        self._reach.note(macro)
-        self.changes.append(
-            Change("define", macro.name, macro.signature(), macro.written, macro.file, macro.line)
-        )
-
-    def undef(self, toks: list[Tok]) -> None:
+            return self._reader.define(scan.lex_source(tokens, 0, "<command-line>"), "<command-line>", 0)
         file = self._visits[-1].display if self._visits else "<command-line>"
-        line = self._line
-        if not toks or toks[0].type != ID:
-            raise PreprocessError(file, line, "no macro name given in #undef directive", self._chain())
-        name = toks[0].value
-        self.macros.pop(name, None)
-        self.changes.append(Change("undef", name, None, None, file, line))
+        return self._reader.define(tokens, file, self._line)
 
     def evalexpr(self, tokens: list[Tok]) -> tuple[int, None]:
         """#if and #elif: gcc's order.  ``defined`` and __has_include are
@@ -532,9 +387,9 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         try:
             return ifexpr.evaluate(toks), None
         except ifexpr.IfError as exc:
-            raise self._error_here(str(exc)) from None
+            raise self.error_here(str(exc)) from None
         except RecursionError:
-            raise self._error_here("#if expression nests too deeply") from None
+            raise self.error_here("#if expression nests too deeply") from None
 
     def _answer_operators(self, toks: list[Tok]) -> list[Tok]:
         out: list[Tok] = []
@@ -546,7 +401,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                 paren = j < len(toks) and toks[j].value == "("
                 j += paren
                 if j >= len(toks) or toks[j].type != ID or (paren and (j + 1 >= len(toks) or toks[j + 1].value != ")")):
-                    raise self._error_here('operator "defined" requires an identifier')
+                    raise self.error_here('operator "defined" requires an identifier')
                 value = toks[j].value in self.macros
                 out.append(Tok("CPP_INTEGER", "1" if value else "0", t.flags, t.lineno, t.source))
                 i = j + 1 + paren
@@ -562,7 +417,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     def _has_include(self, toks: list[Tok], i: int, next_only: bool) -> tuple[bool, int]:
         j = i + 1
         if j >= len(toks) or toks[j].value != "(":
-            raise self._error_here(f'missing "(" after "{toks[i].value}"')
+            raise self.error_here(f'missing "(" after "{toks[i].value}"')
         close = j + 1
         depth = 0
         while close < len(toks) and not (toks[close].value == ")" and depth == 0):
@@ -577,33 +432,22 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
 
     # -- expansion -------------------------------------------------------------
 
-    def _flush(self, chunk: list[scan.Text], visit: _Visit) -> None:
-        """Expand the text read since the last flush.  Only the header's
-        output is kept; text of other files is expanded only when that can
-        change what the header's passes show: when it can reach __COUNTER__
-        (see reach.py), or holds a quote that does not close."""
-        if not chunk:
-            return
+    def expand_chunk(self, toks: list[Tok], visit: object) -> None:
+        """Expand text the reader gathered (see reader._flush)."""
+        assert isinstance(visit, _Visit)
         builder = self._current_pass if visit.pass_index is not None else None
-        if builder is None and not self._expand_all_text and not self._reach.needed(chunk):
-            chunk.clear()
-            return
-        toks: list[Tok] = []
-        for t in chunk:
-            toks += t.tokens(visit.display)
-        chunk.clear()
         try:
             self._expand_text(toks, visit, builder)
         except RecursionError:
             # Deep argument nesting: said here, where the file is still known.
-            raise self._error_here("macro arguments nest too deeply to expand") from None
+            raise self.error_here("macro arguments nest too deeply to expand") from None
 
     def _expand_text(self, toks: list[Tok], visit: _Visit, builder: _PassBuilder | None) -> None:
         for t in toks:
             if t.type == "CPP_UNTERMINATED":
                 quote = "'" if "'" in t.value[:3] and '"' not in t.value[:3] else '"'
                 raise PreprocessError(visit.display, t.lineno,
-                                      f"missing terminating {quote} character", self._chain())
+                                      f"missing terminating {quote} character", self.chain())
         x = self.expander
         if builder is None:
             x.run(toks)
@@ -666,7 +510,12 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             raw.steps_truncated = opened.steps.truncated
         self._current_pass.invocations.append(raw)
 
-    def _passthrough(self, line: int, name: str, args: list[Tok], source: str) -> None:
+    def pragma_once(self, visit: object) -> None:
+        assert isinstance(visit, _Visit)
+        if visit.abspath is not None:
+            self.include_once[visit.abspath] = None
+
+    def passthrough(self, line: int, name: str, args: list[Tok], source: str) -> None:
         """A directive line gcc -E prints as it is (#pragma, #ident)."""
         if self._current_pass is None or not self._visits or self._visits[-1].pass_index is None:
             return
@@ -684,7 +533,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         """_Pragma("x") is the line #pragma x, as gcc -E prints it."""
         strings = [t for t in operand if t.type != PAD]
         if len(strings) != 1 or strings[0].type != STRING:
-            raise self._error_here("_Pragma takes a parenthesized string literal")
+            raise self.error_here("_Pragma takes a parenthesized string literal")
         text = strings[0].value
         text = text[text.index('"') + 1 : -1].replace('\\"', '"').replace("\\\\", "\\")
         out = [Tok("CPP_POUND", "#", name.flags, name.lineno, name.source),
@@ -701,11 +550,11 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         if kind in ASKED:
             words = [t.value for t in operand or [] if t.type != PAD]
             if len(words) != 1 or not _IDENTIFIER.fullmatch(words[0]):
-                raise self._error_here(f'macro "{kind}" requires an identifier')
+                raise self.error_here(f'macro "{kind}" requires an identifier')
             answer = self._answers.ask(str(kind), words[0])
             return Tok("CPP_INTEGER", str(answer), name.flags, name.lineno, name.source)
         if kind in INCLUDE_OPERATORS:
-            raise self._error_here(f'"{kind}" used outside of preprocessing directive')
+            raise self.error_here(f'"{kind}" used outside of preprocessing directive')
         if kind == "__LINE__":
             value = str(name.lineno if name.origin is None else top_line)
             return Tok("CPP_INTEGER", value, name.flags, name.lineno, name.source)
@@ -727,7 +576,12 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
 
     # -- helpers ---------------------------------------------------------------
 
-    def _chain(self) -> tuple[tuple[str, int], ...]:
+    @property
+    def _line(self) -> int:
+        """The line of the directive being run."""
+        return self._reader.line
+
+    def chain(self) -> tuple[tuple[str, int], ...]:
         return tuple((v.site.file, v.site.line) for v in reversed(self._visits) if v.site is not None)
 
     def _where(self) -> tuple[str, int]:
@@ -736,34 +590,14 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
 
     def _expansion_error(self, cause: str, line: int) -> PreprocessError:
         file, directive_line = self._where()
-        return PreprocessError(file, line or directive_line, cause, self._chain())
+        return PreprocessError(file, line or directive_line, cause, self.chain())
 
-    def _error_here(self, cause: str) -> PreprocessError:
+    def error_here(self, cause: str) -> PreprocessError:
         file, line = self._where()
         top = self.expander.top_line
         if top and self.expander.expanding:
             line = top
-        return PreprocessError(file, line, cause, self._chain())
+        return PreprocessError(file, line, cause, self.chain())
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
-def _meaning(macro: MacroDef) -> Change:
-    return Change("define", macro.name, macro.signature(), macro.written, macro.file, macro.line)
-
-
-def _written_body(toks: list[Tok]) -> str:
-    """The replacement list as written, white space runs as one space."""
-    i = 1
-    if len(toks) > 1 and toks[1].value == "(" and not toks[1].flags & PREV_WHITE:  # skip the parameters
-        depth = 0
-        while i < len(toks):
-            depth += {"(": 1, ")": -1}.get(toks[i].value, 0)
-            i += 1
-            if depth == 0:
-                break
-    parts: list[str] = []
-    for t in toks[i:]:
-        if parts and t.flags & PREV_WHITE:
-            parts.append(" ")
-        parts.append(t.value)
-    return "".join(parts)

@@ -1,0 +1,237 @@
+"""gcc's reading of one file, compiled (hatch_build.py): conditionals,
+#define and #undef, and text gathered into chunks that are expanded where
+they end (at #define, #undef, #include and the directives gcc -E prints,
+where pcpp ends them too).
+
+A kernel translation unit runs about 200,000 of these items, 19,000 of
+them #define, so the loop and the #define path are here; the recorder
+(preprocess.py, a pcpp subclass that mypyc cannot compile) is called back
+for #if expressions, #include, the lines gcc prints and the chunks that
+must be expanded.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from explainer.errors import PreprocessError
+from explainer.macros import ID, PREV_WHITE, MacroDef, Tok, parse_define, spell
+from explainer.model import Change
+from explainer.reach import Reach
+from explainer.scan import Directive, Text, lex
+
+_CONDITIONALS = frozenset(("if", "ifdef", "ifndef", "elif", "else", "endif"))
+_OPENING = frozenset(("if", "ifdef", "ifndef"))
+
+
+class Host(Protocol):
+    """What the reader asks of the recorder."""
+
+    def condition(self, name: str, tokens: list[Tok]) -> bool: ...
+    def expand_chunk(self, tokens: list[Tok], visit: object) -> None: ...
+    def include(self, tokens: list[Tok], next_only: bool = False) -> None: ...
+    def pragma_once(self, visit: object) -> None: ...
+    def passthrough(self, line: int, name: str, args: list[Tok], source: str) -> None: ...
+    def chain(self) -> tuple[tuple[str, int], ...]: ...
+    def error_here(self, cause: str) -> PreprocessError: ...
+
+
+class _Conditional:
+    """An open #if, #ifdef or #ifndef."""
+
+    __slots__ = ("directive", "enable", "had_else", "taken")
+
+    def __init__(self, enable: bool, taken: bool, directive: Directive) -> None:
+        self.enable = enable  # were lines read before it
+        self.taken = taken  # had a group of the enclosing conditional been taken
+        self.directive = directive
+        self.had_else = False
+
+
+class Reader:
+    """Reads files' items for one recorder.  ``line`` is the line of the
+    directive being run (the recorder's error messages name it)."""
+
+    def __init__(self, host: Host, macros: dict[str, MacroDef], reach: Reach,
+                 changes: list[Change], warnings: list[str], expand_all_text: bool) -> None:
+        self.host = host
+        self.macros = macros
+        self.reach = reach
+        self.changes = changes
+        self.warnings = warnings
+        self.expand_all_text = expand_all_text
+        self.line = 0
+
+    def read(self, items: tuple[Directive | Text, ...], visit: object, source: str, in_pass: bool) -> None:
+        """Run one file's items; *source* is its name as shown, *in_pass*
+        whether it is the header (whose text is always expanded)."""
+        chunk: list[Text] = []
+        conditionals: list[_Conditional] = []
+        enable = True
+        taken = False  # a group of the innermost conditional was taken
+        host = self.host
+        for item in items:
+            if isinstance(item, Text):
+                if enable:
+                    chunk.append(item)
+                continue
+            self.line = item.line
+            name, rest = item.split()
+            if not name:
+                if enable and lex(rest, item.line, source):
+                    raise host.error_here(f"invalid preprocessing directive #{lex(rest, item.line, source)[0].value}")
+                continue  # the null directive, or a line in a skipped group
+            if name in _CONDITIONALS:
+                if name in _OPENING:
+                    conditionals.append(_Conditional(enable, taken, item))
+                    if enable:
+                        enable = self._condition(name, item.tokens(source))
+                        taken = enable
+                    continue
+                if not conditionals:
+                    raise host.error_here(f"#{name} without #if")
+                top = conditionals[-1]
+                if top.had_else and name != "endif":
+                    raise host.error_here(f"#{name} after #else")
+                if name == "endif":
+                    conditionals.pop()
+                    enable, taken = top.enable, top.taken
+                elif not top.enable:
+                    pass  # the whole conditional is skipped
+                elif name == "else":
+                    top.had_else = True
+                    enable = not taken
+                    taken = True
+                elif taken:
+                    enable = False
+                else:
+                    enable = self._condition("elif", item.tokens(source))
+                    taken = enable
+                continue
+            if not enable:
+                continue  # skipped without being lexed, as gcc does
+            if name == "define":
+                self._flush(chunk, visit, source, in_pass)
+                self._define_directive(item, rest, source)
+                continue
+            args = lex(rest, item.line, source)
+            if name == "undef":
+                self._flush(chunk, visit, source, in_pass)
+                self.undef(args, source)
+            elif name == "include" or name == "include_next":
+                self._flush(chunk, visit, source, in_pass)
+                host.include(args, name == "include_next")
+            elif name == "pragma" and args and args[0].value == "once":
+                host.pragma_once(visit)
+            elif name == "pragma" or name == "ident" or name == "sccs":
+                # gcc -E prints these lines as they are.
+                self._flush(chunk, visit, source, in_pass)
+                host.passthrough(item.line, name, args, source)
+            elif name == "error":
+                raise host.error_here(f"#error {spell(args)}")
+            elif name == "warning":
+                self.warnings.append(f"{source}:{item.line}: warning: #warning {spell(args)}")
+            elif name != "line":
+                raise host.error_here(f"invalid preprocessing directive #{name}")
+        self._flush(chunk, visit, source, in_pass)
+        if conditionals:  # gcc names the innermost first
+            opened = conditionals[-1].directive
+            self.line = opened.line
+            raise host.error_here(f"unterminated #{spell(lex(opened.text, opened.line, source))}")
+
+    def _condition(self, name: str, args: list[Tok]) -> bool:
+        if name == "if" or name == "elif":
+            if not args:
+                raise self.host.error_here(f"#{name} with no expression")
+            return self.host.condition(name, args)
+        if not args:
+            raise self.host.error_here(f"no macro name given in #{name} directive")
+        if args[0].type != ID:
+            raise self.host.error_here("macro names must be identifiers")
+        return (args[0].value in self.macros) == (name == "ifdef")
+
+    def _flush(self, chunk: list[Text], visit: object, source: str, in_pass: bool) -> None:
+        """Expand the text read since the last flush.  Only the header's
+        output is kept; text of other files is expanded only when that can
+        change what the header's passes show: when it can reach __COUNTER__
+        (see reach.py), or holds a quote that does not close."""
+        if not chunk:
+            return
+        if not in_pass and not self.expand_all_text and not self.reach.needed(chunk):
+            chunk.clear()
+            return
+        toks: list[Tok] = []
+        for t in chunk:
+            toks.extend(t.tokens(source))
+        chunk.clear()
+        self.host.expand_chunk(toks, visit)
+
+    # -- #define and #undef ----------------------------------------------------
+
+    def _define_directive(self, item: Directive, rest: str, source: str) -> None:
+        """#define, read once per file and name it is read as: a file read
+        again (the trace headers in every pass, a site's headers one after
+        another) defines the same macro, so the MacroDef is reused.  Only
+        its ``disabled`` flag changes, and no expansion is under way while
+        a directive runs."""
+        cached = item.defined
+        if cached is not None and cached[0] == source:
+            macro = cached[1]
+            assert isinstance(macro, MacroDef)
+            macro.disabled = False  # in case an error stopped an expansion
+            self.install(macro)
+            return
+        item.defined = (source, self.define(lex(rest, item.line, source), source, item.line))
+
+    def define(self, toks: list[Tok], file: str, line: int) -> MacroDef:
+        body = written_body(toks)  # first: parse_define rewrites the tokens
+        try:
+            macro = parse_define(toks, file, line)
+        except PreprocessError as exc:
+            raise PreprocessError(exc.file, exc.line, exc.cause, self.host.chain()) from None
+        macro.written = body
+        self.install(macro)
+        return macro
+
+    def install(self, macro: MacroDef) -> None:
+        macros = self.macros
+        old = macros.get(macro.name)
+        if old is not None and old.builtin:
+            self.warnings.append(f"{macro.file}:{macro.line}: redefining builtin macro {macro.name}")
+        macros[macro.name] = macro
+        self.reach.note(macro)
+        self.changes.append(meaning(macro))
+
+    def undef(self, toks: list[Tok], file: str) -> None:
+        if not toks or toks[0].type != ID:
+            raise PreprocessError(file, self.line, "no macro name given in #undef directive", self.host.chain())
+        name = toks[0].value
+        self.macros.pop(name, None)
+        self.changes.append(Change("undef", name, None, None, file, self.line))
+
+
+def meaning(macro: MacroDef) -> Change:
+    """A definition as a change: what the pages show of it."""
+    return Change("define", macro.name, macro.signature(), macro.written, macro.file, macro.line)
+
+
+def written_body(toks: list[Tok]) -> str:
+    """The replacement list as written, white space runs as one space."""
+    i = 1
+    if len(toks) > 1 and toks[1].value == "(" and not toks[1].flags & PREV_WHITE:  # skip the parameters
+        depth = 0
+        while i < len(toks):
+            value = toks[i].value
+            if value == "(":
+                depth += 1
+            elif value == ")":
+                depth -= 1
+            i += 1
+            if depth == 0:
+                break
+    parts: list[str] = []
+    for t in toks[i:]:
+        if parts and t.flags & PREV_WHITE:
+            parts.append(" ")
+        parts.append(t.value)
+    return "".join(parts)
