@@ -1,5 +1,3 @@
-import sys
+from explainer.cli import entry
 
-from explainer.cli import main
-
-sys.exit(main())
+entry()

@@ -110,3 +110,19 @@ def test_python_dash_m(tmp_path: Path) -> None:
 
     proc = subprocess.run([sys.executable, "-m", "explainer", "--version"], capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and proc.stdout.startswith("explain ")
+
+
+def test_command_writes_everything_before_it_leaves(capsys: pytest.CaptureFixture[str]) -> None:
+    """The command ends without Python's teardown (cli.entry): what it
+    printed through a pipe is whole, and its exit code is main()'s."""
+    import subprocess
+    import sys
+
+    argv = ["--format", "json", "TRACE_EVENT", "sample.h"]
+    _, expected, _ = run(capsys, *argv)
+    proc = subprocess.run([sys.executable, "-m", "explainer", *argv], capture_output=True, text=True,
+                          check=False, cwd=REPO / "headers/include/trace/events")
+    assert proc.returncode == 0 and proc.stdout == expected and len(expected) > 10_000
+    proc = subprocess.run([sys.executable, "-m", "explainer", "TRACE_EVENT", "missing.h"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2 and "missing.h" in proc.stderr and proc.stdout == ""
