@@ -32,11 +32,12 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 ROOT = Path(__file__).resolve().parent
 # The modules where the time goes: token by token work, no pcpp subclass
 # (mypyc cannot compile a class derived from an interpreted one).  The
-# page-building modules (view, walkthrough) were tried: they
-# work on pygments', jinja2's and dataclasses' Python objects, and
-# compiled they ran slower (sched.h's site pages: build 0.6 s -> 4.1 s).
+# page-building modules ran slower compiled while they worked on
+# pygments' tokens; since highlight.py names classes from our own tokens,
+# view, summary and render_html gain too (sched.h's site pages: 27.1 G ->
+# 23.4 G instructions).  walkthrough stays plain: its time is in layout.
 MODULES = ("macros", "expand", "scan", "lexer", "pcpp_lexer", "printer", "ifexpr", "reach", "steps",
-           "layout", "reader")
+           "layout", "reader", "highlight", "summary", "view", "render_html")
 STAMP = "sources.txt"  # read by explainer/__init__.py
 IN_PLACE = ROOT / "build" / "native" / "explainer"
 
