@@ -8,7 +8,6 @@ comparing our output with gcc's token for token.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 # Longest punctuators first: the lexer takes the longest match.
 _PUNCTUATORS = sorted(
@@ -40,19 +39,25 @@ _TOKEN_RE = re.compile(
 KINDS = ("number", "string", "char", "ident", "punct", "other")
 
 
-def scan(text: str) -> Iterator[tuple[str, str]]:
-    """Yield (kind, spelling) for every token of *text*, skipping white
-    space and comments.  An unterminated comment is an ``other`` token."""
-    pos = 0
-    end = len(text)
-    while pos < end:
-        m = _TOKEN_RE.match(text, pos)
-        assert m is not None  # the last alternative matches any character
-        kind = m.lastgroup or "other"
-        pos = m.end()
-        if kind in ("ws", "nl", "comment"):
-            continue
-        yield kind, m.group()
+def scan(text: str) -> list[tuple[str, str]]:
+    """(kind, spelling) of every token of *text*, skipping white space and
+    comments.  An unterminated comment is an ``other`` token."""
+    out: list[tuple[str, str]] = []
+    # One findall: a tuple of all nine groups per token, one of them set.
+    for _, _, _, number, string, char, ident, punct, other in _TOKEN_RE.findall(text):
+        if ident:
+            out.append(("ident", ident))
+        elif punct:
+            out.append(("punct", punct))
+        elif number:
+            out.append(("number", number))
+        elif string:
+            out.append(("string", string))
+        elif char:
+            out.append(("char", char))
+        elif other:
+            out.append(("other", other))
+    return out
 
 
 def spellings(text: str) -> list[str]:
@@ -68,10 +73,22 @@ def single_token(text: str) -> tuple[str, str] | None:
     return m.lastgroup, m.group()
 
 
+# Characters no token continues through: a token that ends or starts with
+# one never runs into its neighbour.
+_ALONE = frozenset("()[]{},;?~")
+_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
 def would_paste(left: str, right: str) -> bool:
     """True when printing *left* right before *right* would not read back
-    as those two tokens (so a space must separate them)."""
-    if left.endswith("/") and right[:1] in ("/", "*"):
+    as those two tokens (so a space must separate them).  Most pairs are
+    told by the two characters that meet; the rest are lexed."""
+    last, first = left[-1:], right[:1]
+    if last in _ALONE or first in _ALONE:
+        return False
+    if last in _WORD and first in _WORD:
+        return True  # an identifier or number goes on
+    if last == "/" and first in ("/", "*"):
         return True
     joined = left + right
     m = _TOKEN_RE.match(joined)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -53,15 +52,12 @@ def environment() -> jinja2.Environment:
     return env
 
 
-# markupsafe's entities, so that a block reads as the rest of the page.
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
-_SPECIAL = re.compile(r"[&<>'\"]")
-
-
 def _escape(text: str) -> str:
-    """*text* with markupsafe's entities.  Most texts (names, numbers,
-    punctuation) need none, and looking is twice as fast as translating."""
-    return text.translate(_ESCAPES) if _SPECIAL.search(text) else text
+    """*text* with markupsafe's entities, so that a block reads as the rest
+    of the page.  Five replaces (each returns the text itself when there is
+    nothing to replace) are twice as fast as str.translate or markupsafe."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("'", "&#39;").replace('"', "&#34;"))
 
 
 def code_block(lines: tuple[view.Line, ...], key: int, label: str) -> Markup:
