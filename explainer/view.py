@@ -8,7 +8,6 @@ import fnmatch
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 from explainer import highlight, knowledge, prose
 from explainer.lexer import scan
@@ -29,16 +28,24 @@ def slug(text: str) -> str:
 
 
 # Named tuples, not dataclasses: a kernel header's page has half a million.
-class Segment(NamedTuple):
-    text: str
-    css: str  # pygments short class, "" for white space
-    prov: int | None  # index into the page's provenance table
+# Plain classes, not named tuples: compiled, they are many times cheaper
+# to make, and a kernel header's pages make millions of segments.
+class Segment:
+    __slots__ = ("css", "prov", "text")
+
+    def __init__(self, text: str, css: str, prov: int | None) -> None:
+        self.text = text
+        self.css = css  # pygments short class, "" for white space
+        self.prov = prov  # index into the page's provenance table
 
 
-class Line(NamedTuple):
-    number: int
-    anchor: str
-    segments: tuple[Segment, ...]
+class Line:
+    __slots__ = ("anchor", "number", "segments")
+
+    def __init__(self, number: int, anchor: str, segments: tuple[Segment, ...]) -> None:
+        self.number = number
+        self.anchor = anchor
+        self.segments = segments
 
 
 @dataclass(frozen=True)
