@@ -25,51 +25,39 @@ class Emitted:
         return f"Emitted({self.tok!r}, {self.line})"
 
 
-def print_tokens(
-    emitted: tuple[Emitted, ...] | list[Emitted], show_paste: bool = False
-) -> tuple[str, list[tuple[int, int]]]:
-    """The text, and where each non-padding token is in it (start, end),
-    in order, so callers can cut out the code of one invocation.
-    *show_paste* writes a pending ``##`` (for replacement lists shown
-    before their pastes happen)."""
+def print_tokens(tokens: list[Tok], lines: list[int] | None = None, show_paste: bool = False) -> str:
+    """The text of *tokens*; *lines* (one per token) are the source lines
+    gcc prints them on, all one line if None.  *show_paste* writes a
+    pending ``##`` (for replacement lists shown before their pastes
+    happen)."""
     parts: list[str] = []
-    spans: list[tuple[int, int]] = []
-    pos = 0
     prev: Tok | None = None
     source: Tok | None = None
     avoid = False
     line: int | None = None
-    for e in emitted:
-        tok = e.tok
-        tok_line = e.line
+    for i, tok in enumerate(tokens):
         if tok.type == PAD:
             avoid = True
             if source is None or (not source.flags & PREV_WHITE and tok.pad is None):
                 source = tok.pad
             continue
-        sep = ""
+        tok_line = lines[i] if lines is not None else 0
         if line is not None and tok_line != line:
-            sep = "\n"
+            parts.append("\n")
         elif prev is not None:
             if avoid:
                 src = source if source is not None else tok
                 if src.flags & PREV_WHITE or would_paste(prev.value, tok.value):
-                    sep = " "
+                    parts.append(" ")
             elif tok.flags & PREV_WHITE:
-                sep = " "
-        if sep:
-            parts.append(sep)
-            pos += 1
-        spans.append((pos, pos + len(tok.value)))
+                parts.append(" ")
         parts.append(tok.value)
-        pos += len(tok.value)
         if show_paste and tok.flags & PASTE_LEFT:
             parts.append(" ##")
-            pos += 3
         line = tok_line
         prev = tok
         source = None
         avoid = False
     if parts:
         parts.append("\n")
-    return "".join(parts), spans
+    return "".join(parts)

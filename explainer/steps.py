@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from explainer.macros import MacroDef, Tok
-from explainer.printer import Emitted, print_tokens
+from explainer.printer import print_tokens
 
 # A hostile header could make millions of steps; past this, stop recording.
 MAX_STEPS = 2_000
@@ -26,7 +26,7 @@ class Step:
 
 
 def _text(tokens: list[Tok]) -> str:
-    return print_tokens([Emitted(t, 0) for t in tokens], show_paste=True)[0].strip()
+    return print_tokens(tokens, show_paste=True).strip()
 
 
 class StepRecorder:
