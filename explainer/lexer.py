@@ -39,14 +39,32 @@ _TOKEN_RE = re.compile(
 KINDS = ("number", "string", "char", "ident", "punct", "other")
 
 
+# scan()'s expression: white space and comments skipped in front of each
+# token (possessively: what they took is never given back to a token),
+# then _TOKEN_RE's tokens, identifiers that cannot prefix a literal first.
+# One match per token instead of two is a third faster; the empty
+# alternative at the end takes trailing white space.
+_SCAN_RE = re.compile(
+    r"(?:[ \t\f\v\r\n]+|\\\n|/\*.*?\*/|//[^\n]*)*+"
+    r"(?:([A-KM-TV-Za-tv-z_$][A-Za-z0-9_$]*)"
+    r"|(\.?[0-9](?:[eEpP][+-]|[0-9A-Za-z_.]|\\u[0-9A-Fa-f]{4})*)"
+    r'|((?:u8|[uUL])?"(?:[^"\\\n]|\\.)*")'
+    r"|([uUL]?'(?:[^'\\\n]|\\.)*')"
+    r"|([A-Za-z_$][A-Za-z0-9_$]*)"
+    r"|(" + "|".join(re.escape(p) for p in _PUNCTUATORS) + r")"
+    r"|(.)|\Z)",
+    re.DOTALL,
+)
+
+
 def scan(text: str) -> list[tuple[str, str]]:
-    """(kind, spelling) of every token of *text*, skipping white space and
-    comments.  An unterminated comment is an ``other`` token."""
+    """(kind, spelling) of every token of *text*, as _TOKEN_RE cuts them,
+    skipping white space and comments.  An unterminated comment is an
+    ``other`` token."""
     out: list[tuple[str, str]] = []
-    # One findall: a tuple of all nine groups per token, one of them set.
-    for _, _, _, number, string, char, ident, punct, other in _TOKEN_RE.findall(text):
-        if ident:
-            out.append(("ident", ident))
+    for word, number, string, char, ident, punct, other in _SCAN_RE.findall(text):
+        if word or ident:
+            out.append(("ident", word or ident))
         elif punct:
             out.append(("punct", punct))
         elif number:
