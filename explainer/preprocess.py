@@ -77,8 +77,6 @@ class _Visit:
     pass_index: int | None = None
 
 
-
-
 @dataclass
 class _PassBuilder:
     index: int

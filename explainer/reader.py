@@ -78,8 +78,8 @@ class Reader:
             self.line = item.line
             name, rest = item.split()
             if not name:
-                if enable and lex(rest, item.line, source):
-                    raise host.error_here(f"invalid preprocessing directive #{lex(rest, item.line, source)[0].value}")
+                if enable and (toks := lex(rest, item.line, source)):
+                    raise host.error_here(f"invalid preprocessing directive #{toks[0].value}")
                 continue  # the null directive, or a line in a skipped group
             if name in _CONDITIONALS:
                 if name in _OPENING:
