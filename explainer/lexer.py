@@ -59,8 +59,8 @@ _SCAN_RE = re.compile(
 
 def scan(text: str) -> list[tuple[str, str]]:
     """(kind, spelling) of every token of *text*, as _TOKEN_RE cuts them,
-    skipping white space and comments.  An unterminated comment is an
-    ``other`` token."""
+    skipping white space and comments.  A comment that never closes is no
+    comment: its ``/*`` comes out as two punctuators."""
     out: list[tuple[str, str]] = []
     for word, number, string, char, ident, punct, other in _SCAN_RE.findall(text):
         if word or ident:

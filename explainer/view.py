@@ -27,7 +27,6 @@ def slug(text: str) -> str:
     return _SLUG.sub("-", text).strip("-") or "x"
 
 
-# Named tuples, not dataclasses: a kernel header's page has half a million.
 # Plain classes, not named tuples: compiled, they are many times cheaper
 # to make, and a kernel header's pages make millions of segments.
 class Segment:
