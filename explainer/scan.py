@@ -24,16 +24,18 @@ from explainer.macros import PREV_WHITE, Tok
 from explainer.pcpp_lexer import INTEGER, PUNCT_RE, PUNCT_TYPES, LexError
 
 # Literals are matched so that comment markers in them are left alone
-# (their prefixes, u8 and L, do not matter here).  The lookahead lets the
-# regular expression engine skip to the next quote or slash quickly.
+# (their prefixes, u8 and L, do not matter here).  The pattern starts with
+# a set of characters so that the regular expression engine skips quickly
+# to the next candidate; the lookbehinds then say which one it was.  The
+# block comment is matched in runs of characters, not one at a time.
 _STRIP = re.compile(
-    r"(?=[\"'/])(?:"
-    r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
-    r"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'"
-    r"|(?P<block>/\*.*?\*/)"
-    r"|(?P<line>//[^\n]*)"
-    r"|(?P<open>/\*)"
-    r"|(?P<unterminated>[\"'][^\n]*))",
+    r"[\"'/](?:"
+    r'(?<=")[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+    r"|(?<=')[^'\\\n]*(?:\\.[^'\\\n]*)*'"
+    r"|(?<=/)(?P<block>\*[^*]*\*+(?:[^/*][^*]*\*+)*/)"
+    r"|(?<=/)(?P<line>/[^\n]*)"
+    r"|(?<=/)(?P<open>\*)"
+    r"|(?<=[\"'])(?P<unterminated>[^\n]*))",
     re.DOTALL,
 )
 # A directive: '#' (not '##') first on a line, after white space or
