@@ -10,6 +10,7 @@ spacing in stringized text and in printed output, and nothing else.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from explainer.errors import PreprocessError
@@ -96,10 +97,14 @@ def spell(tokens: list[Tok]) -> str:
 
 class MacroDef:
     """A macro as #define made it.  ``disabled`` is set while the macro's
-    own expansion is being read (gcc's NODE_DISABLED)."""
+    own expansion is being read (gcc's NODE_DISABLED).
+
+    A plain definition (see ``quick_define``) keeps its text and is lexed
+    only when its replacement list is first asked for: most of a kernel
+    translation unit's 19,000 macros are never expanded."""
 
     __slots__ = (
-        "body",
+        "_body",
         "builtin",
         "disabled",
         "file",
@@ -107,6 +112,7 @@ class MacroDef:
         "line",
         "name",
         "params",
+        "pending",
         "variadic",
         "written",
     )
@@ -125,12 +131,28 @@ class MacroDef:
         self.params = params or ()
         self.funlike = params is not None
         self.variadic = variadic
-        self.body = body
+        self._body = body
         self.file = file
         self.line = line
         self.disabled = False
         self.builtin = builtin
         self.written = ""  # the replacement list as written, for display
+        # The text after '#define', while the replacement list is unread.
+        self.pending: str | None = None
+
+    @property
+    def body(self) -> list[Tok]:
+        """The replacement list, with parameters marked (see _compile_body)."""
+        if self.pending is not None:
+            self._read_pending(self.pending)
+        return self._body
+
+    def _read_pending(self, text: str) -> None:
+        from explainer.scan import lex  # scan builds on this module
+
+        self.pending = None
+        toks = lex(text, self.line, self.file)
+        self._body = _replacement(self, _split_head(toks, self.file, self.line)[3], self.file, self.line)
 
     @property
     def nparams(self) -> int:
@@ -146,9 +168,6 @@ class MacroDef:
             names.append("..." if last == "__VA_ARGS__" else last + "...")
         return ", ".join(names)
 
-    def body_text(self) -> str:
-        return spell(self.body)
-
 
 def _is(tok: Tok, value: str) -> bool:
     return tok.value == value and tok.type not in (STRING, CHAR)
@@ -158,6 +177,16 @@ def parse_define(toks: list[Tok], file: str, line: int) -> MacroDef:
     """Build a MacroDef from the tokens after ``#define``, checking what
     gcc checks.  The tokens become the replacement list: they are changed,
     so they must be fresh from the lexer."""
+    name, params, variadic, body = _split_head(toks, file, line)
+    macro = MacroDef(name, params, variadic, [], file, line)
+    macro._body = _replacement(macro, body, file, line)
+    return macro
+
+
+def _split_head(
+    toks: list[Tok], file: str, line: int
+) -> tuple[str, tuple[str, ...] | None, bool, list[Tok]]:
+    """The name, parameters and replacement tokens of a definition."""
     if not toks:
         raise PreprocessError(file, line, "no macro name given in #define directive")
     name = toks[0]
@@ -170,14 +199,15 @@ def parse_define(toks: list[Tok], file: str, line: int) -> MacroDef:
     variadic = False
     if rest and _is(rest[0], "(") and not rest[0].flags & PREV_WHITE:
         params, variadic, rest = _parse_params(name.value, rest, file, line)
-    body = rest
+    return name.value, params, variadic, rest
+
+
+def _replacement(macro: MacroDef, body: list[Tok], file: str, line: int) -> list[Tok]:
     for t in body:
         t.src = None
     if body:
         body[0].flags &= ~PREV_WHITE
-    macro = MacroDef(name.value, params, variadic, [], file, line)
-    macro.body = _compile_body(macro, body, file, line)
-    return macro
+    return _compile_body(macro, body, file, line)
 
 
 def _parse_params(
@@ -291,3 +321,71 @@ def _compile_body(macro: MacroDef, body: list[Tok], file: str, line: int) -> lis
     if vaopt_depth is not None:
         raise PreprocessError(file, line, "unterminated __VA_OPT__")
     return out
+
+
+# What quick_define reads: ASCII with no quotes, '#', stray backslash,
+# '$' or the control characters str.split() takes for white space.  Then
+# no token holds white space or hides a name, str.split() cuts at the
+# lexer's white space, a name found in a number (the UL of 1UL) ends
+# with it, and the replacement list has nothing gcc checks when it is
+# defined (see _compile_body).
+_HEAD = re.compile(r"[ \t\f\v]*([A-Za-z_$][A-Za-z0-9_$]*)")
+_NOT_PLAIN = re.compile(r"[\"'#\\$\x1c-\x1f]")
+_IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+_BLANKS = " \t\f\v"
+
+
+def quick_define(text: str, file: str, line: int) -> tuple[MacroDef, list[str]] | None:
+    """A MacroDef for the plain definition *text* (after ``#define``), read
+    without lexing, with the names its replacement list uses (and letters
+    in numbers, such as UL in 1UL: more names only cost Reach time); or
+    None when it needs the lexer (then parse_define reads it, errors and
+    all)."""
+    spliced = text.replace("\\\n", "") if "\\" in text else text
+    if not spliced.isascii() or _NOT_PLAIN.search(spliced) or "__VA_OPT__" in spliced:
+        return None
+    head = _HEAD.match(spliced)
+    if head is None or head.group(1) == "defined":
+        return None
+    at = head.end()
+    params: tuple[str, ...] | None = None
+    variadic = False
+    if spliced.startswith("(", at):
+        close = spliced.find(")", at)
+        if close < 0 or "(" in spliced[at + 1 : close]:
+            return None
+        parsed = _plain_params(spliced[at + 1 : close])
+        if parsed is None:
+            return None
+        params, variadic = parsed
+        at = close + 1
+    body = spliced[at:]
+    macro = MacroDef(head.group(1), params, variadic, [], file, line)
+    macro.pending = text
+    macro.written = " ".join(body.split())
+    names = _IDENT.findall(body)
+    if params:  # a parameter's name stands for its argument, not for a macro
+        names = [n for n in names if n not in params]
+    return macro, names
+
+
+def _plain_params(text: str) -> tuple[tuple[str, ...], bool] | None:
+    """Names and variadic flag of a parameter list such as ``a, b, c...``,
+    or None if it is not plain names (then parse_define says why)."""
+    if not text.strip(_BLANKS):
+        return (), False
+    names: list[str] = []
+    variadic = False
+    parts = text.split(",")
+    for i, part in enumerate(parts):
+        name = part.strip(_BLANKS)
+        if i == len(parts) - 1 and name.endswith("..."):
+            variadic = True
+            name = name[:-3].rstrip(_BLANKS)
+            if not name:
+                names.append("__VA_ARGS__")
+                continue
+        if not _IDENT.fullmatch(name) or name == "__VA_ARGS__" or name in names:
+            return None
+        names.append(name)
+    return tuple(names), variadic

@@ -19,14 +19,18 @@ class Reach:
         self._counting: set[str] = {"__COUNTER__"}
         self._users: dict[str, list[str]] = {}  # name -> macros whose replacement names it
 
-    def note(self, macro: MacroDef) -> None:
-        """Take in a definition."""
-        names: set[str] = set()
+    def note(self, macro: MacroDef, names: list[str] | None = None) -> None:
+        """Take in a definition; *names*, if given, are the names its
+        replacement list uses (a plain definition, which cannot paste)."""
+        if names is not None:
+            self._note(macro.name, set(names), False)
+            return
+        used: set[str] = set()
         pastes = False
         pragma = False
         for t in macro.body:
             if t.type == ID:
-                names.add(t.value)
+                used.add(t.value)
                 if t.value == "_Pragma":
                     pragma = True
             if t.flags & PASTE_LEFT:
@@ -34,17 +38,20 @@ class Reach:
         if pragma:  # the operand's text is read as tokens again
             for t in macro.body:
                 if t.type == STRING:
-                    names.update(IDENTIFIER.findall(t.value))
+                    used.update(IDENTIFIER.findall(t.value))
+        self._note(macro.name, used, pastes)
+
+    def _note(self, macro: str, names: set[str], pastes: bool) -> None:
         users = self._users
         for name in names:
             found = users.get(name)
             if found is None:
-                users[name] = [macro.name]
+                users[name] = [macro]
             else:
-                found.append(macro.name)
+                found.append(macro)
         counting = self._counting
-        if macro.name not in counting and (pastes or not counting.isdisjoint(names)):
-            joining = [macro.name]
+        if macro not in counting and (pastes or not counting.isdisjoint(names)):
+            joining = [macro]
             while joining:
                 name = joining.pop()
                 if name not in counting:

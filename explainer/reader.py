@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from explainer.errors import PreprocessError
-from explainer.macros import ID, PREV_WHITE, MacroDef, Tok, parse_define, spell
+from explainer.macros import ID, PREV_WHITE, MacroDef, Tok, parse_define, quick_define, spell
 from explainer.model import Change
 from explainer.reach import Reach
 from explainer.scan import Directive, Text, lex
@@ -179,9 +179,14 @@ class Reader:
             macro = cached[1]
             assert isinstance(macro, MacroDef)
             macro.disabled = False  # in case an error stopped an expansion
-            self.install(macro)
+            self.install(macro, cached[2])
             return
-        item.defined = (source, self.define(lex(rest, item.line, source), source, item.line))
+        quick = quick_define(rest, source, item.line)
+        if quick is not None:
+            self.install(quick[0], quick[1])
+            item.defined = (source, quick[0], quick[1])
+            return
+        item.defined = (source, self.define(lex(rest, item.line, source), source, item.line), None)
 
     def define(self, toks: list[Tok], file: str, line: int) -> MacroDef:
         body = written_body(toks)  # first: parse_define rewrites the tokens
@@ -193,13 +198,14 @@ class Reader:
         self.install(macro)
         return macro
 
-    def install(self, macro: MacroDef) -> None:
+    def install(self, macro: MacroDef, names: list[str] | None = None) -> None:
+        """Make *macro* current; *names* as for Reach.note."""
         macros = self.macros
         old = macros.get(macro.name)
         if old is not None and old.builtin:
             self.warnings.append(f"{macro.file}:{macro.line}: redefining builtin macro {macro.name}")
         macros[macro.name] = macro
-        self.reach.note(macro)
+        self.reach.note(macro, names)
         self.changes.append(meaning(macro))
 
     def undef(self, toks: list[Tok], file: str) -> None:

@@ -56,9 +56,10 @@ class Directive:
         self.text = text  # after the '#', up to the end of the logical line
         self._name: str | None = None
         self._rest = ""
-        # A #define's macro once read, and the file name it was read as
-        # (the preprocessor reuses it when the file is read again).
-        self.defined: tuple[str, object] | None = None
+        # A #define's macro once read, with the file name it was read as
+        # and the names it uses if known without its tokens (the
+        # preprocessor reuses them when the file is read again).
+        self.defined: tuple[str, object, list[str] | None] | None = None
         # The tokens after the name, and the file name they were read as.
         self.lexed: tuple[str, list[Tok]] | None = None
 
