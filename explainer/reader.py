@@ -153,18 +153,26 @@ class Reader:
     def _flush(self, chunk: list[Text], visit: object, source: str, in_pass: bool) -> None:
         """Expand the text read since the last flush.  Only the header's
         output is kept; text of other files is expanded only when that can
-        change what the header's passes show: when it can reach __COUNTER__
-        (see reach.py), or holds a quote that does not close."""
+        change what the header's passes show: the statements that can reach
+        __COUNTER__ (see reach.py), or all of it if it holds a quote that
+        does not close."""
         if not chunk:
             return
-        if not in_pass and not self.expand_all_text and not self.reach.needed(chunk):
+        whole = in_pass or self.expand_all_text
+        if not whole and not self.reach.needed(chunk):
             chunk.clear()
             return
         toks: list[Tok] = []
+        unterminated = False
         for t in chunk:
             toks.extend(t.tokens(source))
+            unterminated = unterminated or t.unterminated
         chunk.clear()
-        self.host.expand_chunk(toks, visit)
+        if whole or unterminated:
+            self.host.expand_chunk(toks, visit)
+            return
+        for start, end in self.reach.parts(toks):
+            self.host.expand_chunk(toks[start:end], visit)
 
     # -- #define and #undef ----------------------------------------------------
 

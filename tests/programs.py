@@ -1,8 +1,8 @@
 """Hypothesis strategies that write small preprocessor programs: object-
 and function-like macros, '#', '##', variadics (__VA_ARGS__, named
 ``args...``, GNU ``, ##__VA_ARGS__``), nested calls whose arguments hold
-calls, parentheses and commas, #if arithmetic, #undef and redefinition,
-and a header read several times."""
+calls, parentheses, commas and semicolons, __COUNTER__, #if arithmetic,
+#undef and redefinition, and a header read several times."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 NAMES = ["A", "B", "F", "G", "H", "x", "y"]
 PARAMS = ["a", "b", "c"]
 WORDS = ["x", "y", "1", "2", "+", "-", "*", ",", "(", ")", "A", "B", "F", "G", "H", "a", "b",
-         "__VA_ARGS__", "args", "#", "##", '"s"', "'c'", ".", "0x1", "z1"]
+         "__VA_ARGS__", "args", "#", "##", '"s"', "'c'", ".", "0x1", "z1", ";", "{", "}",
+         "__COUNTER__"]
 
 word = st.sampled_from(WORDS)
 
@@ -43,7 +44,8 @@ def define(draw: st.DrawFn) -> str:
 
 @st.composite
 def argument(draw: st.DrawFn, depth: int) -> str:
-    parts = draw(st.lists(st.sampled_from(["x", "1", "a b", "(1, 2)", "", "A", "+", '"q"']), max_size=3))
+    parts = draw(st.lists(st.sampled_from(["x", "1", "a b", "(1, 2)", "", "A", "+", '"q"', "x; y",
+                                           "__COUNTER__"]), max_size=3))
     text = " ".join(parts)
     if depth < 2 and draw(st.booleans()):
         text += " " + draw(call(depth + 1))
@@ -89,5 +91,9 @@ def program(draw: st.DrawFn) -> dict[str, str]:
             lines += [f"#if {draw(condition())}", draw(text_line()), "#else", draw(text_line()), "#endif"]
         else:
             lines.append('#include "part.h"')
-    part = "\n".join([draw(define()), draw(text_line())])
+    # Text of another file is expanded only where it can reach
+    # __COUNTER__, statement by statement: several of each.
+    part = "\n".join(draw(st.lists(st.one_of(define(), text_line()), min_size=2, max_size=5)))
+    # Last, what shows how far the counter went.
+    lines.append("int z = __COUNTER__;")
     return {"main.h": "\n".join(lines) + "\n", "part.h": part + "\n"}

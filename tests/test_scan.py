@@ -53,6 +53,20 @@ COUNTING = {
     "through_a_paste": "#define CAT(a, b) a##b\nint a = CAT(__COUN, TER__);\n",
     "through_pragma_text": "#define P _Pragma(\"message __COUNTER__\")\nP\n",
     "not_at_all": "#define F(x) x\nint a = F(1) + __LINE__;\n",
+    # Only the statements around such names are expanded: these must not
+    # be cut at their ';'.
+    "in_a_call_across_a_semicolon": "#define TWICE(x) x x\nint a; TWICE(int b = __COUNTER__;) int c;\n",
+    "in_a_function_body": "static int f(void) { int a = 1; return __COUNTER__; }\nint g;\n",
+    "in_a_call_a_macro_opens": (
+        "#define DROP(x)\n#define OPEN DROP(\nint a; OPEN int b; __COUNTER__ ); int c;\n"
+    ),
+    "in_a_call_a_later_macro_opens": (
+        "#define DROP(x)\n#define USE OPEN\n#define OPEN DROP(\nint a; USE int b; __COUNTER__ );\n"
+    ),
+    "in_a_call_a_paste_opens": (
+        "#define DROP(x)\n#define OPEN DROP(\n#define CAT(a, b) a##b\n"
+        "int a; CAT(OP, EN) int b; int c; __COUNTER__ );\n"
+    ),
 }
 
 
