@@ -14,9 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-## native: compile the hot modules again if one of their sources changed
+## native: compile the hot modules again if one of their sources changed,
+## and the others to bytecode (an editable install has none, and where
+## PYTHONDONTWRITEBYTECODE is set every run would parse them again)
 native: $(STAMP)
 	@$(BIN)/python hatch_build.py --if-stale
+	@$(BIN)/python -m compileall -q explainer
 
 ## demo: explain the bundled sample header's TRACE_EVENT, pass by pass,
 ## in the terminal and as a page to open in a browser

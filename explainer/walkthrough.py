@@ -6,15 +6,13 @@ code, names invocations with kernel knowledge, and applies the focus.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from explainer import knowledge
 from explainer.errors import ExplainError
-from explainer.layout import lay_out_pass
-from explainer.macros import PAD
+from explainer.layout import lay_out_pass, real_counts
 from explainer.model import (
     Invocation,
     Pass,
@@ -82,7 +80,7 @@ class Layout:
 def lay_out(recording: Recording) -> Layout:
     laid = [lay_out_pass(p.emitted) for p in recording.passes]
     return Layout(tuple(code for code, _ in laid), tuple(spans for _, spans in laid),
-                  tuple(_real_counts(p) for p in recording.passes),
+                  tuple(real_counts(p.emitted) for p in recording.passes),
                   tuple({} for _ in recording.passes), tuple({} for _ in recording.passes))
 
 
@@ -201,10 +199,6 @@ def _build_pass(
         chain=record.chain, changes=record.changes, invocations=tuple(invocations), code=cutter.code,
         meanings=record.meanings,
     )
-
-
-def _real_counts(record: PassRecord) -> list[int]:
-    return [0, *itertools.accumulate(e.tok.type != PAD for e in record.emitted)]
 
 
 def trace_filter(focus: str) -> Callable[[str, tuple[str, ...]], bool]:
