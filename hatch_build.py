@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent
 # view, summary and render_html gain too (sched.h's site pages: 27.1 G ->
 # 23.4 G instructions).  walkthrough stays plain: its time is in layout.
 MODULES = ("macros", "expand", "scan", "lexer", "pcpp_lexer", "printer", "ifexpr", "reach", "steps",
-           "layout", "reader", "highlight", "summary", "view", "render_html")
+           "layout", "reader", "invocations", "highlight", "summary", "view", "render_html")
 STAMP = "sources.txt"  # read by explainer/__init__.py
 IN_PLACE = ROOT / "build" / "native" / "explainer"
 

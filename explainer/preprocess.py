@@ -15,7 +15,7 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pcpp
@@ -23,6 +23,7 @@ import pcpp
 from explainer import compiler, ifexpr, knowledge, scan
 from explainer.errors import PreprocessError
 from explainer.expand import Expander
+from explainer.invocations import InvocationRecorder, PassBuilder
 from explainer.macros import (
     CHAR,
     ID,
@@ -38,15 +39,12 @@ from explainer.model import (
     IncludeSite,
     LeftOut,
     PassRecord,
-    Provenance,
-    RawInvocation,
     Recording,
 )
 from explainer.pcpp_lexer import Lexer, LexError
 from explainer.printer import Emitted
 from explainer.reach import Reach
 from explainer.reader import Reader, meaning
-from explainer.steps import StepRecorder
 from explainer.translation_unit import TranslationUnit
 
 # Limits (README, "Limits"): gcc's own on #include nesting, and ours on
@@ -77,28 +75,6 @@ class _Visit:
     pass_index: int | None = None
 
 
-@dataclass
-class _PassBuilder:
-    index: int
-    stage: str
-    site: IncludeSite
-    chain: tuple[IncludeSite, ...]
-    changes_at_start: int
-    changes_from_previous: int
-    emitted: list[Emitted] = field(default_factory=list)
-    invocations: list[RawInvocation] = field(default_factory=list)
-    meanings: dict[str, MacroDef] = field(default_factory=dict)
-
-
-@dataclass
-class _Open:
-    """The invocation being expanded, while it is."""
-
-    raw: RawInvocation
-    arg_of: dict[int, int]  # id(file token) -> argument index
-    steps: StepRecorder | None
-
-
 class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     """Runs one translation unit and records the passes over its header.
 
@@ -122,7 +98,6 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self._ready = False
         super().__init__(lexer=Lexer())
         self.tu = tu
-        self._trace = trace
         # pcpp's clock macros and its own marker are not gcc's.
         for name in ("__DATE__", "__TIME__", "__PCPP__"):
             self.macros.pop(name, None)
@@ -133,19 +108,17 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self.expand_countermacro = False
         self.line_directive: str | None = None
         self.expander = Expander(self.macros, self._builtin, self._expansion_error)
+        self._invocations = InvocationRecorder(self.expander, trace)
         self._visits: list[_Visit] = []
         self._counter = 0
         self._header = os.path.normcase(str(tu.header_abspath))
-        self._passes: list[_PassBuilder] = []
+        self._passes: list[PassBuilder] = []
         self._per_includer: dict[str, int] = {}
         self.changes: list[Change] = []
         self.left_out: list[LeftOut] = []
         self._files = files if files is not None else scan.FileCache()
-        self._provenances: dict[tuple[MacroDef | None, int | None], Provenance] = {}
         self._left_out_paths: list[str] = []
         self.warnings: list[str] = []
-        self._current_pass: _PassBuilder | None = None
-        self._open: _Open | None = None
         for name in BUILTINS:
             self.macros[name] = MacroDef(name, None, False, [], "<built-in>", 0, builtin=name)
         for name in (*ASKED, *INCLUDE_OPERATORS, "_Pragma"):
@@ -185,7 +158,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                     stage=b.stage,
                     included_from=b.site,
                     chain=b.chain,
-                    changes=tuple(self.changes[b.changes_from_previous : b.changes_at_start]),
+                    changes=b.changes(self.changes),
                     invocations=tuple(b.invocations),
                     emitted=tuple(b.emitted),
                     meanings=tuple(meaning(m) for m in b.meanings.values()),
@@ -200,15 +173,15 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         if visit.abspath is not None and visit.site is not None and os.path.normcase(visit.abspath) == self._header:
             visit.pass_index = self._begin_pass(visit.site)
         self._visits.append(visit)
-        outer_pass = self._current_pass
+        outer_pass = self._invocations.current
         if visit.pass_index is not None:
-            self._current_pass = self._passes[visit.pass_index - 1]
+            self._invocations.current = self._passes[visit.pass_index - 1]
         try:
             self._reader.read(items, visit, visit.display, visit.pass_index is not None)
         finally:
-            self._close_invocation()
+            self._invocations.close()
             self._visits.pop()
-            self._current_pass = outer_pass
+            self._invocations.current = outer_pass
 
     def condition(self, name: str, tokens: list[Tok]) -> bool:
         """#if or #elif (the reader answers #ifdef and #ifndef)."""
@@ -228,7 +201,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         stage = knowledge.stage_for(includer, ordinal, first=index == 1)
         chain = (site, *(v.site for v in reversed(self._visits) if v.site is not None))
         previous = self._passes[-1].changes_at_start if self._passes else 0
-        self._passes.append(_PassBuilder(index, stage, site, chain, len(self.changes), previous))
+        self._passes.append(PassBuilder(index, stage, site, chain, len(self.changes), previous))
         return index
 
     def include(self, toks: list[Tok], next_only: bool = False) -> None:
@@ -433,14 +406,14 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     def expand_chunk(self, toks: list[Tok], visit: object) -> None:
         """Expand text the reader gathered (see reader._flush)."""
         assert isinstance(visit, _Visit)
-        builder = self._current_pass if visit.pass_index is not None else None
+        builder = self._invocations.current if visit.pass_index is not None else None
         try:
             self._expand_text(toks, visit, builder)
         except RecursionError:
             # Deep argument nesting: said here, where the file is still known.
             raise self.error_here("macro arguments nest too deeply to expand") from None
 
-    def _expand_text(self, toks: list[Tok], visit: _Visit, builder: _PassBuilder | None) -> None:
+    def _expand_text(self, toks: list[Tok], visit: _Visit, builder: PassBuilder | None) -> None:
         for t in toks:
             if t.type == "CPP_UNTERMINATED":
                 quote = "'" if "'" in t.value[:3] and '"' not in t.value[:3] else '"'
@@ -450,63 +423,12 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         if builder is None:
             x.run(toks)
             return
-        x.listener = self
+        x.listener = self._invocations
         try:
-            x.emit(toks, builder.emitted, self._close_invocation)
-            self._close_invocation()
+            x.emit(toks, builder.emitted, self._invocations.close)
+            self._invocations.close()
         finally:
             x.listener = None
-
-    # Listener interface (called by the expander for top-level invocations).
-    def invocation(self, name: Tok, macro: MacroDef, args: list[list[Tok] | None] | None) -> None:
-        builder = self._current_pass
-        if builder is None:
-            return
-        self._close_invocation()
-        texts = tuple(spell(a or []) for a in args) if args is not None else ()
-        raw = RawInvocation(macro=macro.name, line=name.lineno, args=texts, start=len(builder.emitted))
-        arg_of = {id(t.src): i for i, a in enumerate(args or []) for t in a or [] if t.src is not None}
-        steps = None
-        if self._trace is not None and self._trace(macro.name, texts):
-            steps = StepRecorder()
-            self.expander.tracer = steps
-        self._open = _Open(raw, arg_of, steps)
-
-    def macro_used(self, macro: MacroDef) -> None:
-        if self._open is not None:
-            self._open.raw.used.add(macro.name)
-        if self._current_pass is not None:
-            self._current_pass.meanings.setdefault(macro.name, macro)
-
-    def _close_invocation(self) -> None:
-        opened, self._open = self._open, None
-        self.expander.tracer = None
-        if opened is None or self._current_pass is None:
-            return
-        raw = opened.raw
-        raw.end = len(self._current_pass.emitted)
-        real = [e.tok for e in self._current_pass.emitted[raw.start : raw.end] if e.tok.type != PAD]
-        arg_of = opened.arg_of
-        raw.used_args = tuple(sorted({
-            arg_of[id(t.src)] for t in real if t.src is not None and id(t.src) in arg_of
-        }))
-        if opened.steps is not None:
-            shared = self._provenances
-            provenance = []
-            for t in real:
-                arg = arg_of.get(id(t.src)) if t.src is not None else None
-                key = (t.origin, arg)
-                found = shared.get(key)
-                if found is None:
-                    origin = t.origin
-                    found = shared[key] = Provenance(
-                        origin.name if origin is not None else None,
-                        f"{origin.file}:{origin.line}" if origin is not None else None, arg)
-                provenance.append(found)
-            raw.provenance = tuple(provenance)
-            raw.steps = opened.steps.finished()
-            raw.steps_truncated = opened.steps.truncated
-        self._current_pass.invocations.append(raw)
 
     def pragma_once(self, visit: object) -> None:
         assert isinstance(visit, _Visit)
@@ -515,9 +437,10 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
 
     def passthrough(self, line: int, name: str, args: list[Tok], source: str) -> None:
         """A directive line gcc -E prints as it is (#pragma, #ident)."""
-        if self._current_pass is None or not self._visits or self._visits[-1].pass_index is None:
+        builder = self._invocations.current
+        if builder is None or not self._visits or self._visits[-1].pass_index is None:
             return
-        emitted = self._current_pass.emitted
+        emitted = builder.emitted
         emitted.append(Emitted(Tok("CPP_POUND", "#", PREV_WHITE if emitted else 0, line, source), line))
         emitted.append(Emitted(Tok(ID, name, 0, line, source), line))
         emitted.extend(Emitted(t, t.lineno) for t in args)
