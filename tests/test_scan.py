@@ -34,6 +34,9 @@ LAYOUTS = {
         "#if 0\n#if 1\n#else\n#endif\n#elif 1\nint n;\n#else\nint o;\n#endif\n"
     ),
     "pragma_lines": "#pragma GCC visibility push(default)\nint p;\n#pragma once\n",
+    "form_feed_and_vertical_tab_are_white_space": "#define Q 1 \f 2 \v 3\nint q = Q;\f\n",
+    "carriage_returns_end_lines": "#define R 1\r\nint r = R;\rint s = R \\\r+ 1;\n",
+    "continued_last_line": "#define S 1 \\\nint t = S;\n#define T 2 \\\n",
 }
 
 
