@@ -18,6 +18,7 @@ opening one, as the kernel's own style does.
 
 from __future__ import annotations
 
+from array import array
 from typing import Final
 
 from explainer.lexer import would_paste
@@ -109,6 +110,27 @@ def _estimate(v: str) -> int:
     if c.isalnum() or c == "_" or c == '"' or c == "'":
         return len(v) + 1
     return len(v)
+
+
+class Spans:
+    """Where each non-padding token of a pass is in its laid-out code:
+    starts and ends as machine integers (a kernel header's passes have
+    170,000 tokens; a tuple of two ints each took 20 MB)."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, starts: array[int], ends: array[int]) -> None:
+        self.starts = starts
+        self.ends = ends
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def pairs(self, first: int = 0, last: int = -1) -> list[tuple[int, int]]:
+        """(start, end) of tokens first to last (excluded; -1: to the end)."""
+        if last < 0:
+            last = len(self.starts)
+        return list(zip(self.starts[first:last], self.ends[first:last], strict=True))
 
 
 class _Brace:
@@ -225,7 +247,7 @@ class _Layout:
 
     # ------------------------------------------------- collecting lines
 
-    def run(self) -> tuple[str, list[tuple[int, int]]]:
+    def run(self) -> tuple[str, Spans]:
         vals = self.vals
         n = len(vals)
         for i in range(n):
@@ -233,8 +255,8 @@ class _Layout:
         self._flush()
         if self.parts:
             self._write("\n")
-        spans = [(self.starts[i], self.starts[i] + len(vals[i])) for i in range(n)]
-        return "".join(self.parts), spans
+        ends = [self.starts[i] + len(vals[i]) for i in range(n)]
+        return "".join(self.parts), Spans(array("l", self.starts), array("l", ends))
 
     def _next(self, i: int) -> str:
         return self.vals[i + 1] if i + 1 < len(self.vals) else ""
@@ -851,20 +873,20 @@ _NO_BREAK_AFTER: Final = frozenset((
 ))
 
 
-def lay_out_pass(emitted: list[Emitted] | tuple[Emitted, ...]) -> tuple[str, list[tuple[int, int]]]:
+def lay_out_pass(emitted: list[Emitted] | tuple[Emitted, ...]) -> tuple[str, Spans]:
     """The pass's code laid out, and where each non-padding token is in
-    it (start, end), in order."""
+    it, in order."""
     vals = [e.tok.value for e in emitted if e.tok.type != PAD]
     return _Layout(vals).run()
 
 
-def real_counts(emitted: list[Emitted] | tuple[Emitted, ...]) -> list[int]:
+def real_counts(emitted: list[Emitted] | tuple[Emitted, ...]) -> array[int]:
     """How many non-padding tokens come before each emitted one, and one
-    more entry for the end."""
+    more entry for the end (machine integers, as Spans)."""
     counts = [0] * (len(emitted) + 1)
     n = 0
     for i, e in enumerate(emitted):
         if e.tok.type != PAD:
             n += 1
         counts[i + 1] = n
-    return counts
+    return array("l", counts)

@@ -7,12 +7,13 @@ code, names invocations with kernel knowledge, and applies the focus.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from explainer import knowledge
 from explainer.errors import ExplainError
-from explainer.layout import lay_out_pass, real_counts
+from explainer.layout import Spans, lay_out_pass, real_counts
 from explainer.model import (
     Invocation,
     Pass,
@@ -63,10 +64,10 @@ class Layout:
 
     code: tuple[str, ...]
     # Per pass: where each non-padding token is in the code (start, end).
-    spans: tuple[list[tuple[int, int]], ...]
+    spans: tuple[Spans, ...]
     # Per pass: how many real (non-padding) tokens come before each
     # emitted one, and one more entry for the end.
-    real_counts: tuple[list[int], ...]
+    real_counts: tuple[array[int], ...]
     # Per pass: each invocation's code and token spans in it, by where it
     # starts, filled as pages are built (a site builds many per layout).
     snippets: tuple[dict[int, tuple[str, tuple[tuple[int, int], ...] | None]], ...] = field(
@@ -128,7 +129,7 @@ class _Cutter:
     """Cuts an invocation's code out of its pass's laid-out code, with
     each token's span in it; remembered in the layout for the next page."""
 
-    def __init__(self, spans: list[tuple[int, int]], code: str, counts: list[int],
+    def __init__(self, spans: Spans, code: str, counts: array[int],
                  done: dict[int, tuple[str, tuple[tuple[int, int], ...] | None]]) -> None:
         self._spans = spans
         self.code = code
@@ -149,14 +150,14 @@ class _Cutter:
             self._done[raw.start] = ("", ())
             return "", ()
         spans, code = self._spans, self.code
-        begin = spans[first][0]
-        stop = spans[last - 1][1]
+        begin = spans.starts[first]
+        stop = spans.ends[last - 1]
         line_start = code.rfind("\n", 0, begin) + 1
         if not code[line_start:begin].strip():
             begin = line_start
         snippet = code[begin:stop].rstrip() + "\n"
         token_spans = tuple(
-            (a - begin, b - begin) for a, b in spans[first:last]
+            (a - begin, b - begin) for a, b in spans.pairs(first, last)
         ) if with_spans else None
         self._done[raw.start] = (snippet, token_spans)
         return snippet, token_spans or ()

@@ -27,7 +27,8 @@ def test_classes_agree_with_pygments_on_the_sample() -> None:
     lexer = CLexer(stripnl=False, ensurenl=False)
     compared = 0
     for p in recording.passes:
-        code, spans = lay_out_pass(p.emitted)
+        code, laid = lay_out_pass(p.emitted)
+        spans = laid.pairs()
         theirs = [(start, pygments_class(t)) for start, t, _ in lexer.get_tokens_unprocessed(code)]
         ours = highlight.classes([code[a:b] for a, b in spans])
         k = 0
