@@ -126,11 +126,13 @@ class Spans:
     def __len__(self) -> int:
         return len(self.starts)
 
-    def pairs(self, first: int = 0, last: int = -1) -> list[tuple[int, int]]:
-        """(start, end) of tokens first to last (excluded; -1: to the end)."""
+    def pairs(self, first: int = 0, last: int = -1, origin: int = 0) -> list[tuple[int, int]]:
+        """(start, end) of tokens first to last (excluded; -1: to the end),
+        counted from *origin*."""
         if last < 0:
             last = len(self.starts)
-        return list(zip(self.starts[first:last], self.ends[first:last], strict=True))
+        starts, ends = self.starts, self.ends
+        return [(starts[i] - origin, ends[i] - origin) for i in range(first, last)]
 
 
 class _Brace:

@@ -156,9 +156,7 @@ class _Cutter:
         if not code[line_start:begin].strip():
             begin = line_start
         snippet = code[begin:stop].rstrip() + "\n"
-        token_spans = tuple(
-            (a - begin, b - begin) for a, b in spans.pairs(first, last)
-        ) if with_spans else None
+        token_spans = tuple(spans.pairs(first, last, begin)) if with_spans else None
         self._done[raw.start] = (snippet, token_spans)
         return snippet, token_spans or ()
 
