@@ -37,6 +37,7 @@ LAYOUTS = {
     "form_feed_and_vertical_tab_are_white_space": "#define Q 1 \f 2 \v 3\nint q = Q;\f\n",
     "carriage_returns_end_lines": "#define R 1\r\nint r = R;\rint s = R \\\r+ 1;\n",
     "continued_last_line": "#define S 1 \\\nint t = S;\n#define T 2 \\\n",
+    "backslash_at_the_very_end": "#define U 1\nint u = U; \\",
 }
 
 
@@ -183,3 +184,16 @@ def _without_comments(text: str) -> str:
 @given(st.lists(st.sampled_from([*"/*\"'\\\na "]), max_size=16).map("".join))
 def test_comments_are_found_as_a_plain_reading_finds_them(text: str) -> None:
     assert scan._STRIP.sub(scan._comment_to_space, text) == _without_comments(text)
+
+
+# What scan._directive_starts finds, said as a regular expression: a '#'
+# (not '##') first on a line, after white space or continuations, from
+# the newline that starts the line.
+_DIRECTIVE = re.compile(r"\n[ \t\f\v]*(?:\\\n[ \t\f\v]*)*#(?!#)")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["\n", " ", "\t", "\\", "#", "a", "\\\n", "##"]), max_size=16).map("".join))
+def test_directives_start_where_the_expression_says(text: str) -> None:
+    expected = [(m.start(), m.end() - 1) for m in _DIRECTIVE.finditer(text)]
+    assert scan._directive_starts(text) == expected
