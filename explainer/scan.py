@@ -39,7 +39,7 @@ _STRIP = re.compile(
     re.DOTALL,
 )
 IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
-_TRAILING_BLANKS = re.compile(r"[ \t\f\v]+(?=\n|\Z)")
+_BACKSLASH_BLANKS = re.compile(r"\\[ \t\f\v]+(?=\n|\Z)")
 # A directive's name, when it is a plain identifier (nearly always).
 _DIRECTIVE_NAME = re.compile(r"[ \t\f\v]*([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_$\\])")
 
@@ -134,12 +134,12 @@ def scan(text: str) -> tuple[Directive | Text, ...]:
     """Cut *text* (a file's contents) into directives and text runs.
     Raises LexError for a comment that never closes."""
     # Lines end as gcc ends them: at \n, \r\n or \r (not at the form
-    # feeds and other separators str.splitlines knows).  White space at
-    # the end of a line goes: as gcc (with a warning), a backslash
-    # followed by spaces still continues the line.
+    # feeds and other separators str.splitlines knows).  As gcc (with a
+    # warning), a backslash followed by white space still continues the
+    # line; other white space at the end of a line makes no difference.
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _TRAILING_BLANKS.sub("", text)
+    text = _BACKSLASH_BLANKS.sub("\\\\", text)
     bad: list[int] = []
 
     def replace(m: re.Match[str]) -> str:
