@@ -34,6 +34,20 @@ class PassBuilder:
         self.emitted: list[Emitted] = []
         self.invocations: list[RawInvocation] = []
         self.meanings: dict[str, MacroDef] = {}
+        self._counted = 0  # emitted tokens counted by real_index so far
+        self._real_seen = 0  # how many of them are not padding
+
+    def real_index(self, i: int) -> int:
+        """How many emitted tokens before the i-th are not padding; asked
+        with i never going back (invocations come in order)."""
+        emitted = self.emitted
+        real = self._real_seen
+        for k in range(self._counted, i):
+            if emitted[k].tok.type != PAD:
+                real += 1
+        self._counted = max(self._counted, i)
+        self._real_seen = real
+        return real
 
     def changes(self, all_changes: list[Change]) -> tuple[Change, ...]:
         return tuple(all_changes[self.changes_from_previous : self.changes_at_start])
@@ -107,6 +121,8 @@ class InvocationRecorder:
                 if arg is not None:
                     used_args.add(arg)
         raw.used_args = tuple(sorted(used_args))
+        raw.real_start = builder.real_index(raw.start)
+        raw.real_end = raw.real_start + len(real)
         if opened.steps is not None:
             raw.provenance = tuple(self._provenance(t, arg_of) for t in real)
             raw.steps = opened.steps.finished()

@@ -880,15 +880,3 @@ def lay_out_pass(emitted: list[Emitted] | tuple[Emitted, ...]) -> tuple[str, Spa
     it, in order."""
     vals = [e.tok.value for e in emitted if e.tok.type != PAD]
     return _Layout(vals).run()
-
-
-def real_counts(emitted: list[Emitted] | tuple[Emitted, ...]) -> array[int]:
-    """How many non-padding tokens come before each emitted one, and one
-    more entry for the end (machine integers, as Spans)."""
-    counts = [0] * (len(emitted) + 1)
-    n = 0
-    for i, e in enumerate(emitted):
-        if e.tok.type != PAD:
-            n += 1
-        counts[i + 1] = n
-    return array("l", counts)

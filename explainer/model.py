@@ -45,6 +45,9 @@ class RawInvocation:
     args: tuple[str, ...]
     start: int
     end: int = -1
+    # The same, counting only the tokens that are not padding (those laid out).
+    real_start: int = 0
+    real_end: int = 0
     used: set[str] = field(default_factory=set)
     used_args: tuple[int, ...] = ()
     # For traced (focused) invocations only: per emitted token in

@@ -7,13 +7,12 @@ code, names invocations with kernel knowledge, and applies the focus.
 from __future__ import annotations
 
 import re
-from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from explainer import knowledge
 from explainer.errors import ExplainError
-from explainer.layout import Spans, lay_out_pass, real_counts
+from explainer.layout import Spans, lay_out_pass
 from explainer.model import (
     Invocation,
     Pass,
@@ -65,9 +64,6 @@ class Layout:
     code: tuple[str, ...]
     # Per pass: where each non-padding token is in the code (start, end).
     spans: tuple[Spans, ...]
-    # Per pass: how many real (non-padding) tokens come before each
-    # emitted one, and one more entry for the end.
-    real_counts: tuple[array[int], ...]
     # Per pass: each invocation's code and token spans in it, by where it
     # starts, filled as pages are built (a site builds many per layout).
     snippets: tuple[dict[int, tuple[str, tuple[tuple[int, int], ...] | None]], ...] = field(
@@ -81,7 +77,6 @@ class Layout:
 def lay_out(recording: Recording) -> Layout:
     laid = [lay_out_pass(p.emitted) for p in recording.passes]
     return Layout(tuple(code for code, _ in laid), tuple(spans for _, spans in laid),
-                  tuple(real_counts(p.emitted) for p in recording.passes),
                   tuple({} for _ in recording.passes), tuple({} for _ in recording.passes))
 
 
@@ -96,11 +91,11 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
     layout = layout or lay_out(recording)
     trace_seen: list[tuple[str, str | None]] = []
     passes: list[Pass] = []
-    for record, spans, code, counts, snippets, unfocused in zip(
-        recording.passes, layout.spans, layout.code, layout.real_counts, layout.snippets,
-        layout.unfocused, strict=True,
+    for record, spans, code, snippets, unfocused in zip(
+        recording.passes, layout.spans, layout.code, layout.snippets, layout.unfocused,
+        strict=True,
     ):
-        cut = _Cutter(spans, code, counts, snippets)
+        cut = _Cutter(spans, code, snippets)
         passes.append(_build_pass(record, cut, focus, steps, trace_seen, unfocused))
     if not trace_seen:
         raise ExplainError(
@@ -129,23 +124,17 @@ class _Cutter:
     """Cuts an invocation's code out of its pass's laid-out code, with
     each token's span in it; remembered in the layout for the next page."""
 
-    def __init__(self, spans: Spans, code: str, counts: array[int],
+    def __init__(self, spans: Spans, code: str,
                  done: dict[int, tuple[str, tuple[tuple[int, int], ...] | None]]) -> None:
         self._spans = spans
         self.code = code
-        self._counts = counts
         self._done = done
-
-    def _real_index(self, i: int) -> int:
-        """Index into the emitted tokens -> index among non-padding tokens."""
-        counts = self._counts
-        return counts[min(max(i, 0), len(counts) - 1)]
 
     def cut(self, raw: RawInvocation, with_spans: bool) -> tuple[str, tuple[tuple[int, int], ...]]:
         done = self._done.get(raw.start)
         if done is not None and (done[1] is not None or not with_spans):
             return done[0], (done[1] or ()) if with_spans else ()
-        first, last = self._real_index(raw.start), self._real_index(raw.end)
+        first, last = raw.real_start, raw.real_end
         if last <= first:
             self._done[raw.start] = ("", ())
             return "", ()
