@@ -118,6 +118,8 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self.left_out: list[LeftOut] = []
         self._files = files if files is not None else scan.FileCache()
         self._left_out_paths: list[str] = []
+        # Files whose contents are all in #ifndef X: X, by path (None: not so).
+        self._guards: dict[str, str | None] = {}
         self.warnings: list[str] = []
         for name in BUILTINS:
             self.macros[name] = MacroDef(name, None, False, [], "<built-in>", 0, builtin=name)
@@ -224,6 +226,9 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         display, abspath, found_in = found
         if abspath in self.include_once:  # filled by pcpp's "#pragma once"
             return
+        guard = self._guards.get(abspath)
+        if guard is not None and guard in self.macros:
+            return  # all of it is skipped: not read again (gcc does not)
         site = IncludeSite(here.display, line)
         chain = ((site.file, site.line), *self.chain())
         try:
@@ -231,6 +236,8 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         except OSError as exc:
             raise self.error_here(f"{display}: {exc.strerror or exc}") from None
         items = self._files.get(abspath, stamp, lambda: self._scan_text(self._read(display, abspath, chain), display, chain))
+        if abspath not in self._guards and os.path.normcase(abspath) != self._header:
+            self._guards[abspath] = scan.include_guard(items)  # never the header: its reads are passes
         self._run_file(items, _Visit(display, abspath, site, found_in))
 
     def _kept(self, found: tuple[str, str, int | None] | None) -> bool:

@@ -184,6 +184,34 @@ def scan(text: str) -> tuple[Directive | Text, ...]:
 
 
 _BLANK = frozenset(" \t\f\v")
+_OPENING = frozenset(("if", "ifdef", "ifndef"))
+
+
+def include_guard(items: tuple[Directive | Text, ...]) -> str | None:
+    """The macro X if the whole file is ``#ifndef X`` ... ``#endif``: then,
+    once X is defined, including the file again reads nothing, and gcc
+    does not read it again (its multiple-include optimization)."""
+    if len(items) < 2 or not isinstance(items[0], Directive):
+        return None
+    name, rest = items[0].split()
+    guard = rest.strip(" \t\f\v")
+    if name != "ifndef" or not IDENTIFIER.fullmatch(guard):
+        return None
+    depth = 0
+    last = len(items) - 1
+    for i, item in enumerate(items):
+        if isinstance(item, Text):
+            continue
+        kind = item.split()[0]
+        if kind in _OPENING:
+            depth += 1
+        elif kind == "endif":
+            depth -= 1
+            if depth == 0:
+                return guard if i == last else None
+        elif depth == 1 and (kind == "else" or kind == "elif"):
+            return None
+    return None
 
 
 def _directive_starts(s: str) -> list[tuple[int, int]]:

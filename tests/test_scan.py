@@ -197,3 +197,35 @@ _DIRECTIVE = re.compile(r"\n[ \t\f\v]*(?:\\\n[ \t\f\v]*)*#(?!#)")
 def test_directives_start_where_the_expression_says(text: str) -> None:
     expected = [(m.start(), m.end() - 1) for m in _DIRECTIVE.finditer(text)]
     assert scan._directive_starts(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "#ifndef G\n#define G\n#if X\nint a;\n#else\nint b;\n#endif\n#endif\n",
+    "#ifndef G /* the guard */\n#define G\n#endif\n",
+])
+def test_a_file_all_in_ifndef_has_an_include_guard(text: str) -> None:
+    assert scan.include_guard(scan.scan(text)) == "G"
+
+
+@pytest.mark.parametrize("text", [
+    "#ifndef G\nint a;\n#endif\nint b;\n",  # text after it
+    "#ifndef G\nint a;\n#else\nint b;\n#endif\n",  # read either way
+    "#ifndef G\n#endif\n#ifndef H\n#endif\n",  # two of them
+    "int a;\n#ifndef G\n#endif\n",  # text before it
+    "#if !defined(G)\n#endif\n",  # gcc takes this form too; we need not
+    "#ifndef G H\n#endif\n",
+])
+def test_other_files_have_none(text: str) -> None:
+    assert scan.include_guard(scan.scan(text)) is None
+
+
+@requires_gcc
+@pytest.mark.parametrize("main", [
+    '#include "part.h"\n#include "part.h"\nint z = __COUNTER__;\n',
+    '#include "part.h"\n#undef G\n#include "part.h"\nint z = __COUNTER__ + P;\n',
+    '#define G\n#include "part.h"\nint z = __COUNTER__;\n',
+])
+def test_a_guarded_file_is_read_again_only_when_its_guard_is_not_defined(tmp_path: Path, main: str) -> None:
+    part = "#ifndef G\n#define G\n#undef P\n#define P __LINE__\nint p = __COUNTER__;\n#endif\n"
+    ours, theirs = ours_and_gcc(tmp_path, {"main.h": main, "part.h": part})
+    assert ours == theirs
