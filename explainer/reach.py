@@ -17,12 +17,23 @@ may, as ``counting`` does; a run that names one is expanded whole.
 
 from __future__ import annotations
 
+import bisect
 import re
 
-from explainer.macros import ID, PASTE_LEFT, STRING, MacroDef, Tok
+from explainer.macros import ID, PASTE_LEFT, STRING, MacroDef
 from explainer.scan import IDENTIFIER, Text
 
 _PARENS = re.compile(r"[()]")
+# What Reach.parts reads of text: names (and letters in numbers, which
+# only make it expand more), literals (so that what is in them is not
+# taken for structure), parentheses and the marks that end a statement.
+_STRUCTURE = re.compile(
+    r"[A-Za-z_$][A-Za-z0-9_$]*"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|[(){};]",
+    re.DOTALL,
+)
 
 
 class Reach:
@@ -89,52 +100,72 @@ class Reach:
         gcc reports)."""
         counting = self._counting
         for t in chunk:
-            if t.unterminated or not counting.isdisjoint(IDENTIFIER.findall(t.text)):
+            if t.unterminated:
+                return True
+            text = t.text
+            if "\\\n" in text:  # a name can go on past a continuation
+                text = text.replace("\\\n", "")
+            if not counting.isdisjoint(IDENTIFIER.findall(text)):
                 return True
         return False
 
-    def parts(self, toks: list[Tok]) -> list[tuple[int, int]]:
-        """The ranges of *toks* (a needed chunk's tokens) to expand: the
-        statements that name a macro that may reach __COUNTER__."""
+    def parts(self, chunk: list[Text]) -> list[list[tuple[Text, int, int]]] | None:
+        """The statements of *chunk* (``needed``, and with no quote that
+        does not close) to expand, each as pieces (text, start, end) of its
+        texts; None if all of it must be (it names a macro that may leave
+        a '(' open).  Read from the text, so that only those are lexed."""
         counting = self._counting
         # While no macro leaves a '(' open, no paste can make one that does.
         risky = self._opening | self._pasting if self._opening else None
-        n = len(toks)
-        out: list[tuple[int, int]] = []
-        start = 0  # where the current statement starts
+        out: list[list[tuple[Text, int, int]]] = []
+        pieces: list[tuple[Text, int, int]] = []  # of the current statement
         hot = False  # does it name one
+        joined = False  # is the previous statement the last part
         depth = 0
-        for i in range(n):
-            t = toks[i]
-            v = t.value
-            if t.type == ID:
-                if v in counting:
-                    hot = True
-                if risky is not None and v in risky:
-                    return [(0, n)]
-            elif t.type == STRING:
-                if not counting.isdisjoint(IDENTIFIER.findall(v)):
-                    hot = True  # _Pragma's operand
-            elif v == "(":
-                depth += 1
-            elif v == ")":
-                depth -= 1
-            elif depth == 0 and (v == ";" or v == "{" or v == "}"):
-                if hot:
-                    _add(out, start, i + 1)
-                start = i + 1
-                hot = False
-        if hot:
-            _add(out, start, n)
+        for t in chunk:
+            text = t.text
+            splices: list[int] = []
+            if "\\\n" in text:
+                for part in text.split("\\\n")[:-1]:
+                    splices.append(len(part) + (splices[-1] if splices else 0))
+                text = text.replace("\\\n", "")
+            start = 0
+            for m in _STRUCTURE.finditer(text):
+                v = m.group()
+                c = v[0]
+                if c == "(":
+                    depth += 1
+                elif c == ")":
+                    depth -= 1
+                elif c == ";" or c == "{" or c == "}":
+                    if depth != 0:
+                        continue
+                    end = m.end()
+                    if splices:  # where it is in the text as written
+                        end += 2 * bisect.bisect_right(splices, end - 1)
+                    pieces.append((t, start, end))
+                    if hot and joined:
+                        out[-1].extend(pieces)
+                    elif hot:
+                        out.append(pieces)
+                    joined = hot
+                    pieces = []
+                    hot = False
+                    start = end
+                elif c == '"' or c == "'":
+                    if not counting.isdisjoint(IDENTIFIER.findall(v)):
+                        hot = True  # _Pragma's operand
+                else:
+                    if v in counting:
+                        hot = True
+                    if risky is not None and v in risky:
+                        return None
+            pieces.append((t, start, len(t.text)))
+        if hot and joined:
+            out[-1].extend(pieces)
+        elif hot:
+            out.append(pieces)
         return out
-
-
-def _add(parts: list[tuple[int, int]], start: int, end: int) -> None:
-    """Append [start, end), joined to the last part if they meet."""
-    if parts and parts[-1][1] == start:
-        parts[-1] = (parts[-1][0], end)
-    else:
-        parts.append((start, end))
 
 
 def _leaves_open(parens: list[str]) -> bool:

@@ -158,21 +158,26 @@ class Reader:
         does not close."""
         if not chunk:
             return
-        whole = in_pass or self.expand_all_text
-        if not whole and not self.reach.needed(chunk):
-            chunk.clear()
-            return
-        toks: list[Tok] = []
-        unterminated = False
-        for t in chunk:
-            toks.extend(t.tokens(source))
-            unterminated = unterminated or t.unterminated
-        chunk.clear()
-        if whole or unterminated:
+        parts = None
+        if not in_pass and not self.expand_all_text:
+            if not self.reach.needed(chunk):
+                chunk.clear()
+                return
+            if not any(t.unterminated for t in chunk):
+                parts = self.reach.parts(chunk)
+        if parts is not None:
+            for part in parts:
+                toks: list[Tok] = []
+                for text, start, end in part:
+                    if start < end:
+                        toks.extend(text.tokens_between(source, start, end))
+                self.host.expand_chunk(toks, visit)
+        else:
+            toks = []
+            for t in chunk:
+                toks.extend(t.tokens(source))
             self.host.expand_chunk(toks, visit)
-            return
-        for start, end in self.reach.parts(toks):
-            self.host.expand_chunk(toks[start:end], visit)
+        chunk.clear()
 
     # -- #define and #undef ----------------------------------------------------
 

@@ -99,7 +99,7 @@ class Directive:
 
 
 class Text:
-    __slots__ = ("lexed", "line", "text", "unterminated")
+    __slots__ = ("lexed", "line", "pieces", "text", "unterminated")
 
     def __init__(self, line: int, text: str, unterminated: bool) -> None:
         self.line = line
@@ -107,6 +107,8 @@ class Text:
         self.unterminated = unterminated  # holds a quote that does not close on its line
         # Its tokens once lexed, and the file name they were read as.
         self.lexed: tuple[str, list[Tok]] | None = None
+        # The same for pieces of it, by (start, end).
+        self.pieces: tuple[str, dict[tuple[int, int], list[Tok]]] | None = None
 
     def tokens(self, source: str) -> list[Tok]:
         """The text's tokens, lexed once per file name it is read as (a
@@ -118,6 +120,20 @@ class Text:
         tokens = lex(self.text, self.line, source)
         self.lexed = (source, tokens)
         return tokens
+
+    def tokens_between(self, source: str, start: int, end: int) -> list[Tok]:
+        """The tokens of text[start:end], a piece that starts and ends
+        between tokens (reach.Reach.parts), lexed once as tokens() is."""
+        if start == 0 and end == len(self.text):
+            return self.tokens(source)
+        pieces = self.pieces
+        if pieces is None or pieces[0] != source:
+            pieces = self.pieces = (source, {})
+        found = pieces[1].get((start, end))
+        if found is None:
+            line = self.line + self.text.count("\n", 0, start)
+            found = pieces[1][(start, end)] = lex(self.text[start:end], line, source)
+        return found
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Text) and (self.line, self.text, self.unterminated) == (

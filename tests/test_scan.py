@@ -67,6 +67,13 @@ COUNTING = {
     "in_a_call_a_later_macro_opens": (
         "#define DROP(x)\n#define USE OPEN\n#define OPEN DROP(\nint a; USE int b; __COUNTER__ );\n"
     ),
+    # The statements are found in the text, before it is lexed.
+    "in_a_name_continued_on_the_next_line": "int a; int b = __COUN\\\nTER__; int c;\n",
+    "after_a_semicolon_in_a_string": 'char *s = "x;y", t = __COUNTER__, u = \';\';\n',
+    "in_a_statement_across_a_conditional": (
+        "int a = 1 +\n#ifdef NOPE\n 2 +\n#endif\n __COUNTER__;\nint b;\n"
+    ),
+    "between_comments_across_lines": "int a; /* one\n two */ int b = __COUNTER__ /* x\n y */ + 1;\n",
     "in_a_call_a_paste_opens": (
         "#define DROP(x)\n#define OPEN DROP(\n#define CAT(a, b) a##b\n"
         "int a; CAT(OP, EN) int b; int c; __COUNTER__ );\n"
