@@ -21,7 +21,7 @@ import bisect
 import re
 
 from explainer.macros import ID, PASTE_LEFT, STRING, MacroDef
-from explainer.scan import IDENTIFIER, Text
+from explainer.scan import IDENTIFIER, Text, splice
 
 _PARENS = re.compile(r"[()]")
 # What Reach.parts reads of text: names (and letters in numbers, which
@@ -126,9 +126,7 @@ class Reach:
             text = t.text
             splices: list[int] = []
             if "\\\n" in text:
-                for part in text.split("\\\n")[:-1]:
-                    splices.append(len(part) + (splices[-1] if splices else 0))
-                text = text.replace("\\\n", "")
+                text, splices = splice(text)
             start = 0
             for m in _STRUCTURE.finditer(text):
                 v = m.group()

@@ -18,10 +18,9 @@ from explainer.errors import PreprocessError
 from explainer.macros import ID, PREV_WHITE, MacroDef, Tok, parse_define, quick_define, spell
 from explainer.model import Change
 from explainer.reach import Reach
-from explainer.scan import Directive, Text, lex
+from explainer.scan import OPENING, Directive, Text, lex
 
 _CONDITIONALS = frozenset(("if", "ifdef", "ifndef", "elif", "else", "endif"))
-_OPENING = frozenset(("if", "ifdef", "ifndef"))
 
 
 class Host(Protocol):
@@ -82,7 +81,7 @@ class Reader:
                     raise host.error_here(f"invalid preprocessing directive #{toks[0].value}")
                 continue  # the null directive, or a line in a skipped group
             if name in _CONDITIONALS:
-                if name in _OPENING:
+                if name in OPENING:
                     conditionals.append(_Conditional(enable, taken, item))
                     if enable:
                         enable = self._condition(name, item.tokens(source))

@@ -200,7 +200,7 @@ def scan(text: str) -> tuple[Directive | Text, ...]:
 
 
 _BLANK = frozenset(" \t\f\v")
-_OPENING = frozenset(("if", "ifdef", "ifndef"))
+OPENING = frozenset(("if", "ifdef", "ifndef"))  # the conditionals #endif closes
 
 
 def include_guard(items: tuple[Directive | Text, ...]) -> str | None:
@@ -219,7 +219,7 @@ def include_guard(items: tuple[Directive | Text, ...]) -> str | None:
         if isinstance(item, Text):
             continue
         kind = item.split()[0]
-        if kind in _OPENING:
+        if kind in OPENING:
             depth += 1
         elif kind == "endif":
             depth -= 1
@@ -297,10 +297,7 @@ def lex(text: str, line: int, source: str) -> list[Tok]:
     token keeps the physical line it starts on."""
     splices: list[int] = []
     if "\\\n" in text:
-        parts = text.split("\\\n")
-        for part in parts[:-1]:
-            splices.append(len(part) + (splices[-1] if splices else 0))
-        text = "".join(parts)
+        text, splices = splice(text)
     out: list[Tok] = []
     append = out.append
     at = 0  # in the spliced text, kept only when there are splices
@@ -318,6 +315,16 @@ def lex(text: str, line: int, source: str) -> list[Tok]:
         tok.src = tok
         append(tok)
     return out
+
+
+def splice(text: str) -> tuple[str, list[int]]:
+    """*text* with its line continuations taken out, and where each one
+    was: the index in the spliced text of the character after it."""
+    parts = text.split("\\\n")
+    splices: list[int] = []
+    for part in parts[:-1]:
+        splices.append(len(part) + (splices[-1] if splices else 0))
+    return "".join(parts), splices
 
 
 def _kind(value: str) -> str:
