@@ -30,6 +30,10 @@ PARAM: Final = "PARAM"
 VAOPT_START: Final = "VAOPT_START"
 VAOPT_END: Final = "VAOPT_END"
 
+# An identifier as the lexer cuts one ('$' too, as gcc allows).
+IDENTIFIER: Final = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+
+
 class Tok:
     """One preprocessing token.  ``type`` keeps the names of pcpp's lexer
     (CPP_ID, CPP_STRING, ...), which every stage tests."""
@@ -331,7 +335,6 @@ def _compile_body(macro: MacroDef, body: list[Tok], file: str, line: int) -> lis
 # defined (see _compile_body).
 _HEAD = re.compile(r"[ \t\f\v]*([A-Za-z_$][A-Za-z0-9_$]*)")
 _NOT_PLAIN = re.compile(r"[\"'#\\$\x1c-\x1f]")
-_IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _BLANKS = " \t\f\v"
 
 
@@ -363,7 +366,7 @@ def quick_define(text: str, file: str, line: int) -> tuple[MacroDef, list[str]] 
     macro = MacroDef(head.group(1), params, variadic, [], file, line)
     macro.pending = text
     macro.written = " ".join(body.split())
-    names = _IDENT.findall(body)
+    names = IDENTIFIER.findall(body)
     if params:  # a parameter's name stands for its argument, not for a macro
         names = [n for n in names if n not in params]
     return macro, names
@@ -385,7 +388,7 @@ def _plain_params(text: str) -> tuple[tuple[str, ...], bool] | None:
             if not name:
                 names.append("__VA_ARGS__")
                 continue
-        if not _IDENT.fullmatch(name) or name == "__VA_ARGS__" or name in names:
+        if not IDENTIFIER.fullmatch(name) or name == "__VA_ARGS__" or name in names:
             return None
         names.append(name)
     return tuple(names), variadic

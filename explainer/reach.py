@@ -20,8 +20,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from explainer.macros import ID, PASTE_LEFT, STRING, MacroDef
-from explainer.scan import IDENTIFIER, Text, splice
+from explainer.macros import ID, IDENTIFIER, PASTE_LEFT, STRING, MacroDef
+from explainer.scan import Text, splice
 
 _PARENS = re.compile(r"[()]")
 # What Reach.parts reads of text: names (and letters in numbers, which

@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Callable
 
-from explainer.macros import PREV_WHITE, Tok
+from explainer.macros import IDENTIFIER, PREV_WHITE, Tok
 from explainer.pcpp_lexer import INTEGER, PUNCT_RE, PUNCT_TYPES, LexError
 
 # Literals are matched so that comment markers in them are left alone
@@ -38,7 +38,6 @@ _STRIP = re.compile(
     r"|(?<=[\"'])(?P<unterminated>[^\n]*))",
     re.DOTALL,
 )
-IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _BACKSLASH_BLANKS = re.compile(r"\\[ \t\f\v]+(?=\n|\Z)")
 # A directive's name, when it is a plain identifier (nearly always).
 _DIRECTIVE_NAME = re.compile(r"[ \t\f\v]*([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_$\\])")

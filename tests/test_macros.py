@@ -9,9 +9,8 @@ from hypothesis import strategies as st
 
 from explainer import scan
 from explainer.errors import PreprocessError
-from explainer.macros import ID, MacroDef, parse_define, quick_define
+from explainer.macros import ID, IDENTIFIER, MacroDef, parse_define, quick_define
 from explainer.reader import written_body
-from explainer.scan import IDENTIFIER
 
 # Names, numbers with letters in them, parameter-list punctuation, white
 # space and continuations, and what makes a definition not plain.
