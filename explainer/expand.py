@@ -186,29 +186,39 @@ class Expander:
 
     def run(self, tokens: list[Tok]) -> None:
         """Expand *tokens* for their effects alone (__COUNTER__, errors)."""
-        for _ in self.stream(tokens):
-            pass
+        saved = self._begin(tokens, False)
+        try:
+            while self._get().type != EOF:
+                pass
+        except RecursionError:
+            raise self._too_deep() from None
+        finally:
+            self._end(saved)
 
     def emit(self, tokens: list[Tok], emitted: list[Emitted], at_base: Callable[[], None]) -> None:
         """Expand *tokens* onto *emitted*, each on the line gcc prints it
         on; *at_base* is called before each token that came straight from
         *tokens* (an invocation written in the file has ended)."""
-        for tok in self.stream(tokens):
-            if self.last_from_base:
-                at_base()
-                emitted.append(Emitted(tok, tok.lineno))
-            else:
-                emitted.append(Emitted(tok, self._top_line))
+        saved = self._begin(tokens, False)
+        try:
+            while True:
+                tok = self._get()
+                if tok.type == EOF:
+                    return
+                if self.last_from_base:
+                    at_base()
+                    emitted.append(Emitted(tok, tok.lineno))
+                else:
+                    emitted.append(Emitted(tok, self._top_line))
+        except RecursionError:
+            raise self._too_deep() from None
+        finally:
+            self._end(saved)
 
     def stream(self, tokens: list[Tok], in_directive: bool = False) -> Iterator[Tok]:
         """Expanded tokens one by one; after each, ``last_from_base`` says
         whether it came straight from *tokens* (not from an expansion)."""
-        saved = (self._stack, self._prevent, self._in_directive, self._base, self._top_line)
-        base = _Context([*tokens, Tok(EOF, "")], None)
-        self._stack = [base]
-        self._base = base
-        self._prevent = 0
-        self._in_directive = in_directive
+        saved = self._begin(tokens, in_directive)
         try:
             while True:
                 tok = self._get()
@@ -216,13 +226,31 @@ class Expander:
                     return
                 yield tok
         except RecursionError:
-            # Python's stack, not the input, ran out: say where, plainly.
-            raise self._error("macro arguments nest too deeply to expand") from None
+            raise self._too_deep() from None
         finally:
-            for ctx in self._stack[1:]:
-                if ctx.macro is not None:
-                    ctx.macro.disabled = False
-            self._stack, self._prevent, self._in_directive, self._base, self._top_line = saved
+            self._end(saved)
+
+    def _begin(self, tokens: list[Tok], in_directive: bool) -> tuple[
+            list[_Context], int, bool, _Context | None, int]:
+        """Start expanding *tokens*; returns the state to restore, since an
+        expansion can start inside another (#include's operand)."""
+        saved = (self._stack, self._prevent, self._in_directive, self._base, self._top_line)
+        base = _Context([*tokens, Tok(EOF, "")], None)
+        self._stack = [base]
+        self._base = base
+        self._prevent = 0
+        self._in_directive = in_directive
+        return saved
+
+    def _end(self, saved: tuple[list[_Context], int, bool, _Context | None, int]) -> None:
+        for ctx in self._stack[1:]:
+            if ctx.macro is not None:
+                ctx.macro.disabled = False
+        self._stack, self._prevent, self._in_directive, self._base, self._top_line = saved
+
+    def _too_deep(self) -> PreprocessError:
+        # Python's stack, not the input, ran out: say where, plainly.
+        return self._error("macro arguments nest too deeply to expand")
 
     # -- gcc's cpp_get_token ------------------------------------------------
 
