@@ -49,6 +49,12 @@ class PassBuilder:
         self._real_seen = real
         return real
 
+    def counted(self, i: int, real: int) -> None:
+        """The caller has counted *real* non-padding tokens before the
+        i-th (an invocation's own): real_index goes on from there."""
+        self._counted = i
+        self._real_seen = real
+
     def changes(self, all_changes: list[Change]) -> tuple[Change, ...]:
         return tuple(all_changes[self.changes_from_previous : self.changes_at_start])
 
@@ -123,6 +129,7 @@ class InvocationRecorder:
         raw.used_args = tuple(sorted(used_args))
         raw.real_start = builder.real_index(raw.start)
         raw.real_end = raw.real_start + len(real)
+        builder.counted(raw.end, raw.real_end)  # not walked again for the next one
         if opened.steps is not None:
             raw.provenance = tuple(self._provenance(t, arg_of) for t in real)
             raw.steps = opened.steps.finished()
