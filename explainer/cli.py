@@ -109,12 +109,15 @@ def _select(walkthrough: Walkthrough, pass_index: int | None, stage: str | None)
 
 def run(args: argparse.Namespace, cwd: Path) -> str:
     from explainer import walkthrough
+    from explainer.layout_ahead import ahead
     from explainer.preprocess import Recorder
     from explainer.translation_unit import setup
 
     tu = setup(args.header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode)
     trace = walkthrough.trace_filter(args.macro) if args.format == "html" else None
-    whole = walkthrough.build(Recorder(tu, trace).run(), args.macro)
+    with ahead() as layout:
+        recording = Recorder(tu, trace, on_pass=layout.submit).run()
+        whole = walkthrough.build(recording, args.macro, layout.layout(recording))
     chosen = _select(whole, args.pass_index, args.stage)
     # Each renderer imported only when used: jinja2 and pygments take a
     # noticeable part of a short run.

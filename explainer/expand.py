@@ -63,6 +63,15 @@ def set_deadline(seconds: float | None) -> None:
     _deadline_seconds = seconds or 0.0
 
 
+def time_left() -> float | None:
+    """Seconds until the deadline (never below 0), or None without one."""
+    return max(_deadline - time.monotonic(), 0.0) if _deadline is not None else None
+
+
+def gave_up() -> str:
+    return f"gave up after {_deadline_seconds:g} s (the --time-limit)"
+
+
 class Listener(Protocol):
     """What the recorder wants to know about top-level invocations."""
 
@@ -314,7 +323,7 @@ class Expander:
         self._budget -= count
         self._expansions -= 1
         if not self._expansions & 1023 and _deadline is not None and time.monotonic() > _deadline:
-            raise self._error(f"gave up after {_deadline_seconds:g} s (the --time-limit)")
+            raise self._error(gave_up())
         if self._expansions < 0:
             raise self._error(
                 f'expansion of macro "{self._top_name}" exceeds the limit of'

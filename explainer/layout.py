@@ -19,6 +19,7 @@ opening one, as the kernel's own style does.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Sequence
 from typing import Final
 
 from explainer.lexer import would_paste
@@ -875,8 +876,16 @@ _NO_BREAK_AFTER: Final = frozenset((
 ))
 
 
-def lay_out_pass(emitted: list[Emitted] | tuple[Emitted, ...]) -> tuple[str, Spans]:
-    """The pass's code laid out, and where each non-padding token is in
-    it, in order."""
-    vals = [e.tok.value for e in emitted if e.tok.type != PAD]
+def values(emitted: Sequence[Emitted]) -> list[str]:
+    """The texts a pass's layout is made from: its non-padding tokens'."""
+    return [e.tok.value for e in emitted if e.tok.type != PAD]
+
+
+def lay_out_values(vals: list[str]) -> tuple[str, Spans]:
+    """The code of a pass with token texts *vals*, laid out, and where
+    each token is in it, in order."""
     return _Layout(vals).run()
+
+
+def lay_out_pass(emitted: Sequence[Emitted]) -> tuple[str, Spans]:
+    return lay_out_values(values(emitted))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,7 +84,9 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     ``files`` shares scanned files between recorders (a site build);
     ``expand_all_text`` expands the text of every file, not only what can
     change the header's passes, so that every error gcc reports in any
-    file is reported (tests compare that with gcc).
+    file is reported (tests compare that with gcc).  ``on_pass`` is told
+    of each pass's tokens when the pass is over, and when another pass
+    starts inside it (layout_ahead.py).
     """
 
     def __init__(
@@ -94,6 +96,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         *,
         files: scan.FileCache | None = None,
         expand_all_text: bool = False,
+        on_pass: Callable[[int, Sequence[Emitted]], None] | None = None,
     ) -> None:
         self._ready = False
         super().__init__(lexer=Lexer())
@@ -109,6 +112,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self.line_directive: str | None = None
         self.expander = Expander(self.macros, self._builtin, self._expansion_error)
         self._invocations = InvocationRecorder(self.expander, trace)
+        self._on_pass = on_pass
         self._visits: list[_Visit] = []
         self._counter = 0
         self._header = os.path.normcase(str(tu.header_abspath))
@@ -177,6 +181,9 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self._visits.append(visit)
         outer_pass = self._invocations.current
         if visit.pass_index is not None:
+            if outer_pass is not None and self._on_pass is not None:
+                # The pass that read define_trace.h is most likely over.
+                self._on_pass(outer_pass.index, outer_pass.emitted)
             self._invocations.current = self._passes[visit.pass_index - 1]
         try:
             self._reader.read(items, visit, visit.display, visit.pass_index is not None)
@@ -184,6 +191,9 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             self._invocations.close()
             self._visits.pop()
             self._invocations.current = outer_pass
+        if visit.pass_index is not None and self._on_pass is not None:
+            done = self._passes[visit.pass_index - 1]
+            self._on_pass(done.index, done.emitted)
 
     def condition(self, name: str, tokens: list[Tok]) -> bool:
         """#if or #elif (the reader answers #ifdef and #ifndef)."""

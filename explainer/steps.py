@@ -11,6 +11,10 @@ from explainer.printer import print_tokens
 
 # A hostile header could make millions of steps; past this, stop recording.
 MAX_STEPS = 2_000
+# Longer argument and result texts are cut to this many characters, "..."
+# included.  A kernel event's steps nest: each result holds the results
+# below it, and printing all of them in full would cost a fifth of a run.
+MAX_TEXT = 800
 
 
 @dataclass(frozen=True)
@@ -22,11 +26,22 @@ class Step:
     where: str | None  # "file:line" of the macro's #define
     args: tuple[str, ...]  # as written, for "expand"; the operands otherwise
     pre_expanded: tuple[str | None, ...]  # per argument; None where not pre-expanded
-    result: str
+    result: str  # this and the texts above cut at MAX_TEXT
+
+
+def clip(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 3] + "..."
 
 
 def _text(tokens: list[Tok]) -> str:
-    return print_tokens(tokens, show_paste=True).strip()
+    """The tokens' text, cut at MAX_TEXT.  Printing a prefix of the tokens
+    gives a prefix of the text, so a long list is printed only as far as
+    the cut needs: every token but a padding one prints a character."""
+    if len(tokens) > MAX_TEXT:
+        head = print_tokens(tokens[:MAX_TEXT + 1], show_paste=True).strip()
+        if len(head) > MAX_TEXT:
+            return head[: MAX_TEXT - 3] + "..."
+    return clip(print_tokens(tokens, show_paste=True).strip())
 
 
 class StepRecorder:
@@ -57,10 +72,10 @@ class StepRecorder:
         self._add(depth, "expand", macro, written, pre, _text(result))
 
     def pasted(self, lhs: Tok, rhs: Tok, result: Tok, depth: int) -> None:
-        self._add(depth, "paste", lhs.origin, (lhs.value, rhs.value), (), result.value)
+        self._add(depth, "paste", lhs.origin, (clip(lhs.value), clip(rhs.value)), (), clip(result.value))
 
     def stringified(self, macro: MacroDef, arg: list[Tok], result: Tok, depth: int) -> None:
-        self._add(depth, "stringify", macro, (_text(arg),), (), result.value)
+        self._add(depth, "stringify", macro, (_text(arg),), (), clip(result.value))
 
     def finished(self) -> tuple[Step, ...]:
         """Steps with depths counted from the shallowest one."""

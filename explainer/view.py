@@ -16,7 +16,6 @@ from explainer.steps import Step
 from explainer.summary import declared
 
 MAX_DEPTH_CLASS = 9
-MAX_STEP_TEXT = 800  # longer argument and result texts in step lists are cut
 TAB_WIDTH = 8
 SUMMARY_NAMES = 3
 _SLUG = re.compile(r"[^A-Za-z0-9_-]+")
@@ -173,10 +172,6 @@ def _short(c: Change) -> str:
     if c.kind == "undef":
         return f"#undef {c.name}"
     return f"#define {c.name}" + (f"({c.params})" if c.params is not None else "")
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= MAX_STEP_TEXT else text[: MAX_STEP_TEXT - 3] + "..."
 
 
 # -- code with highlighting and provenance ------------------------------------
@@ -349,8 +344,7 @@ def _step(s: Step) -> StepView:
     return StepView(
         number=s.number, depth=min(s.depth, MAX_DEPTH_CLASS), kind=s.kind, macro=s.macro,
         where=s.where,
-        args=tuple((_clip(a), _clip(b) if b is not None else None) for a, b in zip(s.args, pre, strict=True)),
-        result=_clip(s.result),
+        args=tuple(zip(s.args, pre, strict=True)), result=s.result,
     )
 
 

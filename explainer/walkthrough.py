@@ -75,9 +75,13 @@ class Layout:
 
 
 def lay_out(recording: Recording) -> Layout:
-    laid = [lay_out_pass(p.emitted) for p in recording.passes]
-    return Layout(tuple(code for code, _ in laid), tuple(spans for _, spans in laid),
-                  tuple({} for _ in recording.passes), tuple({} for _ in recording.passes))
+    return laid_out([lay_out_pass(p.emitted) for p in recording.passes])
+
+
+def laid_out(passes: list[tuple[str, Spans]]) -> Layout:
+    """The Layout of passes laid out (code and spans, in order)."""
+    return Layout(tuple(code for code, _ in passes), tuple(spans for _, spans in passes),
+                  tuple({} for _ in passes), tuple({} for _ in passes))
 
 
 def build(recording: Recording, focus: str, layout: Layout | None = None,

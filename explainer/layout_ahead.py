@@ -1,0 +1,183 @@
+"""Stage 2's layout, done by a second process while the recorder runs.
+
+A pass is laid out from its token texts alone (layout.py).  So each
+pass's texts go to a helper process, forked before the recording starts,
+which lays them out while the recorder reads on: on a kernel header that
+takes a sixth of a run off the critical path.  A pass is sent when it
+ends, and also when a pass starts inside it: the first read of a header
+holds all the others (define_trace.h reads it again), and its tokens are
+most likely complete by then.  A pass is laid out from the tokens sent;
+a layout of fewer tokens than the pass ended with is not used.  The result is the
+same as laying out in this process, which is what happens wherever the
+helper cannot run or fails: no fork (or one core), a helper that died,
+a pass it never sent back.
+
+Texts and results travel through two anonymous files, so that neither
+side ever waits for the other to read; the pipes carry only (pass,
+offset, length) notes, a few dozen bytes each.  Nothing is written back
+until the recorder has sent its last pass, and a pass lost on the way is
+laid out here, so a failure costs time, never output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import select
+import signal
+import struct
+import tempfile
+from array import array
+from collections.abc import Iterator, Sequence
+
+from explainer import expand
+from explainer.errors import ExplainError
+from explainer.layout import Spans, lay_out_values, values
+from explainer.model import Recording
+from explainer.printer import Emitted
+from explainer.walkthrough import Layout, laid_out
+
+_NOTE = struct.Struct("<qqqq")  # pass index, its tokens, offset, length
+
+
+def _anonymous_file() -> int:
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("explainer-layout", os.MFD_CLOEXEC)
+    with tempfile.TemporaryFile() as handle:
+        return os.dup(handle.fileno())
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _read_exact(fd: int, size: int) -> bytes | None:
+    """*size* bytes from a pipe, or None at its end."""
+    data = b""
+    while len(data) < size:
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+class LayoutAhead:
+    """Takes each pass as the recorder finishes it (``submit``) and gives
+    the layout of the whole recording (``layout``).  Without a helper,
+    ``submit`` does nothing and ``layout`` lays every pass out here."""
+
+    def __init__(self, helper: bool) -> None:
+        self._pid = 0
+        if not helper or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+            return
+        self._texts, self._results = _anonymous_file(), _anonymous_file()
+        self._offset = 0
+        self._sent: dict[int, int] = {}  # pass index: tokens sent
+        to_helper, self._from_parent = os.pipe()
+        self._from_helper, from_helper_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the helper
+            code = 1
+            try:
+                os.close(self._from_parent)
+                os.close(self._from_helper)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent answers ^C
+                _serve(to_helper, self._texts, self._results, from_helper_write)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(to_helper)
+        os.close(from_helper_write)
+        self._pid = pid
+
+    def submit(self, index: int, emitted: Sequence[Emitted]) -> None:
+        if not self._pid or self._sent.get(index) == len(emitted):
+            return
+        blob = pickle.dumps(values(emitted), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            _write_all(self._texts, blob)
+            os.write(self._from_parent, _NOTE.pack(index, len(emitted), self._offset, len(blob)))
+        except OSError:
+            self.close()  # the helper is gone: layout() does the work
+            return
+        self._offset += len(blob)
+        self._sent[index] = len(emitted)
+
+    def layout(self, recording: Recording) -> Layout:
+        done = self._collect(recording.tu.header)
+        laid = [done.get((p.index, len(p.emitted))) or lay_out_values(values(p.emitted))
+                for p in recording.passes]
+        return laid_out(laid)
+
+    def _collect(self, header: str) -> dict[tuple[int, int], tuple[str, Spans]]:
+        """The layouts the helper made, by pass index and tokens sent."""
+        if not self._pid:
+            return {}
+        os.close(self._from_parent)
+        self._from_parent = -1
+        done: dict[tuple[int, int], tuple[str, Spans]] = {}
+        try:
+            while True:
+                left = expand.time_left()
+                ready, _, _ = select.select([self._from_helper], [], [], left)
+                if not ready:
+                    raise ExplainError(f"{header}: laying out its passes {expand.gave_up()}")
+                note = _read_exact(self._from_helper, _NOTE.size)
+                if note is None:
+                    break
+                index, count, offset, length = _NOTE.unpack(note)
+                code, starts, ends = pickle.loads(os.pread(self._results, length, offset))
+                done[index, count] = (code, Spans(_longs(starts), _longs(ends)))
+        finally:
+            self.close()
+        return done
+
+    def close(self) -> None:
+        """Ends the helper (it may still be laying out) and frees its files."""
+        if not self._pid:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self._pid, 0)
+        self._pid = 0
+        for fd in (self._from_parent, self._from_helper, self._texts, self._results):
+            if fd >= 0:
+                os.close(fd)
+
+
+def _longs(data: bytes) -> array[int]:
+    out = array("l")
+    out.frombytes(data)
+    return out
+
+
+def _serve(notes: int, texts: int, results: int, answers: int) -> None:
+    """The helper: lays out each pass it is told of; answers once the
+    recorder has sent them all (its pipe closed), so that the recorder
+    never waits on a full pipe."""
+    offset = 0
+    told: list[bytes] = []
+    while (note := _read_exact(notes, _NOTE.size)) is not None:
+        index, count, at, length = _NOTE.unpack(note)
+        code, spans = lay_out_values(pickle.loads(os.pread(texts, length, at)))
+        blob = pickle.dumps((code, spans.starts.tobytes(), spans.ends.tobytes()),
+                            protocol=pickle.HIGHEST_PROTOCOL)
+        _write_all(results, blob)
+        told.append(_NOTE.pack(index, count, offset, len(blob)))
+        offset += len(blob)
+    _write_all(answers, b"".join(told))
+
+
+@contextlib.contextmanager
+def ahead(helper: bool = True) -> Iterator[LayoutAhead]:
+    """A LayoutAhead, its helper ended however the block ends."""
+    lay = LayoutAhead(helper)
+    try:
+        yield lay
+    finally:
+        lay.close()

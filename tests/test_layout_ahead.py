@@ -1,0 +1,100 @@
+"""The layout made by the helper process is the layout made here, and a
+helper that fails costs time, never output."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Sequence
+
+import pytest
+
+from explainer import expand, layout_ahead, walkthrough
+from explainer.errors import ExplainError
+from explainer.model import Recording
+from explainer.preprocess import Recorder
+from explainer.printer import Emitted
+from explainer.translation_unit import setup
+
+from conftest import REPO, SAMPLE
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2,
+                                reason="the helper needs fork and two cores")
+
+
+def record(on_pass: Callable[[int, Sequence[Emitted]], None] | None = None) -> Recording:
+    return Recorder(setup(str(SAMPLE.relative_to(REPO)), [], [], REPO), on_pass=on_pass).run()
+
+
+def same(a: walkthrough.Layout, b: walkthrough.Layout) -> None:
+    assert a.code == b.code
+    assert [s.pairs() for s in a.spans] == [s.pairs() for s in b.spans]
+
+
+@needs_fork
+def test_the_helper_lays_out_every_pass_as_this_process_does() -> None:
+    sent: list[tuple[int, int]] = []
+    with layout_ahead.ahead() as ahead:
+        def submit(index: int, emitted: Sequence[Emitted]) -> None:
+            sent.append((index, len(emitted)))
+            ahead.submit(index, emitted)
+
+        recording = record(submit)
+        done = ahead._collect(recording.tu.header)
+    # Every pass reached the helper, the first one before the others began.
+    assert {index for index, _ in sent} == {p.index for p in recording.passes}
+    assert sent[0][0] == 1 and sent[1][0] == 2
+    assert set(done) >= {(p.index, len(p.emitted)) for p in recording.passes}
+    expected = walkthrough.lay_out(recording)
+    for p, code in zip(recording.passes, expected.code, strict=True):
+        assert done[p.index, len(p.emitted)][0] == code
+
+
+@needs_fork
+def test_the_layout_is_the_same_with_and_without_a_helper() -> None:
+    with layout_ahead.ahead() as ahead:
+        recording = record(ahead.submit)
+        helped = ahead.layout(recording)
+    with layout_ahead.ahead(helper=False) as alone:
+        unhelped = alone.layout(record(alone.submit))
+    same(helped, walkthrough.lay_out(recording))
+    same(unhelped, helped)
+
+
+@needs_fork
+def test_a_pass_sent_before_it_ended_is_laid_out_again() -> None:
+    recording = record()
+    first = recording.passes[0]
+    with layout_ahead.ahead() as ahead:
+        ahead.submit(first.index, first.emitted[: len(first.emitted) // 2])
+        laid = ahead.layout(recording)  # the rest was never sent: laid out here
+    same(laid, walkthrough.lay_out(recording))
+
+
+@needs_fork
+def test_a_helper_that_died_costs_no_output() -> None:
+    with layout_ahead.ahead() as ahead:
+        os.kill(ahead._pid, signal.SIGKILL)
+        recording = record(ahead.submit)
+        laid = ahead.layout(recording)
+    same(laid, walkthrough.lay_out(recording))
+
+
+@needs_fork
+def test_waiting_for_the_helper_keeps_to_the_time_limit() -> None:
+    recording = record()
+    with layout_ahead.ahead() as ahead:
+        os.kill(ahead._pid, signal.SIGSTOP)  # it will never answer
+        expand.set_deadline(0.05)
+        try:
+            with pytest.raises(ExplainError, match=r"sample\.h: laying out its passes gave up after"):
+                ahead.layout(recording)
+        finally:
+            expand.set_deadline(None)
+    assert ahead._pid == 0  # ended and reaped
+
+
+def test_without_a_helper_the_layout_is_made_here() -> None:
+    with layout_ahead.ahead(helper=False) as alone:
+        recording = record(alone.submit)
+        same(alone.layout(recording), walkthrough.lay_out(recording))
