@@ -60,6 +60,11 @@ def _escape(text: str) -> str:
             .replace("'", "&#39;").replace('"', "&#34;"))
 
 
+# Token texts escaped: a page's 165,000 tokens have a few thousand texts.
+_ESCAPED: dict[str, str] = {}
+MAX_REMEMBERED = 200_000
+
+
 def code_block(lines: tuple[view.Line, ...], key: int, label: str) -> Markup:
     """A code block: one span per line (anchored), one per token; tokens
     with a known origin carry data-p, an index into the page's provenance
@@ -67,12 +72,17 @@ def code_block(lines: tuple[view.Line, ...], key: int, label: str) -> Markup:
     header's page holds half a million tokens; every text is escaped."""
     out = [f'<pre class="code" tabindex="0" data-inv="{key}" aria-label="{_escape(label)}"><code>']
     add = out.append
+    escaped = _ESCAPED
+    if len(escaped) > MAX_REMEMBERED:
+        escaped.clear()
     for line in lines:
         anchor = _escape(line.anchor)
         add(f'<span class="line" id="{anchor}"><a class="ln" href="#{anchor}" tabindex="-1"'
             f' aria-hidden="true">{line.number}</a>')
         for seg in line.segments:
-            text = _escape(seg.text)
+            text = escaped.get(seg.text)
+            if text is None:
+                text = escaped[seg.text] = _escape(seg.text)
             if seg.prov is not None:
                 add(f'<span class="t {_escape(seg.css)}" data-p="{seg.prov}">{text}</span>')
             elif seg.css:

@@ -9,11 +9,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from explainer import highlight, knowledge, prose
+from explainer import highlight, knowledge, prose, summary
 from explainer.lexer import scan
 from explainer.model import Change, Invocation, Pass, Walkthrough
 from explainer.steps import Step
-from explainer.summary import declared
 
 MAX_DEPTH_CLASS = 9
 TAB_WIDTH = 8
@@ -54,15 +53,21 @@ class Arg:
     used: bool
 
 
-@dataclass(frozen=True)
 class StepView:
-    number: int
-    depth: int  # capped for CSS classes
-    kind: str
-    macro: str | None
-    where: str | None
-    args: tuple[tuple[str, str | None], ...]  # (as written, after pre-expansion)
-    result: str
+    """A plain class, like Segment: an event's page has thousands."""
+
+    __slots__ = ("args", "depth", "kind", "macro", "number", "result", "where")
+
+    def __init__(self, s: Step) -> None:
+        self.number = s.number
+        self.depth = min(s.depth, MAX_DEPTH_CLASS)  # capped for CSS classes
+        self.kind = s.kind
+        self.macro = s.macro
+        self.where = s.where
+        pre = s.pre_expanded + (None,) * (len(s.args) - len(s.pre_expanded))
+        # (as written, after pre-expansion)
+        self.args: tuple[tuple[str, str | None], ...] = tuple(zip(s.args, pre, strict=True))
+        self.result = s.result
 
 
 @dataclass(frozen=True)
@@ -180,7 +185,7 @@ def _short(c: Change) -> str:
 def forget() -> None:
     """Drop what is cached for the pages of one header (a site worker
     explains one header after another)."""
-    declared.cache_clear()
+    summary.forget()
     _timeline_of.cache_clear()
     _INDEXES.clear()
 
@@ -323,28 +328,24 @@ def _invocation(
     anchor = f"pass-{p.index}-{slug(inv.name or inv.macro)}-{inv.line}"
     params = _params(p, inv.macro, len(inv.args))
     key = tables.add_invocation(w.header, inv, params)
-    provs: list[int | None] = [
-        tables.prov(pr.macro, pr.where, pr.arg, key) for pr in inv.provenance
-    ]
+    # Tokens of one origin share its Provenance: look each up once.
+    by_origin: dict[int, int] = {}
+    provs: list[int | None] = []
+    for pr in inv.provenance:
+        index = by_origin.get(id(pr))
+        if index is None:
+            index = by_origin[id(pr)] = tables.prov(pr.macro, pr.where, pr.arg, key)
+        provs.append(index)
     lines = code_lines(inv.code, inv.spans, provs, f"pass-{p.index}", first_line)
     args = tuple(
         Arg(i, params[i], text, i in inv.used_args) for i, text in enumerate(inv.args)
     )
-    steps = tuple(_step(s) for s in inv.steps)
+    steps = tuple(StepView(s) for s in inv.steps)
     title = f"{inv.macro}({inv.name})" if inv.name else inv.macro
     return InvocationView(
         anchor=anchor, key=key, title=title, macro=inv.macro, name=inv.name, line=inv.line,
         args=args, lines=lines, empty=not inv.code.strip(), steps=steps,
         steps_truncated=inv.steps_truncated,
-    )
-
-
-def _step(s: Step) -> StepView:
-    pre = s.pre_expanded + (None,) * (len(s.args) - len(s.pre_expanded))
-    return StepView(
-        number=s.number, depth=min(s.depth, MAX_DEPTH_CLASS), kind=s.kind, macro=s.macro,
-        where=s.where,
-        args=tuple(zip(s.args, pre, strict=True)), result=s.result,
     )
 
 
@@ -384,17 +385,20 @@ def _listed(file: str, header: str) -> bool:
 
 
 # What the timeline is made of: the first pass's (name, macro) pairs, and
-# each shown pass's index with its invocations' names and code.  The
-# strings are the layout's own, so hashing this is quick.
+# each shown pass's index with its invocations' names and what each
+# declares.
 _TimelineKey = tuple[
     tuple[tuple[str | None, str], ...],
-    tuple[tuple[int, tuple[tuple[str | None, str], ...]], ...],
+    tuple[tuple[int, tuple[tuple[str | None, tuple[str, ...]], ...]], ...],
 ]
 
 
 def _timeline(w: Walkthrough, shown: tuple[Pass, ...]) -> tuple[tuple[Row, ...], tuple[str, ...], tuple[str, ...]]:
     first = tuple((inv.name, inv.macro) for inv in w.passes[0].invocations)
-    passes = tuple((p.index, tuple((inv.name, inv.code) for inv in p.invocations)) for p in shown)
+    passes = tuple(
+        (p.index, tuple((inv.name, summary.declared(inv.code, inv.spans)) for inv in p.invocations))
+        for p in shown
+    )
     return _timeline_of((first, passes))
 
 
@@ -413,19 +417,19 @@ def _timeline_of(key: _TimelineKey) -> tuple[tuple[Row, ...], tuple[str, ...], t
         (classes if kind == "class" else events).append(name)
         if (name, kind) not in labels:
             labels.append((name, kind))
-    by_name: list[dict[str | None, list[str]]] = []
+    by_name: list[dict[str | None, list[tuple[str, ...]]]] = []
     for _, invocations in passes:
-        found: dict[str | None, list[str]] = {}
-        for inv_name, code in invocations:
-            found.setdefault(inv_name, []).append(code)
+        found: dict[str | None, list[tuple[str, ...]]] = {}
+        for inv_name, names in invocations:
+            found.setdefault(inv_name, []).append(names)
         by_name.append(found)
     rows = []
     for name, kind in labels:
         cells = []
-        for (index, _), codes in zip(passes, by_name, strict=True):
+        for (index, _), declared in zip(passes, by_name, strict=True):
             made: list[str] = []
-            for code in codes.get(name, ()):
-                made.extend(x for x in declared(code) if x not in made)
+            for names in declared.get(name, ()):
+                made.extend(x for x in names if x not in made)
             text = ", ".join(made[:SUMMARY_NAMES]) + (", ..." if len(made) > SUMMARY_NAMES else "")
             cells.append(Cell(text, ", ".join(made), f"#pass-{index}"))
         rows.append(Row(name, kind, tuple(cells)))
