@@ -4,8 +4,6 @@ became, and every '#' and '##' on the way, in the order gcc does them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from explainer.macros import MacroDef, Tok
 from explainer.printer import print_tokens
 
@@ -17,16 +15,26 @@ MAX_STEPS = 2_000
 MAX_TEXT = 800
 
 
-@dataclass(frozen=True)
 class Step:
-    number: int
-    depth: int  # 0 for the invocation written in the header
-    kind: str  # "expand", "paste" or "stringify"
-    macro: str | None
-    where: str | None  # "file:line" of the macro's #define
-    args: tuple[str, ...]  # as written, for "expand"; the operands otherwise
-    pre_expanded: tuple[str | None, ...]  # per argument; None where not pre-expanded
-    result: str  # this and the texts above cut at MAX_TEXT
+    """One step.  A plain class, like Emitted: compiled, it is many times
+    cheaper to make than a frozen dataclass, and a kernel header's events
+    make 31,000 steps."""
+
+    __slots__ = ("args", "depth", "kind", "macro", "number", "pre_expanded", "result", "where")
+
+    def __init__(self, number: int, depth: int, kind: str, macro: str | None, where: str | None,
+                 args: tuple[str, ...], pre_expanded: tuple[str | None, ...], result: str) -> None:
+        self.number = number
+        self.depth = depth  # 0 for the invocation written in the header
+        self.kind = kind  # "expand", "paste" or "stringify"
+        self.macro = macro
+        self.where = where  # "file:line" of the macro's #define
+        self.args = args  # as written, for "expand"; the operands otherwise
+        self.pre_expanded = pre_expanded  # per argument; None where not pre-expanded
+        self.result = result  # this and the texts above cut at MAX_TEXT
+
+    def __repr__(self) -> str:
+        return f"Step({self.number}, {self.kind}, {self.macro!r}, {self.result!r})"
 
 
 def clip(text: str) -> str:
@@ -42,6 +50,16 @@ def _text(tokens: list[Tok]) -> str:
         if len(head) > MAX_TEXT:
             return head[: MAX_TEXT - 3] + "..."
     return clip(print_tokens(tokens, show_paste=True).strip())
+
+
+def _same(a: list[Tok], b: list[Tok]) -> bool:
+    """The same tokens, in the same order (then the same text)."""
+    if len(a) != len(b):
+        return False
+    for i in range(len(a)):
+        if a[i] is not b[i]:
+            return False
+    return True
 
 
 class StepRecorder:
@@ -65,11 +83,20 @@ class StepRecorder:
 
     def expanded(self, macro: MacroDef, args: list[list[Tok] | None] | None,
                  pre_expanded: dict[int, list[Tok]], result: list[Tok], depth: int) -> None:
-        written = tuple(_text(a or []) for a in args or [])
-        pre = tuple(
-            _text(pre_expanded[i]) if i in pre_expanded else None for i in range(len(written))
-        )
-        self._add(depth, "expand", macro, written, pre, _text(result))
+        written: list[str] = []
+        pre: list[str | None] = []
+        for i, arg in enumerate(args or []):
+            tokens = arg or []
+            text = _text(tokens)
+            written.append(text)
+            done = pre_expanded.get(i)
+            if done is None:
+                pre.append(None)
+            elif _same(done, tokens):
+                pre.append(text)  # nothing in it expanded (the usual case)
+            else:
+                pre.append(_text(done))
+        self._add(depth, "expand", macro, tuple(written), tuple(pre), _text(result))
 
     def pasted(self, lhs: Tok, rhs: Tok, result: Tok, depth: int) -> None:
         self._add(depth, "paste", lhs.origin, (clip(lhs.value), clip(rhs.value)), (), clip(result.value))
@@ -80,7 +107,7 @@ class StepRecorder:
     def finished(self) -> tuple[Step, ...]:
         """Steps with depths counted from the shallowest one."""
         base = self._base_depth or 0
-        return tuple(
-            Step(s.number, s.depth - base, s.kind, s.macro, s.where, s.args, s.pre_expanded, s.result)
-            for s in self.steps
-        )
+        if base:
+            for s in self.steps:
+                s.depth -= base
+        return tuple(self.steps)
