@@ -1,7 +1,8 @@
 """Stage 2's layout, done by a second process while the recorder runs.
 
-A pass is laid out from its token texts alone (layout.py).  So each
-pass's texts go to a helper process, forked before the recording starts,
+A pass is laid out from its token texts alone (layout.py), and so is
+what each of its invocations declares (summary.py).  So each pass's
+texts and its invocations' bounds go to a helper process, forked before the recording starts,
 which lays them out while the recorder reads on: on a kernel header that
 takes a sixth of a run off the critical path.  A pass is sent when it
 ends, and also when a pass starts inside it: the first read of a header
@@ -29,14 +30,14 @@ import signal
 import struct
 import tempfile
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from explainer import expand
 from explainer.errors import ExplainError
-from explainer.layout import Spans, lay_out_values, values
+from explainer.invocations import PassBuilder
+from explainer.layout import Spans, values
 from explainer.model import Recording
-from explainer.printer import Emitted
-from explainer.walkthrough import Layout, laid_out
+from explainer.walkthrough import LaidOut, Layout, bounds, laid_out, lay_out_one
 
 _NOTE = struct.Struct("<qqqq")  # pass index, its tokens, offset, length
 
@@ -94,32 +95,34 @@ class LayoutAhead:
         os.close(from_helper_write)
         self._pid = pid
 
-    def submit(self, index: int, emitted: Sequence[Emitted]) -> None:
-        if not self._pid or self._sent.get(index) == len(emitted):
+    def submit(self, done: PassBuilder) -> None:
+        count = len(done.emitted)
+        if not self._pid or self._sent.get(done.index) == count:
             return
-        blob = pickle.dumps(values(emitted), protocol=pickle.HIGHEST_PROTOCOL)
+        blob = pickle.dumps((values(done.emitted), bounds(done.invocations)),
+                            protocol=pickle.HIGHEST_PROTOCOL)
         try:
             _write_all(self._texts, blob)
-            os.write(self._from_parent, _NOTE.pack(index, len(emitted), self._offset, len(blob)))
+            os.write(self._from_parent, _NOTE.pack(done.index, count, self._offset, len(blob)))
         except OSError:
             self.close()  # the helper is gone: layout() does the work
             return
         self._offset += len(blob)
-        self._sent[index] = len(emitted)
+        self._sent[done.index] = count
 
     def layout(self, recording: Recording) -> Layout:
         done = self._collect(recording.tu.header)
-        laid = [done.get((p.index, len(p.emitted))) or lay_out_values(values(p.emitted))
+        laid = [done.get((p.index, len(p.emitted))) or lay_out_one(values(p.emitted), bounds(p.invocations))
                 for p in recording.passes]
         return laid_out(laid)
 
-    def _collect(self, header: str) -> dict[tuple[int, int], tuple[str, Spans]]:
+    def _collect(self, header: str) -> dict[tuple[int, int], LaidOut]:
         """The layouts the helper made, by pass index and tokens sent."""
         if not self._pid:
             return {}
         os.close(self._from_parent)
         self._from_parent = -1
-        done: dict[tuple[int, int], tuple[str, Spans]] = {}
+        done: dict[tuple[int, int], LaidOut] = {}
         try:
             while True:
                 left = expand.time_left()
@@ -130,8 +133,8 @@ class LayoutAhead:
                 if note is None:
                     break
                 index, count, offset, length = _NOTE.unpack(note)
-                code, starts, ends = pickle.loads(os.pread(self._results, length, offset))
-                done[index, count] = (code, Spans(_longs(starts), _longs(ends)))
+                code, starts, ends, declares = pickle.loads(os.pread(self._results, length, offset))
+                done[index, count] = (code, Spans(_longs(starts), _longs(ends)), declares)
         finally:
             self.close()
         return done
@@ -164,8 +167,9 @@ def _serve(notes: int, texts: int, results: int, answers: int) -> None:
     told: list[bytes] = []
     while (note := _read_exact(notes, _NOTE.size)) is not None:
         index, count, at, length = _NOTE.unpack(note)
-        code, spans = lay_out_values(pickle.loads(os.pread(texts, length, at)))
-        blob = pickle.dumps((code, spans.starts.tobytes(), spans.ends.tobytes()),
+        vals, invocations = pickle.loads(os.pread(texts, length, at))
+        code, spans, declares = lay_out_one(vals, invocations)
+        blob = pickle.dumps((code, spans.starts.tobytes(), spans.ends.tobytes(), declares),
                             protocol=pickle.HIGHEST_PROTOCOL)
         _write_all(results, blob)
         told.append(_NOTE.pack(index, count, offset, len(blob)))

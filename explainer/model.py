@@ -108,6 +108,7 @@ class Invocation:
     used: tuple[str, ...]  # every macro its expansion went through
     focus: bool
     used_args: tuple[int, ...] = ()  # arguments whose text reached the code
+    declares: tuple[str, ...] = ()  # what the code declares (summary.py)
     # For focused invocations: each token of ``code`` as (start, end) in it,
     # and where it came from.
     spans: tuple[tuple[int, int], ...] = ()

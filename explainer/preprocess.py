@@ -14,7 +14,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,7 +96,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         *,
         files: scan.FileCache | None = None,
         expand_all_text: bool = False,
-        on_pass: Callable[[int, Sequence[Emitted]], None] | None = None,
+        on_pass: Callable[[PassBuilder], None] | None = None,
     ) -> None:
         self._ready = False
         super().__init__(lexer=Lexer())
@@ -183,7 +183,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         if visit.pass_index is not None:
             if outer_pass is not None and self._on_pass is not None:
                 # The pass that read define_trace.h is most likely over.
-                self._on_pass(outer_pass.index, outer_pass.emitted)
+                self._on_pass(outer_pass)
             self._invocations.current = self._passes[visit.pass_index - 1]
         try:
             self._reader.read(items, visit, visit.display, visit.pass_index is not None)
@@ -192,8 +192,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             self._visits.pop()
             self._invocations.current = outer_pass
         if visit.pass_index is not None and self._on_pass is not None:
-            done = self._passes[visit.pass_index - 1]
-            self._on_pass(done.index, done.emitted)
+            self._on_pass(self._passes[visit.pass_index - 1])
 
     def condition(self, name: str, tokens: list[Tok]) -> bool:
         """#if or #elif (the reader answers #ifdef and #ifndef)."""

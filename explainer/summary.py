@@ -1,14 +1,12 @@
 """What a piece of generated C declares, in a few words: the cells of the
 pass timeline ("struct trace_event_raw_foo", "trace_raw_output_foo()").
 
-Read from the code itself, so it works for any kernel's macros.
+Read from the code's tokens, so it works for any kernel's macros.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from explainer.lexer import scan
 
 _TAGS = ("struct", "union", "enum")
 _OPEN = {"(": ")", "[": "]", "{": "}"}
@@ -29,24 +27,11 @@ def _skip_group(tokens: list[tuple[str, str]], i: int) -> int:
     return i
 
 
-# By code: every page of a header has the same timeline (forget() empties it).
-_DECLARED: dict[str, tuple[str, ...]] = {}
-
-
-def forget() -> None:
-    _DECLARED.clear()
-
-
-def declared(code: str, spans: Sequence[tuple[int, int]] = ()) -> tuple[str, ...]:
-    """Names declared at file scope in *code*, in order, spelled as
-    ``struct x`` for a type, ``x()`` for a function and ``x`` otherwise.
-    *spans*, where known, are its tokens' (start, end): then the code is
-    not lexed again (a kernel header's timeline reads 900 KB of code)."""
-    found = _DECLARED.get(code)
-    if found is None:
-        tokens = [_token(code[a:b]) for a, b in spans] if spans else scan(code)
-        found = _DECLARED[code] = _names(tokens)
-    return found
+def declared(texts: Sequence[str]) -> tuple[str, ...]:
+    """Names declared at file scope in the code made of tokens *texts*, in
+    order, spelled as ``struct x`` for a type, ``x()`` for a function and
+    ``x`` otherwise."""
+    return _names([_token(text) for text in texts])
 
 
 def _token(text: str) -> tuple[str, str]:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from explainer import highlight, knowledge, prose, summary
+from explainer import highlight, knowledge, prose
 from explainer.lexer import scan
 from explainer.model import Change, Invocation, Pass, Walkthrough
 from explainer.steps import Step
@@ -185,7 +185,6 @@ def _short(c: Change) -> str:
 def forget() -> None:
     """Drop what is cached for the pages of one header (a site worker
     explains one header after another)."""
-    summary.forget()
     _timeline_of.cache_clear()
     _INDEXES.clear()
 
@@ -395,10 +394,7 @@ _TimelineKey = tuple[
 
 def _timeline(w: Walkthrough, shown: tuple[Pass, ...]) -> tuple[tuple[Row, ...], tuple[str, ...], tuple[str, ...]]:
     first = tuple((inv.name, inv.macro) for inv in w.passes[0].invocations)
-    passes = tuple(
-        (p.index, tuple((inv.name, summary.declared(inv.code, inv.spans)) for inv in p.invocations))
-        for p in shown
-    )
+    passes = tuple((p.index, tuple((inv.name, inv.declares) for inv in p.invocations)) for p in shown)
     return _timeline_of((first, passes))
 
 

@@ -7,12 +7,12 @@ code, names invocations with kernel knowledge, and applies the focus.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from explainer import knowledge
 from explainer.errors import ExplainError
-from explainer.layout import Spans, lay_out_pass
+from explainer.layout import Spans, lay_out_values, values
 from explainer.model import (
     Invocation,
     Pass,
@@ -22,6 +22,7 @@ from explainer.model import (
     Reproduce,
     Walkthrough,
 )
+from explainer.summary import declared
 from explainer.translation_unit import REPRODUCE_ENV
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -64,6 +65,8 @@ class Layout:
     code: tuple[str, ...]
     # Per pass: where each non-padding token is in the code (start, end).
     spans: tuple[Spans, ...]
+    # Per pass: what each invocation's code declares, by where it starts.
+    declares: tuple[dict[int, tuple[str, ...]], ...]
     # Per pass: each invocation's code and token spans in it, by where it
     # starts, filled as pages are built (a site builds many per layout).
     snippets: tuple[dict[int, tuple[str, tuple[tuple[int, int], ...] | None]], ...] = field(
@@ -74,14 +77,29 @@ class Layout:
     unfocused: tuple[dict[int, tuple[Invocation, bool]], ...] = field(compare=False, repr=False)
 
 
+LaidOut = tuple[str, Spans, dict[int, tuple[str, ...]]]
+
+
 def lay_out(recording: Recording) -> Layout:
-    return laid_out([lay_out_pass(p.emitted) for p in recording.passes])
+    return laid_out([lay_out_one(values(p.emitted), bounds(p.invocations)) for p in recording.passes])
 
 
-def laid_out(passes: list[tuple[str, Spans]]) -> Layout:
-    """The Layout of passes laid out (code and spans, in order)."""
-    return Layout(tuple(code for code, _ in passes), tuple(spans for _, spans in passes),
-                  tuple({} for _ in passes), tuple({} for _ in passes))
+def bounds(invocations: Sequence[RawInvocation]) -> list[tuple[int, int, int]]:
+    """Each invocation's start, and its first and last token laid out."""
+    return [(raw.start, raw.real_start, raw.real_end) for raw in invocations]
+
+
+def lay_out_one(vals: list[str], bounds: list[tuple[int, int, int]]) -> LaidOut:
+    """One pass laid out, from its token texts, and what each invocation
+    in it declares (for the timeline), by where it starts."""
+    code, spans = lay_out_values(vals)
+    return code, spans, {start: declared(vals[a:b]) for start, a, b in bounds}
+
+
+def laid_out(passes: list[LaidOut]) -> Layout:
+    """The Layout of passes laid out, in order."""
+    return Layout(tuple(p[0] for p in passes), tuple(p[1] for p in passes),
+                  tuple(p[2] for p in passes), tuple({} for _ in passes), tuple({} for _ in passes))
 
 
 def build(recording: Recording, focus: str, layout: Layout | None = None,
@@ -95,12 +113,12 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
     layout = layout or lay_out(recording)
     trace_seen: list[tuple[str, str | None]] = []
     passes: list[Pass] = []
-    for record, spans, code, snippets, unfocused in zip(
-        recording.passes, layout.spans, layout.code, layout.snippets, layout.unfocused,
-        strict=True,
+    for record, spans, code, declares, snippets, unfocused in zip(
+        recording.passes, layout.spans, layout.code, layout.declares, layout.snippets,
+        layout.unfocused, strict=True,
     ):
         cut = _Cutter(spans, code, snippets)
-        passes.append(_build_pass(record, cut, focus, steps, trace_seen, unfocused))
+        passes.append(_build_pass(record, cut, declares, focus, steps, trace_seen, unfocused))
     if not trace_seen:
         raise ExplainError(
             f"{tu.header}: no trace macros (TRACE_EVENT, DECLARE_EVENT_CLASS, ...) found"
@@ -155,7 +173,7 @@ class _Cutter:
 
 
 def _build_pass(
-    record: PassRecord, cutter: _Cutter, focus: str, steps: bool,
+    record: PassRecord, cutter: _Cutter, declares: dict[int, tuple[str, ...]], focus: str, steps: bool,
     trace_seen: list[tuple[str, str | None]], unfocused: dict[int, tuple[Invocation, bool]],
 ) -> Pass:
     invocations = []
@@ -168,7 +186,7 @@ def _build_pass(
             known = unfocused[raw.start] = (Invocation(
                 macro=raw.macro, line=raw.line, name=name, template=template,
                 args=raw.args, code=snippet, used=tuple(sorted(raw.used)), focus=False,
-                used_args=raw.used_args,
+                used_args=raw.used_args, declares=declares.get(raw.start, ()),
             ), roles is not None)
         plain, traced = known
         name, template = plain.name, plain.template

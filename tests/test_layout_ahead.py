@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import pytest
 
 from explainer import expand, layout_ahead, walkthrough
 from explainer.errors import ExplainError
+from explainer.invocations import PassBuilder
 from explainer.model import Recording
 from explainer.preprocess import Recorder
-from explainer.printer import Emitted
 from explainer.translation_unit import setup
 
 from conftest import REPO, SAMPLE
@@ -22,22 +22,23 @@ needs_fork = pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1)
                                 reason="the helper needs fork and two cores")
 
 
-def record(on_pass: Callable[[int, Sequence[Emitted]], None] | None = None) -> Recording:
+def record(on_pass: Callable[[PassBuilder], None] | None = None) -> Recording:
     return Recorder(setup(str(SAMPLE.relative_to(REPO)), [], [], REPO), on_pass=on_pass).run()
 
 
 def same(a: walkthrough.Layout, b: walkthrough.Layout) -> None:
     assert a.code == b.code
     assert [s.pairs() for s in a.spans] == [s.pairs() for s in b.spans]
+    assert a.declares == b.declares
 
 
 @needs_fork
 def test_the_helper_lays_out_every_pass_as_this_process_does() -> None:
     sent: list[tuple[int, int]] = []
     with layout_ahead.ahead() as ahead:
-        def submit(index: int, emitted: Sequence[Emitted]) -> None:
-            sent.append((index, len(emitted)))
-            ahead.submit(index, emitted)
+        def submit(done: PassBuilder) -> None:
+            sent.append((done.index, len(done.emitted)))
+            ahead.submit(done)
 
         recording = record(submit)
         done = ahead._collect(recording.tu.header)
@@ -46,8 +47,9 @@ def test_the_helper_lays_out_every_pass_as_this_process_does() -> None:
     assert sent[0][0] == 1 and sent[1][0] == 2
     assert set(done) >= {(p.index, len(p.emitted)) for p in recording.passes}
     expected = walkthrough.lay_out(recording)
-    for p, code in zip(recording.passes, expected.code, strict=True):
+    for p, code, declares in zip(recording.passes, expected.code, expected.declares, strict=True):
         assert done[p.index, len(p.emitted)][0] == code
+        assert done[p.index, len(p.emitted)][2] == declares
 
 
 @needs_fork
@@ -63,10 +65,12 @@ def test_the_layout_is_the_same_with_and_without_a_helper() -> None:
 
 @needs_fork
 def test_a_pass_sent_before_it_ended_is_laid_out_again() -> None:
-    recording = record()
-    first = recording.passes[0]
+    sent: list[PassBuilder] = []
+    recording = record(sent.append)
+    first = sent[0]
+    first.emitted = first.emitted[: len(first.emitted) // 2]  # what it held halfway
     with layout_ahead.ahead() as ahead:
-        ahead.submit(first.index, first.emitted[: len(first.emitted) // 2])
+        ahead.submit(first)
         laid = ahead.layout(recording)  # the rest was never sent: laid out here
     same(laid, walkthrough.lay_out(recording))
 
