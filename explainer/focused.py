@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import os
 from pathlib import Path
 
 from explainer import knowledge
 from explainer.kernel import Tree
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("EXPLAINER_CACHE", Path.home() / ".cache" / "explainer"))
+from explainer.resources import cache_dir
 
 
 def kept(relative: str) -> bool:

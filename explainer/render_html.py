@@ -21,6 +21,7 @@ from explainer import prose, view
 from explainer.model import Walkthrough
 from explainer.render_text import shell_command
 from explainer.resources import templates
+from explainer.template_cache import template_cache
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        bytecode_cache=template_cache(),
     )
     env.filters["code_block"] = code_block
     env.filters["timeline_rows"] = timeline_rows
@@ -60,9 +62,20 @@ def _escape(text: str) -> str:
             .replace("'", "&#39;").replace('"', "&#34;"))
 
 
-# Token texts escaped: a page's 165,000 tokens have a few thousand texts.
+# Texts escaped: sched.h's all page has 165,000 tokens with 1,900 texts,
+# and 31,000 steps whose macros, places and arguments repeat.
 _ESCAPED: dict[str, str] = {}
 MAX_REMEMBERED = 200_000
+
+
+def _escaped(text: str) -> str:
+    """_escape(text), remembered."""
+    found = _ESCAPED.get(text)
+    if found is None:
+        if len(_ESCAPED) >= MAX_REMEMBERED:
+            _ESCAPED.clear()
+        found = _ESCAPED[text] = _escape(text)
+    return found
 
 
 def code_block(lines: tuple[view.Line, ...], key: int, label: str) -> Markup:
@@ -72,21 +85,16 @@ def code_block(lines: tuple[view.Line, ...], key: int, label: str) -> Markup:
     header's page holds half a million tokens; every text is escaped."""
     out = [f'<pre class="code" tabindex="0" data-inv="{key}" aria-label="{_escape(label)}"><code>']
     add = out.append
-    escaped = _ESCAPED
-    if len(escaped) > MAX_REMEMBERED:
-        escaped.clear()
     for line in lines:
         anchor = _escape(line.anchor)
         add(f'<span class="line" id="{anchor}"><a class="ln" href="#{anchor}" tabindex="-1"'
             f' aria-hidden="true">{line.number}</a>')
         for seg in line.segments:
-            text = escaped.get(seg.text)
-            if text is None:
-                text = escaped[seg.text] = _escape(seg.text)
+            text = _escaped(seg.text)
             if seg.prov is not None:
-                add(f'<span class="t {_escape(seg.css)}" data-p="{seg.prov}">{text}</span>')
+                add(f'<span class="t {_escaped(seg.css)}" data-p="{seg.prov}">{text}</span>')
             elif seg.css:
-                add(f'<span class="{_escape(seg.css)}">{text}</span>')
+                add(f'<span class="{_escaped(seg.css)}">{text}</span>')
             else:
                 add(text)
         add("\n</span>")
@@ -133,32 +141,32 @@ def _change_item(c: view.ChangeView) -> str:
 def step_items(steps: tuple[view.StepView, ...], words: dict[str, str]) -> Markup:
     """An invocation's steps, one item each.  Built here: an event's page
     lists thousands (ext4.h's pages, 1,500 to 3,500 each)."""
-    became = _escape(words["became"])
-    pre_expanded = _escape(words["pre_expanded"])
+    became = _escaped(words["became"])
+    pre_expanded = _escaped(words["pre_expanded"])
     out: list[str] = []
     add = out.append
     for s in steps:
-        add(f'        <li class="step d{s.depth} {_escape(s.kind)}"><span class="kind">'
-            f'{_escape(words["kind_" + s.kind])}</span>\n')
+        add(f'        <li class="step d{s.depth} {_escaped(s.kind)}"><span class="kind">'
+            f'{_escaped(words["kind_" + s.kind])}</span>\n')
         if s.kind == "expand":
-            add(f'<code class="name">{_escape(s.macro or "")}</code>')
+            add(f'<code class="name">{_escaped(s.macro or "")}</code>')
             if s.args:
                 add('<ol class="stepargs">')
                 for written, pre in s.args:
-                    add(f"<li><code>{_escape(written)}</code>")
+                    add(f"<li><code>{_escaped(written)}</code>")
                     if pre is not None and pre != written:
-                        add(f' <span class="pre">{pre_expanded}</span> <code>{_escape(pre)}</code>')
+                        add(f' <span class="pre">{pre_expanded}</span> <code>{_escaped(pre)}</code>')
                     add("</li>")
                 add("</ol>")
         elif s.kind == "paste":
-            add(f"<code>{_escape(s.args[0][0])}</code> ## "
-                f"<code>{_escape(s.args[1][0])}</code>\n")
+            add(f"<code>{_escaped(s.args[0][0])}</code> ## "
+                f"<code>{_escaped(s.args[1][0])}</code>\n")
         else:
-            add(f"# <code>{_escape(s.args[0][0])}</code>")
+            add(f"# <code>{_escaped(s.args[0][0])}</code>")
         add(f'        <span class="became">{became}</span> <code class="result">'
-            f'{_escape(s.result)}</code>')
+            f'{_escaped(s.result)}</code>')
         if s.where:
-            add(f' <span class="where">{_escape(s.where)}</span>')
+            add(f' <span class="where">{_escaped(s.where)}</span>')
         add("</li>\n")
     return Markup("".join(out))
 

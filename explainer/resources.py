@@ -1,11 +1,13 @@
-"""Where the bundled model kernel and the templates are.
+"""Where the bundled model kernel, the templates and the cache are.
 
-In a wheel they sit inside the package (explainer/headers,
+In a wheel the first two sit inside the package (explainer/headers,
 explainer/templates); in a source checkout, at the top of the repository.
+The cache directory is EXPLAINER_CACHE, default ~/.cache/explainer.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -25,3 +27,7 @@ def bundled_headers() -> Path:
 
 def templates() -> Path:
     return _find("templates")
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("EXPLAINER_CACHE", Path.home() / ".cache" / "explainer"))
