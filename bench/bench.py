@@ -97,13 +97,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = str(Path(tmp) / "out")
         full_gcc = gcc_for(tree, "sched.h", "full")
-        json_argv = [*explain, "all", "sched.h", "--kernel", tree, "--format", "json", "-o", out]
-        ours, base = alternate(args.runs, json_argv, ROOT, full_gcc)
-        print(row("1. sched.h full mode, JSON", ours, base, "<= 3x", 3.0))
-        html_argv = [*explain, "all", "sched.h", "--kernel", tree, "--format", "html", "-o", out]
-        ours_html, base_html = alternate(args.runs, html_argv, ROOT, full_gcc)
-        print(row("1. sched.h full mode, HTML", ours_html, base_html, "<= 4x", 4.0))
-        focused_argv = [*explain, "all", "sched.h", "--kernel", tree, "--mode", "focused",
+        # Target 1 names TRACE_EVENT; "all" (every event and class, the
+        # largest page) is timed too, against the same goals.
+        for focus in ("TRACE_EVENT", "all"):
+            for fmt, goal in (("json", 3.0), ("html", 4.0)):
+                argv = [*explain, focus, "sched.h", "--kernel", tree, "--format", fmt, "-o", out]
+                ours, base = alternate(args.runs, argv, ROOT, full_gcc)
+                print(row(f"1. {focus} sched.h, full mode, {fmt.upper()}", ours, base,
+                          f"<= {goal:g}x", goal))
+        json_argv = [*explain, "TRACE_EVENT", "sched.h", "--kernel", tree, "--format", "json", "-o", out]
+        focused_argv = [*explain, "TRACE_EVENT", "sched.h", "--kernel", tree, "--mode", "focused",
                         "--format", "json", "-o", out]
         ours_f, base_f = alternate(args.runs, focused_argv, ROOT, full_gcc)
         print(row("2. sched.h focused mode vs full-mode gcc", ours_f, base_f, "<= 1.5x", 1.5))

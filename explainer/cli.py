@@ -108,12 +108,15 @@ def _select(walkthrough: Walkthrough, pass_index: int | None, stage: str | None)
 
 
 def run(args: argparse.Namespace, cwd: Path) -> str:
+    from explainer.translation_unit import setup
+
+    # First: for a kernel tree it starts asking gcc for its predefined
+    # macros, which then comes while the modules below are imported.
+    tu = setup(args.header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode)
     from explainer import walkthrough
     from explainer.layout_ahead import ahead
     from explainer.preprocess import Recorder
-    from explainer.translation_unit import setup
 
-    tu = setup(args.header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode)
     trace = walkthrough.trace_filter(args.macro) if args.format == "html" else None
     with ahead() as layout:
         recording = Recorder(tu, trace, on_pass=layout.submit).run()

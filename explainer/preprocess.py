@@ -136,7 +136,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     # -- running -------------------------------------------------------------
 
     def run(self) -> Recording:
-        for definition in self.tu.predefined:
+        for definition in self.tu.predefined_macros():
             self.define(definition)
         for flag, value in self.tu.macro_args:  # in order, as gcc applies them
             name, eq, body = value.partition("=")

@@ -42,13 +42,23 @@ class TranslationUnit:
     text: str
     # The flags that decide gcc's predefined macros and answers (not -I/-D).
     compiler_flags: tuple[str, ...] = GCC_FLAGS[1:]
-    # The macros gcc defines before anything else, as "NAME BODY" lines.
-    predefined: tuple[str, ...] = STANDARD_PREDEFINED
+    # The macros gcc defines before anything else, as "NAME BODY" lines;
+    # None: those gcc says it defines with compiler_flags (predefined_macros).
+    predefined: tuple[str, ...] | None = STANDARD_PREDEFINED
     # Focused mode: an include that is not one of these files (glob
     # patterns relative to cwd) is left out.  None: read everything.
     keep: tuple[str, ...] | None = None
     # The header the user named (focused mode reads a copy of it).
     named_header: Path | None = None
+
+    def predefined_macros(self) -> tuple[str, ...]:
+        """``predefined``, or gcc's.  setup asks gcc early, in a thread, so
+        that the answer comes while explainer imports the rest of itself."""
+        if self.predefined is not None:
+            return self.predefined
+        from explainer import compiler
+
+        return tuple(d for _, d in compiler.predefined(self.compiler_flags))
 
     def reproduce_cwd(self) -> str:
         """``cwd`` relative to the directory of the header the user named:
@@ -179,14 +189,14 @@ def _setup_real(
         macro_args=tuple(kbuild + list(macro_args)),
         text="\n".join(lines) + "\n",
         compiler_flags=kernel.COMPILER_FLAGS,
-        predefined=tuple(d for _, d in compiler.predefined(kernel.COMPILER_FLAGS)),
+        predefined=None,
     )
 
 
 def _setup_focused(
     tree: object, path: Path, include_dirs: list[str], macro_args: list[tuple[str, str]], cwd: Path,
 ) -> TranslationUnit:
-    from explainer import compiler, focused, kernel, knowledge
+    from explainer import focused, kernel, knowledge
 
     assert isinstance(tree, kernel.Tree)
     spelled = kernel.include_spelling(tree, path)
@@ -213,7 +223,7 @@ def _setup_focused(
         macro_args=tuple(config + list(macro_args)),
         text=f'#include "include/linux/kconfig.h"\n#define CREATE_TRACE_POINTS\n{include_line}\n',
         compiler_flags=FOCUSED_FLAGS,
-        predefined=tuple(d for _, d in compiler.predefined(FOCUSED_FLAGS)),
+        predefined=None,
         keep=tuple(keep),
     )
 
