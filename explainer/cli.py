@@ -11,7 +11,6 @@ import contextlib
 import gc
 import os
 import resource
-import secrets
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
@@ -143,7 +142,7 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
 
 def write_atomically(path: Path, text: str) -> None:
     """Replace *path* with *text*, or leave it untouched on any failure."""
-    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     try:
         # Created like any new file (the umask applies), unlike mkstemp's 0600.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
