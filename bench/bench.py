@@ -2,7 +2,7 @@
 
     python bench/bench.py [--runs N] [--kernel DIR] [--site]
 
-Each target runs gcc and explainer in alternation N times (default 5) in
+Each target runs gcc and explainer in alternation N times (default 9) in
 the same run and prints medians, their ratio, the goal and whether it is
 met, plus explainer's peak memory.  Without --kernel, Debian's 6.1 headers
 are fetched (tests/kernels.py).  --site also times `explain site` over
@@ -76,7 +76,7 @@ def row(name: str, ours: float, base: float | None, goal: str, limit: float | No
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--kernel")
     parser.add_argument("--site", action="store_true")
     args = parser.parse_args()

@@ -1,23 +1,23 @@
 """Stage 2's layout, done by a second process while the recorder runs.
 
-A pass is laid out from its token texts alone (layout.py), and so is
-what each of its invocations declares (summary.py).  So each pass's
-texts and its invocations' bounds go to a helper process, forked before the recording starts,
-which lays them out while the recorder reads on: on a kernel header that
-takes a sixth of a run off the critical path.  A pass is sent when it
-ends, and also when a pass starts inside it: the first read of a header
-holds all the others (define_trace.h reads it again), and its tokens are
-most likely complete by then.  A pass is laid out from the tokens sent;
-a layout of fewer tokens than the pass ended with is not used.  The result is the
-same as laying out in this process, which is what happens wherever the
-helper cannot run or fails: no fork (or one core), a helper that died,
-a pass it never sent back.
+A pass is laid out from its token texts alone (layout.py), and so is what
+each of its invocations declares (summary.py).  So each pass's texts and
+its invocations' bounds go to a helper process, forked before the
+recording starts, which lays them out while the recorder reads on: on a
+kernel header that takes a sixth of a run off the critical path.
+
+A pass is sent when it ends, and also when a pass starts inside it: the
+first read of a header holds all the others (define_trace.h reads it
+again), and its tokens are most likely complete by then.  A layout of
+fewer tokens than the pass ended with is not used.  Whatever the helper
+does not send back (no fork, one core, a helper that died, a result that
+cannot be read) is laid out in this process: the output is the same, and
+a failure costs time, never output.
 
 Texts and results travel through two anonymous files, so that neither
-side ever waits for the other to read; the pipes carry only (pass,
-offset, length) notes, a few dozen bytes each.  Nothing is written back
-until the recorder has sent its last pass, and a pass lost on the way is
-laid out here, so a failure costs time, never output.
+side ever waits for the other to read; the pipes carry only notes of 32
+bytes (pass, tokens, offset, length), and the helper answers only once
+the recorder has sent its last pass.
 """
 
 from __future__ import annotations
@@ -53,6 +53,20 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+def _pread_all(fd: int, size: int, offset: int) -> bytes:
+    """*size* bytes of a file from *offset* (a read of a file stops short
+    only at its end, or past 2 GB on Linux)."""
+    parts: list[bytes] = []
+    while size > 0:
+        chunk = os.pread(fd, size, offset)
+        if not chunk:
+            raise EOFError("the file ends before the blob")
+        parts.append(chunk)
+        size -= len(chunk)
+        offset += len(chunk)
+    return b"".join(parts)
 
 
 def _read_exact(fd: int, size: int) -> bytes | None:
@@ -133,7 +147,10 @@ class LayoutAhead:
                 if note is None:
                     break
                 index, count, offset, length = _NOTE.unpack(note)
-                code, starts, ends, declares = pickle.loads(os.pread(self._results, length, offset))
+                try:
+                    code, starts, ends, declares = pickle.loads(_pread_all(self._results, length, offset))
+                except (OSError, EOFError, ValueError, pickle.UnpicklingError):
+                    continue  # laid out here
                 done[index, count] = (code, Spans(_longs(starts), _longs(ends)), declares)
         finally:
             self.close()
@@ -167,7 +184,7 @@ def _serve(notes: int, texts: int, results: int, answers: int) -> None:
     told: list[bytes] = []
     while (note := _read_exact(notes, _NOTE.size)) is not None:
         index, count, at, length = _NOTE.unpack(note)
-        vals, invocations = pickle.loads(os.pread(texts, length, at))
+        vals, invocations = pickle.loads(_pread_all(texts, length, at))
         code, spans, declares = lay_out_one(vals, invocations)
         blob = pickle.dumps((code, spans.starts.tobytes(), spans.ends.tobytes(), declares),
                             protocol=pickle.HIGHEST_PROTOCOL)

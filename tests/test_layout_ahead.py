@@ -4,6 +4,7 @@ helper that fails costs time, never output."""
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 from collections.abc import Callable
 
@@ -80,6 +81,19 @@ def test_a_helper_that_died_costs_no_output() -> None:
     with layout_ahead.ahead() as ahead:
         os.kill(ahead._pid, signal.SIGKILL)
         recording = record(ahead.submit)
+        laid = ahead.layout(recording)
+    same(laid, walkthrough.lay_out(recording))
+
+
+@needs_fork
+def test_a_result_that_cannot_be_read_is_laid_out_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    with layout_ahead.ahead() as ahead:
+        recording = record(ahead.submit)
+
+        def unreadable(data: bytes) -> object:
+            raise pickle.UnpicklingError("damaged")
+
+        monkeypatch.setattr(layout_ahead.pickle, "loads", unreadable)  # here, not in the helper
         laid = ahead.layout(recording)
     same(laid, walkthrough.lay_out(recording))
 
