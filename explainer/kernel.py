@@ -10,7 +10,6 @@ first in its Makefile.
 from __future__ import annotations
 
 import os
-import platform
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,6 +102,8 @@ def open_tree(path: Path, shown: str) -> Tree:
 
 
 def running_kernel_build() -> Path | None:
+    import platform  # here: only --kernel auto asks, and its import costs a millisecond
+
     build = Path("/lib/modules") / platform.release() / "build"
     return build if build.is_dir() else None
 

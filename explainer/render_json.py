@@ -56,5 +56,8 @@ def to_data(w: Walkthrough) -> dict[str, Any]:
 
 def render(walkthrough: Walkthrough) -> str:
     # Compact: the C encoder is several times faster than the indenting one
-    # on a real header's megabytes; `jq .` indents it for reading.
-    return json.dumps(to_data(walkthrough), ensure_ascii=False, separators=(",", ":")) + "\n"
+    # on a real header's megabytes; `jq .` indents it for reading.  The data
+    # is made fresh above, so it cannot hold a cycle: not checking for one
+    # makes encoding a sixth faster.
+    return json.dumps(to_data(walkthrough), ensure_ascii=False, separators=(",", ":"),
+                      check_circular=False) + "\n"
