@@ -98,8 +98,7 @@ class LayoutAhead:
         if pid == 0:  # the helper
             code = 1
             try:
-                os.close(self._from_parent)
-                os.close(self._from_helper)
+                _only(to_helper, self._texts, self._results, from_helper_write)
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent answers ^C
                 _serve(to_helper, self._texts, self._results, from_helper_write)
                 code = 0
@@ -168,6 +167,21 @@ class LayoutAhead:
         for fd in (self._from_parent, self._from_helper, self._texts, self._results):
             if fd >= 0:
                 os.close(fd)
+
+
+def _only(*keep: int) -> None:
+    """In the helper: close every file but *keep*, and read and write
+    nothing of the terminal.  Another thread of the parent may be running
+    gcc with its input on a pipe (compiler.py): a copy of that pipe's end
+    left open here would keep gcc waiting for the end of its input."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1):
+        os.dup2(devnull, fd)
+    low = 3
+    for fd in sorted(keep):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, max(os.sysconf("SC_OPEN_MAX"), low))
 
 
 def _longs(data: bytes) -> array[int]:

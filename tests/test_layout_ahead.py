@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import subprocess
 from collections.abc import Callable
 
 import pytest
@@ -74,6 +75,20 @@ def test_a_pass_sent_before_it_ended_is_laid_out_again() -> None:
         ahead.submit(first)
         laid = ahead.layout(recording)  # the rest was never sent: laid out here
     same(laid, walkthrough.lay_out(recording))
+
+
+@needs_fork
+def test_the_helper_keeps_no_pipe_of_a_process_started_before_it() -> None:
+    # What compiler.py does in a thread while the CLI starts the helper:
+    # gcc reads its input from a pipe, to its end.
+    reader = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        with layout_ahead.ahead():
+            out, _ = reader.communicate(b"input", timeout=10)  # its end reaches cat
+        assert out == b"input"
+    finally:
+        reader.kill()
+        reader.wait()
 
 
 @needs_fork
