@@ -5,10 +5,6 @@ from __future__ import annotations
 import shlex
 import textwrap
 
-from pygments import highlight
-from pygments.formatters import TerminalFormatter
-from pygments.lexers import CLexer
-
 from explainer import prose
 from explainer.model import Change, Pass, Reproduce, Walkthrough
 
@@ -28,6 +24,12 @@ class _Style:
 
     def code(self, text: str) -> str:
         if self.color:
+            # Imported here: pygments takes 7 ms to import, and only a
+            # terminal in colour needs it (pages have their own highlighting).
+            from pygments import highlight
+            from pygments.formatters import TerminalFormatter
+            from pygments.lexers import CLexer
+
             text = highlight(text, CLexer(), TerminalFormatter())
         return textwrap.indent(text.expandtabs(8), "    ")
 
