@@ -82,7 +82,7 @@ INIT: Final = 5  # an initializer list broken over lines
 EXPRESSION: Final = 6  # a block inside an expression: ({ ... })
 
 
-def _is_word(v: str) -> bool:
+def is_word(v: str) -> bool:
     if not v:
         return False
     c = v[0]
@@ -339,7 +339,7 @@ class _Layout:
 
     def _is_label(self) -> bool:
         first = self.vals[self.line[0]]
-        return first == "case" or first == "default" or (len(self.line) == 2 and _is_word(first))
+        return first == "case" or first == "default" or (len(self.line) == 2 and is_word(first))
 
     def _statement_done(self, i: int) -> None:
         self.ternary = 0
@@ -423,7 +423,7 @@ class _Layout:
             k -= 1
         if k >= 0 and vals[line[k]] in _AGGREGATE:
             return True
-        return k >= 1 and _is_word(vals[line[k]]) and vals[line[k - 1]] in _AGGREGATE
+        return k >= 1 and is_word(vals[line[k]]) and vals[line[k - 1]] in _AGGREGATE
 
     def _enum_head(self) -> bool:
         for k in range(len(self.line) - 1, -1, -1):
@@ -514,7 +514,7 @@ class _Layout:
         if v == "," or v == ";":
             self._reset_segment()
             return
-        if _is_word(v):
+        if is_word(v):
             if v in _KEYWORDS or v == "sizeof":
                 self.seg_only_words = False
             self.seg_words += 1
@@ -665,10 +665,10 @@ class _Layout:
         while k < n:
             v = vals[line[k]]
             if v == "(":
-                if k >= 2 and _is_word(vals[line[k - 1]]) and vals[line[k - 1]] not in _ATTRIBUTE \
+                if k >= 2 and is_word(vals[line[k - 1]]) and vals[line[k - 1]] not in _ATTRIBUTE \
                         and vals[line[k - 1]] not in _TYPE_WORDS:
                     before = vals[line[k - 2]]
-                    if _is_word(before) or before == "*" or before == ")":
+                    if is_word(before) or before == "*" or before == ")":
                         start = k - 1
                         while start > 0 and not self.space[start]:
                             start -= 1
@@ -849,7 +849,7 @@ class _Layout:
         before = self.vals[i]
         if before == ")" or before == "]":
             return not self.cast_close[i]
-        return _is_word(before) and before not in _KEYWORDS
+        return is_word(before) and before not in _KEYWORDS
 
     def _widest_argument(self, lo: int, hi: int, tail: int) -> int:
         widest = 0

@@ -48,7 +48,7 @@ def _text(tokens: list[Tok]) -> str:
     if len(tokens) > MAX_TEXT:
         head = print_tokens(tokens[:MAX_TEXT + 1], show_paste=True).strip()
         if len(head) > MAX_TEXT:
-            return head[: MAX_TEXT - 3] + "..."
+            return clip(head)
     return clip(print_tokens(tokens, show_paste=True).strip())
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from explainer.layout import is_word
+
 _TAGS = ("struct", "union", "enum")
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 
@@ -36,10 +38,8 @@ def declared(texts: Sequence[str]) -> tuple[str, ...]:
 
 def _token(text: str) -> tuple[str, str]:
     """(kind, text) of one token, as far as _declaration tells kinds apart:
-    a name, or anything else (L"x" and u'x' are literals)."""
-    first, last = text[0], text[-1]
-    word = (first.isalpha() or first == "_" or first == "$") and last != '"' and last != "'"
-    return ("ident" if word else "other", text)
+    a name, or anything else."""
+    return ("ident" if is_word(text) else "other", text)
 
 
 def _names(tokens: list[tuple[str, str]]) -> tuple[str, ...]:
