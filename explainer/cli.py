@@ -109,8 +109,8 @@ def _select(walkthrough: Walkthrough, pass_index: int | None, stage: str | None)
 def run(args: argparse.Namespace, cwd: Path) -> str:
     from explainer.translation_unit import setup
 
-    # First: for a kernel tree it starts asking gcc for its predefined
-    # macros, which then comes while the modules below are imported.
+    # First: for a kernel tree, setup asks gcc for its predefined macros
+    # in a thread, and the answer comes while the modules below load.
     tu = setup(args.header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode)
     from explainer import walkthrough
     from explainer.layout_ahead import ahead
