@@ -3,8 +3,9 @@
     python bench/bench.py [--runs N] [--kernel DIR] [--site]
 
 Each target runs gcc and explainer in alternation N times (default 9) in
-the same run and prints medians, their ratio, the goal and whether it is
-met, plus explainer's peak memory.  Without --kernel, Debian's 6.1 headers
+the same run and prints medians, their ratio, the lowest and highest
+ratio of a run to the gcc run beside it, the goal and whether it is met,
+plus explainer's peak memory.  Without --kernel, Debian's 6.1 headers
 are fetched (tests/kernels.py).  --site also times `explain site` over
 every header of the tree against gcc run on the same headers one after
 another (long: minutes).
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -49,7 +51,13 @@ def peak_rss(argv: list[str], cwd: Path) -> int:
     return int(out.stdout.strip())
 
 
-def alternate(runs: int, ours: list[str], ours_cwd: Path, gcc: tuple[list[str], Path, str] | None) -> tuple[float, float | None]:
+class Timing(NamedTuple):
+    ours: float  # median seconds
+    gcc: float | None  # median seconds of gcc -E, run in alternation
+    spread: tuple[float, float] | None  # lowest and highest ratio of a run to its gcc run
+
+
+def alternate(runs: int, ours: list[str], ours_cwd: Path, gcc: tuple[list[str], Path, str] | None) -> Timing:
     mine: list[float] = []
     theirs: list[float] = []
     for _ in range(runs):
@@ -57,7 +65,10 @@ def alternate(runs: int, ours: list[str], ours_cwd: Path, gcc: tuple[list[str], 
             argv, cwd, stdin = gcc
             theirs.append(timed(argv, cwd, stdin, {"SOURCE_DATE_EPOCH": "0"})[0])
         mine.append(timed(ours, ours_cwd)[0])
-    return statistics.median(mine), statistics.median(theirs) if theirs else None
+    if not theirs:
+        return Timing(statistics.median(mine), None, None)
+    ratios = [m / t for m, t in zip(mine, theirs, strict=True)]
+    return Timing(statistics.median(mine), statistics.median(theirs), (min(ratios), max(ratios)))
 
 
 def gcc_for(tree: str, header: str, mode: str | None) -> tuple[list[str], Path, str]:
@@ -67,11 +78,13 @@ def gcc_for(tree: str, header: str, mode: str | None) -> tuple[list[str], Path, 
     return list(tu.gcc_argv()), tu.cwd, tu.text
 
 
-def row(name: str, ours: float, base: float | None, goal: str, limit: float | None) -> str:
+def row(name: str, timing: Timing, goal: str, limit: float | None) -> str:
+    ours, base, spread = timing
     ratio = f"{ours / base:6.1f}x" if base else "     -"
+    runs = f"{spread[0]:.1f}-{spread[1]:.1f}x" if spread else "-"
     met = "-" if limit is None else ("yes" if (ours / base if base else ours) <= limit else "NO")
     base_text = f"{base:8.3f}s" if base is not None else "        -"
-    return f"{name:44} {ours:8.3f}s {base_text} {ratio}  {goal:>10}  {met}"
+    return f"{name:44} {ours:8.3f}s {base_text} {ratio} {runs:>10}  {goal:>10}  {met}"
 
 
 def main() -> int:
@@ -93,7 +106,7 @@ def main() -> int:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{subprocess.run(['gcc', '--version'], capture_output=True, text=True).stdout.splitlines()[0]}")
     print(f"tree: {tree}; {args.runs} runs each, medians\n")
-    print(f"{'target':44} {'explain':>9} {'gcc -E':>9} {'ratio':>7}  {'goal':>10}  met")
+    print(f"{'target':44} {'explain':>9} {'gcc -E':>9} {'ratio':>7} {'each run':>10}  {'goal':>10}  met")
     with tempfile.TemporaryDirectory() as tmp:
         out = str(Path(tmp) / "out")
         full_gcc = gcc_for(tree, "sched.h", "full")
@@ -102,21 +115,20 @@ def main() -> int:
         for focus in ("TRACE_EVENT", "all"):
             for fmt, goal in (("json", 3.0), ("html", 4.0)):
                 argv = [*explain, focus, "sched.h", "--kernel", tree, "--format", fmt, "-o", out]
-                ours, base = alternate(args.runs, argv, ROOT, full_gcc)
-                print(row(f"1. {focus} sched.h, full mode, {fmt.upper()}", ours, base,
-                          f"<= {goal:g}x", goal))
+                print(row(f"1. {focus} sched.h, full mode, {fmt.upper()}",
+                          alternate(args.runs, argv, ROOT, full_gcc), f"<= {goal:g}x", goal))
         json_argv = [*explain, "TRACE_EVENT", "sched.h", "--kernel", tree, "--format", "json", "-o", out]
         focused_argv = [*explain, "TRACE_EVENT", "sched.h", "--kernel", tree, "--mode", "focused",
                         "--format", "json", "-o", out]
-        ours_f, base_f = alternate(args.runs, focused_argv, ROOT, full_gcc)
-        print(row("2. sched.h focused mode vs full-mode gcc", ours_f, base_f, "<= 1.5x", 1.5))
+        print(row("2. sched.h focused mode vs full-mode gcc",
+                  alternate(args.runs, focused_argv, ROOT, full_gcc), "<= 1.5x", 1.5))
         sample_argv = [*explain, "TRACE_EVENT", "sample.h", "--format", "json", "-o", out]
-        ours_s, _ = alternate(args.runs, sample_argv, ROOT, None)
-        print(row("3. bundled sample.h, whole process", ours_s, None, "< 0.5 s", 0.5))
-        ours_h, _ = alternate(args.runs, [*explain, "--help"], ROOT, None)
-        print(row("3. explain --help", ours_h, None, "< 0.15 s", 0.15))
+        print(row("3. bundled sample.h, whole process", alternate(args.runs, sample_argv, ROOT, None),
+                  "< 0.5 s", 0.5))
+        print(row("3. explain --help", alternate(args.runs, [*explain, "--help"], ROOT, None),
+                  "< 0.15 s", 0.15))
         rss = peak_rss(json_argv, ROOT) / 1024
-        print(f"{'5. peak memory, target 1':44} {rss:8.0f} MiB {'':9} {'':7}  {'< 300 MiB':>10}  "
+        print(f"{'5. peak memory, target 1':44} {rss:8.0f} MiB {'':9} {'':7} {'':10}  {'< 300 MiB':>10}  "
               f"{'yes' if rss < 300 else 'NO'}")
         if args.site:
             from explainer.site import tree_headers
@@ -135,8 +147,9 @@ def main() -> int:
             # cannot preprocess fail fast and are left out with a note.
             site_argv = [*explain, "site", "--kernel", tree, "-o", str(Path(tmp) / "site")]
             seconds, kib = timed(site_argv, ROOT)
-            print(row(f"4. explain site, {len(done)} headers", seconds, gcc_total, "<= 3x", 3.0))
-            print(f"{'4. peak memory of one process':44} {kib / 1024:8.0f} MiB {'':9} {'':7}  "
+            print(row(f"4. explain site, {len(done)} headers", Timing(seconds, gcc_total, None),
+                      "<= 3x", 3.0))
+            print(f"{'4. peak memory of one process':44} {kib / 1024:8.0f} MiB {'':9} {'':7} {'':10}  "
                   f"{'< 1 GiB':>10}  {'yes' if kib < 2**20 else 'NO'}")
     return 0
 
