@@ -78,28 +78,84 @@ def _escaped(text: str) -> str:
     return found
 
 
-def code_block(lines: tuple[view.Line, ...], key: int, label: str) -> Markup:
+TAB_WIDTH = 8
+
+
+def code_block(code: view.CodeView, key: int, label: str) -> Markup:
     """A code block: one span per line (anchored), one per token; tokens
     with a known origin carry data-p, an index into the page's provenance
-    table.  Built here rather than by a template loop because a kernel
-    header's page holds half a million tokens; every text is escaped."""
+    table.  Written here, straight from the view's columns, rather than by
+    a template loop: a kernel header's page holds half a million tokens;
+    every text is escaped."""
     out = [f'<pre class="code" tabindex="0" data-inv="{key}" aria-label="{_escape(label)}"><code>']
-    add = out.append
-    for line in lines:
-        anchor = _escape(line.anchor)
-        add(f'<span class="line" id="{anchor}"><a class="ln" href="#{anchor}" tabindex="-1"'
-            f' aria-hidden="true">{line.number}</a>')
-        for seg in line.segments:
-            text = _escaped(seg.text)
-            if seg.prov is not None:
-                add(f'<span class="t {_escaped(seg.css)}" data-p="{seg.prov}">{text}</span>')
-            elif seg.css:
-                add(f'<span class="{_escaped(seg.css)}">{text}</span>')
-            else:
-                add(text)
-        add("\n</span>")
-    add("</code></pre>")
+    line = _Lines(out, _escape(code.anchor), code.first_line)
+    text = code.text
+    pos = 0
+    for (start, end), prov, css in zip(code.spans, code.provs, code.classes, strict=True):
+        if start == pos + 1 and text[pos] == " ":
+            line.add(" ")  # the usual gap
+        elif start > pos:
+            line.white(text[pos:start])
+        token = text[start:end]
+        if "\n" in token or "\t" in token:
+            line.white(token, css, prov)
+        else:
+            line.add(_segment(_escaped(token), css, prov), len(token))
+        pos = end
+    if pos < len(text):
+        line.white(text[pos:])
+    line.close()
+    out.append("</code></pre>")
     return Markup("".join(out))
+
+
+def _segment(escaped: str, css: str, prov: int | None) -> str:
+    if prov is not None:
+        return f'<span class="t {_escaped(css)}" data-p="{prov}">{escaped}</span>'
+    if css:
+        return f'<span class="{_escaped(css)}">{escaped}</span>'
+    return escaped
+
+
+class _Lines:
+    """The numbered lines of a code block as they are written: a line is
+    written once it ends, the last one only if it holds something."""
+
+    def __init__(self, out: list[str], anchor: str, number: int) -> None:
+        self.out = out
+        self.anchor = anchor
+        self.number = number
+        self.column = 0
+        self.current: list[str] = []
+
+    def add(self, html: str, width: int = 1) -> None:
+        self.current.append(html)
+        self.column += width
+
+    def white(self, text: str, css: str = "", prov: int | None = None) -> None:
+        """Text with newlines or tabs (white space, mostly): tabs become
+        spaces here, as the line-number gutter would shift the browser's
+        tab stops."""
+        for n, part in enumerate(text.split("\n")):
+            if n:
+                self._end()
+            if part:
+                part = (" " * self.column + part).expandtabs(TAB_WIDTH)[self.column:]
+                self.add(_segment(_escaped(part), css, prov), len(part))
+
+    def _end(self) -> None:
+        anchor = f"{self.anchor}-L{self.number}"
+        self.out.append(f'<span class="line" id="{anchor}"><a class="ln" href="#{anchor}" tabindex="-1"'
+                        f' aria-hidden="true">{self.number}</a>')
+        self.out.extend(self.current)
+        self.out.append("\n</span>")
+        self.number += 1
+        self.column = 0
+        self.current = []
+
+    def close(self) -> None:
+        if self.current:
+            self._end()
 
 
 @lru_cache(maxsize=16)

@@ -15,7 +15,6 @@ from explainer.model import Change, Invocation, Pass, Walkthrough
 from explainer.steps import Step
 
 MAX_DEPTH_CLASS = 9
-TAB_WIDTH = 8
 SUMMARY_NAMES = 3
 _SLUG = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -25,24 +24,28 @@ def slug(text: str) -> str:
     return _SLUG.sub("-", text).strip("-") or "x"
 
 
-# Plain classes, not named tuples: compiled, they are many times cheaper
-# to make, and a kernel header's pages make millions of segments.
-class Segment:
-    __slots__ = ("css", "prov", "text")
+class CodeView:
+    """An invocation's code as a page shows it: its text, each token's
+    span in it, highlighting class (highlight.py) and index into the
+    page's provenance table (None: not known).  Columns, not an object per
+    token: a kernel header's page has 165,000 tokens; render_html cuts
+    the text into numbered lines as it writes them."""
 
-    def __init__(self, text: str, css: str, prov: int | None) -> None:
+    __slots__ = ("anchor", "classes", "first_line", "provs", "spans", "text")
+
+    def __init__(self, text: str, spans: tuple[tuple[int, int], ...], classes: list[str],
+                 provs: list[int | None], anchor: str, first_line: int) -> None:
         self.text = text
-        self.css = css  # pygments short class, "" for white space
-        self.prov = prov  # index into the page's provenance table
+        self.spans = spans
+        self.classes = classes
+        self.provs = provs
+        self.anchor = anchor  # lines are anchored "{anchor}-L{number}"
+        self.first_line = first_line
 
-
-class Line:
-    __slots__ = ("anchor", "number", "segments")
-
-    def __init__(self, number: int, anchor: str, segments: tuple[Segment, ...]) -> None:
-        self.number = number
-        self.anchor = anchor
-        self.segments = segments
+    def line_count(self) -> int:
+        """The lines render_html writes: one per newline, and the last
+        one if anything follows the last newline."""
+        return self.text.count("\n") + (1 if self.text and not self.text.endswith("\n") else 0)
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class Arg:
 
 
 class StepView:
-    """A plain class, like Segment: an event's page has thousands."""
+    """A plain class: an event's page has thousands."""
 
     __slots__ = ("args", "depth", "kind", "macro", "number", "result", "where")
 
@@ -79,7 +82,7 @@ class InvocationView:
     name: str | None
     line: int
     args: tuple[Arg, ...]
-    lines: tuple[Line, ...]
+    code: CodeView
     empty: bool
     steps: tuple[StepView, ...]
     steps_truncated: bool
@@ -224,57 +227,17 @@ def _index(changes: tuple[Change, ...], header: str) -> _ChangeIndex:
     return found
 
 
-def code_lines(
+def code_view(
     code: str, spans: tuple[tuple[int, int], ...], provs: list[int | None],
     anchor: str, first_line: int,
-) -> tuple[Line, ...]:
-    """Split *code* into lines of segments: each token highlighted (see
-    highlight.py), and tagged with its provenance where known."""
+) -> CodeView:
+    """*code* with each token highlighted (see highlight.py) and tagged
+    with its provenance where known."""
     if not spans:
         spans = tuple(_spans(code))
         provs = [None] * len(spans)
     classes = highlight.classes([code[start:end] for start, end in spans])
-    lines: list[Line] = []
-    current: list[Segment] = []
-    number = first_line
-    column = 0
-
-    def add(text: str, css: str, prov: int | None) -> None:
-        # Text with newlines or tabs (white space, mostly): tabs become
-        # spaces here, as the line-number gutter would shift the browser's
-        # tab stops.
-        nonlocal current, number, column
-        for n, part in enumerate(text.split("\n")):
-            if n:
-                lines.append(Line(number, f"{anchor}-L{number}", tuple(current)))
-                number += 1
-                current = []
-                column = 0
-            if part:
-                part = (" " * column + part).expandtabs(TAB_WIDTH)[column:]
-                column += len(part)
-                current.append(Segment(part, css, prov))
-
-    pos = 0
-    space = Segment(" ", "", None)
-    for (start, end), prov, css in zip(spans, provs, classes, strict=True):
-        if start == pos + 1 and code[pos] == " ":
-            current.append(space)  # the usual gap, made once
-            column += 1
-        elif start > pos:
-            add(code[pos:start], "", None)
-        text = code[start:end]
-        if "\n" in text or "\t" in text:
-            add(text, css, prov)
-        else:
-            current.append(Segment(text, css, prov))
-            column += len(text)
-        pos = end
-    if pos < len(code):
-        add(code[pos:], "", None)
-    if current:
-        lines.append(Line(number, f"{anchor}-L{number}", tuple(current)))
-    return tuple(lines)
+    return CodeView(code, spans, classes, provs, anchor, first_line)
 
 
 def _spans(code: str) -> list[tuple[int, int]]:
@@ -335,7 +298,7 @@ def _invocation(
         if index is None:
             index = by_origin[id(pr)] = tables.prov(pr.macro, pr.where, pr.arg, key)
         provs.append(index)
-    lines = code_lines(inv.code, inv.spans, provs, f"pass-{p.index}", first_line)
+    code = code_view(inv.code, inv.spans, provs, f"pass-{p.index}", first_line)
     args = tuple(
         Arg(i, params[i], text, i in inv.used_args) for i, text in enumerate(inv.args)
     )
@@ -343,7 +306,7 @@ def _invocation(
     title = f"{inv.macro}({inv.name})" if inv.name else inv.macro
     return InvocationView(
         anchor=anchor, key=key, title=title, macro=inv.macro, name=inv.name, line=inv.line,
-        args=args, lines=lines, empty=not inv.code.strip(), steps=steps,
+        args=args, code=code, empty=not inv.code.strip(), steps=steps,
         steps_truncated=inv.steps_truncated,
     )
 
@@ -361,7 +324,7 @@ def _pass_view(
     for inv in p.invocations:
         if inv.focus:
             view = _invocation(w, p, inv, tables, line, lang)
-            line += len(view.lines)
+            line += view.code.line_count()
             invocations.append(view)
     return PassView(
         index=p.index, anchor=f"pass-{p.index}", stage=p.stage, title=notes["title"],
