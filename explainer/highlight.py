@@ -68,16 +68,14 @@ def _number_class(number: str) -> str:
     return "mi"
 
 
-def token_class(text: str, previous: str) -> str:
-    """The class of the token *text*, after the token *previous* ("" at the
-    start): a name after struct or union is a class name."""
+def token_class(text: str) -> str:
+    """The class of the token *text* by itself; classes() adjusts it for
+    the tokens around it."""
     c = text[0]
     if c.isalpha() or c == "_" or c == "$":
         last = text[-1]
         if last == '"' or last == "'":  # L"x", u8"x", U'x'
             return "s" if last == '"' else "sc"
-        if previous in _AGGREGATES and _word_class(text) == "n":
-            return "nc"
         return _word_class(text)
     if c.isdigit() or (c == "." and len(text) > 1 and text[1].isdigit()):
         return _number_class(text)
@@ -90,15 +88,16 @@ def token_class(text: str, previous: str) -> str:
     return "o"
 
 
-# Each distinct text's class at the start of a line (token_class(text, "")):
-# sched.h's page has 165,000 tokens and 1,900 distinct texts.
+# Each distinct text's class by itself (token_class): sched.h's page has
+# 165,000 tokens and 1,900 distinct texts.
 _ALONE: dict[str, str] = {}
 MAX_REMEMBERED = 200_000
 
 
 def classes(texts: list[str]) -> list[str]:
-    """The class of each token, in order.  A name declared as a function
-    (after a type or a "*", before "(") is a function name."""
+    """The class of each token, in order.  A name after struct or union is
+    a class name; a name declared as a function (after a type or a "*",
+    before "(") is a function name."""
     out: list[str] = []
     previous = ""
     before = ""  # the class of *previous*
@@ -109,7 +108,7 @@ def classes(texts: list[str]) -> list[str]:
     for i, text in enumerate(texts):
         css = alone.get(text)
         if css is None:
-            css = alone[text] = token_class(text, "") if text else ""
+            css = alone[text] = token_class(text) if text else ""
         if css == "n" and previous in _AGGREGATES:
             css = "nc"
         if css == "n" and i + 1 < n and texts[i + 1] == "(" and text not in _NOT_FUNCTIONS and (
