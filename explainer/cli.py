@@ -117,8 +117,8 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
     from explainer.preprocess import Recorder
 
     trace = walkthrough.trace_filter(args.macro) if args.format == "html" else None
-    with ahead() as layout:
-        recording = Recorder(tu, trace, on_pass=layout.submit).run()
+    with ahead(tu=tu) as layout:
+        recording = Recorder(tu, trace, on_pass=layout.submit, files=layout.files()).run()
         whole = walkthrough.build(recording, args.macro, layout.layout(recording))
     chosen = _select(whole, args.pass_index, args.stage)
     # Each renderer imported only when used: jinja2 and pygments take a

@@ -1,10 +1,14 @@
-"""Stage 2's layout, done by a second process while the recorder runs.
+"""The helper process: a second core's work while the recorder runs.
+
+Forked before the recording starts, the helper first scans the files
+the translation unit is likely to read, ahead of the recorder
+(scan_ahead.py), then lays out each pass the recorder sends it.
 
 A pass is laid out from its token texts alone (layout.py), and so is what
 each of its invocations declares (summary.py).  So each pass's texts and
-its invocations' bounds go to a helper process, forked before the
-recording starts, which lays them out while the recorder reads on: on a
-kernel header that takes a sixth of a run off the critical path.
+its invocations' bounds go to the helper, which lays them out while the
+recorder reads on: on a kernel header that takes a sixth of a run off the
+critical path.
 
 A pass is sent when it ends, and also when a pass starts inside it: the
 first read of a header holds all the others (define_trace.h reads it
@@ -19,7 +23,6 @@ side ever waits for the other to read; the pipes carry only notes of 32
 bytes (pass, tokens, offset, length), and the helper answers only once
 the recorder has sent its last pass.
 """
-
 from __future__ import annotations
 
 import contextlib
@@ -32,11 +35,14 @@ import tempfile
 from array import array
 from collections.abc import Iterator
 
-from explainer import expand
+from explainer import expand, scan_ahead
 from explainer.errors import ExplainError
 from explainer.invocations import PassBuilder
 from explainer.layout import Spans, values
 from explainer.model import Recording
+from explainer.scan import FileCache
+from explainer.scan_ahead import Prescans
+from explainer.translation_unit import TranslationUnit
 from explainer.walkthrough import LaidOut, Layout, bounds, laid_out, lay_out_one
 
 _NOTE = struct.Struct("<qqqq")  # pass index, its tokens, offset, length
@@ -85,8 +91,9 @@ class LayoutAhead:
     the layout of the whole recording (``layout``).  Without a helper,
     ``submit`` does nothing and ``layout`` lays every pass out here."""
 
-    def __init__(self, helper: bool) -> None:
+    def __init__(self, helper: bool, tu: TranslationUnit | None = None) -> None:
         self._pid = 0
+        self.prescans: Prescans | None = None
         if not helper or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
             return
         self._texts, self._results = _anonymous_file(), _anonymous_file()
@@ -94,12 +101,16 @@ class LayoutAhead:
         self._sent: dict[int, int] = {}  # pass index: tokens sent
         to_helper, self._from_parent = os.pipe()
         self._from_helper, from_helper_write = os.pipe()
+        scans, (notes, notes_write) = (_anonymous_file(), os.pipe()) if tu is not None else (-1, (-1, -1))
         pid = os.fork()
         if pid == 0:  # the helper
             code = 1
             try:
-                _only(to_helper, self._texts, self._results, from_helper_write)
+                _only(to_helper, self._texts, self._results, from_helper_write, scans, notes_write)
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent answers ^C
+                if tu is not None:
+                    scan_ahead.send(tu.text, str(tu.cwd), tu.include_dirs, scans, notes_write, _write_all)
+                    os.close(notes_write)
                 _serve(to_helper, self._texts, self._results, from_helper_write)
                 code = 0
             finally:
@@ -107,6 +118,10 @@ class LayoutAhead:
         os.close(to_helper)
         os.close(from_helper_write)
         self._pid = pid
+        if tu is not None:
+            os.close(notes_write)
+            os.set_blocking(notes, False)
+            self.prescans = Prescans(scans, notes, _pread_all)
 
     def submit(self, done: PassBuilder) -> None:
         count = len(done.emitted)
@@ -123,7 +138,14 @@ class LayoutAhead:
         self._offset += len(blob)
         self._sent[done.index] = count
 
+    def files(self) -> FileCache:
+        """A file cache for the recorder: with the helper's scans, if it
+        makes them."""
+        return FileCache(self.prescans.take if self.prescans is not None else None)
+
     def layout(self, recording: Recording) -> Layout:
+        if self.prescans is not None:
+            self.prescans.close()  # the recording has read its files
         done = self._collect(recording.tu.header)
         laid = [done.get((p.index, len(p.emitted))) or lay_out_one(values(p.emitted), bounds(p.invocations))
                 for p in recording.passes]
@@ -167,6 +189,8 @@ class LayoutAhead:
         for fd in (self._from_parent, self._from_helper, self._texts, self._results):
             if fd >= 0:
                 os.close(fd)
+        if self.prescans is not None:
+            self.prescans.close()
 
 
 def _only(*keep: int) -> None:
@@ -178,7 +202,7 @@ def _only(*keep: int) -> None:
     for fd in (0, 1):
         os.dup2(devnull, fd)
     low = 3
-    for fd in sorted(keep):
+    for fd in sorted(fd for fd in keep if fd >= 0):
         os.closerange(low, fd)
         low = fd + 1
     os.closerange(low, max(os.sysconf("SC_OPEN_MAX"), low))
@@ -209,9 +233,10 @@ def _serve(notes: int, texts: int, results: int, answers: int) -> None:
 
 
 @contextlib.contextmanager
-def ahead(helper: bool = True) -> Iterator[LayoutAhead]:
-    """A LayoutAhead, its helper ended however the block ends."""
-    lay = LayoutAhead(helper)
+def ahead(helper: bool = True, tu: TranslationUnit | None = None) -> Iterator[LayoutAhead]:
+    """A LayoutAhead, its helper ended however the block ends; given *tu*,
+    the helper also scans its files ahead of the recorder."""
+    lay = LayoutAhead(helper, tu)
     try:
         yield lay
     finally:

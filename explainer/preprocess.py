@@ -16,7 +16,6 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pcpp
 
@@ -50,7 +49,6 @@ from explainer.translation_unit import TranslationUnit
 # Limits (README, "Limits"): gcc's own on #include nesting, and ours on
 # the size of one file (kernel headers are well under 1 MB).
 MAX_INCLUDE_DEPTH = 200
-MAX_FILE_BYTES = 8 * 1024 * 1024
 # With SOURCE_DATE_EPOCH=0 (see TranslationUnit.reproduce) gcc says this.
 EPOCH_DATE = '"Jan  1 1970"'
 EPOCH_TIME = '"00:00:00"'
@@ -285,30 +283,9 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     def _search(
         self, name: str, angled: bool, here: _Visit, next_only: bool = False
     ) -> tuple[str, str, int | None] | None:
-        """gcc's search: "x" looks next to the current file first, then in
-        the -I directories; <x> only in the -I directories; #include_next
-        in the directories after the one the current file was found in."""
-        if os.path.isabs(name):
-            return (name, name, None) if os.path.isfile(name) else None
-        dirs: list[tuple[str, int | None]] = []
-        first = 0
-        if next_only and here.found_in is not None:
-            first = here.found_in + 1
-        elif not angled:
-            dirs.append((os.path.dirname(here.display) if here.abspath is not None else "", None))
-        key = (name, self.tu.cwd, self.tu.include_dirs, first, dirs[0][0] if dirs else None)
-        if key in self._files.found:
-            return self._files.found[key]
-        dirs.extend((d, k) for k, d in enumerate(self.tu.include_dirs) if k >= first)
-        found: tuple[str, str, int | None] | None = None
-        for d, index in dirs:
-            display = f"{d}/{name}" if d else name
-            abspath = os.path.normpath(os.path.join(self.tu.cwd, display))
-            if os.path.isfile(abspath):
-                found = display, abspath, index
-                break
-        self._files.found[key] = found
-        return found
+        return scan.find_include(name, angled, here.display if here.abspath is not None else None,
+                                 here.found_in, next_only, str(self.tu.cwd), self.tu.include_dirs,
+                                 self._files.found)
 
     def _not_found_message(self, name: str, angled: bool) -> str:
         text = f"{'<' + name + '>' if angled else chr(34) + name + chr(34)}: No such file or directory"
@@ -331,26 +308,11 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
 
     def _read(self, display: str, abspath: str, chain: tuple[tuple[str, int], ...]) -> str:
         try:
-            size = os.path.getsize(abspath)
-            if size > MAX_FILE_BYTES:
-                raise PreprocessError(
-                    display, 0, f"is {size / 2**20:.1f} MB, over the limit of"
-                    f" {MAX_FILE_BYTES // 2**20} MB for one file", chain)
-            data = Path(abspath).read_bytes()
+            return scan.read_source(abspath)
         except OSError as exc:
             raise self.error_here(f"{display}: {exc.strerror or exc}") from None
-        if b"\0" in data:
-            line = data[: data.index(b"\0")].count(b"\n") + 1
-            raise PreprocessError(display, line, "NUL byte (gcc ignores it with a warning;"
-                                  " explainer refuses it)", chain)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise PreprocessError(
-                display, line, f"byte 0x{data[exc.start]:02x} is not UTF-8", chain
-            ) from None
-        return text[1:] if text.startswith("\ufeff") else text
+        except LexError as exc:
+            raise PreprocessError(display, exc.lineno, exc.cause, chain) from None
 
     # -- directives ------------------------------------------------------------
 

@@ -16,8 +16,10 @@ later token keeps its physical line number.
 from __future__ import annotations
 
 import bisect
+import marshal
 import os
 import re
+import sys
 from collections.abc import Callable
 
 from explainer.macros import IDENTIFIER, PREV_WHITE, Tok
@@ -41,6 +43,9 @@ _STRIP = re.compile(
 _BACKSLASH_BLANKS = re.compile(r"\\[ \t\f\v]+(?=\n|\Z)")
 # A directive's name, when it is a plain identifier (nearly always).
 _DIRECTIVE_NAME = re.compile(r"[ \t\f\v]*([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_$\\])")
+
+
+MAX_FILE_BYTES = 8 * 1024 * 1024  # a file larger than this is refused
 
 
 # Plain classes, not named tuples: compiled, they cost a fraction to make
@@ -357,18 +362,23 @@ class FileCache:
     machinery is read again for every pass, and a site build reads the
     same kernel headers for every event header.  Also where each #include
     was found (``found``, kept by the preprocessor): the files of a tree
-    do not come and go during one run."""
+    do not come and go during one run.  *ahead*, if given, is asked first
+    for a file not scanned here (scan_ahead.py: a helper process scans the
+    files a translation unit is likely to read before it reads them)."""
 
-    def __init__(self) -> None:
+    def __init__(self, ahead: Callable[[str, tuple[int, int]], tuple[Directive | Text, ...] | None] | None = None) -> None:
         self._scans: dict[str, tuple[tuple[int, int], tuple[Directive | Text, ...]]] = {}
         self.found: dict[tuple[object, ...], tuple[str, str, int | None] | None] = {}
+        self.ahead = ahead
 
     def get(self, abspath: str, stamp: tuple[int, int],
             make: Callable[[], tuple[Directive | Text, ...]]) -> tuple[Directive | Text, ...]:
         cached = self._scans.get(abspath)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        items = make()
+        items = self.ahead(abspath, stamp) if self.ahead is not None else None
+        if items is None:
+            items = make()
         self._scans[abspath] = (stamp, items)
         return items
 
@@ -377,3 +387,101 @@ def stamp(abspath: str) -> tuple[int, int]:
     """What says a file has not changed since it was scanned."""
     st = os.stat(abspath)
     return st.st_size, st.st_mtime_ns
+
+
+def read_source(abspath: str) -> str:
+    """A file's text, as the preprocessor takes it in.  Raises OSError, or
+    LexError naming the line of what explainer refuses to read."""
+    size = os.path.getsize(abspath)
+    if size > MAX_FILE_BYTES:
+        raise LexError(0, f"is {size / 2**20:.1f} MB, over the limit of"
+                          f" {MAX_FILE_BYTES // 2**20} MB for one file")
+    with open(abspath, "rb") as handle:
+        data = handle.read()
+    if b"\0" in data:
+        raise LexError(data[: data.index(b"\0")].count(b"\n") + 1,
+                       "NUL byte (gcc ignores it with a warning; explainer refuses it)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LexError(data[: exc.start].count(b"\n") + 1,
+                       f"byte 0x{data[exc.start]:02x} is not UTF-8") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def find_include(name: str, angled: bool, here: str | None, found_in: int | None, next_only: bool,
+                 cwd: str, include_dirs: tuple[str, ...],
+                 found: dict[tuple[object, ...], tuple[str, str, int | None] | None]) -> tuple[str, str, int | None] | None:
+    """gcc's search, as (path as shown, absolute path, index of the -I
+    directory) or None: "x" looks next to the including file *here* (its
+    path as shown; None for the translation unit itself) first, then in
+    the -I directories; <x> only in the -I directories; #include_next in
+    the directories after *found_in*, the one the including file was found
+    in.  Answers are kept in *found*."""
+    if os.path.isabs(name):
+        return (name, name, None) if os.path.isfile(name) else None
+    dirs: list[tuple[str, int | None]] = []
+    first = 0
+    if next_only and found_in is not None:
+        first = found_in + 1
+    elif not angled:
+        dirs.append((os.path.dirname(here) if here is not None else "", None))
+    key = (name, cwd, include_dirs, first, dirs[0][0] if dirs else None)
+    if key in found:
+        return found[key]
+    dirs.extend((d, k) for k, d in enumerate(include_dirs) if k >= first)
+    answer: tuple[str, str, int | None] | None = None
+    for d, index in dirs:
+        display = f"{d}/{name}" if d else name
+        abspath = os.path.normpath(os.path.join(cwd, display))
+        if os.path.isfile(abspath):
+            answer = display, abspath, index
+            break
+    found[key] = answer
+    return answer
+
+
+# A scan sent from one process to another: its items' kinds (a byte
+# each), lines and texts, and each directive's name and the text after it
+# (worked out by the sender, which has read them to find the includes).
+_DIRECTIVE, _TEXT, _UNTERMINATED = 0, 1, 2
+
+
+def pack(items: tuple[Directive | Text, ...]) -> bytes:
+    kinds = bytearray()
+    lines: list[int] = []
+    texts: list[str] = []
+    names: list[str] = []
+    rests: list[str] = []
+    for item in items:
+        lines.append(item.line)
+        texts.append(item.text)
+        if isinstance(item, Directive):
+            name, rest = item.split()
+            kinds.append(_DIRECTIVE)
+            names.append(sys.intern(name))  # shared, so sent once and hashed once
+            rests.append(rest)
+        else:
+            kinds.append(_UNTERMINATED if item.unterminated else _TEXT)
+    return marshal.dumps((bytes(kinds), lines, texts, names, rests))
+
+
+def unpack(data: bytes) -> tuple[Directive | Text, ...]:
+    """The items *data* (from pack) holds.  Raises ValueError, EOFError,
+    TypeError or IndexError for data that is not such a scan."""
+    kinds, lines, texts, names, rests = marshal.loads(data)
+    if not (isinstance(kinds, bytes) and isinstance(lines, list) and isinstance(texts, list)
+            and isinstance(names, list) and isinstance(rests, list)):
+        raise TypeError("not a scan")
+    items: list[Directive | Text] = []
+    d = 0
+    for i, kind in enumerate(kinds):
+        if kind == _DIRECTIVE:
+            directive = Directive(lines[i], texts[i])
+            directive._name = names[d]
+            directive._rest = rests[d]
+            items.append(directive)
+            d += 1
+        else:
+            items.append(Text(lines[i], texts[i], kind == _UNTERMINATED))
+    return tuple(items)
