@@ -113,7 +113,7 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
     # in a thread, and the answer comes while the modules below load.
     tu = setup(args.header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode)
     from explainer import walkthrough
-    from explainer.layout_ahead import ahead
+    from explainer.helper import ahead
     from explainer.preprocess import Recorder
 
     trace = walkthrough.trace_filter(args.macro) if args.format == "html" else None

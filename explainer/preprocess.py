@@ -84,7 +84,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     change the header's passes, so that every error gcc reports in any
     file is reported (tests compare that with gcc).  ``on_pass`` is told
     of each pass's tokens when the pass is over, and when another pass
-    starts inside it (layout_ahead.py).
+    starts inside it (helper.py).
     """
 
     def __init__(

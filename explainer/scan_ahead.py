@@ -1,4 +1,4 @@
-"""Stage 0 done ahead: the helper process (layout_ahead.py) scans the files
+"""Stage 0 done ahead: the helper process (helper.py) scans the files
 a translation unit is likely to read before the recorder asks for them.
 
 A kernel translation unit reads some 630 files, and scanning them is an

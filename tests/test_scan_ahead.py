@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from test_scan import LAYOUTS
 
-from explainer import layout_ahead, scan, scan_ahead
+from explainer import helper, scan, scan_ahead
 from explainer.preprocess import Recorder
 from explainer.translation_unit import TranslationUnit, setup
 
@@ -113,10 +113,10 @@ def serve(tu: TranslationUnit) -> scan_ahead.Prescans:
     """The helper's side run here: its scans and notes, taken by a Prescans."""
     scans = os.memfd_create("scans")
     notes, notes_write = os.pipe()
-    scan_ahead.send(tu.text, str(tu.cwd), tu.include_dirs, scans, notes_write, layout_ahead._write_all)
+    scan_ahead.send(tu.text, str(tu.cwd), tu.include_dirs, scans, notes_write, helper._write_all)
     os.close(notes_write)
     os.set_blocking(notes, False)
-    return scan_ahead.Prescans(scans, notes, layout_ahead._pread_all)
+    return scan_ahead.Prescans(scans, notes, helper._pread_all)
 
 
 def test_the_recorder_takes_the_scans_sent(tmp_path: Path) -> None:
@@ -159,14 +159,14 @@ def test_the_helper_never_waits_for_a_full_pipe(tmp_path: Path, monkeypatch: pyt
     scans = os.memfd_create("scans")
 
     def helper() -> None:
-        scan_ahead.send(tu.text, str(tu.cwd), tu.include_dirs, scans, notes_write, layout_ahead._write_all)
+        scan_ahead.send(tu.text, str(tu.cwd), tu.include_dirs, scans, notes_write, helper._write_all)
         done.set()
 
     threading.Thread(target=helper, daemon=True).start()
     assert done.wait(30), "the helper waits for the recorder to read its notes"
     os.close(notes_write)
     os.set_blocking(notes, False)
-    prescans = scan_ahead.Prescans(scans, notes, layout_ahead._pread_all)
+    prescans = scan_ahead.Prescans(scans, notes, helper._pread_all)
     Recorder(tu, files=scan.FileCache(prescans.take)).run()
     assert 0 < prescans.taken < 201
     prescans.close()
@@ -175,11 +175,11 @@ def test_the_helper_never_waits_for_a_full_pipe(tmp_path: Path, monkeypatch: pyt
 @needs_fork
 def test_with_the_helper_the_recording_is_the_same() -> None:
     tu = sample_tu()
-    with layout_ahead.ahead(tu=tu) as ahead:
+    with helper.ahead(tu=tu) as ahead:
         helped = Recorder(tu, on_pass=ahead.submit, files=ahead.files()).run()
         assert ahead.prescans is not None and ahead.prescans.taken > 0
         helped_layout = ahead.layout(helped)
-    with layout_ahead.ahead(helper=False, tu=tu) as alone:
+    with helper.ahead(helper=False, tu=tu) as alone:
         assert alone.prescans is None
         unhelped = Recorder(tu, on_pass=alone.submit, files=alone.files()).run()
         unhelped_layout = alone.layout(unhelped)

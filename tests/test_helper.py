@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from explainer import expand, layout_ahead, walkthrough
+from explainer import expand, helper, walkthrough
 from explainer.errors import ExplainError
 from explainer.invocations import PassBuilder
 from explainer.model import Recording
@@ -37,7 +37,7 @@ def same(a: walkthrough.Layout, b: walkthrough.Layout) -> None:
 @needs_fork
 def test_the_helper_lays_out_every_pass_as_this_process_does() -> None:
     sent: list[tuple[int, int]] = []
-    with layout_ahead.ahead() as ahead:
+    with helper.ahead() as ahead:
         def submit(done: PassBuilder) -> None:
             sent.append((done.index, len(done.emitted)))
             ahead.submit(done)
@@ -56,10 +56,10 @@ def test_the_helper_lays_out_every_pass_as_this_process_does() -> None:
 
 @needs_fork
 def test_the_layout_is_the_same_with_and_without_a_helper() -> None:
-    with layout_ahead.ahead() as ahead:
+    with helper.ahead() as ahead:
         recording = record(ahead.submit)
         helped = ahead.layout(recording)
-    with layout_ahead.ahead(helper=False) as alone:
+    with helper.ahead(helper=False) as alone:
         unhelped = alone.layout(record(alone.submit))
     same(helped, walkthrough.lay_out(recording))
     same(unhelped, helped)
@@ -71,7 +71,7 @@ def test_a_pass_sent_before_it_ended_is_laid_out_again() -> None:
     recording = record(sent.append)
     first = sent[0]
     first.emitted = first.emitted[: len(first.emitted) // 2]  # what it held halfway
-    with layout_ahead.ahead() as ahead:
+    with helper.ahead() as ahead:
         ahead.submit(first)
         laid = ahead.layout(recording)  # the rest was never sent: laid out here
     same(laid, walkthrough.lay_out(recording))
@@ -83,7 +83,7 @@ def test_the_helper_keeps_no_pipe_of_a_process_started_before_it() -> None:
     # gcc reads its input from a pipe, to its end.
     reader = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
-        with layout_ahead.ahead():
+        with helper.ahead():
             out, _ = reader.communicate(b"input", timeout=10)  # its end reaches cat
         assert out == b"input"
     finally:
@@ -93,7 +93,7 @@ def test_the_helper_keeps_no_pipe_of_a_process_started_before_it() -> None:
 
 @needs_fork
 def test_a_helper_that_died_costs_no_output() -> None:
-    with layout_ahead.ahead() as ahead:
+    with helper.ahead() as ahead:
         os.kill(ahead._pid, signal.SIGKILL)
         recording = record(ahead.submit)
         laid = ahead.layout(recording)
@@ -102,13 +102,13 @@ def test_a_helper_that_died_costs_no_output() -> None:
 
 @needs_fork
 def test_a_result_that_cannot_be_read_is_laid_out_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    with layout_ahead.ahead() as ahead:
+    with helper.ahead() as ahead:
         recording = record(ahead.submit)
 
         def unreadable(data: bytes) -> object:
             raise pickle.UnpicklingError("damaged")
 
-        monkeypatch.setattr(layout_ahead.pickle, "loads", unreadable)  # here, not in the helper
+        monkeypatch.setattr(helper.pickle, "loads", unreadable)  # here, not in the helper
         laid = ahead.layout(recording)
     same(laid, walkthrough.lay_out(recording))
 
@@ -116,7 +116,7 @@ def test_a_result_that_cannot_be_read_is_laid_out_here(monkeypatch: pytest.Monke
 @needs_fork
 def test_waiting_for_the_helper_keeps_to_the_time_limit() -> None:
     recording = record()
-    with layout_ahead.ahead() as ahead:
+    with helper.ahead() as ahead:
         os.kill(ahead._pid, signal.SIGSTOP)  # it will never answer
         expand.set_deadline(0.05)
         try:
@@ -128,6 +128,6 @@ def test_waiting_for_the_helper_keeps_to_the_time_limit() -> None:
 
 
 def test_without_a_helper_the_layout_is_made_here() -> None:
-    with layout_ahead.ahead(helper=False) as alone:
+    with helper.ahead(helper=False) as alone:
         recording = record(alone.submit)
         same(alone.layout(recording), walkthrough.lay_out(recording))

@@ -86,10 +86,12 @@ def _read_exact(fd: int, size: int) -> bytes | None:
     return data
 
 
-class LayoutAhead:
-    """Takes each pass as the recorder finishes it (``submit``) and gives
-    the layout of the whole recording (``layout``).  Without a helper,
-    ``submit`` does nothing and ``layout`` lays every pass out here."""
+class Helper:
+    """The helper process, seen from the recorder's: the file cache to
+    record with (``files``, with the helper's scans), each pass taken as
+    the recorder finishes it (``submit``), and the layout of the whole
+    recording (``layout``).  Without a helper process, ``submit`` does
+    nothing and ``layout`` lays every pass out here."""
 
     def __init__(self, helper: bool, tu: TranslationUnit | None = None) -> None:
         self._pid = 0
@@ -233,10 +235,10 @@ def _serve(notes: int, texts: int, results: int, answers: int) -> None:
 
 
 @contextlib.contextmanager
-def ahead(helper: bool = True, tu: TranslationUnit | None = None) -> Iterator[LayoutAhead]:
-    """A LayoutAhead, its helper ended however the block ends; given *tu*,
+def ahead(helper: bool = True, tu: TranslationUnit | None = None) -> Iterator[Helper]:
+    """A Helper, its helper ended however the block ends; given *tu*,
     the helper also scans its files ahead of the recorder."""
-    lay = LayoutAhead(helper, tu)
+    lay = Helper(helper, tu)
     try:
         yield lay
     finally:
