@@ -158,11 +158,11 @@ def test_the_helper_never_waits_for_a_full_pipe(tmp_path: Path, monkeypatch: pyt
     notes, notes_write = os.pipe()
     scans = os.memfd_create("scans")
 
-    def helper() -> None:
+    def send() -> None:
         scan_ahead.send(tu.text, str(tu.cwd), tu.include_dirs, scans, notes_write, helper._write_all)
         done.set()
 
-    threading.Thread(target=helper, daemon=True).start()
+    threading.Thread(target=send, daemon=True).start()
     assert done.wait(30), "the helper waits for the recorder to read its notes"
     os.close(notes_write)
     os.set_blocking(notes, False)
