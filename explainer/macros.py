@@ -103,7 +103,7 @@ class MacroDef:
     """A macro as #define made it.  ``disabled`` is set while the macro's
     own expansion is being read (gcc's NODE_DISABLED).
 
-    A plain definition (see ``quick_define``) keeps its text and is lexed
+    A plain definition (see ``plain_define``) keeps its text and is lexed
     only when its replacement list is first asked for: most of a kernel
     translation unit's 19,000 macros are never expanded."""
 
@@ -327,7 +327,7 @@ def _compile_body(macro: MacroDef, body: list[Tok], file: str, line: int) -> lis
     return out
 
 
-# What quick_define reads: ASCII with no quotes, '#', stray backslash,
+# What plain_define reads: ASCII with no quotes, '#', stray backslash,
 # '$' or the control characters str.split() takes for white space.  Then
 # no token holds white space or hides a name, str.split() cuts at the
 # lexer's white space, a name found in a number (the UL of 1UL) ends
@@ -338,8 +338,23 @@ _NOT_PLAIN = re.compile(r"[\"'#\\$\x1c-\x1f]")
 _BLANKS = " \t\f\v"
 
 
-def quick_define(text: str, file: str, line: int) -> tuple[MacroDef, list[str]] | None:
-    """A MacroDef for the plain definition *text* (after ``#define``), read
+# What plain_define finds: name, parameters (None: object-like), variadic,
+# the replacement list as written (white space runs as one space), and
+# the names it uses.
+Plain = tuple[str, tuple[str, ...] | None, bool, str, list[str]]
+
+
+def from_plain(plain: Plain, text: str, file: str, line: int) -> MacroDef:
+    """The MacroDef of a plain definition, from what plain_define found
+    in its *text* (which the helper process may have read: scan.pack)."""
+    macro = MacroDef(plain[0], plain[1], plain[2], [], file, line)
+    macro.pending = text
+    macro.written = plain[3]
+    return macro
+
+
+def plain_define(text: str) -> Plain | None:
+    """What a plain definition *text* (after ``#define``) defines, read
     without lexing, with the names its replacement list uses (and letters
     in numbers, such as UL in 1UL: more names only cost Reach time); or
     None when it needs the lexer (then parse_define reads it, errors and
@@ -363,13 +378,10 @@ def quick_define(text: str, file: str, line: int) -> tuple[MacroDef, list[str]] 
         params, variadic = parsed
         at = close + 1
     body = spliced[at:]
-    macro = MacroDef(head.group(1), params, variadic, [], file, line)
-    macro.pending = text
-    macro.written = " ".join(body.split())
     names = IDENTIFIER.findall(body)
     if params:  # a parameter's name stands for its argument, not for a macro
         names = [n for n in names if n not in params]
-    return macro, names
+    return head.group(1), params, variadic, " ".join(body.split()), names
 
 
 def _plain_params(text: str) -> tuple[tuple[str, ...], bool] | None:

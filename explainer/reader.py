@@ -15,7 +15,16 @@ from __future__ import annotations
 from typing import Protocol
 
 from explainer.errors import PreprocessError
-from explainer.macros import ID, PREV_WHITE, MacroDef, Tok, parse_define, quick_define, spell
+from explainer.macros import (
+    ID,
+    PREV_WHITE,
+    MacroDef,
+    Tok,
+    from_plain,
+    parse_define,
+    plain_define,
+    spell,
+)
 from explainer.model import Change
 from explainer.reach import Reach
 from explainer.scan import OPENING, Directive, Text, lex
@@ -193,10 +202,11 @@ class Reader:
             macro.disabled = False  # in case an error stopped an expansion
             self.install(macro, cached[2])
             return
-        quick = quick_define(rest, source, item.line)
-        if quick is not None:
-            self.install(quick[0], quick[1])
-            item.defined = (source, quick[0], quick[1])
+        plain = item.plain if item.plain_known else plain_define(rest)
+        if plain is not None:
+            macro = from_plain(plain, rest, source, item.line)
+            self.install(macro, plain[4])
+            item.defined = (source, macro, plain[4])
             return
         item.defined = (source, self.define(lex(rest, item.line, source), source, item.line), None)
 

@@ -22,7 +22,7 @@ import re
 import sys
 from collections.abc import Callable
 
-from explainer.macros import IDENTIFIER, PREV_WHITE, Tok
+from explainer.macros import IDENTIFIER, PREV_WHITE, Plain, Tok, plain_define
 from explainer.pcpp_lexer import INTEGER, PUNCT_RE, PUNCT_TYPES, LexError
 
 # Literals are matched so that comment markers in them are left alone
@@ -51,7 +51,7 @@ MAX_FILE_BYTES = 8 * 1024 * 1024  # a file larger than this is refused
 # Plain classes, not named tuples: compiled, they cost a fraction to make
 # (a kernel translation unit has 200,000).
 class Directive:
-    __slots__ = ("_name", "_rest", "defined", "lexed", "line", "text")
+    __slots__ = ("_name", "_rest", "defined", "lexed", "line", "plain", "plain_known", "text")
 
     def __init__(self, line: int, text: str) -> None:
         self.line = line
@@ -64,6 +64,10 @@ class Directive:
         self.defined: tuple[str, object, list[str] | None] | None = None
         # The tokens after the name, and the file name they were read as.
         self.lexed: tuple[str, list[Tok]] | None = None
+        # A #define's macros.plain_define, when the helper process read it
+        # (see pack); plain_known says it did.
+        self.plain: Plain | None = None
+        self.plain_known = False
 
     def split(self) -> tuple[str, str]:
         """The directive's name ("" if it has none that is a plain
@@ -442,8 +446,9 @@ def find_include(name: str, angled: bool, here: str | None, found_in: int | None
 
 
 # A scan sent from one process to another: its items' kinds (a byte
-# each), lines and texts, and each directive's name and the text after it
-# (worked out by the sender, which has read them to find the includes).
+# each), lines and texts, each directive's name and the text after it
+# (worked out by the sender, which has read them to find the includes),
+# and what each #define defines if it is plain (macros.plain_define).
 _DIRECTIVE, _TEXT, _UNTERMINATED = 0, 1, 2
 
 
@@ -453,6 +458,7 @@ def pack(items: tuple[Directive | Text, ...]) -> bytes:
     texts: list[str] = []
     names: list[str] = []
     rests: list[str] = []
+    plains: list[Plain | None] = []
     for item in items:
         lines.append(item.line)
         texts.append(item.text)
@@ -461,25 +467,35 @@ def pack(items: tuple[Directive | Text, ...]) -> bytes:
             kinds.append(_DIRECTIVE)
             names.append(sys.intern(name))  # shared, so sent once and hashed once
             rests.append(rest)
+            if name == "define":
+                plain = plain_define(rest)
+                if plain is not None:  # the same names, sent once
+                    plain = (plain[0], plain[1], plain[2], plain[3], [sys.intern(n) for n in plain[4]])
+                plains.append(plain)
         else:
             kinds.append(_UNTERMINATED if item.unterminated else _TEXT)
-    return marshal.dumps((bytes(kinds), lines, texts, names, rests))
+    return marshal.dumps((bytes(kinds), lines, texts, names, rests, plains))
 
 
 def unpack(data: bytes) -> tuple[Directive | Text, ...]:
     """The items *data* (from pack) holds.  Raises ValueError, EOFError,
     TypeError or IndexError for data that is not such a scan."""
-    kinds, lines, texts, names, rests = marshal.loads(data)
+    kinds, lines, texts, names, rests, plains = marshal.loads(data)
     if not (isinstance(kinds, bytes) and isinstance(lines, list) and isinstance(texts, list)
-            and isinstance(names, list) and isinstance(rests, list)):
+            and isinstance(names, list) and isinstance(rests, list) and isinstance(plains, list)):
         raise TypeError("not a scan")
     items: list[Directive | Text] = []
     d = 0
+    p = 0
     for i, kind in enumerate(kinds):
         if kind == _DIRECTIVE:
             directive = Directive(lines[i], texts[i])
-            directive._name = names[d]
+            directive._name = name = names[d]
             directive._rest = rests[d]
+            if name == "define":
+                directive.plain = plains[p]
+                directive.plain_known = True
+                p += 1
             items.append(directive)
             d += 1
         else:

@@ -1,5 +1,5 @@
 """A plain #define is read from its text and lexed only when first
-expanded (macros.quick_define); what it gives must be what the lexer
+expanded (macros.plain_define, from_plain); what it gives must be what the lexer
 and parse_define give, which the gcc tests check."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from explainer import scan
 from explainer.errors import PreprocessError
-from explainer.macros import ID, IDENTIFIER, MacroDef, parse_define, quick_define
+from explainer.macros import ID, IDENTIFIER, MacroDef, from_plain, parse_define, plain_define
 from explainer.reader import written_body
 
 # Names, numbers with letters in them, parameter-list punctuation, white
@@ -23,6 +23,13 @@ def _seen(macro: MacroDef) -> tuple[object, ...]:
     body = [(t.type, t.value, t.flags, t.lineno, t.source, t.argno, t.origin is macro, t.src)
             for t in macro.body]
     return macro.name, macro.params, macro.funlike, macro.variadic, body
+
+
+def quick_define(text: str) -> tuple[MacroDef, list[str]] | None:
+    """The recorder's way with a plain definition: the MacroDef, unlexed,
+    and the names it uses."""
+    plain = plain_define(text)
+    return None if plain is None else (from_plain(plain, text, "f.h", 7), plain[4])
 
 
 def _pieces(options: list[str], size: int) -> st.SearchStrategy[str]:
@@ -46,7 +53,7 @@ DEFINITIONS = st.one_of(
 @settings(max_examples=4000, deadline=None)
 @given(DEFINITIONS)
 def test_a_plain_definition_reads_as_its_tokens_do(text: str) -> None:
-    quick = quick_define(text, "f.h", 7)
+    quick = quick_define(text)
     toks = scan.lex(text, 7, "f.h")
     try:
         written = written_body(toks)
@@ -70,7 +77,7 @@ def test_a_plain_definition_reads_as_its_tokens_do(text: str) -> None:
 def test_most_kernel_style_definitions_are_plain() -> None:
     for text in [" FOO 1", " BAR(x, y) ((x) + (y))", " PR(fmt, ...) printk(fmt, __VA_ARGS__)",
                  " L(args...) f(args)", " LONG(a) \\\n  g(a)", " EMPTY", " F() 0x1fUL"]:
-        assert quick_define(text, "f.h", 1) is not None, text
+        assert quick_define(text) is not None, text
     for text in [' S "s"', " P(x) #x", " C(a, b) a##b", " V(...) __VA_OPT__(x)", " defined 1",
                  " D(a, a) a", " B(a,) a", " 1 x"]:
-        assert quick_define(text, "f.h", 1) is None, text
+        assert quick_define(text) is None, text
