@@ -112,14 +112,17 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
     # First: for a kernel tree, setup asks gcc for its predefined macros
     # in a thread, and the answer comes while the modules below load.
     tu = setup(args.header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode)
-    from explainer import walkthrough
     from explainer.helper import ahead
-    from explainer.preprocess import Recorder
 
-    trace = walkthrough.trace_filter(args.macro) if args.format == "html" else None
-    with ahead(tu=tu) as layout:
-        recording = Recorder(tu, trace, on_pass=layout.submit, files=layout.files()).run()
-        whole = walkthrough.build(recording, args.macro, layout.layout(recording))
+    # Then the helper process, which starts scanning the translation
+    # unit's files while the recorder's modules load.
+    with ahead(tu=tu) as helper:
+        from explainer import walkthrough
+        from explainer.preprocess import Recorder
+
+        trace = walkthrough.trace_filter(args.macro) if args.format == "html" else None
+        recording = Recorder(tu, trace, on_pass=helper.submit, files=helper.files()).run()
+        whole = walkthrough.build(recording, args.macro, helper.layout(recording))
     chosen = _select(whole, args.pass_index, args.stage)
     # Each renderer imported only when used: jinja2 and pygments take a
     # noticeable part of a short run.

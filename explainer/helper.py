@@ -34,16 +34,21 @@ import struct
 import tempfile
 from array import array
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from explainer import expand, scan_ahead
+from explainer import scan_ahead
 from explainer.errors import ExplainError
-from explainer.invocations import PassBuilder
-from explainer.layout import Spans, values
-from explainer.model import Recording
 from explainer.scan import FileCache
 from explainer.scan_ahead import Prescans
-from explainer.translation_unit import TranslationUnit
-from explainer.walkthrough import LaidOut, Layout, bounds, laid_out, lay_out_one
+
+# The helper is forked as soon as the translation unit is known, before
+# the recorder's modules load, so that its walk starts that much sooner:
+# what only the layouts need is imported when they are made.
+if TYPE_CHECKING:
+    from explainer.invocations import PassBuilder
+    from explainer.model import Recording
+    from explainer.translation_unit import TranslationUnit
+    from explainer.walkthrough import LaidOut, Layout
 
 _NOTE = struct.Struct("<qqqq")  # pass index, its tokens, offset, length
 
@@ -129,6 +134,9 @@ class Helper:
         count = len(done.emitted)
         if not self._pid or self._sent.get(done.index) == count:
             return
+        from explainer.layout import values
+        from explainer.walkthrough import bounds
+
         blob = pickle.dumps((values(done.emitted), bounds(done.invocations)),
                             protocol=pickle.HIGHEST_PROTOCOL)
         try:
@@ -146,6 +154,9 @@ class Helper:
         return FileCache(self.prescans.take if self.prescans is not None else None)
 
     def layout(self, recording: Recording) -> Layout:
+        from explainer.layout import values
+        from explainer.walkthrough import bounds, laid_out, lay_out_one
+
         if self.prescans is not None:
             self.prescans.close()  # the recording has read its files
         done = self._collect(recording.tu.header)
@@ -159,6 +170,9 @@ class Helper:
             return {}
         os.close(self._from_parent)
         self._from_parent = -1
+        from explainer import expand
+        from explainer.layout import Spans
+
         done: dict[tuple[int, int], LaidOut] = {}
         try:
             while True:
@@ -225,6 +239,8 @@ def _serve(notes: int, texts: int, results: int, answers: int) -> None:
     while (note := _read_exact(notes, _NOTE.size)) is not None:
         index, count, at, length = _NOTE.unpack(note)
         vals, invocations = pickle.loads(_pread_all(texts, length, at))
+        from explainer.walkthrough import lay_out_one
+
         code, spans, declares = lay_out_one(vals, invocations)
         blob = pickle.dumps((code, spans.starts.tobytes(), spans.ends.tobytes(), declares),
                             protocol=pickle.HIGHEST_PROTOCOL)

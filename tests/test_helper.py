@@ -7,6 +7,7 @@ import os
 import pickle
 import signal
 import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -18,7 +19,7 @@ from explainer.model import Recording
 from explainer.preprocess import Recorder
 from explainer.translation_unit import setup
 
-from conftest import REPO, SAMPLE
+from conftest import REPO, SAMPLE, environment
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2,
                                 reason="the helper needs fork and two cores")
@@ -131,3 +132,13 @@ def test_without_a_helper_the_layout_is_made_here() -> None:
     with helper.ahead(helper=False) as alone:
         recording = record(alone.submit)
         same(alone.layout(recording), walkthrough.lay_out(recording))
+
+
+def test_the_helper_is_forked_before_the_recorders_modules_load() -> None:
+    # Its walk starts while they load (cli.run): importing it must not load them.
+    code = ("import sys, explainer.helper; "
+            "print(sorted(m for m in ('explainer.preprocess', 'explainer.walkthrough', 'explainer.expand',"
+            " 'explainer.layout', 'pcpp') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=REPO, env=environment())
+    assert out.stdout.strip() == "[]"
