@@ -24,16 +24,16 @@ from explainer.macros import ID, IDENTIFIER, PASTE_LEFT, STRING, MacroDef
 from explainer.scan import Text, splice
 
 _PARENS = re.compile(r"[()]")
-# What Reach.parts reads of text: names (and letters in numbers, which
-# only make it expand more), literals (so that what is in them is not
-# taken for structure), parentheses and the marks that end a statement.
+# What Reach.parts reads of text to find where statements end: literals
+# (so that what is in them is not taken for structure), parentheses and
+# the marks that end a statement.
 _STRUCTURE = re.compile(
-    r"[A-Za-z_$][A-Za-z0-9_$]*"
-    r'|"(?:[^"\\\n]|\\.)*"'
+    r'"(?:[^"\\\n]|\\.)*"'
     r"|'(?:[^'\\\n]|\\.)*'"
     r"|[(){};]",
     re.DOTALL,
 )
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$")
 
 
 class Reach:
@@ -100,12 +100,7 @@ class Reach:
         gcc reports)."""
         counting = self._counting
         for t in chunk:
-            if t.unterminated:
-                return True
-            text = t.text
-            if "\\\n" in text:  # a name can go on past a continuation
-                text = text.replace("\\\n", "")
-            if not counting.isdisjoint(IDENTIFIER.findall(text)):
+            if t.unterminated or not counting.isdisjoint(t.names()):
                 return True
         return False
 
@@ -113,10 +108,15 @@ class Reach:
         """The statements of *chunk* (``needed``, and with no quote that
         does not close) to expand, each as pieces (text, start, end) of its
         texts; None if all of it must be (it names a macro that may leave
-        a '(' open).  Read from the text, so that only those are lexed."""
+        a '(' open).  Read from the text, so that only those are lexed:
+        where the names are, then where statements end."""
         counting = self._counting
         # While no macro leaves a '(' open, no paste can make one that does.
-        risky = self._opening | self._pasting if self._opening else None
+        if self._opening:
+            risky = self._opening | self._pasting
+            for t in chunk:
+                if not risky.isdisjoint(t.names()):
+                    return None
         out: list[list[tuple[Text, int, int]]] = []
         pieces: list[tuple[Text, int, int]] = []  # of the current statement
         hot = False  # does it name one
@@ -127,20 +127,24 @@ class Reach:
             splices: list[int] = []
             if "\\\n" in text:
                 text, splices = splice(text)
+            named = counting.intersection(t.names())
+            spots = _spots(text, named) if named else []
+            k = 0  # the next spot, by position
             start = 0
             for m in _STRUCTURE.finditer(text):
-                v = m.group()
-                c = v[0]
+                at = m.start()
+                c = text[at]
                 if c == "(":
                     depth += 1
                 elif c == ")":
                     depth -= 1
-                elif c == ";" or c == "{" or c == "}":
-                    if depth != 0:
-                        continue
-                    end = m.end()
+                elif (c == ";" or c == "{" or c == "}") and depth == 0:
+                    while k < len(spots) and spots[k] < at:
+                        hot = True
+                        k += 1
+                    end = at + 1
                     if splices:  # where it is in the text as written
-                        end += 2 * bisect.bisect_right(splices, end - 1)
+                        end += 2 * bisect.bisect_right(splices, at)
                     pieces.append((t, start, end))
                     if hot and joined:
                         out[-1].extend(pieces)
@@ -150,20 +154,30 @@ class Reach:
                     pieces = []
                     hot = False
                     start = end
-                elif c == '"' or c == "'":
-                    if not counting.isdisjoint(IDENTIFIER.findall(v)):
-                        hot = True  # _Pragma's operand
-                else:
-                    if v in counting:
-                        hot = True
-                    if risky is not None and v in risky:
-                        return None
+            if k < len(spots):
+                hot = True
             pieces.append((t, start, len(t.text)))
         if hot and joined:
             out[-1].extend(pieces)
         elif hot:
             out.append(pieces)
         return out
+
+
+def _spots(text: str, names: set[str]) -> list[int]:
+    """Where *names* stand in *text* as names (not within a longer one,
+    nor after a digit: that is a number), literals included, in order."""
+    spots: list[int] = []
+    for name in names:
+        at = text.find(name)
+        while at >= 0:
+            after = at + len(name)
+            if (at == 0 or text[at - 1] not in _NAME_CHARS) and (
+                    after == len(text) or text[after] not in _NAME_CHARS):
+                spots.append(at)
+            at = text.find(name, after)
+    spots.sort()
+    return spots
 
 
 def _leaves_open(parens: list[str]) -> bool:

@@ -107,7 +107,7 @@ class Directive:
 
 
 class Text:
-    __slots__ = ("lexed", "line", "pieces", "text", "unterminated")
+    __slots__ = ("_names", "lexed", "line", "pieces", "text", "unterminated")
 
     def __init__(self, line: int, text: str, unterminated: bool) -> None:
         self.line = line
@@ -117,6 +117,19 @@ class Text:
         self.lexed: tuple[str, list[Tok]] | None = None
         # The same for pieces of it, by (start, end).
         self.pieces: tuple[str, dict[tuple[int, int], list[Tok]]] | None = None
+        self._names: tuple[str, ...] | None = None
+
+    def names(self) -> tuple[str, ...]:
+        """Each name in the text once, as IDENTIFIER finds them (so also in
+        literals, and letters in numbers): what reach.py looks for in text
+        of other files.  Found once (or by the helper process, see pack)."""
+        names = self._names
+        if names is None:
+            text = self.text
+            if "\\\n" in text:  # a name can go on past a continuation
+                text = text.replace("\\\n", "")
+            names = self._names = tuple(dict.fromkeys(IDENTIFIER.findall(text)))
+        return names
 
     def tokens(self, source: str) -> list[Tok]:
         """The text's tokens, lexed once per file name it is read as (a
@@ -448,7 +461,8 @@ def find_include(name: str, angled: bool, here: str | None, found_in: int | None
 # A scan sent from one process to another: its items' kinds (a byte
 # each), lines and texts, each directive's name and the text after it
 # (worked out by the sender, which has read them to find the includes),
-# and what each #define defines if it is plain (macros.plain_define).
+# what each #define defines if it is plain (macros.plain_define), and the
+# names in each text (Text.names).
 _DIRECTIVE, _TEXT, _UNTERMINATED = 0, 1, 2
 
 
@@ -459,6 +473,7 @@ def pack(items: tuple[Directive | Text, ...]) -> bytes:
     names: list[str] = []
     rests: list[str] = []
     plains: list[Plain | None] = []
+    text_names: list[tuple[str, ...]] = []
     for item in items:
         lines.append(item.line)
         texts.append(item.text)
@@ -474,19 +489,22 @@ def pack(items: tuple[Directive | Text, ...]) -> bytes:
                 plains.append(plain)
         else:
             kinds.append(_UNTERMINATED if item.unterminated else _TEXT)
-    return marshal.dumps((bytes(kinds), lines, texts, names, rests, plains))
+            text_names.append(tuple([sys.intern(n) for n in item.names()]))
+    return marshal.dumps((bytes(kinds), lines, texts, names, rests, plains, text_names))
 
 
 def unpack(data: bytes) -> tuple[Directive | Text, ...]:
     """The items *data* (from pack) holds.  Raises ValueError, EOFError,
     TypeError or IndexError for data that is not such a scan."""
-    kinds, lines, texts, names, rests, plains = marshal.loads(data)
+    kinds, lines, texts, names, rests, plains, text_names = marshal.loads(data)
     if not (isinstance(kinds, bytes) and isinstance(lines, list) and isinstance(texts, list)
-            and isinstance(names, list) and isinstance(rests, list) and isinstance(plains, list)):
+            and isinstance(names, list) and isinstance(rests, list) and isinstance(plains, list)
+            and isinstance(text_names, list)):
         raise TypeError("not a scan")
     items: list[Directive | Text] = []
     d = 0
     p = 0
+    n = 0
     for i, kind in enumerate(kinds):
         if kind == _DIRECTIVE:
             directive = Directive(lines[i], texts[i])
@@ -499,5 +517,8 @@ def unpack(data: bytes) -> tuple[Directive | Text, ...]:
             items.append(directive)
             d += 1
         else:
-            items.append(Text(lines[i], texts[i], kind == _UNTERMINATED))
+            text = Text(lines[i], texts[i], kind == _UNTERMINATED)
+            text._names = text_names[n]
+            n += 1
+            items.append(text)
     return tuple(items)

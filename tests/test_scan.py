@@ -74,6 +74,7 @@ COUNTING = {
         "int a = 1 +\n#ifdef NOPE\n 2 +\n#endif\n __COUNTER__;\nint b;\n"
     ),
     "between_comments_across_lines": "int a; /* one\n two */ int b = __COUNTER__ /* x\n y */ + 1;\n",
+    "not_by_letters_in_a_number": "#define UL __COUNTER__\nlong a = 1UL + 0x2UL; int b = UL;\n",
     "in_a_call_a_paste_opens": (
         "#define DROP(x)\n#define OPEN DROP(\n#define CAT(a, b) a##b\n"
         "int a; CAT(OP, EN) int b; int c; __COUNTER__ );\n"
@@ -87,6 +88,12 @@ def test_other_files_advance_the_counter_as_for_gcc(tmp_path: Path, part: str) -
     files = {"main.h": '#include "part.h"\nint z = __COUNTER__;\n', "part.h": part}
     ours, theirs = ours_and_gcc(tmp_path, files)
     assert ours == theirs
+
+
+def test_the_names_of_a_text_are_found_once_each_literals_included() -> None:
+    text = scan.scan('int a = min(b, min(c, 1UL));\nchar *s = "max"; int lo\\\nng_name;\n')[0]
+    assert isinstance(text, scan.Text)
+    assert text.names() == ("int", "a", "min", "b", "c", "UL", "char", "s", "max", "long_name")
 
 
 def test_errors_in_text_of_other_files_need_expand_all_text(tmp_path: Path) -> None:
