@@ -18,12 +18,12 @@ the sources as they are now (an edited module would otherwise run stale).
 
 from __future__ import annotations
 
-import hashlib
 import importlib.machinery
 import os
 import shutil
 import sys
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +42,20 @@ STAMP = "sources.txt"  # read by explainer/__init__.py
 IN_PLACE = ROOT / "build" / "native" / "explainer"
 
 
+def source_digest(data: bytes) -> str:
+    """A source's digest in the stamp, as explainer/__init__.py computes it:
+    CRC-32 and length, enough to see an edit (zlib is quick to import,
+    and every run checks the stamp)."""
+    return f"{zlib.crc32(data):08x}:{len(data)}"
+
+
 def stamp_of(package: Path) -> str:
     """What the compiled modules were built for and from: this Python's
-    extension suffix, then each source's SHA-256 (explainer/__init__.py
+    extension suffix, then each source's digest (explainer/__init__.py
     checks it before using them)."""
     lines = [importlib.machinery.EXTENSION_SUFFIXES[0]]
     for m in MODULES:
-        lines.append(f"{hashlib.sha256((package / f'{m}.py').read_bytes()).hexdigest()} {m}.py")
+        lines.append(f"{source_digest((package / f'{m}.py').read_bytes())} {m}.py")
     return "\n".join(lines) + "\n"
 
 

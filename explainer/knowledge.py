@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from explainer import resources
 
 
 @cache
 def _data() -> dict[str, Any]:
-    text = resources.files("explainer").joinpath("data/kernel.toml").read_text("utf-8")
+    text = resources.data("kernel.toml").read_text("utf-8")
     return tomllib.loads(text)
 
 

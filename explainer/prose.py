@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from explainer import resources
 
 DEFAULT_LANGUAGE = "en"
 
 
 @cache
 def load(lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
-    path = resources.files("explainer").joinpath(f"data/prose.{lang}.toml")
+    path = resources.data(f"prose.{lang}.toml")
     return tomllib.loads(path.read_text("utf-8"))
 
 

@@ -29,5 +29,11 @@ def templates() -> Path:
     return _find("templates")
 
 
+def data(name: str) -> Path:
+    """A file of explainer/data (kernel knowledge, prose), which always
+    sits inside the package."""
+    return _PACKAGE / "data" / name
+
+
 def cache_dir() -> Path:
     return Path(os.environ.get("EXPLAINER_CACHE", Path.home() / ".cache" / "explainer"))
