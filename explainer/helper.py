@@ -26,8 +26,8 @@ the recorder has sent its last pass.
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
-import pickle
 import select
 import signal
 import struct
@@ -137,8 +137,7 @@ class Helper:
         from explainer.layout import values
         from explainer.walkthrough import bounds
 
-        blob = pickle.dumps((values(done.emitted), bounds(done.invocations)),
-                            protocol=pickle.HIGHEST_PROTOCOL)
+        blob = marshal.dumps((values(done.emitted), bounds(done.invocations)))
         try:
             _write_all(self._texts, blob)
             os.write(self._from_parent, _NOTE.pack(done.index, count, self._offset, len(blob)))
@@ -185,8 +184,8 @@ class Helper:
                     break
                 index, count, offset, length = _NOTE.unpack(note)
                 try:
-                    code, starts, ends, declares = pickle.loads(_pread_all(self._results, length, offset))
-                except (OSError, EOFError, ValueError, pickle.UnpicklingError):
+                    code, starts, ends, declares = marshal.loads(_pread_all(self._results, length, offset))
+                except (OSError, EOFError, ValueError, TypeError):
                     continue  # laid out here
                 done[index, count] = (code, Spans(_longs(starts), _longs(ends)), declares)
         finally:
@@ -238,12 +237,11 @@ def _serve(notes: int, texts: int, results: int, answers: int) -> None:
     told: list[bytes] = []
     while (note := _read_exact(notes, _NOTE.size)) is not None:
         index, count, at, length = _NOTE.unpack(note)
-        vals, invocations = pickle.loads(_pread_all(texts, length, at))
+        vals, invocations = marshal.loads(_pread_all(texts, length, at))
         from explainer.walkthrough import lay_out_one
 
         code, spans, declares = lay_out_one(vals, invocations)
-        blob = pickle.dumps((code, spans.starts.tobytes(), spans.ends.tobytes(), declares),
-                            protocol=pickle.HIGHEST_PROTOCOL)
+        blob = marshal.dumps((code, spans.starts.tobytes(), spans.ends.tobytes(), declares))
         _write_all(results, blob)
         told.append(_NOTE.pack(index, count, offset, len(blob)))
         offset += len(blob)

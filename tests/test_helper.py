@@ -4,7 +4,6 @@ helper that fails costs time, never output."""
 from __future__ import annotations
 
 import os
-import pickle
 import signal
 import subprocess
 import sys
@@ -107,9 +106,9 @@ def test_a_result_that_cannot_be_read_is_laid_out_here(monkeypatch: pytest.Monke
         recording = record(ahead.submit)
 
         def unreadable(data: bytes) -> object:
-            raise pickle.UnpicklingError("damaged")
+            raise ValueError("bad marshal data")
 
-        monkeypatch.setattr(helper.pickle, "loads", unreadable)  # here, not in the helper
+        monkeypatch.setattr(helper.marshal, "loads", unreadable)  # here, not in the helper
         laid = ahead.layout(recording)
     same(laid, walkthrough.lay_out(recording))
 
