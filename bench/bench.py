@@ -111,11 +111,12 @@ def main() -> int:
         out = str(Path(tmp) / "out")
         full_gcc = gcc_for(tree, "sched.h", "full")
         # Target 1 names TRACE_EVENT; "all" (every event and class, the
-        # largest page) is timed too, against the same goals.
-        for focus in ("TRACE_EVENT", "all"):
+        # largest page) is timed too, against the same ratios, as "1+":
+        # beyond what the issue asks.
+        for focus, label in (("TRACE_EVENT", "1."), ("all", "1+.")):
             for fmt, goal in (("json", 3.0), ("html", 4.0)):
                 argv = [*explain, focus, "sched.h", "--kernel", tree, "--format", fmt, "-o", out]
-                print(row(f"1. {focus} sched.h, full mode, {fmt.upper()}",
+                print(row(f"{label} {focus} sched.h, full mode, {fmt.upper()}",
                           alternate(args.runs, argv, ROOT, full_gcc), f"<= {goal:g}x", goal))
         json_argv = [*explain, "TRACE_EVENT", "sched.h", "--kernel", tree, "--format", "json", "-o", out]
         focused_argv = [*explain, "TRACE_EVENT", "sched.h", "--kernel", tree, "--mode", "focused",
