@@ -23,6 +23,7 @@ side ever waits for the other to read; the pipes carry only notes of 32
 bytes (pass, tokens, offset, length), and the helper answers only once
 the recorder has sent its last pass.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -55,7 +56,7 @@ _NOTE = struct.Struct("<qqqq")  # pass index, its tokens, offset, length
 
 def _anonymous_file() -> int:
     if hasattr(os, "memfd_create"):
-        return os.memfd_create("explainer-layout", os.MFD_CLOEXEC)
+        return os.memfd_create("explainer-helper", os.MFD_CLOEXEC)
     with tempfile.TemporaryFile() as handle:
         return os.dup(handle.fileno())
 
@@ -98,10 +99,10 @@ class Helper:
     recording (``layout``).  Without a helper process, ``submit`` does
     nothing and ``layout`` lays every pass out here."""
 
-    def __init__(self, helper: bool, tu: TranslationUnit | None = None) -> None:
+    def __init__(self, fork: bool, tu: TranslationUnit | None = None) -> None:
         self._pid = 0
         self.prescans: Prescans | None = None
-        if not helper or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        if not fork or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
             return
         self._texts, self._results = _anonymous_file(), _anonymous_file()
         self._offset = 0
@@ -250,10 +251,10 @@ def _serve(notes: int, texts: int, results: int, answers: int) -> None:
 
 @contextlib.contextmanager
 def ahead(helper: bool = True, tu: TranslationUnit | None = None) -> Iterator[Helper]:
-    """A Helper, its helper ended however the block ends; given *tu*,
-    the helper also scans its files ahead of the recorder."""
-    lay = Helper(helper, tu)
+    """A Helper, its process (if *helper*) ended however the block ends;
+    given *tu*, the process also scans its files ahead of the recorder."""
+    made = Helper(helper, tu)
     try:
-        yield lay
+        yield made
     finally:
-        lay.close()
+        made.close()

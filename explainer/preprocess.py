@@ -46,8 +46,8 @@ from explainer.reach import Reach
 from explainer.reader import Reader, meaning
 from explainer.translation_unit import TranslationUnit
 
-# Limits (README, "Limits"): gcc's own on #include nesting, and ours on
-# the size of one file (kernel headers are well under 1 MB).
+# Limits (README, "Limits"): gcc's own on #include nesting (ours on the
+# size of one file is scan.MAX_FILE_BYTES).
 MAX_INCLUDE_DEPTH = 200
 # With SOURCE_DATE_EPOCH=0 (see TranslationUnit.reproduce) gcc says this.
 EPOCH_DATE = '"Jan  1 1970"'

@@ -3,14 +3,14 @@ a translation unit is likely to read before the recorder asks for them.
 
 A kernel translation unit reads some 630 files, and scanning them is an
 eighth of the recorder's work; reading their 19,000 #defines' texts
-(macros.plain_define) is another.  Which files it reads depends on macros
-only the recorder knows, but nearly every #include of a kernel header
-names its file plainly.  So the helper walks the includes depth first,
-in the order the recorder will read them, following every plain
-``#include`` and ``#include_next`` whatever the conditionals around it
-say, and sends each file's scan, with what each plain #define defines
-(scan.pack), as soon as it is made.  It
-reads a few files the recorder never does (about 40 of 670), and none
+(macros.plain_define) and finding the names in their text (for reach.py)
+is more.  Which files it reads depends on macros only the recorder
+knows, but nearly every #include of a kernel header names its file
+plainly.  So the helper walks the includes depth first, in the order the
+recorder will read them, following every plain ``#include`` and
+``#include_next`` whatever the conditionals around it say, and sends
+each file's scan, with those answers (scan.pack), as soon as it is made.
+It reads a few files the recorder never does (about 40 of 670), and none
 whose name a macro computes.
 
 The recorder takes a file's scan from the helper only if the helper
@@ -104,11 +104,13 @@ def send(text: str, cwd: str, include_dirs: tuple[str, ...], scans: int, notes: 
     os.set_blocking(notes, False)
     offset = 0
     for count, (abspath, stamp, items) in enumerate(walk(text, cwd, include_dirs)):
+        if count >= MAX_FILES:
+            return
         path = os.fsencode(abspath)
         if _NOTE.size + len(path) > select.PIPE_BUF:
             continue
         blob = scan.pack(items)
-        if count >= MAX_FILES or offset + len(blob) > MAX_BYTES:
+        if offset + len(blob) > MAX_BYTES:
             return
         write(scans, blob)
         try:
@@ -163,6 +165,7 @@ class Prescans:
             except OSError:
                 chunk = b""
             if not chunk:  # the helper is done with the walk, or gone
+                os.close(self._notes)
                 self._notes = -1
                 break
             chunks.append(chunk)

@@ -109,28 +109,38 @@ def test_files_that_cannot_be_scanned_are_left_to_the_recorder(tmp_path: Path) -
     assert walked(tu) == ["main.h", "ok.h"]
 
 
-def serve(tu: TranslationUnit) -> scan_ahead.Prescans:
-    """The helper's side run here: its scans and notes, taken by a Prescans."""
+def serve(tu: TranslationUnit) -> tuple[scan_ahead.Prescans, int]:
+    """The helper's side run here: its scans and notes, taken by a
+    Prescans (and the notes' pipe, which it reads)."""
     scans = os.memfd_create("scans")
     notes, notes_write = os.pipe()
     scan_ahead.send(tu.text, str(tu.cwd), tu.include_dirs, scans, notes_write, helper._write_all)
     os.close(notes_write)
     os.set_blocking(notes, False)
-    return scan_ahead.Prescans(scans, notes, helper._pread_all)
+    return scan_ahead.Prescans(scans, notes, helper._pread_all), notes
+
+
+def is_open(fd: int, inode: int) -> bool:
+    try:
+        return os.fstat(fd).st_ino == inode
+    except OSError:
+        return False
 
 
 def test_the_recorder_takes_the_scans_sent(tmp_path: Path) -> None:
     tu = tree_tu(tmp_path)
-    prescans = serve(tu)
+    prescans, notes = serve(tu)
+    pipe = os.fstat(notes).st_ino
     helped = Recorder(tu, files=scan.FileCache(prescans.take)).run()
     assert prescans.taken == 5  # all it reads but made.h
+    assert not is_open(notes, pipe)  # read to its end, and closed
     assert pass_tokens(helped) == pass_tokens(Recorder(tu).run())
     prescans.close()
 
 
 def test_a_file_changed_since_it_was_sent_is_scanned_again(tmp_path: Path) -> None:
     tu = tree_tu(tmp_path)
-    prescans = serve(tu)
+    prescans, _ = serve(tu)
     main = tmp_path / "main.h"
     main.write_text(TREE["main.h"] + "int changed;\n")
     helped = Recorder(tu, files=scan.FileCache(prescans.take)).run()
@@ -142,7 +152,7 @@ def test_a_file_changed_since_it_was_sent_is_scanned_again(tmp_path: Path) -> No
 def test_the_walk_keeps_to_its_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(scan_ahead, "MAX_FILES", 3)
     tu = tree_tu(tmp_path)
-    prescans = serve(tu)
+    prescans, _ = serve(tu)
     Recorder(tu, files=scan.FileCache(prescans.take)).run()
     assert prescans.taken == 3
     prescans.close()
