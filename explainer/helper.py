@@ -234,13 +234,14 @@ def _serve(notes: int, texts: int, results: int, answers: int) -> None:
     """The helper: lays out each pass it is told of; answers once the
     recorder has sent them all (its pipe closed), so that the recorder
     never waits on a full pipe."""
+    # Loaded while the recorder is still far from its first pass.
+    from explainer.walkthrough import lay_out_one
+
     offset = 0
     told: list[bytes] = []
     while (note := _read_exact(notes, _NOTE.size)) is not None:
         index, count, at, length = _NOTE.unpack(note)
         vals, invocations = marshal.loads(_pread_all(texts, length, at))
-        from explainer.walkthrough import lay_out_one
-
         code, spans, declares = lay_out_one(vals, invocations)
         blob = marshal.dumps((code, spans.starts.tobytes(), spans.ends.tobytes(), declares))
         _write_all(results, blob)
