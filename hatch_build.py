@@ -36,8 +36,10 @@ ROOT = Path(__file__).resolve().parent
 # pygments' tokens; since highlight.py names classes from our own tokens,
 # view, summary and render_html gain too (sched.h's site pages: 27.1 G ->
 # 23.4 G instructions).  walkthrough stays plain: its time is in layout.
-MODULES = ("macros", "expand", "scan", "lexer", "pcpp_lexer", "printer", "ifexpr", "reach", "steps",
-           "layout", "reader", "invocations", "highlight", "summary", "view", "render_html")
+MODULES = ("cpp/macros", "cpp/expand", "cpp/scan", "cpp/lexer", "cpp/pcpp_lexer",
+           "cpp/printer", "cpp/ifexpr", "cpp/reach", "cpp/steps", "cpp/reader", "cpp/invocations",
+           "walkthrough/layout", "walkthrough/summary",
+           "render/highlight", "render/view", "render/to_html")
 STAMP = "sources.txt"  # read by explainer/__init__.py
 IN_PLACE = ROOT / "build" / "native" / "explainer"
 
@@ -95,12 +97,10 @@ def compile_into(target: Path) -> bool:
             return False
         finally:
             os.chdir(cwd)
-        built = Path(scratch) / "lib" / "explainer"
         if target.exists():
             shutil.rmtree(target)
-        target.mkdir(parents=True)
-        for library in built.iterdir():
-            shutil.copy2(library, target / library.name)
+        # The shared library at the top, each module's own in its folder.
+        shutil.copytree(Path(scratch) / "lib" / "explainer", target)
     (target / STAMP).write_text(stamp_of(package))
     return True
 
@@ -119,8 +119,9 @@ class CompileHook(BuildHookInterface):  # type: ignore[type-arg]
         self._scratch = Path(tempfile.mkdtemp(prefix="explainer-wheel-"))
         native = self._scratch / "_native"
         if compile_into(native):
-            for library in sorted(native.iterdir()):
-                build_data["force_include"][str(library)] = f"explainer/_native/{library.name}"
+            for library in sorted(p for p in native.rglob("*") if p.is_file()):
+                inside = library.relative_to(native).as_posix()
+                build_data["force_include"][str(library)] = f"explainer/_native/{inside}"
             build_data["pure_python"] = False
             build_data["infer_tag"] = True
 

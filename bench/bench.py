@@ -72,7 +72,7 @@ def alternate(runs: int, ours: list[str], ours_cwd: Path, gcc: tuple[list[str], 
 
 
 def gcc_for(tree: str, header: str, mode: str | None) -> tuple[list[str], Path, str]:
-    from explainer.translation_unit import setup
+    from explainer.kernel.translation_unit import setup
 
     tu = setup(header, [], [], ROOT, tree, mode)
     return list(tu.gcc_argv()), tu.cwd, tu.text

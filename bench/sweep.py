@@ -18,11 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from explainer import lexer, oracle
+from explainer.cpp import lexer
+from explainer.cpp.recorder import Recorder
 from explainer.errors import ExplainError
-from explainer.layout import lay_out_pass
-from explainer.preprocess import Recorder
-from explainer.translation_unit import setup
+from explainer.kernel import oracle
+from explainer.kernel.translation_unit import setup
+from explainer.walkthrough.layout import lay_out_pass
 
 
 def one(job: tuple[str, str, str | None]) -> tuple[str, str, float, str]:
@@ -71,9 +72,9 @@ def main() -> int:
             print("sweep: no kernel tree (give --kernel DIR, or install apt-get and dpkg)")
             return 2
         tree = str(found)
-    from explainer import kernel
+    from explainer.kernel import trees
 
-    events = kernel.open_tree(Path(tree), tree).events_dirs()
+    events = trees.open_tree(Path(tree), tree).events_dirs()
     headers = args.headers or sorted({p.name for d in events for p in d.glob("*.h")})
     counts: dict[str, int] = {}
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:

@@ -49,8 +49,16 @@ def _same_sources(package: Path, lines: list[str]) -> bool:
     return True
 
 
+def search_compiled_first(path: list[str], package: str) -> None:
+    """Put the compiled modules of *package* (``explainer`` or one of its
+    folders) before its sources on *path*, the package's ``__path__``:
+    ``explainer.cpp.expand`` is then the compiled module.  Each folder
+    with compiled modules calls this from its ``__init__.py``."""
+    if _COMPILED is not None:
+        path.insert(0, str(_COMPILED.joinpath(*package.split(".")[1:])))
+
+
 _COMPILED = _compiled_modules()
-if _COMPILED is not None:
-    # Searched first: explainer.expand is then the compiled module.
-    __path__.insert(0, str(_COMPILED))
+# The compiled modules' shared library, explainer._compiled, is found here.
+search_compiled_first(__path__, __name__)
 compiled = _COMPILED is not None

@@ -17,8 +17,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from explainer import __version__, gcpause, knowledge, prose
+from explainer import __version__, gcpause
 from explainer.errors import ExplainError, PreprocessError
+from explainer.kernel import knowledge
+from explainer.render import prose
 
 if TYPE_CHECKING:  # imported lazily at run time: --help must start fast
     from explainer.model import Walkthrough
@@ -32,7 +34,7 @@ MEMORY_LIMIT_MB = 4096
 @contextlib.contextmanager
 def limits(seconds: float, megabytes: int) -> Iterator[None]:
     """Wall-clock and address-space limits for one run, put back after."""
-    from explainer import expand
+    from explainer.cpp import expand
 
     expand.set_deadline(seconds if seconds > 0 else None)
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -107,40 +109,40 @@ def _select(walkthrough: Walkthrough, pass_index: int | None, stage: str | None)
 
 
 def run(args: argparse.Namespace, cwd: Path) -> str:
-    from explainer.translation_unit import setup
+    from explainer.kernel.translation_unit import setup
 
     # First: for a kernel tree, setup asks gcc for its predefined macros
     # in a thread, and the answer comes while the modules below load.
     tu = setup(args.header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode)
-    from explainer.helper import ahead
+    from explainer.walkthrough.helper import ahead
 
     # Then the helper process, which starts scanning the translation
     # unit's files while the recorder's modules load.
     with ahead(tu=tu) as helper:
-        from explainer import walkthrough
-        from explainer.preprocess import Recorder
+        from explainer.cpp.recorder import Recorder
+        from explainer.walkthrough import assemble
 
-        trace = walkthrough.trace_filter(args.macro) if args.format == "html" else None
+        trace = assemble.trace_filter(args.macro) if args.format == "html" else None
         recording = Recorder(tu, trace, on_pass=helper.submit, files=helper.files()).run()
-        whole = walkthrough.build(recording, args.macro, helper.layout(recording))
+        whole = assemble.build(recording, args.macro, helper.layout(recording))
     chosen = _select(whole, args.pass_index, args.stage)
     # Each renderer imported only when used: jinja2 and pygments take a
     # noticeable part of a short run.
     if args.format == "json":
-        from explainer import render_json
+        from explainer.render import to_json
 
-        return render_json.render(chosen)
+        return to_json.render(chosen)
     if args.format == "html":
-        from explainer import render_html
+        from explainer.render import to_html
 
-        return render_html.render(chosen)
-    from explainer import render_text
+        return to_html.render(chosen)
+    from explainer.render import to_text
 
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and sys.stdout.isatty()
         and "NO_COLOR" not in os.environ
     )
-    return render_text.render(chosen, color=color)
+    return to_text.render(chosen, color=color)
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -1,18 +1,15 @@
-"""What a walkthrough is made of.
+"""What a walkthrough is made of: the vocabulary every stage shares.
 
-Two layers: the raw records the preprocessor fills in while it runs
-(``Recording``, tokens and all), and the frozen ``Walkthrough`` that every
-renderer reads (text only, formatted, named).
+The recorder (cpp/) fills in its own raw records (``cpp.recording``,
+tokens and all) with the pieces defined here; the walkthrough stage turns
+them into the frozen ``Walkthrough`` that every renderer reads (text
+only, formatted, named).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
-
-from explainer.printer import Emitted
-from explainer.steps import Step
-from explainer.translation_unit import TranslationUnit
 
 
 @dataclass(frozen=True)
@@ -35,55 +32,12 @@ class Change(NamedTuple):
     line: int
 
 
-@dataclass
-class RawInvocation:
-    """A macro invocation written at top level in the header, while it is
-    recorded: ``start``/``end`` index the pass's emitted tokens."""
-
-    macro: str
-    line: int
-    args: tuple[str, ...]
-    start: int
-    end: int = -1
-    # The same, counting only the tokens that are not padding (those laid out).
-    real_start: int = 0
-    real_end: int = 0
-    used: set[str] = field(default_factory=set)
-    used_args: tuple[int, ...] = ()
-    # For traced (focused) invocations only: per emitted token in
-    # [start, end), the macro whose text it is (or None) and the argument
-    # of this invocation it comes from (or None); and the steps.
-    provenance: tuple[Provenance, ...] = ()
-    steps: tuple[Step, ...] = ()
-    steps_truncated: bool = False
-
-
-@dataclass(frozen=True)
-class PassRecord:
-    index: int
-    stage: str
-    included_from: IncludeSite
-    chain: tuple[IncludeSite, ...]
-    changes: tuple[Change, ...]
-    invocations: tuple[RawInvocation, ...]
-    emitted: tuple[Emitted, ...]
-    meanings: tuple[Change, ...]  # the definition of each macro the header's code used
-
-
 @dataclass(frozen=True)
 class LeftOut:
     """Focused mode: an #include that was read as an empty file."""
 
     include: str  # as written: <linux/smp.h> or "x.h"
     site: IncludeSite
-
-
-@dataclass(frozen=True)
-class Recording:
-    tu: TranslationUnit
-    passes: tuple[PassRecord, ...]
-    warnings: tuple[str, ...]
-    left_out: tuple[LeftOut, ...] = ()
 
 
 class Provenance(NamedTuple):
@@ -93,6 +47,31 @@ class Provenance(NamedTuple):
     macro: str | None  # the macro whose replacement list held it
     where: str | None  # that macro's "file:line"
     arg: int | None  # the invocation's argument it was written in
+
+
+class Step:
+    """One step of an invocation's expansion (cpp/steps.py records them):
+    which macro was replaced, with its arguments before and after
+    pre-expansion, and what it became; or a '#' or '##'.  A plain class
+    with slots, many times cheaper to make than a frozen dataclass: a
+    kernel header's events make 31,000 steps (0.3% of the largest page's
+    instructions, made here rather than in a compiled module)."""
+
+    __slots__ = ("args", "depth", "kind", "macro", "number", "pre_expanded", "result", "where")
+
+    def __init__(self, number: int, depth: int, kind: str, macro: str | None, where: str | None,
+                 args: tuple[str, ...], pre_expanded: tuple[str | None, ...], result: str) -> None:
+        self.number = number
+        self.depth = depth  # 0 for the invocation written in the header
+        self.kind = kind  # "expand", "paste" or "stringify"
+        self.macro = macro
+        self.where = where  # "file:line" of the macro's #define
+        self.args = args  # as written, for "expand"; the operands otherwise
+        self.pre_expanded = pre_expanded  # per argument; None where not pre-expanded
+        self.result = result  # this and the texts above cut at steps.MAX_TEXT
+
+    def __repr__(self) -> str:
+        return f"Step({self.number}, {self.kind}, {self.macro!r}, {self.result!r})"
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from explainer import expand, gcpause, knowledge, prose, render_html, scan, view, walkthrough
+from explainer import gcpause
+from explainer.cpp import expand, scan
+from explainer.cpp.recorder import Recorder
 from explainer.errors import ExplainError
+from explainer.kernel import knowledge
+from explainer.kernel.translation_unit import TranslationUnit, setup
 from explainer.model import Walkthrough
-from explainer.preprocess import Recorder
-from explainer.translation_unit import TranslationUnit, setup
-from explainer.view import slug
+from explainer.render import prose, to_html, view
+from explainer.render.view import slug
+from explainer.walkthrough import assemble
 
 MARKER = ".explainer-site"
 
@@ -75,7 +79,7 @@ def _topics(w: Walkthrough) -> list[str]:
 def tree_headers(kernel: str, cwd: Path) -> list[str]:
     """Every event header of a kernel tree (--kernel DIR, or auto), by
     name, sorted."""
-    from explainer import kernel as trees
+    from explainer.kernel import trees
 
     tree = trees.auto(cwd) if kernel == "auto" else trees.open_tree(cwd / kernel, kernel)
     if tree is None:
@@ -131,9 +135,9 @@ def build(
             if progress is not None:
                 progress(k + 1, len(plan), tu.header)
         pages = {
-            "index.html": render_html.render_template(
+            "index.html": to_html.render_template(
                 "index.html.jinja2", lang, entries=entries, site=prose.load(lang)["site"]),
-            "cycle.html": render_html.render_template(
+            "cycle.html": to_html.render_template(
                 "cycle.html.jinja2", lang, diagram=cycle(lang), site=prose.load(lang)["site"]),
         }
         for name, text in pages.items():
@@ -182,9 +186,9 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str,
               time_limit: float | None) -> tuple[HeaderEntry, list[str]] | ExplainError:
     expand.set_deadline(time_limit)
     try:
-        recording = Recorder(tu, walkthrough.trace_filter("all"), files=_FILES).run()
-        layout = walkthrough.lay_out(recording)
-        whole = walkthrough.build(recording, "all", layout, steps=False)
+        recording = Recorder(tu, assemble.trace_filter("all"), files=_FILES).run()
+        layout = assemble.lay_out(recording)
+        whole = assemble.build(recording, "all", layout, steps=False)
     except ExplainError as exc:
         return exc
     written = [f"{folder}/index.html"]
@@ -192,13 +196,13 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str,
         # The header's page shows every invocation; their step lists, on
         # the events' pages, would make it many times larger.
         _write_page(staging, written[0],
-                    render_html.render(whole, lang, home="../index.html", steps_elsewhere=True))
+                    to_html.render(whole, lang, home="../index.html", steps_elsewhere=True))
         names: set[str] = {"index"}
         topics = []
         for name in _topics(whole):
             page = f"{folder}/{_unique(slug(name), names)}.html"
-            focused = walkthrough.build(recording, name, layout)
-            _write_page(staging, page, render_html.render(focused, lang, home="../index.html"))
+            focused = assemble.build(recording, name, layout)
+            _write_page(staging, page, to_html.render(focused, lang, home="../index.html"))
             written.append(page)
             topics.append(Topic(name, page))
     finally:

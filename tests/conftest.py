@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from explainer import lexer, oracle
-from explainer.layout import lay_out_pass
-from explainer.model import Recording
-from explainer.preprocess import Recorder
-from explainer.translation_unit import TranslationUnit
+from explainer.cpp import lexer
+from explainer.cpp.recorder import Recorder
+from explainer.cpp.recording import Recording
+from explainer.kernel import oracle
+from explainer.kernel.translation_unit import TranslationUnit
+from explainer.walkthrough.layout import lay_out_pass
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "headers" / "include" / "trace" / "events" / "sample.h"

@@ -11,10 +11,11 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 
-from explainer import lexer, oracle
+from explainer.cpp import lexer
+from explainer.cpp.recorder import Recorder
 from explainer.errors import ExplainError, PreprocessError
-from explainer.layout import lay_out_pass
-from explainer.preprocess import Recorder
+from explainer.kernel import oracle
+from explainer.walkthrough.layout import lay_out_pass
 
 from conftest import requires_gcc, snippet_tu
 from programs import program

@@ -8,9 +8,9 @@ from pathlib import Path
 import pcpp  # type: ignore[import-untyped]
 import pytest
 
-from explainer import lexer
-from explainer.preprocess import Recorder
-from explainer.printer import print_tokens
+from explainer.cpp import lexer
+from explainer.cpp.printer import print_tokens
+from explainer.cpp.recorder import Recorder
 
 from conftest import gcc_pass_tokens, ours_and_gcc, requires_gcc, snippet_tu
 

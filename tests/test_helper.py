@@ -11,12 +11,13 @@ from collections.abc import Callable
 
 import pytest
 
-from explainer import expand, helper, walkthrough
+from explainer.cpp import expand
+from explainer.cpp.invocations import PassBuilder
+from explainer.cpp.recorder import Recorder
+from explainer.cpp.recording import Recording
 from explainer.errors import ExplainError
-from explainer.invocations import PassBuilder
-from explainer.model import Recording
-from explainer.preprocess import Recorder
-from explainer.translation_unit import setup
+from explainer.kernel.translation_unit import setup
+from explainer.walkthrough import assemble, helper
 
 from conftest import REPO, SAMPLE, environment
 
@@ -28,7 +29,7 @@ def record(on_pass: Callable[[PassBuilder], None] | None = None) -> Recording:
     return Recorder(setup(str(SAMPLE.relative_to(REPO)), [], [], REPO), on_pass=on_pass).run()
 
 
-def same(a: walkthrough.Layout, b: walkthrough.Layout) -> None:
+def same(a: assemble.Layout, b: assemble.Layout) -> None:
     assert a.code == b.code
     assert [s.pairs() for s in a.spans] == [s.pairs() for s in b.spans]
     assert a.declares == b.declares
@@ -48,7 +49,7 @@ def test_the_helper_lays_out_every_pass_as_this_process_does() -> None:
     assert {index for index, _ in sent} == {p.index for p in recording.passes}
     assert sent[0][0] == 1 and sent[1][0] == 2
     assert set(done) >= {(p.index, len(p.emitted)) for p in recording.passes}
-    expected = walkthrough.lay_out(recording)
+    expected = assemble.lay_out(recording)
     for p, code, declares in zip(recording.passes, expected.code, expected.declares, strict=True):
         assert done[p.index, len(p.emitted)][0] == code
         assert done[p.index, len(p.emitted)][2] == declares
@@ -61,7 +62,7 @@ def test_the_layout_is_the_same_with_and_without_a_helper() -> None:
         helped = ahead.layout(recording)
     with helper.ahead(helper=False) as alone:
         unhelped = alone.layout(record(alone.submit))
-    same(helped, walkthrough.lay_out(recording))
+    same(helped, assemble.lay_out(recording))
     same(unhelped, helped)
 
 
@@ -74,12 +75,12 @@ def test_a_pass_sent_before_it_ended_is_laid_out_again() -> None:
     with helper.ahead() as ahead:
         ahead.submit(first)
         laid = ahead.layout(recording)  # the rest was never sent: laid out here
-    same(laid, walkthrough.lay_out(recording))
+    same(laid, assemble.lay_out(recording))
 
 
 @needs_fork
 def test_the_helper_keeps_no_pipe_of_a_process_started_before_it() -> None:
-    # What compiler.py does in a thread while the CLI starts the helper:
+    # What kernel/compiler.py does in a thread while the CLI starts the helper:
     # gcc reads its input from a pipe, to its end.
     reader = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
@@ -97,7 +98,7 @@ def test_a_helper_that_died_costs_no_output() -> None:
         os.kill(ahead._pid, signal.SIGKILL)
         recording = record(ahead.submit)
         laid = ahead.layout(recording)
-    same(laid, walkthrough.lay_out(recording))
+    same(laid, assemble.lay_out(recording))
 
 
 @needs_fork
@@ -110,7 +111,7 @@ def test_a_result_that_cannot_be_read_is_laid_out_here(monkeypatch: pytest.Monke
 
         monkeypatch.setattr(helper.marshal, "loads", unreadable)  # here, not in the helper
         laid = ahead.layout(recording)
-    same(laid, walkthrough.lay_out(recording))
+    same(laid, assemble.lay_out(recording))
 
 
 @needs_fork
@@ -130,14 +131,14 @@ def test_waiting_for_the_helper_keeps_to_the_time_limit() -> None:
 def test_without_a_helper_the_layout_is_made_here() -> None:
     with helper.ahead(helper=False) as alone:
         recording = record(alone.submit)
-        same(alone.layout(recording), walkthrough.lay_out(recording))
+        same(alone.layout(recording), assemble.lay_out(recording))
 
 
 def test_the_helper_is_forked_before_the_recorders_modules_load() -> None:
     # Its walk starts while they load (cli.run): importing it must not load them.
-    code = ("import sys, explainer.helper; "
-            "print(sorted(m for m in ('explainer.preprocess', 'explainer.walkthrough', 'explainer.expand',"
-            " 'explainer.layout', 'pcpp') if m in sys.modules))")
+    code = ("import sys, explainer.walkthrough.helper; "
+            "print(sorted(m for m in ('explainer.cpp.recorder', 'explainer.walkthrough.assemble',"
+            " 'explainer.cpp.expand', 'explainer.walkthrough.layout', 'pcpp') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=REPO, env=environment())
     assert out.stdout.strip() == "[]"

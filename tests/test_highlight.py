@@ -5,10 +5,10 @@ from __future__ import annotations
 from pygments.lexers import CLexer
 from pygments.token import STANDARD_TYPES, _TokenType
 
-from explainer import highlight
-from explainer.layout import lay_out_pass
-from explainer.preprocess import Recorder
-from explainer.translation_unit import setup
+from explainer.cpp.recorder import Recorder
+from explainer.kernel.translation_unit import setup
+from explainer.render import highlight
+from explainer.walkthrough.layout import lay_out_pass
 
 from conftest import REPO, SAMPLE
 

@@ -134,12 +134,13 @@ def test_html_matches_golden(cwd: Path, argv: list[str], golden: str, update_gol
 def test_changes_list_the_machinery_and_count_the_rest() -> None:
     """A pass lists the #defines of the tracing machinery, the header and
     the translation unit, and those its code uses; others are counted."""
-    from explainer import view, walkthrough
-    from explainer.preprocess import Recorder
-    from explainer.translation_unit import setup
+    from explainer.cpp.recorder import Recorder
+    from explainer.kernel.translation_unit import setup
+    from explainer.render import view
+    from explainer.walkthrough import assemble
 
     tu = setup("headers/include/trace/events/sample.h", [], [], REPO, None, None)
-    page = view.page(walkthrough.build(Recorder(tu).run(), "all"), "")
+    page = view.page(assemble.build(Recorder(tu).run(), "all"), "")
     first, second = page.passes[0], page.passes[1]
     wheres = [c.where for c in first.changes]
     assert any(w.startswith("<stdin>:") for w in wheres)  # CREATE_TRACE_POINTS

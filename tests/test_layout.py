@@ -7,11 +7,12 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explainer import layout, lexer
-from explainer.macros import PAD, Tok, padding
-from explainer.preprocess import Recorder
-from explainer.printer import Emitted, print_tokens
-from explainer.translation_unit import setup
+from explainer.cpp import lexer
+from explainer.cpp.macros import PAD, Tok, padding
+from explainer.cpp.printer import Emitted, print_tokens
+from explainer.cpp.recorder import Recorder
+from explainer.kernel.translation_unit import setup
+from explainer.walkthrough import layout
 
 from conftest import REPO, SAMPLE
 

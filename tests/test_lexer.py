@@ -8,7 +8,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explainer import lexer
+from explainer.cpp import lexer
 
 # One of each kind of token, and the pairs that do run together: literal
 # prefixes, pp-numbers that take a sign or a dot, digraphs, comments.

@@ -7,10 +7,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explainer import scan
+from explainer.cpp import macros
+from explainer.cpp.macros import ID, IDENTIFIER, MacroDef, from_plain, parse_define, plain_define
+from explainer.cpp.reader import written_body
 from explainer.errors import PreprocessError
-from explainer.macros import ID, IDENTIFIER, MacroDef, from_plain, parse_define, plain_define
-from explainer.reader import written_body
 
 # Names, numbers with letters in them, parameter-list punctuation, white
 # space and continuations, and what makes a definition not plain.
@@ -54,7 +54,7 @@ DEFINITIONS = st.one_of(
 @given(DEFINITIONS)
 def test_a_plain_definition_reads_as_its_tokens_do(text: str) -> None:
     quick = quick_define(text)
-    toks = scan.lex(text, 7, "f.h")
+    toks = macros.lex(text, 7, "f.h")
     try:
         written = written_body(toks)
         macro = parse_define(toks, "f.h", 7)

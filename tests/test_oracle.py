@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from explainer import cli, lexer, oracle
-from explainer.preprocess import Recorder
-from explainer.translation_unit import setup
+from explainer import cli
+from explainer.cpp import lexer
+from explainer.cpp.recorder import Recorder
+from explainer.kernel import oracle
+from explainer.kernel.translation_unit import setup
 
 from conftest import FOO_DIR, REPO, SAMPLE, gcc_pass_tokens, pass_tokens, requires_gcc
 

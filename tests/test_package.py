@@ -62,11 +62,11 @@ def test_wheel_contains_headers_and_data(wheel: Path) -> None:
 def test_wheel_runs_compiled_with_the_same_output(wheel: Path, tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "explainer/_native/sources.txt" in names
-    assert any(n.startswith("explainer/_native/expand.") and n.endswith(".so") for n in names)
+    assert any(n.startswith("explainer/_native/cpp/expand.") and n.endswith(".so") for n in names)
     assert not wheel.name.endswith("-py3-none-any.whl"), "a wheel with compiled modules names its platform"
     unpacked = tmp_path / "site-packages"
     zipfile.ZipFile(wheel).extractall(unpacked)
-    probe = ["-c", "import explainer, explainer.expand as e; print(explainer.compiled, e.__file__.endswith('.so'))"]
+    probe = ["-c", "import explainer, explainer.cpp.expand as e; print(explainer.compiled, e.__file__.endswith('.so'))"]
     assert python(probe, unpacked) == "True True\n"
     assert python(probe, unpacked, pure=True) == "False False\n"
     assert python(SAMPLE_ARGV, unpacked) == python(SAMPLE_ARGV, unpacked, pure=True)
@@ -88,9 +88,9 @@ def test_an_edited_module_runs_as_plain_python(tmp_path: Path) -> None:
     shutil.copytree(REPO / "explainer", tmp_path / "explainer",
                     ignore=shutil.ignore_patterns("__pycache__", "_native"))
     shutil.copytree(native, tmp_path / "build" / "native" / "explainer")
-    probe = ["-c", "import explainer, explainer.scan as s; print(explainer.compiled, s.__file__.endswith('.py'))"]
+    probe = ["-c", "import explainer, explainer.cpp.scan as s; print(explainer.compiled, s.__file__.endswith('.py'))"]
     assert python(probe, tmp_path) == "True False\n"
-    with (tmp_path / "explainer" / "scan.py").open("a") as source:
+    with (tmp_path / "explainer" / "cpp" / "scan.py").open("a") as source:
         source.write("# edited\n")
     assert python(probe, tmp_path) == "False True\n"
 

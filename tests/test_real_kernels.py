@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from explainer import cli, lexer, oracle
+from explainer import cli
+from explainer.cpp import lexer
+from explainer.kernel import oracle
 
 from conftest import environment, requires_gcc
 from kernels import debian_headers
@@ -27,9 +29,9 @@ def tree() -> Path:
 
 
 def header_dir(tree: Path, header: str) -> Path:
-    from explainer import kernel
+    from explainer.kernel import trees
 
-    found = kernel.header_in_tree(kernel.open_tree(tree, str(tree)), header, tree)
+    found = trees.header_in_tree(trees.open_tree(tree, str(tree)), header, tree)
     assert found is not None
     return found.parent
 

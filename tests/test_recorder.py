@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from explainer.macros import MacroDef
-from explainer.model import Recording
-from explainer.preprocess import Recorder
-from explainer.translation_unit import setup
+from explainer.cpp.macros import MacroDef
+from explainer.cpp.recorder import Recorder
+from explainer.cpp.recording import Recording
+from explainer.kernel.translation_unit import setup
 
 from conftest import REPO, SAMPLE
 
@@ -94,10 +94,12 @@ def test_files_read_again_reuse_their_macros_with_the_same_result() -> None:
     """A #define is read once per file (and name it is read as): recorders
     sharing their files, as a site's headers do, record what fresh ones
     record, also after an expansion was cut short with a macro disabled."""
-    from explainer import render_json, scan, walkthrough
+    from explainer.cpp import scan
+    from explainer.render import to_json
+    from explainer.walkthrough import assemble
 
     def json_of(recording: Recording) -> str:
-        return render_json.render(walkthrough.build(recording, "all"))
+        return to_json.render(assemble.build(recording, "all"))
 
     tu = setup(str(SAMPLE.relative_to(REPO)), [], [], REPO)
     files = scan.FileCache()

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from explainer import pcpp_lexer, scan
+from explainer.cpp import macros, pcpp_lexer, scan
+from explainer.cpp.macros import PREV_WHITE
+from explainer.cpp.recorder import Recorder
 from explainer.errors import PreprocessError
-from explainer.macros import PREV_WHITE
-from explainer.preprocess import Recorder
 
 from conftest import ours_and_gcc, requires_gcc, snippet_tu
 
@@ -111,7 +111,7 @@ def test_scan_keeps_physical_line_numbers() -> None:
     assert [(type(i).__name__, i.line) for i in items] == [("Directive", 3), ("Text", 3), ("Directive", 7)]
     text = items[1]
     assert isinstance(text, scan.Text)
-    assert [(t.value, t.lineno) for t in scan.lex(text.text, text.line, "f.h")] == [
+    assert [(t.value, t.lineno) for t in macros.lex(text.text, text.line, "f.h")] == [
         ("int", 5), ("x", 5), (";", 5), ("int", 6), ("y", 6), (";", 6)]
 
 
@@ -159,7 +159,7 @@ def test_lex_cuts_and_names_tokens_as_the_pcpp_lexer(text: str) -> None:
     pcpp_lexer's, with the kinds worked out afterwards: same tokens."""
     # What scan.scan has taken away before lexing: comments, continuations.
     assume("/*" not in text and "//" not in text and not re.search(r"\\[ \t]*\n", text))
-    ours = [(t.type, t.value, bool(t.flags & PREV_WHITE)) for t in scan.lex(text, 1, "f.h")]
+    ours = [(t.type, t.value, bool(t.flags & PREV_WHITE)) for t in macros.lex(text, 1, "f.h")]
     assert ours == _pcpp_tokens(text)
 
 

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from test_scan import LAYOUTS
 
-from explainer import helper, scan, scan_ahead
-from explainer.preprocess import Recorder
-from explainer.translation_unit import TranslationUnit, setup
+from explainer.cpp import scan, scan_ahead
+from explainer.cpp.recorder import Recorder
+from explainer.kernel.translation_unit import TranslationUnit, setup
+from explainer.walkthrough import helper
 
 from conftest import REPO, SAMPLE, pass_tokens, snippet_tu
 

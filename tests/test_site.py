@@ -139,7 +139,7 @@ def test_interrupted_build_leaves_the_old_site(tmp_path: Path, monkeypatch: pyte
     assert build(out, "sample.h") == 0
     before = {f: (out / f).read_bytes() for f in files(out)}
     calls = {"n": 0}
-    real = site.render_html.render
+    real = site.to_html.render
 
     def flaky(*args: object, **kwargs: object) -> str:
         calls["n"] += 1
@@ -147,14 +147,14 @@ def test_interrupted_build_leaves_the_old_site(tmp_path: Path, monkeypatch: pyte
             raise KeyboardInterrupt
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(site.render_html, "render", flaky)
+    monkeypatch.setattr(site.to_html, "render", flaky)
     assert build(out, "sample.h") == 130
     assert {f: (out / f).read_bytes() for f in files(out)} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
 
 
 def test_names_from_headers_cannot_escape() -> None:
-    from explainer.view import slug
+    from explainer.render.view import slug
 
     assert slug("../../etc/passwd") == "etc-passwd"
     assert slug("") == "x"

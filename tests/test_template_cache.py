@@ -8,8 +8,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from explainer.render.template_cache import template_cache
 from explainer.resources import templates
-from explainer.template_cache import template_cache
 
 TEMPLATE = "index.html.jinja2"
 

@@ -16,9 +16,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
-from explainer import lexer
-from explainer.errors import PreprocessError
-from explainer.macros import (
+from explainer.cpp import lexer
+from explainer.cpp.macros import (
     AVOID_PASTE,
     CHAR,
     EOF,
@@ -36,8 +35,9 @@ from explainer.macros import (
     Tok,
     padding,
 )
-from explainer.pcpp_lexer import classify
-from explainer.printer import Emitted
+from explainer.cpp.pcpp_lexer import classify
+from explainer.cpp.printer import Emitted
+from explainer.errors import PreprocessError
 
 # Limits that keep hostile input bounded (see README, "Limits").
 MAX_EXPANDED_TOKENS = 2_000_000  # tokens pushed for one invocation written in a file

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from explainer.macros import CHAR, ID, STRING, Tok
+from explainer.cpp.macros import CHAR, ID, STRING, Tok
 
 BITS = 64
 MASK = (1 << BITS) - 1

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from explainer.expand import Expander
-from explainer.macros import PAD, MacroDef, Tok, spell
-from explainer.model import Change, IncludeSite, Provenance, RawInvocation
-from explainer.printer import Emitted
-from explainer.steps import StepRecorder
+from explainer.cpp.expand import Expander
+from explainer.cpp.macros import PAD, MacroDef, Tok, spell
+from explainer.cpp.printer import Emitted
+from explainer.cpp.recording import RawInvocation
+from explainer.cpp.steps import StepRecorder
+from explainer.model import Change, IncludeSite, Provenance
 
 
 class PassBuilder:

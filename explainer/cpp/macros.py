@@ -1,4 +1,5 @@
-"""Tokens and macro definitions, in the form gcc's cpplib keeps them.
+"""Tokens and macro definitions, in the form gcc's cpplib keeps them,
+and text cut into tokens (lex).
 
 A token carries flags rather than separate white-space tokens:
 PREV_WHITE (white space came before it), NO_EXPAND (a macro name that
@@ -10,9 +11,11 @@ spacing in stringized text and in printed output, and nothing else.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Final
 
+from explainer.cpp.pcpp_lexer import INTEGER, PUNCT_RE, PUNCT_TYPES
 from explainer.errors import PreprocessError
 
 PREV_WHITE: Final = 1
@@ -99,6 +102,82 @@ def spell(tokens: list[Tok]) -> str:
     return "".join(parts)
 
 
+# One token with the white space before it: (white, token, unterminated
+# literal, token).  The tokens are pcpp_lexer._MASTER's, tried in an order
+# that is faster and cuts the same: identifiers that cannot be a literal's
+# prefix (u, U, L, u8) and punctuators first ('.' only when no digit
+# follows: .5 is a number), then numbers and literals, then unterminated
+# literals, then the remaining identifiers and any other character.
+_PUNCT = PUNCT_RE.replace(r"|\.|", r"|\.(?![0-9])|")
+_TOKEN = re.compile(
+    r"([ \t\f\v\r\n]*)(?:("
+    r"[A-KM-TV-Za-tv-z_$][A-Za-z0-9_$]*"
+    rf"|{_PUNCT}"
+    r"|\.?[0-9](?:[eEpP][+-]|[0-9A-Za-z_.])*"
+    r'|(?:u8|[uUL])?"(?:[^"\\\n]|\\.)*"'
+    r"|[uUL]?'(?:[^'\\\n]|\\.)*'"
+    r")|((?:u8|[uUL])?[\"'][^\n]*)|("
+    r"[A-Za-z_$][A-Za-z0-9_$]*"
+    r"|[^ \t\f\v\r\n]))",  # not white space, which the first group may leave
+    re.DOTALL,
+)
+_ID_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$")
+_DIGITS = frozenset("0123456789")
+
+
+def lex(text: str, line: int, source: str) -> list[Tok]:
+    """Tokens of comment-free *text* whose first character is on *line*;
+    white space becomes the PREV_WHITE flag of the token after it.  Lines
+    are spliced first (a continuation can fall inside a token), and each
+    token keeps the physical line it starts on."""
+    splices: list[int] = []
+    if "\\\n" in text:
+        text, splices = splice(text)
+    out: list[Tok] = []
+    append = out.append
+    at = 0  # in the spliced text, kept only when there are splices
+    for white, token, unterminated, other in _TOKEN.findall(text):
+        if white and "\n" in white:
+            line += white.count("\n")
+        token_line = line
+        value = token or other or unterminated
+        if splices:
+            at += len(white)
+            token_line += bisect.bisect_right(splices, at)
+            at += len(value)
+        tok = Tok(_kind(value) if not unterminated else "CPP_UNTERMINATED", value,
+                  PREV_WHITE if white else 0, token_line, source)
+        tok.src = tok
+        append(tok)
+    return out
+
+
+def splice(text: str) -> tuple[str, list[int]]:
+    """*text* with its line continuations taken out, and where each one
+    was: the index in the spliced text of the character after it."""
+    parts = text.split("\\\n")
+    splices: list[int] = []
+    for part in parts[:-1]:
+        splices.append(len(part) + (splices[-1] if splices else 0))
+    return "".join(parts), splices
+
+
+def _kind(value: str) -> str:
+    """The type of a token _TOKEN cut, from its first and last characters:
+    an identifier never ends in a quote, a literal with a prefix does."""
+    first = value[0]
+    if first in _ID_START:
+        last = value[-1]
+        return "CPP_STRING" if last == '"' else "CPP_CHAR" if last == "'" else "CPP_ID"
+    if first == '"':
+        return "CPP_STRING"
+    if first == "'":
+        return "CPP_CHAR"
+    if first in _DIGITS or (first == "." and len(value) > 1 and value[1] in _DIGITS):
+        return "CPP_INTEGER" if INTEGER.fullmatch(value) else "CPP_FLOAT"
+    return PUNCT_TYPES.get(value, value)
+
+
 class MacroDef:
     """A macro as #define made it.  ``disabled`` is set while the macro's
     own expansion is being read (gcc's NODE_DISABLED).
@@ -152,8 +231,6 @@ class MacroDef:
         return self._body
 
     def _read_pending(self, text: str) -> None:
-        from explainer.scan import lex  # scan builds on this module
-
         self.pending = None
         toks = lex(text, self.line, self.file)
         self._body = _replacement(self, _split_head(toks, self.file, self.line)[3], self.file, self.line)

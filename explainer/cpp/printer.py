@@ -7,8 +7,8 @@ came together through macro expansion would otherwise read back as one
 
 from __future__ import annotations
 
-from explainer.lexer import would_paste
-from explainer.macros import PAD, PASTE_LEFT, PREV_WHITE, Tok
+from explainer.cpp.lexer import would_paste
+from explainer.cpp.macros import PAD, PASTE_LEFT, PREV_WHITE, Tok
 
 
 class Emitted:

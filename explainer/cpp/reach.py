@@ -20,8 +20,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from explainer.macros import ID, IDENTIFIER, PASTE_LEFT, STRING, MacroDef
-from explainer.scan import Text, splice
+from explainer.cpp.macros import ID, IDENTIFIER, PASTE_LEFT, STRING, MacroDef, splice
+from explainer.cpp.scan import Text
 
 _PARENS = re.compile(r"[()]")
 # What Reach.parts reads of text to find where statements end: literals

@@ -5,7 +5,7 @@ where pcpp ends them too).
 
 A kernel translation unit runs about 200,000 of these items, 19,000 of
 them #define, so the loop and the #define path are here; the recorder
-(preprocess.py, a pcpp subclass that mypyc cannot compile) is called back
+(recorder.py, a pcpp subclass that mypyc cannot compile) is called back
 for #if expressions, #include, the lines gcc prints and the chunks that
 must be expanded.
 """
@@ -14,20 +14,21 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from explainer.errors import PreprocessError
-from explainer.macros import (
+from explainer.cpp.macros import (
     ID,
     PREV_WHITE,
     MacroDef,
     Tok,
     from_plain,
+    lex,
     parse_define,
     plain_define,
     spell,
 )
+from explainer.cpp.reach import Reach
+from explainer.cpp.scan import OPENING, Directive, Text
+from explainer.errors import PreprocessError
 from explainer.model import Change
-from explainer.reach import Reach
-from explainer.scan import OPENING, Directive, Text, lex
 
 _CONDITIONALS = frozenset(("if", "ifdef", "ifndef", "elif", "else", "endif"))
 

@@ -6,7 +6,7 @@ faster versions (pcpp 1.30 differs from gcc in those places; files come
 cut into directives and text by scan.py), and which records, for every entry
 into the trace header, the pass: why it happened, what was #defined or
 #undefined since the previous one, each top-level invocation and all the
-code the header produced.  What it returns is a ``model.Recording``.
+code the header produced.  What it returns is a ``recording.Recording``.
 """
 
 from __future__ import annotations
@@ -19,32 +19,19 @@ from dataclasses import dataclass
 
 import pcpp
 
-from explainer import compiler, ifexpr, knowledge, scan
+from explainer.cpp import ifexpr, scan
+from explainer.cpp.expand import Expander
+from explainer.cpp.invocations import InvocationRecorder, PassBuilder
+from explainer.cpp.macros import CHAR, ID, PAD, PREV_WHITE, STRING, MacroDef, Tok, spell
+from explainer.cpp.pcpp_lexer import Lexer, LexError
+from explainer.cpp.printer import Emitted
+from explainer.cpp.reach import Reach
+from explainer.cpp.reader import Reader, meaning
+from explainer.cpp.recording import PassRecord, Recording
 from explainer.errors import PreprocessError
-from explainer.expand import Expander
-from explainer.invocations import InvocationRecorder, PassBuilder
-from explainer.macros import (
-    CHAR,
-    ID,
-    PAD,
-    PREV_WHITE,
-    STRING,
-    MacroDef,
-    Tok,
-    spell,
-)
-from explainer.model import (
-    Change,
-    IncludeSite,
-    LeftOut,
-    PassRecord,
-    Recording,
-)
-from explainer.pcpp_lexer import Lexer, LexError
-from explainer.printer import Emitted
-from explainer.reach import Reach
-from explainer.reader import Reader, meaning
-from explainer.translation_unit import TranslationUnit
+from explainer.kernel import compiler, knowledge
+from explainer.kernel.translation_unit import TranslationUnit
+from explainer.model import Change, IncludeSite, LeftOut
 
 # Limits (README, "Limits"): gcc's own on #include nesting (ours on the
 # size of one file is scan.MAX_FILE_BYTES).
@@ -84,7 +71,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     change the header's passes, so that every error gcc reports in any
     file is reported (tests compare that with gcc).  ``on_pass`` is told
     of each pass's tokens when the pass is over, and when another pass
-    starts inside it (helper.py).
+    starts inside it (walkthrough/helper.py).
     """
 
     def __init__(
@@ -148,7 +135,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         except RecursionError:
             raise self.error_here("macro arguments nest too deeply to expand") from None
         if self.tu.keep is not None:
-            from explainer import focused
+            from explainer.kernel import focused
 
             focused.leave_out(self.tu.cwd, self._left_out_paths)
         return self._finish()

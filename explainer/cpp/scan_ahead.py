@@ -1,4 +1,4 @@
-"""Stage 0 done ahead: the helper process (helper.py) scans the files
+"""Stage 0 done ahead: the helper process (walkthrough/helper.py) scans the files
 a translation unit is likely to read before the recorder asks for them.
 
 A kernel translation unit reads some 630 files, and scanning them is an
@@ -29,8 +29,8 @@ import select
 import struct
 from collections.abc import Callable, Iterator
 
-from explainer import scan
-from explainer.pcpp_lexer import LexError
+from explainer.cpp import scan
+from explainer.cpp.pcpp_lexer import LexError
 
 # Limits of the walk, far above a kernel translation unit's 670 files.
 MAX_FILES = 4096

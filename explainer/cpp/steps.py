@@ -4,8 +4,9 @@ became, and every '#' and '##' on the way, in the order gcc does them."""
 
 from __future__ import annotations
 
-from explainer.macros import MacroDef, Tok
-from explainer.printer import print_tokens
+from explainer.cpp.macros import MacroDef, Tok
+from explainer.cpp.printer import print_tokens
+from explainer.model import Step
 
 # A hostile header could make millions of steps; past this, stop recording.
 MAX_STEPS = 2_000
@@ -13,28 +14,6 @@ MAX_STEPS = 2_000
 # included.  A kernel event's steps nest: each result holds the results
 # below it, and printing all of them in full would cost a fifth of a run.
 MAX_TEXT = 800
-
-
-class Step:
-    """One step.  A plain class, like Emitted: compiled, it is many times
-    cheaper to make than a frozen dataclass, and a kernel header's events
-    make 31,000 steps."""
-
-    __slots__ = ("args", "depth", "kind", "macro", "number", "pre_expanded", "result", "where")
-
-    def __init__(self, number: int, depth: int, kind: str, macro: str | None, where: str | None,
-                 args: tuple[str, ...], pre_expanded: tuple[str | None, ...], result: str) -> None:
-        self.number = number
-        self.depth = depth  # 0 for the invocation written in the header
-        self.kind = kind  # "expand", "paste" or "stringify"
-        self.macro = macro
-        self.where = where  # "file:line" of the macro's #define
-        self.args = args  # as written, for "expand"; the operands otherwise
-        self.pre_expanded = pre_expanded  # per argument; None where not pre-expanded
-        self.result = result  # this and the texts above cut at MAX_TEXT
-
-    def __repr__(self) -> str:
-        return f"Step({self.number}, {self.kind}, {self.macro!r}, {self.result!r})"
 
 
 def clip(text: str) -> str:

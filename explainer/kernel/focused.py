@@ -13,8 +13,8 @@ import fnmatch
 import hashlib
 from pathlib import Path
 
-from explainer import knowledge
-from explainer.kernel import Tree
+from explainer.kernel import knowledge
+from explainer.kernel.trees import Tree
 from explainer.resources import cache_dir
 
 

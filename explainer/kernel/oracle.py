@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from explainer.errors import ExplainError
-from explainer.translation_unit import REPRODUCE_ENV, TranslationUnit
+from explainer.kernel.translation_unit import REPRODUCE_ENV, TranslationUnit
 
 _MARKER = re.compile(r'^# (\d+) "((?:[^"\\]|\\.)*)"((?: \d)*)$')
 

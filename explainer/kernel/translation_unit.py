@@ -18,7 +18,7 @@ from explainer.errors import ExplainError
 from explainer.resources import bundled_headers
 
 GCC_FLAGS = ("-E", "-nostdinc", "-undef", "-std=gnu11")
-# The compiler flags of focused mode (full mode: kernel.COMPILER_FLAGS).
+# The compiler flags of focused mode (full mode: trees.COMPILER_FLAGS).
 FOCUSED_FLAGS = ("-nostdinc", "-std=gnu11")
 # What gcc -nostdinc -undef -std=gnu11 predefines (gcc -dM -E shows it).
 STANDARD_PREDEFINED = (
@@ -56,7 +56,7 @@ class TranslationUnit:
         that the answer comes while explainer imports the rest of itself."""
         if self.predefined is not None:
             return self.predefined
-        from explainer import compiler
+        from explainer.kernel import compiler
 
         return tuple(d for _, d in compiler.predefined(self.compiler_flags))
 
@@ -138,24 +138,24 @@ def _setup_real(
     header: str, include_dirs: list[str], macro_args: list[tuple[str, str]], cwd: Path,
     kernel_arg: str, mode: str | None,
 ) -> TranslationUnit:
-    from explainer import compiler, kernel
+    from explainer.kernel import compiler, trees
 
     if kernel_arg == "auto":
         given = (cwd / header)
-        tree = kernel.auto(given if given.exists() else cwd)
+        tree = trees.auto(given if given.exists() else cwd)
         if tree is None:
             raise ExplainError(
                 f"--kernel auto: {header} is in no kernel tree and /lib/modules/<release>/build"
                 " does not exist; name the tree with --kernel DIR"
             )
     else:
-        tree = kernel.open_tree(cwd / kernel_arg, kernel_arg)
-    path = kernel.header_in_tree(tree, header, cwd)
+        tree = trees.open_tree(cwd / kernel_arg, kernel_arg)
+    path = trees.header_in_tree(tree, header, cwd)
     if path is None:
         raise ExplainError(f"{header}: no such file, in the current directory or in the kernel tree")
     _check_header(path, header)
     mode = mode or ("full" if tree.configured else "focused")
-    compiler.ask_early(kernel.COMPILER_FLAGS if mode == "full" else FOCUSED_FLAGS)
+    compiler.ask_early(trees.COMPILER_FLAGS if mode == "full" else FOCUSED_FLAGS)
     if mode == "focused":
         return _setup_focused(tree, path, include_dirs, macro_args, cwd)
     if not tree.configured:
@@ -164,7 +164,7 @@ def _setup_real(
             " include/generated/autoconf.h (run make prepare in it, or use Debian's"
             " linux-headers-*-amd64 package)"
         )
-    spelled = kernel.include_spelling(tree, path)
+    spelled = trees.include_spelling(tree, path)
     module_dirs: list[str] = []
     if spelled is not None:
         root = tree.base
@@ -173,9 +173,9 @@ def _setup_real(
         root = path.parent
         include_line = f'#include "{path.name}"'
         module_dirs = ["."]  # kbuild's CFLAGS_x.o := -I$(src)
-    dirs = [_relative(d, root) for kd in kernel.KBUILD_DIRS for d in tree.all(kd)]
+    dirs = [_relative(d, root) for kd in trees.KBUILD_DIRS for d in tree.all(kd)]
     dirs += module_dirs + [_relative(d, root) for d in _user_dirs(include_dirs, cwd)]
-    forced = [tree.find(f) for f in kernel.FORCED]
+    forced = [tree.find(f) for f in trees.FORCED]
     lines = [f'#include "{_relative(f, root)}"' for f in forced if f is not None]
     lines += ["#define CREATE_TRACE_POINTS", include_line]
     stem = path.stem
@@ -188,7 +188,7 @@ def _setup_real(
         include_dirs=tuple(dirs),
         macro_args=tuple(kbuild + list(macro_args)),
         text="\n".join(lines) + "\n",
-        compiler_flags=kernel.COMPILER_FLAGS,
+        compiler_flags=trees.COMPILER_FLAGS,
         predefined=None,
     )
 
@@ -196,10 +196,10 @@ def _setup_real(
 def _setup_focused(
     tree: object, path: Path, include_dirs: list[str], macro_args: list[tuple[str, str]], cwd: Path,
 ) -> TranslationUnit:
-    from explainer import focused, kernel, knowledge
+    from explainer.kernel import focused, knowledge, trees
 
-    assert isinstance(tree, kernel.Tree)
-    spelled = kernel.include_spelling(tree, path)
+    assert isinstance(tree, trees.Tree)
+    spelled = trees.include_spelling(tree, path)
     module = [] if spelled is not None else sorted(path.parent.glob("*.h"))
     root = focused.copy(tree, module)
     dirs = ["include"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shlex
 import textwrap
 
-from explainer import prose
 from explainer.model import Change, Pass, Reproduce, Walkthrough
+from explainer.render import prose
 
 BODY_PREVIEW = 72
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"

@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from explainer import highlight, knowledge, prose
-from explainer.lexer import scan
-from explainer.model import Change, Invocation, Pass, Walkthrough
-from explainer.steps import Step
+from explainer.cpp.lexer import scan
+from explainer.kernel import knowledge
+from explainer.model import Change, Invocation, Pass, Step, Walkthrough
+from explainer.render import highlight, prose
 
 MAX_DEPTH_CLASS = 9
 SUMMARY_NAMES = 3
@@ -28,7 +28,7 @@ class CodeView:
     """An invocation's code as a page shows it: its text, each token's
     span in it, highlighting class (highlight.py) and index into the
     page's provenance table (None: not known).  Columns, not an object per
-    token: a kernel header's page has 165,000 tokens; render_html cuts
+    token: a kernel header's page has 165,000 tokens; to_html cuts
     the text into numbered lines as it writes them."""
 
     __slots__ = ("anchor", "classes", "first_line", "provs", "spans", "text")
@@ -43,7 +43,7 @@ class CodeView:
         self.first_line = first_line
 
     def line_count(self) -> int:
-        """The lines render_html writes: one per newline, and the last
+        """The lines to_html writes: one per newline, and the last
         one if anything follows the last newline."""
         return self.text.count("\n") + (1 if self.text and not self.text.endswith("\n") else 0)
 

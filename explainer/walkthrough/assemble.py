@@ -10,20 +10,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from explainer import knowledge
+from explainer.cpp.recording import PassRecord, RawInvocation, Recording
 from explainer.errors import ExplainError
-from explainer.layout import Spans, lay_out_values, values
-from explainer.model import (
-    Invocation,
-    Pass,
-    PassRecord,
-    RawInvocation,
-    Recording,
-    Reproduce,
-    Walkthrough,
-)
-from explainer.summary import declared
-from explainer.translation_unit import REPRODUCE_ENV
+from explainer.kernel import knowledge
+from explainer.kernel.translation_unit import REPRODUCE_ENV
+from explainer.model import Invocation, Pass, Reproduce, Walkthrough
+from explainer.walkthrough.layout import Spans, lay_out_values, values
+from explainer.walkthrough.summary import declared
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

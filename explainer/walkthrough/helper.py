@@ -2,7 +2,7 @@
 
 Forked before the recording starts, the helper first scans the files
 the translation unit is likely to read, ahead of the recorder
-(scan_ahead.py), then lays out each pass the recorder sends it.
+(cpp/scan_ahead.py), then lays out each pass the recorder sends it.
 
 A pass is laid out from its token texts alone (layout.py), and so is what
 each of its invocations declares (summary.py).  So each pass's texts and
@@ -37,19 +37,19 @@ from array import array
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from explainer import scan_ahead
+from explainer.cpp import scan_ahead
+from explainer.cpp.scan import FileCache
+from explainer.cpp.scan_ahead import Prescans
 from explainer.errors import ExplainError
-from explainer.scan import FileCache
-from explainer.scan_ahead import Prescans
 
 # The helper is forked as soon as the translation unit is known, before
 # the recorder's modules load, so that its walk starts that much sooner:
 # what only the layouts need is imported when they are made.
 if TYPE_CHECKING:
-    from explainer.invocations import PassBuilder
-    from explainer.model import Recording
-    from explainer.translation_unit import TranslationUnit
-    from explainer.walkthrough import LaidOut, Layout
+    from explainer.cpp.invocations import PassBuilder
+    from explainer.cpp.recording import Recording
+    from explainer.kernel.translation_unit import TranslationUnit
+    from explainer.walkthrough.assemble import LaidOut, Layout
 
 _NOTE = struct.Struct("<qqqq")  # pass index, its tokens, offset, length
 
@@ -135,8 +135,8 @@ class Helper:
         count = len(done.emitted)
         if not self._pid or self._sent.get(done.index) == count:
             return
-        from explainer.layout import values
-        from explainer.walkthrough import bounds
+        from explainer.walkthrough.assemble import bounds
+        from explainer.walkthrough.layout import values
 
         blob = marshal.dumps((values(done.emitted), bounds(done.invocations)))
         try:
@@ -154,8 +154,8 @@ class Helper:
         return FileCache(self.prescans.take if self.prescans is not None else None)
 
     def layout(self, recording: Recording) -> Layout:
-        from explainer.layout import values
-        from explainer.walkthrough import bounds, laid_out, lay_out_one
+        from explainer.walkthrough.assemble import bounds, laid_out, lay_out_one
+        from explainer.walkthrough.layout import values
 
         if self.prescans is not None:
             self.prescans.close()  # the recording has read its files
@@ -170,8 +170,8 @@ class Helper:
             return {}
         os.close(self._from_parent)
         self._from_parent = -1
-        from explainer import expand
-        from explainer.layout import Spans
+        from explainer.cpp import expand
+        from explainer.walkthrough.layout import Spans
 
         done: dict[tuple[int, int], LaidOut] = {}
         try:
@@ -212,7 +212,7 @@ class Helper:
 def _only(*keep: int) -> None:
     """In the helper: close every file but *keep*, and read and write
     nothing of the terminal.  Another thread of the parent may be running
-    gcc with its input on a pipe (compiler.py): a copy of that pipe's end
+    gcc with its input on a pipe (kernel/compiler.py): a copy of that pipe's end
     left open here would keep gcc waiting for the end of its input."""
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1):
@@ -235,7 +235,7 @@ def _serve(notes: int, texts: int, results: int, answers: int) -> None:
     recorder has sent them all (its pipe closed), so that the recorder
     never waits on a full pipe."""
     # Loaded while the recorder is still far from its first pass.
-    from explainer.walkthrough import lay_out_one
+    from explainer.walkthrough.assemble import lay_out_one
 
     offset = 0
     told: list[bytes] = []

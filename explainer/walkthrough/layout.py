@@ -22,9 +22,9 @@ from array import array
 from collections.abc import Sequence
 from typing import Final
 
-from explainer.lexer import would_paste
-from explainer.macros import PAD
-from explainer.printer import Emitted
+from explainer.cpp.lexer import would_paste
+from explainer.cpp.macros import PAD
+from explainer.cpp.printer import Emitted
 
 LIMIT: Final = 80
 TAB: Final = 8

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from explainer.layout import is_word
+from explainer.walkthrough.layout import is_word
 
 _TAGS = ("struct", "union", "enum")
 _OPEN = {"(": ")", "[": "]", "{": "}"}

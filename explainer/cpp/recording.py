@@ -1,0 +1,53 @@
+"""What the recorder returns: each pass's tokens and invocations as they
+were recorded, before the walkthrough stage lays them out and names them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from explainer.cpp.printer import Emitted
+from explainer.kernel.translation_unit import TranslationUnit
+from explainer.model import Change, IncludeSite, LeftOut, Provenance, Step
+
+
+@dataclass
+class RawInvocation:
+    """A macro invocation written at top level in the header, while it is
+    recorded: ``start``/``end`` index the pass's emitted tokens."""
+
+    macro: str
+    line: int
+    args: tuple[str, ...]
+    start: int
+    end: int = -1
+    # The same, counting only the tokens that are not padding (those laid out).
+    real_start: int = 0
+    real_end: int = 0
+    used: set[str] = field(default_factory=set)
+    used_args: tuple[int, ...] = ()
+    # For traced (focused) invocations only: per emitted token in
+    # [start, end), the macro whose text it is (or None) and the argument
+    # of this invocation it comes from (or None); and the steps.
+    provenance: tuple[Provenance, ...] = ()
+    steps: tuple[Step, ...] = ()
+    steps_truncated: bool = False
+
+
+@dataclass(frozen=True)
+class PassRecord:
+    index: int
+    stage: str
+    included_from: IncludeSite
+    chain: tuple[IncludeSite, ...]
+    changes: tuple[Change, ...]
+    invocations: tuple[RawInvocation, ...]
+    emitted: tuple[Emitted, ...]
+    meanings: tuple[Change, ...]  # the definition of each macro the header's code used
+
+
+@dataclass(frozen=True)
+class Recording:
+    tu: TranslationUnit
+    passes: tuple[PassRecord, ...]
+    warnings: tuple[str, ...]
+    left_out: tuple[LeftOut, ...] = ()
