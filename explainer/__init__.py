@@ -11,28 +11,37 @@ from pathlib import Path
 __version__ = "0.1.0"
 
 STAMP = "sources.txt"
+# Left in the wheel's _native/ by hatch_build.py when it could not compile:
+# why, in one line (explain --version says it).
+NOT_COMPILED = "not-compiled.txt"
+
+_HERE = Path(__file__).resolve().parent
+_WHEEL, _CHECKOUT = _HERE / "_native", _HERE.parent / "build" / "native" / "explainer"
 
 
-def _compiled_modules() -> Path | None:
+def _compiled_modules() -> tuple[Path | None, str]:
     """The folder of the modules mypyc compiled (see hatch_build.py), if
-    they fit this Python and were built from the sources as they are now;
-    else None, and the same modules run as plain Python."""
+    they fit this Python and were built from the sources as they are now,
+    and "compiled"; else None and why not: "pure" (EXPLAINER_PURE is
+    set), "other-python", "stale" or "not-built".  The same modules then
+    run as plain Python."""
     if os.environ.get("EXPLAINER_PURE"):
-        return None
-    here = Path(__file__).resolve().parent
-    wheel, checkout = here / "_native", here.parent / "build" / "native" / "explainer"
-    for folder in (wheel, checkout):
+        return None, "pure"
+    why = "not-built"
+    for folder in (_WHEEL, _CHECKOUT):
         try:
             suffix, *sources = (folder / STAMP).read_text().splitlines()
         except (OSError, ValueError):
             continue
         if suffix != EXTENSION_SUFFIXES[0]:
+            why = "other-python"
             continue
         # A wheel installs sources and compiled modules together; in a
         # checkout, a source edited since make compiled it must run as is.
-        if folder == wheel or _same_sources(here, sources):
-            return folder
-    return None
+        if folder == _WHEEL or _same_sources(_HERE, sources):
+            return folder, "compiled"
+        why = "stale"
+    return None, why
 
 
 def _same_sources(package: Path, lines: list[str]) -> bool:
@@ -58,7 +67,16 @@ def search_compiled_first(path: list[str], package: str) -> None:
         path.insert(0, str(_COMPILED.joinpath(*package.split(".")[1:])))
 
 
-_COMPILED = _compiled_modules()
+def not_compiled_reason() -> str | None:
+    """What the wheel's build said when it could not compile, if it left
+    a word (for explain --version)."""
+    try:
+        return (_WHEEL / NOT_COMPILED).read_text("utf-8").strip() or None
+    except OSError:
+        return None
+
+
+_COMPILED, how_it_runs = _compiled_modules()
 # The compiled modules' shared library, explainer._compiled, is found here.
 search_compiled_first(__path__, __name__)
 compiled = _COMPILED is not None

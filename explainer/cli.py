@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+import explainer
 from explainer import __version__, gcpause
 from explainer.errors import ExplainError, PreprocessError
 from explainer.kernel import knowledge
@@ -71,8 +72,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-o", "--output", metavar="FILE", help=words["output"])
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help=words["color"])
-    parser.add_argument("--version", action="version", version=f"explain {__version__}")
+    parser.add_argument("--version", action="version", version=version_text(words))
     return parser
+
+
+def version_text(words: dict[str, str]) -> str:
+    """The version, and whether this run is compiled or plain Python, and
+    why: a user who installed explainer can see what they got."""
+    if explainer.how_it_runs == "compiled":
+        return f"explain {__version__}, {words['version_compiled']}"
+    reason = explainer.not_compiled_reason() if explainer.how_it_runs == "not-built" else None
+    if reason is not None:
+        why = words["why_build_said"].format(reason=reason)
+    else:
+        why = words[f"why_{explainer.how_it_runs.replace('-', '_')}"]
+    return f"explain {__version__}, {words['version_plain'].format(why=why)}"
 
 
 def _tree_options(parser: argparse.ArgumentParser, words: dict[str, str]) -> None:

@@ -1,46 +1,56 @@
-"""The wheel carries the model kernel, the data files and, where this
-machine has a C compiler, the modules mypyc compiled; compiled or not,
-explainer gives the same output."""
+"""What a user installs: the wheel that ``pip install .`` builds, in a
+fresh venv outside the checkout, carries the model kernel, the data files
+and the compiled modules, and gives the checkout's bytes.  Where compiling
+cannot happen, the install still works as plain Python and says so."""
 
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 
 import explainer
 
-from conftest import REPO, SAMPLE, environment, requires_gcc
+from conftest import REPO, environment, requires_gcc
+from kernels import debian_headers
 
-SAMPLE_ARGV = ["-m", "explainer", "--format", "json", "TRACE_EVENT", str(SAMPLE)]
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(folder), str(REPO)],
-        check=True, capture_output=True, env=environment(),
-    )
-    (found,) = folder.glob("explainer-*.whl")
-    return found
+pytestmark = requires_gcc  # mypyc needs a C compiler, and the comparisons gcc's headers
 
 
-def python(argv: list[str], path: Path | None = None, pure: bool = False) -> str:
-    env = environment(pure)
-    if path is not None:
-        env["PYTHONPATH"] = str(path)
-    return subprocess.run([sys.executable, *argv], env=env, cwd=path or REPO, check=True,
+def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    return subprocess.run(argv, cwd=cwd, env=env or environment(), check=True,
                           capture_output=True, text=True).stdout
 
 
-def test_wheel_contains_headers_and_data(wheel: Path) -> None:
+def fresh_venv(folder: Path) -> Path:
+    """A venv with nothing of this one's: what `python3 -m venv v` gives."""
+    run([sys.executable, "-m", "venv", str(folder)], REPO)
+    return folder / "bin"
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(the venv's bin, the wheel): the wheel built by a fresh venv's pip
+    from the checkout, in pip's isolated build environment, as `pip
+    install .` builds it, then installed into that venv."""
+    top = tmp_path_factory.mktemp("user")
+    bin_dir = fresh_venv(top / "venv")
+    run([str(bin_dir / "pip"), "wheel", "--no-deps", "-q", "-w", str(top / "wheel"), str(REPO)], top)
+    (wheel,) = (top / "wheel").glob("explainer-*.whl")
+    run([str(bin_dir / "pip"), "install", "-q", str(wheel)], top)
+    return bin_dir, wheel
+
+
+def test_the_wheel_carries_headers_data_and_compiled_modules(installed: tuple[Path, Path]) -> None:
+    _, wheel = installed
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in (
         "explainer/headers/include/trace/events/sample.h",
@@ -54,25 +64,82 @@ def test_wheel_contains_headers_and_data(wheel: Path) -> None:
         "explainer/templates/walkthrough.html.jinja2",
         "explainer/templates/explainer.js",
         "explainer/templates/pygments.css",
+        "explainer/_native/sources.txt",
     ):
         assert expected in names
-
-
-@requires_gcc
-def test_wheel_runs_compiled_with_the_same_output(wheel: Path, tmp_path: Path) -> None:
-    names = zipfile.ZipFile(wheel).namelist()
-    assert "explainer/_native/sources.txt" in names
-    assert any(n.startswith("explainer/_native/cpp/expand.") and n.endswith(".so") for n in names)
+    for module in ("cpp/expand", "walkthrough/layout", "render/view"):
+        assert any(n.startswith(f"explainer/_native/{module}.") and n.endswith(".so") for n in names)
     assert not wheel.name.endswith("-py3-none-any.whl"), "a wheel with compiled modules names its platform"
+
+
+def test_the_installed_explain_runs_compiled(installed: tuple[Path, Path], tmp_path: Path) -> None:
+    bin_dir, _ = installed
+    probe = "import explainer, explainer.cpp.expand as e; print(explainer.compiled, e.__file__.endswith('.so'), explainer.__file__)"
+    compiled, so, where = run([str(bin_dir / "python"), "-c", probe], tmp_path).split()
+    assert (compiled, so) == ("True", "True")
+    assert Path(where).is_relative_to(bin_dir.parent), "the installed package, not the checkout"
+    assert run([str(bin_dir / "explain"), "--version"], tmp_path) == \
+        f"explain {explainer.__version__}, compiled with mypyc\n"
+
+
+def test_the_installed_explain_gives_the_checkouts_bytes(installed: tuple[Path, Path], tmp_path: Path) -> None:
+    """For a real kernel header (JSON) and the bundled sample (a page,
+    templates read from the wheel), compiled and as plain Python."""
+    tree = debian_headers()
+    if tree is None:
+        pytest.skip("Debian's linux-headers packages are not available (needs apt-get; .ci/run fetches them)")
+    bin_dir, _ = installed
+    for argv in (["--format", "json", "TRACE_EVENT", "sched.h", "--kernel", str(tree)],
+                 ["--format", "html", "TRACE_EVENT", "sample.h"]):  # each its own bundled copy
+        checkout = run([sys.executable, "-m", "explainer", *argv], REPO)
+        assert run([str(bin_dir / "explain"), *argv], tmp_path) == checkout
+        assert run([str(bin_dir / "explain"), *argv], tmp_path, environment(pure=True)) == checkout
+
+
+def test_the_build_pins_what_the_project_is_checked_with() -> None:
+    """mypyc type-checks what it compiles: the isolated build gets the
+    mypy, stubs and libraries that make lint runs with."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())
+    build = [r for r in project["build-system"]["requires"] if "==" in r]
+    checked = set(project["project"]["optional-dependencies"]["test"])
+    assert {r.split("==")[0] for r in build} >= {"mypy", "types-Pygments", "jinja2"}
+    for requirement in build:
+        name, pinned = requirement.split("==")
+        assert requirement in checked, f"{requirement}: pin the test extra the same"
+        assert version(name) == pinned, f"make lint runs {name} {version(name)}, the build {pinned}"
+
+
+def test_without_a_compiler_pip_installs_plain_python_and_says_so(tmp_path: Path) -> None:
+    """No working C compiler (here: one that always fails): pip still
+    builds a wheel, pure Python, and the user sees one line on their
+    terminal (pip hides a build's output unless it fails), and explain
+    --version says what they got."""
+    bin_dir = fresh_venv(tmp_path / "venv")
+    command = shlex.join([str(bin_dir / "pip"), "wheel", "--no-deps", "-q", "-w", str(tmp_path / "wheel"), str(REPO)])
+    # script(1) gives pip a terminal, as a user's shell does.
+    shown = run(["script", "-qec", command, "/dev/null"], tmp_path, {**environment(), "CC": "/bin/false"})
+    said = [line for line in shown.splitlines() if "explainer:" in line]
+    assert len(said) == 1, shown
+    assert "explainer: compiling with mypyc failed (" in said[0]
+    assert said[0].rstrip().endswith("installing plain Python, about twice as slow as compiled"
+                                      " (pip install -v shows why; explain --version says which runs)")
+    (wheel,) = (tmp_path / "wheel").glob("explainer-*.whl")
+    assert wheel.name.endswith("-py3-none-any.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "explainer/_native/not-compiled.txt" in names
+    assert not any(n.endswith(".so") for n in names)
     unpacked = tmp_path / "site-packages"
     zipfile.ZipFile(wheel).extractall(unpacked)
-    probe = ["-c", "import explainer, explainer.cpp.expand as e; print(explainer.compiled, e.__file__.endswith('.so'))"]
-    assert python(probe, unpacked) == "True True\n"
-    assert python(probe, unpacked, pure=True) == "False False\n"
-    assert python(SAMPLE_ARGV, unpacked) == python(SAMPLE_ARGV, unpacked, pure=True)
+    env = {**environment(), "PYTHONPATH": str(unpacked)}
+    why = zipfile.ZipFile(wheel).read("explainer/_native/not-compiled.txt").decode().strip()
+    assert why.startswith("compiling with mypyc failed (") and why in said[0]
+    assert run([sys.executable, "-m", "explainer", "--version"], tmp_path, env) == (
+        f"explain {explainer.__version__}, plain Python, about twice as slow as compiled:"
+        f" when its wheel was built, {why}\n")
+    sample = ["-m", "explainer", "--format", "json", "TRACE_EVENT", "sample.h"]  # each its own bundled copy
+    assert run([sys.executable, *sample], tmp_path, env) == run([sys.executable, *sample], REPO)
 
 
-@requires_gcc
 def test_the_suite_runs_the_compiled_modules() -> None:
     """make compiles before it tests: what users run is what is tested."""
     if os.environ.get("EXPLAINER_PURE"):
@@ -80,10 +147,14 @@ def test_the_suite_runs_the_compiled_modules() -> None:
     assert explainer.compiled
 
 
-@requires_gcc
+def python(argv: list[str], path: Path) -> str:
+    return run([sys.executable, *argv], path, {**environment(), "PYTHONPATH": str(path)})
+
+
 def test_an_edited_module_runs_as_plain_python(tmp_path: Path) -> None:
     """Compiled modules older than their source are not used: an edit
-    takes effect at once, before make compiles again."""
+    takes effect at once, before make compiles again, and --version
+    says so."""
     native = REPO / "build" / "native" / "explainer"
     shutil.copytree(REPO / "explainer", tmp_path / "explainer",
                     ignore=shutil.ignore_patterns("__pycache__", "_native"))
@@ -93,12 +164,12 @@ def test_an_edited_module_runs_as_plain_python(tmp_path: Path) -> None:
     with (tmp_path / "explainer" / "cpp" / "scan.py").open("a") as source:
         source.write("# edited\n")
     assert python(probe, tmp_path) == "False True\n"
+    assert "a module changed since make compiled it" in python(["-m", "explainer", "--version"], tmp_path)
 
 
-@requires_gcc
-def test_without_a_working_compiler_the_build_says_so_and_runs_plain_python(tmp_path: Path) -> None:
-    """No C compiler (here: one that always fails) is no failure: one line
-    on stderr, exit 0, no compiled modules, plain Python."""
+def test_without_a_working_compiler_make_says_so_and_runs_plain_python(tmp_path: Path) -> None:
+    """In a checkout (make runs hatch_build.py): one line on stderr, exit
+    0, no compiled modules, plain Python."""
     for name in ("explainer", "hatch_build.py", "pyproject.toml"):
         source = REPO / name
         if source.is_dir():
@@ -109,7 +180,8 @@ def test_without_a_working_compiler_the_build_says_so_and_runs_plain_python(tmp_
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0
     assert proc.stderr.startswith("explainer: compiling with mypyc failed (")
-    assert proc.stderr.endswith("): plain Python\n") and proc.stderr.count("\n") == 1
+    assert proc.stderr.endswith("): plain Python, about twice as slow as compiled\n")
+    assert proc.stderr.count("\n") == 1
     assert not (tmp_path / "build" / "native").exists()
-    probe = ["-c", "import explainer; print(explainer.compiled)"]
-    assert python(probe, tmp_path) == "False\n"
+    assert python(["-c", "import explainer; print(explainer.compiled)"], tmp_path) == "False\n"
+    assert "no compiled modules were built" in python(["-m", "explainer", "--version"], tmp_path)
