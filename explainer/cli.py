@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gc
 import os
 import resource
+import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
@@ -159,8 +161,35 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
     return to_text.render(chosen, color=color)
 
 
+def write_output(path: Path, text: str) -> None:
+    """Write *text* to -o *path* as a user means it: a regular file (or a
+    new one) is replaced atomically, through any symlinks, so that it is
+    whole or untouched; anything else (a device such as /dev/null, a
+    FIFO, /dev/stdout on a pipe or terminal) is written to as it is,
+    never replaced."""
+    try:
+        mode = os.stat(path).st_mode  # follows symlinks
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise ExplainError(prose.load()["cli"]["no_dir"].format(path=path, reason=exc.strerror or exc)) from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise ExplainError(prose.load()["cli"]["no_dir"].format(path=path, reason=os.strerror(errno.EISDIR)))
+    real = Path(os.path.realpath(path))
+    # /dev/stdout to a file names it through /proc: the shell holds it open, so write into it.
+    if mode is not None and (not stat.S_ISREG(mode) or real.parts[1:2] == ("proc",)):
+        try:
+            with open(path, "w", encoding="utf-8") as stream:
+                stream.write(text)
+        except OSError as exc:
+            raise ExplainError(prose.load()["cli"]["no_dir"].format(
+                path=path, reason=exc.strerror or exc)) from None
+        return
+    write_atomically(real, text)
+
+
 def write_atomically(path: Path, text: str) -> None:
-    """Replace *path* with *text*, or leave it untouched on any failure."""
+    """Replace the regular file *path* with *text*, or leave it untouched on any failure."""
     tmp = path.parent / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     try:
         # Created like any new file (the umask applies), unlike mkstemp's 0600.
@@ -236,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
             with gcpause.held():
                 text = run(args, Path.cwd())
         if args.output:
-            write_atomically(Path(args.output), text)
+            write_output(Path(args.output), text)
         else:
             sys.stdout.write(text)
             sys.stdout.flush()
