@@ -80,15 +80,23 @@ def test_a_fifo_is_written_to(tmp_path: Path, expected: str) -> None:
 
 @pytest.mark.parametrize("to_file", [False, True], ids=["pipe", "file"])
 def test_dev_stdout(tmp_path: Path, expected: str, to_file: bool) -> None:
-    argv = [sys.executable, "-m", "explainer", *ARGV, "-o", "/dev/stdout"]
+    """/dev/stdout is a symlink to /proc/self/fd/1.  The test uses a link
+    of its own of that shape: the machine's /dev/stdout is left alone even
+    if writing through it ever regressed (a regular file there breaks
+    every later run that writes to /dev/stdout)."""
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to("/proc/self/fd/1")
+    argv = [sys.executable, "-m", "explainer", *ARGV, "-o", str(stdout)]
     if not to_file:
         out = subprocess.run(argv, cwd=REPO, env=environment(), capture_output=True, text=True, check=True)
         assert out.stdout == expected
+        assert stdout.is_symlink()
         return
     target = tmp_path / "shell.json"
     with target.open("w") as redirected:  # as `explain ... -o /dev/stdout > shell.json`
         subprocess.run(argv, cwd=REPO, env=environment(), stdout=redirected, check=True)
     assert target.read_text() == expected
+    assert stdout.is_symlink()
 
 
 def test_a_directory_is_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
