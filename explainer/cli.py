@@ -12,6 +12,7 @@ import errno
 import gc
 import os
 import resource
+import shutil
 import stat
 import sys
 from collections.abc import Iterator
@@ -158,7 +159,18 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
         args.color == "auto" and args.output is None and sys.stdout.isatty()
         and "NO_COLOR" not in os.environ
     )
-    return to_text.render(chosen, color=color)
+    return to_text.render(chosen, color=color, width=terminal_width(args.output is None))
+
+
+def terminal_width(to_stdout: bool) -> int:
+    """Columns to wrap the text to: COLUMNS, else the terminal's width
+    when writing to one, else 80."""
+    if to_stdout:
+        return shutil.get_terminal_size((80, 24)).columns
+    try:
+        return int(os.environ.get("COLUMNS", "")) or 80
+    except ValueError:
+        return 80
 
 
 def write_output(path: Path, text: str) -> None:
@@ -181,6 +193,8 @@ def write_output(path: Path, text: str) -> None:
         try:
             with open(path, "w", encoding="utf-8") as stream:
                 stream.write(text)
+        except BrokenPipeError:
+            raise  # the reader left, as with standard output: not an error
         except OSError as exc:
             raise ExplainError(prose.load()["cli"]["no_dir"].format(
                 path=path, reason=exc.strerror or exc)) from None

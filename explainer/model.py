@@ -94,6 +94,9 @@ class Invocation:
     provenance: tuple[Provenance, ...] = ()
     steps: tuple[Step, ...] = ()
     steps_truncated: bool = False
+    # How many #defines and #undefs came before it in the translation unit
+    # (see Walkthrough.all_changes): the meanings in force where it expanded.
+    changes_before: int = 0
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ class Pass:
     invocations: tuple[Invocation, ...]
     code: str
     meanings: tuple[Change, ...] = ()
+    changes_start: int = 0  # the index of changes[0] in Walkthrough.all_changes()
 
     def used_names(self) -> set[str]:
         """The macros that this pass's focused invocations used."""
@@ -141,10 +145,16 @@ class Walkthrough:
     reproduce: Reproduce
     warnings: tuple[str, ...]
     left_out: tuple[LeftOut, ...] = ()
+    changes_after: tuple[Change, ...] = ()  # made from the last pass's start on
 
     @property
     def total_passes(self) -> int:
         return len(self.passes)
+
+    def all_changes(self) -> tuple[Change, ...]:
+        """Every #define and #undef of the translation unit, in order: the
+        passes' lists, which follow on from each other, then the rest."""
+        return tuple(c for p in self.passes for c in p.changes) + self.changes_after
 
     def shown_passes(self) -> tuple[Pass, ...]:
         return tuple(p for p in self.passes if p.index in self.shown)

@@ -195,16 +195,19 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str,
     try:
         # The header's page shows every invocation; their step lists, on
         # the events' pages, would make it many times larger.
-        _write_page(staging, written[0],
-                    to_html.render(whole, lang, home="../index.html", steps_elsewhere=True))
         names: set[str] = {"index"}
+        # Each event's or class's page, by name: the timeline links to the
+        # page that has a cell's code.
+        pages = {name: f"{_unique(slug(name), names)}.html" for name in _topics(whole)}
+        _write_page(staging, written[0],
+                    to_html.render(whole, lang, home="../index.html", steps_elsewhere=True, pages=pages))
         topics = []
-        for name in _topics(whole):
-            page = f"{folder}/{_unique(slug(name), names)}.html"
+        for name, page in pages.items():
             focused = assemble.build(recording, name, layout)
-            _write_page(staging, page, to_html.render(focused, lang, home="../index.html"))
-            written.append(page)
-            topics.append(Topic(name, page))
+            _write_page(staging, f"{folder}/{page}",
+                        to_html.render(focused, lang, home="../index.html", pages=pages))
+            written.append(f"{folder}/{page}")
+            topics.append(Topic(name, f"{folder}/{page}"))
     finally:
         view.forget()
     return HeaderEntry(tu.header, f"{folder}/index.html", whole.total_passes, tuple(topics)), written

@@ -74,9 +74,11 @@ class InvocationRecorder:
     ``current`` expands.  *trace* picks the invocations, by macro name and
     argument texts, recorded step by step."""
 
-    def __init__(self, expander: Expander, trace: Callable[[str, tuple[str, ...]], bool] | None) -> None:
+    def __init__(self, expander: Expander, trace: Callable[[str, tuple[str, ...]], bool] | None,
+                 changes: list[Change]) -> None:
         self.expander = expander
         self.trace = trace
+        self.changes = changes  # the recorder's, as they are made
         self.current: PassBuilder | None = None
         self._open: _Open | None = None
         # Shared by the tokens with the same origin and argument.
@@ -88,7 +90,8 @@ class InvocationRecorder:
             return
         self.close()
         texts = tuple(spell(a or []) for a in args) if args is not None else ()
-        raw = RawInvocation(macro=macro.name, line=name.lineno, args=texts, start=len(builder.emitted))
+        raw = RawInvocation(macro=macro.name, line=name.lineno, args=texts, start=len(builder.emitted),
+                            changes_before=len(self.changes))
         arg_of: dict[int, int] = {}
         if args is not None:
             for i, arg in enumerate(args):

@@ -96,14 +96,14 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self.expand_countermacro = False
         self.line_directive: str | None = None
         self.expander = Expander(self.macros, self._builtin, self._expansion_error)
-        self._invocations = InvocationRecorder(self.expander, trace)
+        self.changes: list[Change] = []
+        self._invocations = InvocationRecorder(self.expander, trace, self.changes)
         self._on_pass = on_pass
         self._visits: list[_Visit] = []
         self._counter = 0
         self._header = os.path.normcase(str(tu.header_abspath))
         self._passes: list[PassBuilder] = []
         self._per_includer: dict[str, int] = {}
-        self.changes: list[Change] = []
         self.left_out: list[LeftOut] = []
         self._files = files if files is not None else scan.FileCache()
         self._left_out_paths: list[str] = []
@@ -153,10 +153,12 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                     invocations=tuple(b.invocations),
                     emitted=tuple(b.emitted),
                     meanings=tuple(meaning(m) for m in b.meanings.values()),
+                    changes_start=b.changes_from_previous,
                 )
             )
+        after = self._passes[-1].changes_at_start if self._passes else len(self.changes)
         return Recording(tu=self.tu, passes=tuple(passes), warnings=tuple(self.warnings),
-                         left_out=tuple(self.left_out))
+                         left_out=tuple(self.left_out), changes_after=tuple(self.changes[after:]))
 
     # -- files -----------------------------------------------------------------
 

@@ -31,6 +31,9 @@ class RawInvocation:
     provenance: tuple[Provenance, ...] = ()
     steps: tuple[Step, ...] = ()
     steps_truncated: bool = False
+    # How many #defines and #undefs the translation unit had made when it
+    # began (an index into all of them, in order): what was in force.
+    changes_before: int = 0
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class PassRecord:
     invocations: tuple[RawInvocation, ...]
     emitted: tuple[Emitted, ...]
     meanings: tuple[Change, ...]  # the definition of each macro the header's code used
+    changes_start: int = 0  # the index of changes[0] among all of them
 
 
 @dataclass(frozen=True)
@@ -51,3 +55,6 @@ class Recording:
     passes: tuple[PassRecord, ...]
     warnings: tuple[str, ...]
     left_out: tuple[LeftOut, ...] = ()
+    # The changes made from the last pass's start on, which no pass lists:
+    # with the passes' own, every change in order.
+    changes_after: tuple[Change, ...] = ()

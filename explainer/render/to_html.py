@@ -168,15 +168,20 @@ def timeline_rows(rows: tuple[view.Row, ...], event: str, klass: str, nothing: s
     out: list[str] = []
     add = out.append
     for row in rows:
-        add(f'      <tr><th scope="row"><code>{_escape(row.label)}</code>'
+        focus = ' class="focus"' if row.focus else ""
+        add(f'      <tr{focus}><th scope="row"><code>{_escape(row.label)}</code>'
             f' <span class="kind">{kinds[row.kind]}</span></th>\n')
         for cell in row.cells:
             href = _escape(cell.href)
-            if cell.text:
+            if cell.text and href:
                 add(f'<td><a href="{href}" title="{_escape(cell.full)}">'
                     f'<code>{_escape(cell.text)}</code></a></td>')
-            else:
+            elif cell.text:
+                add(f'<td title="{_escape(cell.full)}"><code>{_escape(cell.text)}</code></td>')
+            elif href:
                 add(f'<td><a class="none" href="{href}">{none}</a></td>')
+            else:
+                add(f'<td class="none">{none}</td>')
         add("</tr>\n")
     return Markup("".join(out).removesuffix("\n"))
 
@@ -246,10 +251,11 @@ def render_template(name: str, lang: str = "en", **context: Any) -> str:
 
 
 def render(walkthrough: Walkthrough, lang: str = "en", home: str | None = None,
-           steps_elsewhere: bool = False) -> str:
+           steps_elsewhere: bool = False, pages: dict[str, str] | None = None) -> str:
     """The walkthrough page of *walkthrough*; *steps_elsewhere* says that
-    the step lists are on the pages of the events (a site's header page)."""
-    page = view.page(walkthrough, shell_command(walkthrough.reproduce), lang, home, steps_elsewhere)
+    the step lists are on the pages of the events (a site's header page);
+    *pages* names the page of each event or class, in a site."""
+    page = view.page(walkthrough, shell_command(walkthrough.reproduce), lang, home, steps_elsewhere, pages)
     data = {
         "provenance": [list(p) for p in page.provenance],
         "invocations": list(page.invocations),

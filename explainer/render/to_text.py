@@ -5,8 +5,9 @@ from __future__ import annotations
 import shlex
 import textwrap
 
-from explainer.model import Change, Pass, Reproduce, Walkthrough
+from explainer.model import Pass, Reproduce, Walkthrough
 from explainer.render import prose
+from explainer.walkthrough.meanings import MeaningChange, Meanings
 
 BODY_PREVIEW = 72
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
@@ -34,49 +35,44 @@ class _Style:
         return textwrap.indent(text.expandtabs(8), "    ")
 
 
-def _last_meaning(changes: tuple[Change, ...]) -> list[Change]:
-    """The meaning in force for each changed name: its last change."""
-    last: dict[str, Change] = {}
-    for change in changes:
-        last.pop(change.name, None)
-        last[change.name] = change
-    return list(last.values())
+def _wrap(text: str, width: int, indent: str, more: str) -> list[str]:
+    """*text* wrapped to the terminal's *width*, never inside a word or a
+    path (a word longer than a line stays whole)."""
+    return textwrap.wrap(text, width=max(width, 40), initial_indent=indent, subsequent_indent=more,
+                         break_long_words=False, break_on_hyphens=False) or [indent]
 
 
-def _change_line(change: Change, lang: str) -> str:
-    if change.kind == "undef":
-        text = prose.text("undef", lang, name=change.name)
-    else:
-        body = change.body or ""
-        if len(body) > BODY_PREVIEW:
-            body = body[: BODY_PREVIEW - 3] + "..."
-        params = f"({change.params})" if change.params is not None else ""
-        text = prose.text("define", lang, name=change.name, params=params, body=body).rstrip()
-    return text + "  " + prose.text("at", lang, file=change.file, line=change.line)
+def _change_line(change: MeaningChange, lang: str) -> str:
+    c = change.change
+    body = c.body or ""
+    if len(body) > BODY_PREVIEW:
+        body = body[: BODY_PREVIEW - 3] + "..."
+    params = f"({c.params})" if c.params is not None else ""
+    text = prose.text("define", lang, name=c.name, params=params, body=body).rstrip()
+    status = prose.text(f"status_{change.status}", lang)
+    return f"{status} {text}  " + prose.text("at", lang, file=c.file, line=c.line)
 
 
-def _pass(p: Pass, total: int, style: _Style, lang: str) -> list[str]:
+def _pass(p: Pass, total: int, style: _Style, lang: str, meanings: Meanings, width: int) -> list[str]:
     notes = prose.stage(p.stage, lang)
+    heading = prose.text("pass_heading", lang, index=p.index, total=total, stage=p.stage, title=notes["title"])
     out = [
-        style.bold(
-            prose.text("pass_heading", lang, index=p.index, total=total, stage=p.stage,
-                       title=notes["title"])
-        ),
-        f"  {prose.text('makes', lang)} {notes['makes']}",
+        *(style.bold(line) for line in _wrap(heading, width, "", "  ")),
+        *_wrap(f"{prose.text('makes', lang)} {notes['makes']}", width, "  ", "        "),
+        *_wrap(f"{prose.text('why', lang)} {notes['why']}", width, "  ", "       "),
     ]
-    why = textwrap.fill(notes["why"], width=76, initial_indent="  ", subsequent_indent="       ")
-    out.append(why.replace("  ", f"  {prose.text('why', lang)} ", 1))
     site = prose.text("included_from", lang, file=p.included_from.file, line=p.included_from.line)
     outer = " < ".join(f"{s.file}:{s.line}" for s in p.chain[1:])
     if outer:
         site += ", " + prose.text("via", lang, chain=outer)
-    out.append("  " + style.dim(site))
-    changes = _last_meaning(p.relevant_changes())
+    out.extend(style.dim(line) for line in _wrap(site, width, "  ", "    "))
+    changes = meanings.changes_for(p)
     if changes:
-        out.append("  " + prose.text("changed" if p.index > 1 else "changed_first", lang))
-        out.extend("    " + style.dim(_change_line(c, lang)) for c in changes)
+        out.extend(_wrap(prose.text("changed" if p.index > 1 else "changed_first", lang), width, "  ", "  "))
+        for c in changes:
+            out.extend(style.dim(line) for line in _wrap(_change_line(c, lang), width, "    ", "        "))
     else:
-        out.append("  " + prose.text("unchanged", lang))
+        out.extend(_wrap(prose.text("unchanged", lang), width, "  ", "  "))
     focused = [inv for inv in p.invocations if inv.focus]
     if not focused:
         out.append("  " + prose.text("no_focus", lang))
@@ -97,18 +93,16 @@ def shell_command(r: Reproduce) -> str:
     return f"(cd {shlex.quote(r.cwd)} && printf {shlex.quote(printf)} | {env} {shlex.join(r.argv)})"
 
 
-def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en") -> str:
+def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en", width: int = 80) -> str:
+    """The walkthrough for a terminal *width* columns wide (prose and
+    lists are wrapped to it; code keeps the kernel's layout)."""
     style = _Style(color)
     total = walkthrough.total_passes
-    lines = [
-        style.bold(
-            prose.text("heading", lang, header=walkthrough.header, passes=total,
-                       focus=walkthrough.focus)
-        ),
-        "",
-    ]
+    meanings = Meanings(walkthrough)
+    heading = prose.text("heading", lang, header=walkthrough.header, passes=total, focus=walkthrough.focus)
+    lines = [*(style.bold(line) for line in _wrap(heading, width, "", "  ")), ""]
     for p in walkthrough.shown_passes():
-        lines.extend(_pass(p, total, style, lang))
+        lines.extend(_pass(p, total, style, lang, meanings, width))
         lines.append("")
     if walkthrough.left_out:
         lines.append(prose.text("left_out", lang, count=len(walkthrough.left_out)))
@@ -120,5 +114,8 @@ def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en") -> s
         lines.append(prose.text("warnings", lang))
         lines.extend("  " + w for w in walkthrough.warnings)
         lines.append("")
-    lines.append(prose.text("reproduce", lang, command=shell_command(walkthrough.reproduce)))
+    # The command stays one line, to paste into a shell.
+    label, _, command = prose.text("reproduce", lang, command=shell_command(walkthrough.reproduce)).partition("\n")
+    lines.extend(_wrap(label, width, "", ""))
+    lines.append(command)
     return "\n".join(lines) + "\n"

@@ -13,6 +13,7 @@ from explainer.cpp.lexer import scan
 from explainer.kernel import knowledge
 from explainer.model import Change, Invocation, Pass, Step, Walkthrough
 from explainer.render import highlight, prose
+from explainer.walkthrough.meanings import Meanings
 
 MAX_DEPTH_CLASS = 9
 SUMMARY_NAMES = 3
@@ -118,7 +119,7 @@ class PassView:
 class Cell:
     text: str
     full: str
-    href: str
+    href: str  # its code on this page, or the page that has it; "" for none
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ class Row:
     label: str
     kind: str
     cells: tuple[Cell, ...]
+    focus: bool  # the page shows this event's or class's code
 
 
 @dataclass(frozen=True)
@@ -155,9 +157,10 @@ class Page:
     focus: str
     events: tuple[str, ...]
     classes: tuple[str, ...]
-    columns: tuple[tuple[int, str, str], ...]  # (index, anchor, stage)
+    columns: tuple[tuple[int, str, str, str], ...]  # (index, anchor, stage id, its title)
     timeline: tuple[Row, ...]
     matrix: tuple[MatrixRow, ...]
+    constant: tuple[str, ...]  # macros the code used whose meaning is the same in every pass
     passes: tuple[PassView, ...]
     shortcuts: tuple[Shortcut, ...]
     provenance: tuple[tuple[str | None, str | None, int | None, int], ...]
@@ -287,7 +290,7 @@ def _params(p: Pass, macro: str, count: int) -> list[str]:
 def _invocation(
     w: Walkthrough, p: Pass, inv: Invocation, tables: _Tables, first_line: int, lang: str,
 ) -> InvocationView:
-    anchor = f"pass-{p.index}-{slug(inv.name or inv.macro)}-{inv.line}"
+    anchor = invocation_anchor(p.index, inv)
     params = _params(p, inv.macro, len(inv.args))
     key = tables.add_invocation(w.header, inv, params)
     # Tokens of one origin share its Provenance: look each up once.
@@ -346,107 +349,120 @@ def _listed(file: str, header: str) -> bool:
     return file == header or any(fnmatch.fnmatchcase(file, p) for p in knowledge.listed_change_files())
 
 
-# What the timeline is made of: the first pass's (name, macro) pairs, and
-# each shown pass's index with its invocations' names and what each
-# declares.
+def kind_of(macro: str) -> str | None:
+    """"event" or "class" for the trace macros that name one (kernel
+    knowledge: which argument names what), None for the others."""
+    roles = knowledge.roles(macro)
+    if roles is None or "symbol" in roles:
+        return None
+    return "event" if "event" in roles else "class" if "class" in roles else None
+
+
+def invocation_anchor(index: int, inv: Invocation) -> str:
+    return f"pass-{index}-{slug(inv.name or inv.macro)}-{inv.line}"
+
+
+# What the timeline is made of: the first pass's (name, kind) pairs; each
+# shown pass's index with its invocations' (name, kind, what each
+# declares, its anchor if its code is on the page); and the page of each
+# event or class in a site.  Rows are keyed by kind and name: a class and
+# an event may share a name (sched_stat_runtime).
 _TimelineKey = tuple[
-    tuple[tuple[str | None, str], ...],
-    tuple[tuple[int, tuple[tuple[str | None, tuple[str, ...]], ...]], ...],
+    tuple[tuple[str, str], ...],
+    tuple[tuple[int, tuple[tuple[str, str, tuple[str, ...], str | None], ...]], ...],
+    tuple[tuple[str, str], ...],
 ]
 
 
-def _timeline(w: Walkthrough, shown: tuple[Pass, ...]) -> tuple[tuple[Row, ...], tuple[str, ...], tuple[str, ...]]:
-    first = tuple((inv.name, inv.macro) for inv in w.passes[0].invocations)
-    passes = tuple((p.index, tuple((inv.name, inv.declares) for inv in p.invocations)) for p in shown)
-    return _timeline_of((first, passes))
+def _timeline(w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str]) -> tuple[tuple[Row, ...], tuple[str, ...], tuple[str, ...]]:
+    first = []
+    for inv in w.passes[0].invocations:
+        kind = kind_of(inv.macro)
+        if inv.name is not None and kind is not None:
+            first.append((inv.name, kind))
+    passes = []
+    for p in shown:
+        found = []
+        for inv in p.invocations:
+            kind = kind_of(inv.macro)
+            if inv.name is not None and kind is not None:
+                found.append((inv.name, kind, inv.declares, invocation_anchor(p.index, inv) if inv.focus else None))
+        passes.append((p.index, tuple(found)))
+    return _timeline_of((tuple(first), tuple(passes), tuple(sorted(pages.items()))))
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=64)
 def _timeline_of(key: _TimelineKey) -> tuple[tuple[Row, ...], tuple[str, ...], tuple[str, ...]]:
-    """The timeline's rows, and the events and classes in order.  Cached:
-    every page of a site's header has the same."""
-    first, passes = key
+    """The timeline's rows, and the events and classes in order.  A cell
+    links to its code where the page has it, else to the site's page of
+    its event or class, else nowhere.  Cached: a site's header has its
+    timeline on every page, the links apart."""
+    first, passes, page_list = key
+    pages = dict(page_list)
     labels: list[tuple[str, str]] = []
     events: list[str] = []
     classes: list[str] = []
-    for name, macro in first:
-        if name is None or macro in ("TRACE_DEFINE_ENUM", "TRACE_DEFINE_SIZEOF"):
-            continue
-        kind = "class" if macro == "DECLARE_EVENT_CLASS" else "event"
+    for name, kind in first:
         (classes if kind == "class" else events).append(name)
         if (name, kind) not in labels:
             labels.append((name, kind))
-    by_name: list[dict[str | None, list[tuple[str, ...]]]] = []
+    by_key: list[dict[tuple[str, str], list[tuple[tuple[str, ...], str | None]]]] = []
     for _, invocations in passes:
-        found: dict[str | None, list[tuple[str, ...]]] = {}
-        for inv_name, names in invocations:
-            found.setdefault(inv_name, []).append(names)
-        by_name.append(found)
+        found: dict[tuple[str, str], list[tuple[tuple[str, ...], str | None]]] = {}
+        for inv_name, kind, names, anchor in invocations:
+            found.setdefault((inv_name, kind), []).append((names, anchor))
+        by_key.append(found)
     rows = []
     for name, kind in labels:
         cells = []
-        for (index, _), declared in zip(passes, by_name, strict=True):
+        focus = False
+        for (index, _), declared in zip(passes, by_key, strict=True):
             made: list[str] = []
-            for names in declared.get(name, ()):
+            anchor = None
+            for names, here in declared.get((name, kind), ()):
                 made.extend(x for x in names if x not in made)
+                anchor = anchor or here
+            focus = focus or anchor is not None
             text = ", ".join(made[:SUMMARY_NAMES]) + (", ..." if len(made) > SUMMARY_NAMES else "")
-            cells.append(Cell(text, ", ".join(made), f"#pass-{index}"))
-        rows.append(Row(name, kind, tuple(cells)))
+            if anchor is not None:
+                href = f"#{anchor}"
+            elif name in pages:
+                href = f"{pages[name]}#pass-{index}"
+            else:
+                href = ""
+            cells.append(Cell(text, ", ".join(made), href))
+        rows.append(Row(name, kind, tuple(cells), focus))
     return tuple(rows), tuple(events), tuple(classes)
 
 
-def _key(c: Change | None) -> tuple[str, int] | None:
-    return (c.file, c.line) if c is not None else None
-
-
-def _matrix(w: Walkthrough, shown: tuple[Pass, ...]) -> tuple[MatrixRow, ...]:
-    """Each macro the focused code used whose meaning differs between
-    passes: the definition used in each pass, or the one in force."""
-    names: list[str] = []
-    for p in w.passes:
-        for inv in p.invocations:
-            if inv.focus:
-                for name in (inv.macro, *inv.used):
-                    if name not in names:
-                        names.append(name)
-    in_force: dict[str, Change] = {}
-    per_pass: list[dict[str, tuple[Change | None, bool]]] = []
-    for p in w.passes:
-        by_name = _index(p.changes, w.header).by_name
-        for name in names:
-            latest = by_name.get(name)
-            if latest is not None:
-                in_force[name] = p.changes[latest[-1]]
-        used_here = {m.name: m for m in p.meanings}
-        state: dict[str, tuple[Change | None, bool]] = {}
-        for name in names:
-            if name in used_here:
-                state[name] = (used_here[name], True)
-            else:
-                forced = in_force.get(name)
-                defined = forced if forced is not None and forced.kind == "define" else None
-                state[name] = (defined, False)
-        per_pass.append(state)
+def _matrix(meanings: Meanings, shown: tuple[Pass, ...]) -> tuple[MatrixRow, ...]:
+    """Each macro the focused code used whose meaning is not the same for
+    every pass's code: in each shown pass, the definition the code used,
+    or the one in force where it was expanded."""
     rows = []
     shown_index = {p.index for p in shown}
-    for name in names:
-        keys = {_key(state[name][0]) for state in per_pass}
-        if len(keys) < 2:
-            continue
+    for name in meanings.changing:
         cells = []
-        previous: tuple[str, int] | bool | None = False
-        for p, state in zip(w.passes, per_pass, strict=True):
-            meaning, was_used = state[name]
-            key = _key(meaning)
+        previous: Change | bool | None = False
+        for p, row in zip(meanings.passes, meanings.table, strict=True):
+            meaning = row[name]
+            change = meaning.change
+            same = previous is not False and _same_meaning(previous, change)
             if p.index in shown_index:
-                if meaning is None:
-                    cells.append(Meaning("", "", "undefined", key == previous))
+                if change is None:
+                    cells.append(Meaning("", "", "undefined", same))
                 else:
-                    cells.append(Meaning(_define_text(meaning), f"{meaning.file}:{meaning.line}",
-                                         "used" if was_used else "defined", key == previous))
-            previous = key
+                    cells.append(Meaning(_define_text(change), f"{change.file}:{change.line}",
+                                         "used" if meaning.used else "defined", same))
+            previous = change
         rows.append(MatrixRow(name, tuple(cells)))
     return tuple(rows)
+
+
+def _same_meaning(a: Change | bool | None, b: Change | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return isinstance(a, Change) and (a.params, a.body) == (b.params, b.body)
 
 
 SHORTCUTS = (("j", "next_pass"), ("k", "previous_pass"), ("o", "overview"),
@@ -454,7 +470,9 @@ SHORTCUTS = (("j", "next_pass"), ("k", "previous_pass"), ("o", "overview"),
 
 
 def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = None,
-         steps_elsewhere: bool = False) -> Page:
+         steps_elsewhere: bool = False, pages: dict[str, str] | None = None) -> Page:
+    """What the page of *w* shows.  *pages* names, in a site, the page of
+    each event or class (relative to this one)."""
     words = {k: str(v) for k, v in prose.load(lang)["html"].items()}
     shown = w.shown_passes()
     tables = _Tables()
@@ -465,16 +483,18 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
         views.append(_pass_view(
             w, p, f"pass-{prev}" if prev else None, f"pass-{nxt}" if nxt else None, tables, lang,
         ))
-    timeline, events, classes = _timeline(w, shown)
+    timeline, events, classes = _timeline(w, shown, pages or {})
+    meanings = Meanings(w)
     return Page(
         title=f"{w.header}: {w.focus}",
         header=w.header,
         focus=w.focus,
         events=tuple(events),
         classes=tuple(classes),
-        columns=tuple((p.index, f"pass-{p.index}", p.stage) for p in shown),
+        columns=tuple((p.index, f"pass-{p.index}", p.stage, prose.stage(p.stage, lang)["title"]) for p in shown),
         timeline=timeline,
-        matrix=_matrix(w, shown),
+        matrix=_matrix(meanings, shown),
+        constant=meanings.constant,
         passes=tuple(views),
         shortcuts=tuple(Shortcut(k, words["key_" + label]) for k, label in SHORTCUTS),
         provenance=tuple(tables.provenance),

@@ -131,7 +131,7 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
     return Walkthrough(
         header=tu.header, focus=focus, passes=tuple(passes),
         shown=tuple(p.index for p in passes), reproduce=reproduce, left_out=recording.left_out,
-        warnings=recording.warnings,
+        warnings=recording.warnings, changes_after=recording.changes_after,
     )
 
 
@@ -180,6 +180,7 @@ def _build_pass(
                 macro=raw.macro, line=raw.line, name=name, template=template,
                 args=raw.args, code=snippet, used=tuple(sorted(raw.used)), focus=False,
                 used_args=raw.used_args, declares=declares.get(raw.start, ()),
+                changes_before=raw.changes_before,
             ), roles is not None)
         plain, traced = known
         name, template = plain.name, plain.template
@@ -200,7 +201,7 @@ def _build_pass(
     return Pass(
         index=record.index, stage=record.stage, included_from=record.included_from,
         chain=record.chain, changes=record.changes, invocations=tuple(invocations), code=cutter.code,
-        meanings=record.meanings,
+        meanings=record.meanings, changes_start=record.changes_start,
     )
 
 
