@@ -115,3 +115,23 @@ def test_hostile_header_stays_inert(page: Any, tmp_path: Path) -> None:
     assert page.locator("script").count() == 2
     assert [u for u in requests if not u.startswith("file:")] == []
     assert "onerror=alert(1)" in page.locator("body").inner_text()
+
+
+@pytest.mark.parametrize("width", [1400, 400])
+def test_the_overview_and_matrix_fit_the_window(browser: Any, tmp_path: Path, width: int) -> None:
+    """No horizontal scrolling of the page itself at a desktop's width or
+    a phone's; the tables scroll in their own box, their head row and
+    first column sticky, the passes named in the column heads."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    open_page(page, tmp_path, render(REPO, "TRACE_EVENT", "sample.h"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for table in ("table.timeline", "#matrix table"):
+        head = page.locator(f"{table} thead th").nth(1)
+        assert head.evaluate("e => getComputedStyle(e).position") == "sticky"
+        assert "Pass 1" in head.inner_text()
+        first_column = page.locator(f"{table} tbody th").first
+        assert first_column.evaluate("e => getComputedStyle(e).position") == "sticky"
+        box = page.locator(table).evaluate("e => e.closest('.scroll').getBoundingClientRect().right")
+        assert box <= width
+    context.close()
