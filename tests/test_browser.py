@@ -135,3 +135,14 @@ def test_the_overview_and_matrix_fit_the_window(browser: Any, tmp_path: Path, wi
         box = page.locator(table).evaluate("e => e.closest('.scroll').getBoundingClientRect().right")
         assert box <= width
     context.close()
+
+
+def test_long_code_lines_wrap_in_sight(page: Any, tmp_path: Path) -> None:
+    """Pass 9's print_fmt line (what user space reads) is longer than the
+    box: it wraps inside it rather than running out of sight."""
+    open_page(page, tmp_path, render(REPO, "TRACE_EVENT", "sample.h"))
+    sizes = page.evaluate("""() => [...document.querySelectorAll('pre.code')].map(
+        pre => [pre.scrollWidth, pre.clientWidth])""")
+    assert sizes and all(scroll <= client for scroll, client in sizes)
+    fmt = page.locator("#pass-9 pre.code .line", has_text="print_fmt_sample_work").first
+    assert fmt.is_visible()
