@@ -138,7 +138,8 @@ def build(
             "index.html": to_html.render_template(
                 "index.html.jinja2", lang, entries=entries, site=prose.load(lang)["site"]),
             "cycle.html": to_html.render_template(
-                "cycle.html.jinja2", lang, diagram=cycle(lang), site=prose.load(lang)["site"]),
+                "cycle.html.jinja2", lang, diagram=cycle(lang), site=prose.load(lang)["site"],
+                example=_example(entries)),
         }
         for name, text in pages.items():
             _write_page(staging, name, text)
@@ -211,6 +212,15 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str,
     finally:
         view.forget()
     return HeaderEntry(tu.header, f"{folder}/index.html", whole.total_passes, tuple(topics)), written
+
+
+def _example(entries: list[HeaderEntry]) -> Topic | None:
+    """The page the cycle's stages link to, one event seen in every read:
+    the first header's first event (the bundled sample's sample_work)."""
+    for entry in entries:
+        if entry.events:
+            return entry.events[0]
+    return None
 
 
 def _staging(out: Path) -> Path:

@@ -162,8 +162,11 @@ def test_a_cell_links_to_code_on_the_page_or_to_the_page_that_has_it() -> None:
     assert all(c.href[1:] in anchors for c in rows["sample_work"].cells)
     assert all(c.href == "" for c in rows["sample_mode_enter"].cells)
     in_site = {r.label: r for r in view.page(w, "", pages={"sample_mode_enter": "sample_mode_enter.html"}).timeline}
-    assert [c.href for c in in_site["sample_mode_enter"].cells] == [
-        f"sample_mode_enter.html#pass-{p.index}" for p in w.passes]
+    cells = in_site["sample_mode_enter"].cells
+    own = [(p.index, c.href) for p, c in zip(w.passes, cells, strict=True) if c.via is None]
+    assert own == [(p.index, f"sample_mode_enter.html#pass-{p.index}") for p in w.passes if p.index not in (4, 5, 6, 7)]
+    # Stages 2 to 5 make nothing of a DEFINE_EVENT's own: its class does (no page of it here).
+    assert [(c.via, c.href) for c in cells[3:7]] == [("sample_mode_class", "")] * 4
 
 
 def test_site_cells_resolve(tmp_path: Path) -> None:
@@ -184,3 +187,24 @@ def test_site_cells_resolve(tmp_path: Path) -> None:
             where = (page.parent / target).resolve() if target else page.resolve()
             assert where in ids, (page, href)
             assert not fragment or fragment in ids[where], (page, href)
+
+
+def test_the_site_links_the_cycle_the_pages_and_an_events_class(tmp_path: Path) -> None:
+    """cycle.html shows each stage happening in an example; every header
+    and event page links back to it; a DEFINE_EVENT's empty cells say its
+    class makes what it needs and link to the class's page."""
+    from explainer import cli
+
+    out = tmp_path / "site"
+    assert cli.main(["site", "-o", str(out)]) == 0
+    cycle = (out / "cycle.html").read_text()
+    stages = re.findall(r'<li id="stage-([^"]+)"', cycle)
+    examples = re.findall(r'class="example"><a href="sample/sample_work.html#pass-(\d+)"', cycle)
+    assert len(examples) == len(stages) == 11 and examples == [str(i) for i in range(1, 12)]
+    for page in sorted((out / "sample").glob("*.html")):
+        assert 'href="../cycle.html"' in page.read_text(), page
+    enter = (out / "sample" / "sample_mode_enter.html").read_text()
+    row = re.search(r'<th scope="row"><code>sample_mode_enter</code>.*?</tr>', enter, re.S)
+    assert row is not None
+    via = re.findall(r'<a href="sample_mode_class.html#pass-(\d+)">nothing of its own: its class', row.group(0))
+    assert via == ["4", "5", "6", "7"]

@@ -159,7 +159,7 @@ class _Lines:
 
 
 @lru_cache(maxsize=16)
-def timeline_rows(rows: tuple[view.Row, ...], event: str, klass: str, nothing: str) -> Markup:
+def timeline_rows(rows: tuple[view.Row, ...], event: str, klass: str, nothing: str, via: str) -> Markup:
     """The timeline's rows.  Built here, once per header: every page of a
     header shows the same timeline (ext4.h's has 1,400 cells, on each of
     its 131 pages)."""
@@ -173,7 +173,10 @@ def timeline_rows(rows: tuple[view.Row, ...], event: str, klass: str, nothing: s
             f' <span class="kind">{kinds[row.kind]}</span></th>\n')
         for cell in row.cells:
             href = _escape(cell.href)
-            if cell.text and href:
+            if cell.via is not None:
+                label = _escape(via).format(name=f"<code>{_escape(cell.via)}</code>")
+                add(f'<td class="none"><a href="{href}">{label}</a></td>' if href else f'<td class="none">{label}</td>')
+            elif cell.text and href:
                 add(f'<td><a href="{href}" title="{_escape(cell.full)}">'
                     f'<code>{_escape(cell.text)}</code></a></td>')
             elif cell.text:

@@ -120,6 +120,7 @@ class Cell:
     text: str
     full: str
     href: str  # its code on this page, or the page that has it; "" for none
+    via: str | None = None  # nothing of its own: its class made what it needs (href goes there)
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ class Page:
     reproduce: str
     words: dict[str, str]
     home: str | None  # link back to a site's index, when part of one
+    cycle: str | None  # and to its page on the cycle of reads
     steps_elsewhere: bool  # the step lists are on the events' pages
     left_out: tuple[tuple[str, str], ...]  # focused mode: (include, "file:line")
 
@@ -368,7 +370,7 @@ def invocation_anchor(index: int, inv: Invocation) -> str:
 # event or class in a site.  Rows are keyed by kind and name: a class and
 # an event may share a name (sched_stat_runtime).
 _TimelineKey = tuple[
-    tuple[tuple[str, str], ...],
+    tuple[tuple[str, str, str | None], ...],
     tuple[tuple[int, tuple[tuple[str, str, tuple[str, ...], str | None], ...]], ...],
     tuple[tuple[str, str], ...],
 ]
@@ -379,7 +381,9 @@ def _timeline(w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str]) ->
     for inv in w.passes[0].invocations:
         kind = kind_of(inv.macro)
         if inv.name is not None and kind is not None:
-            first.append((inv.name, kind))
+            # An event's class, where it is another invocation's (DEFINE_EVENT's).
+            template = inv.template if kind == "event" and inv.template != inv.name else None
+            first.append((inv.name, kind, template))
     passes = []
     for p in shown:
         found = []
@@ -400,37 +404,44 @@ def _timeline_of(key: _TimelineKey) -> tuple[tuple[Row, ...], tuple[str, ...], t
     first, passes, page_list = key
     pages = dict(page_list)
     labels: list[tuple[str, str]] = []
+    templates: dict[tuple[str, str], str] = {}
     events: list[str] = []
     classes: list[str] = []
-    for name, kind in first:
+    for name, kind, template in first:
         (classes if kind == "class" else events).append(name)
         if (name, kind) not in labels:
             labels.append((name, kind))
+        if template is not None:
+            templates[name, kind] = template
     by_key: list[dict[tuple[str, str], list[tuple[tuple[str, ...], str | None]]]] = []
     for _, invocations in passes:
         found: dict[tuple[str, str], list[tuple[tuple[str, ...], str | None]]] = {}
         for inv_name, kind, names, anchor in invocations:
             found.setdefault((inv_name, kind), []).append((names, anchor))
         by_key.append(found)
+    def link(name: str, kind: str, index: int, declared: dict[tuple[str, str], list[tuple[tuple[str, ...], str | None]]]) -> str:
+        anchor = next((here for _, here in declared.get((name, kind), ()) if here is not None), None)
+        if anchor is not None:
+            return f"#{anchor}"
+        return f"{pages[name]}#pass-{index}" if name in pages else ""
+
     rows = []
     for name, kind in labels:
         cells = []
         focus = False
+        template = templates.get((name, kind))
         for (index, _), declared in zip(passes, by_key, strict=True):
             made: list[str] = []
-            anchor = None
-            for names, here in declared.get((name, kind), ()):
+            for names, _ in declared.get((name, kind), ()):
                 made.extend(x for x in names if x not in made)
-                anchor = anchor or here
-            focus = focus or anchor is not None
+            href = link(name, kind, index, declared)
+            focus = focus or href.startswith("#")
             text = ", ".join(made[:SUMMARY_NAMES]) + (", ..." if len(made) > SUMMARY_NAMES else "")
-            if anchor is not None:
-                href = f"#{anchor}"
-            elif name in pages:
-                href = f"{pages[name]}#pass-{index}"
-            else:
-                href = ""
-            cells.append(Cell(text, ", ".join(made), href))
+            via = None
+            if not made and template is not None and declared.get((template, "class")):
+                # The class makes it for its events (stages 1-7): say so, and link there.
+                via, href = template, link(template, "class", index, declared)
+            cells.append(Cell(text, ", ".join(made), href, via))
         rows.append(Row(name, kind, tuple(cells), focus))
     return tuple(rows), tuple(events), tuple(classes)
 
@@ -502,6 +513,7 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
         reproduce=reproduce,
         words=words,
         home=home,
+        cycle=None if home is None else home.rpartition("/")[0] + ("/" if "/" in home else "") + "cycle.html",
         steps_elsewhere=steps_elsewhere,
         left_out=tuple((x.include, f"{x.site.file}:{x.site.line}") for x in w.left_out),
     )
