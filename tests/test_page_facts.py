@@ -208,3 +208,23 @@ def test_the_site_links_the_cycle_the_pages_and_an_events_class(tmp_path: Path) 
     assert row is not None
     via = re.findall(r'<a href="sample_mode_class.html#pass-(\d+)">nothing of its own: its class', row.group(0))
     assert via == ["4", "5", "6", "7"]
+
+
+def test_an_argument_expanded_then_dropped_says_so() -> None:
+    """Pass 5 (stage 3) drops tstruct, yet gcc expands it first: its step
+    list shows TP_STRUCT__entry at work.  The argument says so rather
+    than looking merely unused; a used argument never does."""
+    w = walkthrough("TRACE_EVENT")
+    page = view.page(w, "")
+    fifth = next(inv for inv in page.passes[4].invocations)
+    args = {a.param: a for a in fifth.args}
+    assert not args["tstruct"].used and args["tstruct"].dropped
+    assert any(s.macro == "TP_STRUCT__entry" for s in fifth.steps)
+    assert args["print"].used and not args["print"].dropped
+    for pv in page.passes:
+        for inv in pv.invocations:
+            for a in inv.args:
+                assert not (a.used and a.dropped)
+                if a.dropped:
+                    macro = a.text.split("(")[0].strip()
+                    assert any(s.macro == macro for s in inv.steps), (pv.index, a.param)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from explainer.cpp.lexer import scan
+from explainer.cpp.macros import IDENTIFIER
 from explainer.kernel import knowledge
 from explainer.model import Change, Invocation, Pass, Step, Walkthrough
 from explainer.render import highlight, prose
@@ -55,6 +56,7 @@ class Arg:
     param: str
     text: str
     used: bool
+    dropped: bool = False  # not used, yet its macros were expanded (steps) before the pass dropped it
 
 
 class StepView:
@@ -289,6 +291,12 @@ def _params(p: Pass, macro: str, count: int) -> list[str]:
     return [""] * count
 
 
+def _wrapper(text: str) -> str | None:
+    """The macro an argument is written as a call of (``TP_printk(...)``), if any."""
+    m = IDENTIFIER.match(text.lstrip())
+    return m.group(0) if m and text.lstrip()[m.end():].lstrip().startswith("(") else None
+
+
 def _invocation(
     w: Walkthrough, p: Pass, inv: Invocation, tables: _Tables, first_line: int, lang: str,
 ) -> InvocationView:
@@ -304,8 +312,13 @@ def _invocation(
             index = by_origin[id(pr)] = tables.prov(pr.macro, pr.where, pr.arg, key)
         provs.append(index)
     code = code_view(inv.code, inv.spans, provs, f"pass-{p.index}", first_line)
+    # gcc expands an argument before the macro's body decides to drop it:
+    # the step list then shows the argument's own macro (TP_STRUCT__entry,
+    # TP_printk ...: each is written in one argument only) at work.
+    expanded = {s.macro for s in inv.steps if s.kind == "expand" and s.depth > 0}
     args = tuple(
-        Arg(i, params[i], text, i in inv.used_args) for i, text in enumerate(inv.args)
+        Arg(i, params[i], text, i in inv.used_args, i not in inv.used_args and _wrapper(text) in expanded)
+        for i, text in enumerate(inv.args)
     )
     steps = tuple(StepView(s) for s in inv.steps)
     title = f"{inv.macro}({inv.name})" if inv.name else inv.macro
