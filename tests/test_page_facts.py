@@ -228,3 +228,29 @@ def test_an_argument_expanded_then_dropped_says_so() -> None:
                 if a.dropped:
                     macro = a.text.split("(")[0].strip()
                     assert any(s.macro == macro for s in inv.steps), (pv.index, a.param)
+
+
+def test_one_pass_has_one_name_everywhere(tmp_path: Path) -> None:
+    """"Pass 3 · Stage 1: the record layout" in the terminal, the page's
+    heading, its contents, both tables' column heads and the cycle page;
+    the stage id stays beside it, for JSON readers."""
+    import html as html_text
+
+    from explainer import cli
+    from explainer.render import prose
+
+    w = walkthrough("TRACE_EVENT")
+    text = to_text.render(w)
+    out = tmp_path / "site"
+    assert cli.main(["site", "-o", str(out)]) == 0
+    page = html_text.unescape((out / "sample" / "sample_work.html").read_text())
+    cycle = html_text.unescape((out / "cycle.html").read_text())
+    for p in w.passes:
+        title = prose.stage(p.stage)["title"]
+        name = f"Pass {p.index} \u00b7 {title}"
+        assert f"Pass {p.index}/11 \u00b7 {title}  [{p.stage}]" in text
+        assert re.search(rf'<span class="num">Pass {p.index}</span> \u00b7 {re.escape(title)} <span class="stage">{p.stage}</span>', page)
+        assert f'<a href="#pass-{p.index}">{name}</a>' in page
+        heads = re.findall(rf'<a href="#pass-{p.index}">Pass {p.index}</a><br><span class="title">{re.escape(title)}</span>', page)
+        assert len(heads) == 2  # timeline and matrix
+        assert f"<h3>{name} <span" in cycle
