@@ -92,6 +92,18 @@
     panel.hidden = false;
   }
 
+  function hide() {
+    if (!panel) return;
+    panel.hidden = true;
+    pinned = false;
+    if (current) current.classList.remove("current");
+    current = null;
+  }
+  if (panel) panel.querySelector("button.close").addEventListener("click", hide);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && panel && !panel.hidden) hide();
+  });
+
   document.addEventListener("mouseover", function (event) {
     var token = event.target.closest && event.target.closest(".t[data-p]");
     if (token && !pinned) show(token);
@@ -122,9 +134,4 @@
       next.scrollIntoView({ block: "nearest", inline: "nearest" });
     });
   }
-
-  window.addEventListener("beforeprint", function () {
-    var all = document.querySelectorAll("details");
-    for (var i = 0; i < all.length; i++) all[i].open = true;
-  });
 })();

@@ -149,3 +149,39 @@ def test_long_code_lines_wrap_in_sight(page: Any, tmp_path: Path) -> None:
     assert sizes and all(scroll <= client for scroll, client in sizes)
     fmt = page.locator("#pass-9 pre.code .line", has_text="print_fmt_sample_work").first
     assert fmt.is_visible()
+
+
+def test_print_is_about_a_page_per_pass(page: Any, tmp_path: Path) -> None:
+    """Chromium's print to PDF of the sample's TRACE_EVENT page (A4): at
+    most two pages a pass, the step lists left on screen."""
+    import re
+
+    open_page(page, tmp_path, render(REPO, "TRACE_EVENT", "sample.h"))
+    pdf = page.pdf(format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert 11 <= pages <= 22, pages
+    page.emulate_media(media="print")
+    assert page.locator("details.steps").first.is_hidden()
+    assert page.locator("#pass-3 pre.code").first.is_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+def test_the_provenance_panel_closes_and_stays_small(browser: Any, tmp_path: Path, width: int) -> None:
+    """The overview says how to find it; a close button and Esc hide it;
+    on a phone it is a strip along the bottom, not half the screen."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    open_page(page, tmp_path, render(REPO, "TRACE_EVENT", "sample.h"))
+    assert "see where each token came from" in page.locator("#overview").inner_text()
+    panel = page.locator("#provenance")
+    token = page.locator("#pass-3 pre.code .t[data-p]").first
+    token.click()
+    assert panel.is_visible()
+    assert panel.bounding_box()["height"] <= 800 * 0.35
+    page.keyboard.press("Escape")
+    assert panel.is_hidden() and page.locator("pre.code .t.current").count() == 0
+    token.click()
+    assert panel.is_visible()
+    panel.locator("button.close").click()
+    assert panel.is_hidden()
+    context.close()
