@@ -59,6 +59,20 @@
     });
   }
 
+  // A page too large for provenance can still show one event or class alone.
+  var filter = document.getElementById("filter");
+  if (filter) {
+    filter.closest("p").hidden = false;
+    filter.addEventListener("change", function () {
+      var name = filter.value;
+      var all = document.querySelectorAll("article.invocation");
+      for (var i = 0; i < all.length; i++) {
+        var own = all[i].getAttribute("data-name");
+        all[i].hidden = !!name && own !== name && all[i].getAttribute("data-class") !== name;
+      }
+    });
+  }
+
   var panel = document.getElementById("provenance");
   var body = panel ? panel.querySelector(".body") : null;
   var current = null, pinned = false;

@@ -185,3 +185,21 @@ def test_the_provenance_panel_closes_and_stays_small(browser: Any, tmp_path: Pat
     panel.locator("button.close").click()
     assert panel.is_hidden()
     context.close()
+
+
+def test_a_page_too_large_for_provenance_filters(page: Any, tmp_path: Path) -> None:
+    """explain all sched.h (6.1): plain code, and the filter shows one
+    event alone.  (Its load time is a target of make bench, not a test.)"""
+    from kernels import debian_headers
+
+    tree = debian_headers()
+    if tree is None:
+        pytest.skip("Debian's linux-headers packages are not available (needs apt-get; .ci/run fetches them)")
+    open_page(page, tmp_path, render(REPO, "all", "sched.h", "--kernel", str(tree)))
+    page.select_option("#filter", "sched_switch")
+    shown = page.locator("article.invocation:visible")
+    assert shown.count() == 11
+    assert {shown.nth(i).get_attribute("data-name") for i in range(shown.count())} == {"sched_switch"}
+    page.select_option("#filter", "")
+    assert page.locator("article.invocation:visible").count() > 11 * 40
+    assert page.problems == []

@@ -254,3 +254,28 @@ def test_one_pass_has_one_name_everywhere(tmp_path: Path) -> None:
         heads = re.findall(rf'<a href="#pass-{p.index}">Pass {p.index}</a><br><span class="title">{re.escape(title)}</span>', page)
         assert len(heads) == 2  # timeline and matrix
         assert f"<h3>{name} <span" in cycle
+
+
+def test_every_page_stays_under_5_mb(tmp_path: Path) -> None:
+    """explain all sched.h (6.1) was 26.5 MB and took 12 s to load.  A
+    page past the budget shows its code as plain text, without steps,
+    says so, and offers to show one event alone; one event's page keeps
+    everything.  The bundled headers' pages keep everything too."""
+    from conftest import run_cli
+
+    tree = debian_headers()
+    if tree is None:
+        pytest.skip("Debian's linux-headers packages are not available (needs apt-get; .ci/run fetches them)")
+    for focus in ("all", "TRACE_EVENT", "sched_switch"):
+        out = tmp_path / f"{focus}.html"
+        run_cli(REPO, [focus, "sched.h", "--kernel", str(tree), "--format", "html"], out)
+        page = out.read_text()
+        assert out.stat().st_size <= 5 * 2**20, (focus, out.stat().st_size)
+        plain = 'class="note plain"' in page
+        assert plain == (focus != "sched_switch"), focus
+        assert ('data-p="' in page) == (not plain) and ('<details class="steps">' in page) == (not plain)
+        if plain:
+            assert '<select id="filter">' in page and "<option>sched_switch</option>" in page
+    sample = tmp_path / "sample.html"
+    run_cli(REPO, ["all", "sample.h", "--format", "html"], sample)
+    assert 'class="note plain"' not in sample.read_text() and 'data-p="' in sample.read_text()

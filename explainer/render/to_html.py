@@ -87,6 +87,9 @@ def code_block(code: view.CodeView, key: int, label: str) -> Markup:
     table.  Written here, straight from the view's columns, rather than by
     a template loop: a kernel header's page holds half a million tokens;
     every text is escaped."""
+    if not code.spans:
+        # A page past its budget (view.too_large): the text alone, no line anchors.
+        return Markup(f'<pre class="code plain" aria-label="{_escape(label)}"><code>{_escape(code.text)}</code></pre>')
     out = [f'<pre class="code" tabindex="0" data-inv="{key}" aria-label="{_escape(label)}"><code>']
     line = _Lines(out, _escape(code.anchor), code.first_line)
     text = code.text

@@ -8,6 +8,7 @@ import fnmatch
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from explainer.cpp.lexer import scan
 from explainer.cpp.macros import IDENTIFIER
@@ -173,6 +174,7 @@ class Page:
     home: str | None  # link back to a site's index, when part of one
     cycle: str | None  # and to its page on the cycle of reads
     steps_elsewhere: bool  # the step lists are on the events' pages
+    plain: bool  # too large for each token's origin and the step lists: code as plain text
     left_out: tuple[tuple[str, str], ...]  # focused mode: (include, "file:line")
 
 
@@ -297,8 +299,29 @@ def _wrapper(text: str) -> str | None:
     return m.group(0) if m and text.lstrip()[m.end():].lstrip().startswith("(") else None
 
 
+# A page is at most 5 MB (README, Limits).  What makes it large is each
+# token's markup (its class and origin) and the step lists: measured on
+# 6.1's sched.h, about 24 bytes a token and 460 a step.  Past this
+# estimate a page shows its code as plain text, without steps, and says
+# where the rest is (one event's page).
+PAGE_BUDGET: Final = 4_000_000
+TOKEN_BYTES: Final = 24
+STEP_BYTES: Final = 460
+
+
+def too_large(w: Walkthrough, shown: tuple[Pass, ...]) -> bool:
+    """Whether the full page of *shown* passes would pass PAGE_BUDGET."""
+    estimate = 0
+    for p in shown:
+        for inv in p.invocations:
+            if inv.focus:
+                estimate += len(inv.code) + TOKEN_BYTES * (len(inv.spans) or inv.code.count(" ")) + STEP_BYTES * len(inv.steps)
+    return estimate > PAGE_BUDGET
+
+
 def _invocation(
     w: Walkthrough, p: Pass, inv: Invocation, tables: _Tables, first_line: int, lang: str,
+    plain: bool = False,
 ) -> InvocationView:
     anchor = invocation_anchor(p.index, inv)
     params = _params(p, inv.macro, len(inv.args))
@@ -306,12 +329,13 @@ def _invocation(
     # Tokens of one origin share its Provenance: look each up once.
     by_origin: dict[int, int] = {}
     provs: list[int | None] = []
-    for pr in inv.provenance:
+    for pr in () if plain else inv.provenance:
         index = by_origin.get(id(pr))
         if index is None:
             index = by_origin[id(pr)] = tables.prov(pr.macro, pr.where, pr.arg, key)
         provs.append(index)
-    code = code_view(inv.code, inv.spans, provs, f"pass-{p.index}", first_line)
+    code = (CodeView(inv.code, (), [], [], f"pass-{p.index}", first_line) if plain
+            else code_view(inv.code, inv.spans, provs, f"pass-{p.index}", first_line))
     # gcc expands an argument before the macro's body decides to drop it:
     # the step list then shows the argument's own macro (TP_STRUCT__entry,
     # TP_printk ...: each is written in one argument only) at work.
@@ -320,7 +344,7 @@ def _invocation(
         Arg(i, params[i], text, i in inv.used_args, i not in inv.used_args and _wrapper(text) in expanded)
         for i, text in enumerate(inv.args)
     )
-    steps = tuple(StepView(s) for s in inv.steps)
+    steps = () if plain else tuple(StepView(s) for s in inv.steps)
     title = f"{inv.macro}({inv.name})" if inv.name else inv.macro
     return InvocationView(
         anchor=anchor, key=key, title=title, macro=inv.macro, name=inv.name, line=inv.line,
@@ -331,6 +355,7 @@ def _invocation(
 
 def _pass_view(
     w: Walkthrough, p: Pass, prev: str | None, nxt: str | None, tables: _Tables, lang: str,
+    plain: bool = False,
 ) -> PassView:
     notes = prose.stage(p.stage, lang)
     index = _index(p.changes, w.header)
@@ -341,7 +366,7 @@ def _pass_view(
     line = 1
     for inv in p.invocations:
         if inv.focus:
-            view = _invocation(w, p, inv, tables, line, lang)
+            view = _invocation(w, p, inv, tables, line, lang, plain)
             line += view.code.line_count()
             invocations.append(view)
     return PassView(
@@ -499,13 +524,14 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
     each event or class (relative to this one)."""
     words = {k: str(v) for k, v in prose.load(lang)["html"].items()}
     shown = w.shown_passes()
+    plain = too_large(w, shown)
     tables = _Tables()
     views = []
     for i, p in enumerate(shown):
         prev = shown[i - 1].index if i > 0 else None
         nxt = shown[i + 1].index if i + 1 < len(shown) else None
         views.append(_pass_view(
-            w, p, f"pass-{prev}" if prev else None, f"pass-{nxt}" if nxt else None, tables, lang,
+            w, p, f"pass-{prev}" if prev else None, f"pass-{nxt}" if nxt else None, tables, lang, plain,
         ))
     timeline, events, classes = _timeline(w, shown, pages or {})
     meanings = Meanings(w)
@@ -528,5 +554,6 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
         home=home,
         cycle=None if home is None else home.rpartition("/")[0] + ("/" if "/" in home else "") + "cycle.html",
         steps_elsewhere=steps_elsewhere,
+        plain=plain,
         left_out=tuple((x.include, f"{x.site.file}:{x.site.line}") for x in w.left_out),
     )
