@@ -181,6 +181,8 @@ def main() -> int:
         for focus, label in (("TRACE_EVENT", "1."), ("all", "1+.")):
             for fmt, goal in (("json", 3.0), ("html", 4.0)):
                 argv = [focus, "sched.h", "--kernel", tree, "--format", fmt, "-o", out]
+                if (focus, fmt) == ("all", "html"):
+                    goal = 3.5  # issue 17's target for the largest page
                 # Target 1 also against the checkout, in the same turns.
                 also = [*checkout, *argv] if focus == "TRACE_EVENT" else None
                 timing, other = alternate(args.runs, [*explain, *argv], ROOT, full_gcc, also)

@@ -96,7 +96,11 @@
     var entry = data.provenance[Number(token.getAttribute("data-p"))] || [];
     body.textContent = "";
     line([[token.textContent, true]]);
-    if (entry[0]) line([[(words.from_macro || "") + " ", false], [entry[0], true], [" " + (entry[1] || ""), false]]);
+    if (entry[0]) {
+      line([[(words.from_macro || "") + " ", false], [entry[0], true], [" ", false]]);
+      where(body.lastChild, token, entry[1] || "");
+    }
+    mark(token, entry[2]);
     if (entry[2] !== null && entry[2] !== undefined) {
       var inv = data.invocations[entry[3]] || { args: [], params: [] };
       var param = inv.params[entry[2]] ? " (" + inv.params[entry[2]] + ")" : "";
@@ -106,12 +110,43 @@
     panel.hidden = false;
   }
 
+  // The macro's file:line, a link to its #define where the pass lists it.
+  function where(p, token, place) {
+    var section = token.closest("section");
+    var item = null, items = section ? section.querySelectorAll("details.changes li[data-where]") : [];
+    for (var i = 0; i < items.length; i++) if (items[i].getAttribute("data-where") === place) item = items[i];
+    if (!item) { p.appendChild(document.createTextNode(place)); return; }
+    var a = document.createElement("a");
+    a.href = "#";
+    a.textContent = place;
+    a.addEventListener("click", function (event) {
+      event.preventDefault();
+      item.closest("details").open = true;
+      item.scrollIntoView({ block: "center" });
+      item.classList.add("shown");
+    });
+    p.appendChild(a);
+  }
+
+  // The argument a token was written in, marked in its invocation's box.
+  var marked = null;
+  function mark(token, arg) {
+    if (marked) marked.classList.remove("source");
+    marked = null;
+    var article = token.closest("article");
+    if (article === null || arg === null || arg === undefined) return;
+    var li = article.querySelectorAll("ol.args > li")[arg];
+    if (li) { li.classList.add("source"); marked = li; }
+  }
+
   function hide() {
     if (!panel) return;
     panel.hidden = true;
     pinned = false;
     if (current) current.classList.remove("current");
     current = null;
+    if (marked) marked.classList.remove("source");
+    marked = null;
   }
   if (panel) panel.querySelector("button.close").addEventListener("click", hide);
   document.addEventListener("keydown", function (event) {

@@ -203,3 +203,21 @@ def test_a_page_too_large_for_provenance_filters(page: Any, tmp_path: Path) -> N
     page.select_option("#filter", "")
     assert page.locator("article.invocation:visible").count() > 11 * 40
     assert page.problems == []
+
+
+def test_provenance_marks_the_argument_and_links_the_definition(page: Any, tmp_path: Path) -> None:
+    """A token written in the header marks its argument in the
+    invocation's box; the macro's file:line opens the pass's list of
+    #defines at that definition."""
+    open_page(page, tmp_path, render(REPO, "TRACE_EVENT", "sample.h"))
+    page.goto(page.url + "#pass-3")
+    page.locator("#pass-3 pre.code .t[data-p]", has_text="__data_loc_name").first.click()
+    source = page.locator("#pass-3 ol.args li.source")
+    assert source.count() == 1 and source.locator(".param").inner_text() == "tstruct"
+    link = page.locator("#provenance a", has_text="stage1_struct_define.h:25")
+    link.click()
+    shown = page.locator("#pass-3 details.changes li.shown")
+    assert shown.is_visible() and "#define __dynamic_array(type, item, len)" in shown.inner_text()
+    page.keyboard.press("Escape")
+    assert page.locator("ol.args li.source").count() == 0
+    assert page.problems == []

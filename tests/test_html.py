@@ -111,7 +111,7 @@ def test_hostile_header_renders_inert(tmp_path: Path) -> None:
     assert page.count("script") == 2  # our data block and our script, nothing else
     assert "onerror=alert" in text.replace("&lt;", "<")  # shown, as text
     # In a list of changes (the code used the macro), as text.
-    assert ('<li class="relevant"><code>#define EVIL_NOTE &#34;&lt;/script&gt;&lt;img src=x'
+    assert ('<li class="relevant" data-where="././evil.h:4"><code>#define EVIL_NOTE &#34;&lt;/script&gt;&lt;img src=x'
             ' onerror=alert(3)&gt;&#34;</code>') in text
     assert "<img" not in text and "</script><script>" not in text
     json.loads(page.scripts[0])

@@ -201,7 +201,8 @@ def change_items(changes: tuple[view.ChangeView, ...]) -> Markup:
 @lru_cache(maxsize=65536)
 def _change_item(c: view.ChangeView) -> str:
     relevant = ' class="relevant"' if c.relevant else ""
-    return (f'<li{relevant}><code>{_escape(c.text)}</code>'
+    # data-where: the provenance panel links a token's macro to this line.
+    return (f'<li{relevant} data-where="{_escape(c.where)}"><code>{_escape(c.text)}</code>'
             f' <span class="where">{_escape(c.where)}</span></li>\n')
 
 
