@@ -221,3 +221,15 @@ def test_provenance_marks_the_argument_and_links_the_definition(page: Any, tmp_p
     page.keyboard.press("Escape")
     assert page.locator("ol.args li.source").count() == 0
     assert page.problems == []
+
+
+def test_the_cycle_diagram_stays_readable_on_a_phone(browser: Any) -> None:
+    """At 400 px the diagram keeps its size (its text was too small to
+    read when shrunk to fit) and scrolls sideways in its figure."""
+    context = browser.new_context(viewport={"width": 400, "height": 800})
+    page = context.new_page()
+    page.goto((REPO / "site" / "cycle.html").as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    assert page.locator("svg.cycle").bounding_box()["width"] >= 600
+    assert page.locator("figure").evaluate("e => e.scrollWidth > e.clientWidth")
+    context.close()
