@@ -68,8 +68,7 @@ def _unique(name: str, taken: set[str]) -> str:
 def _topics(w: Walkthrough) -> list[str]:
     names: list[str] = []
     for inv in w.passes[0].invocations:
-        roles = knowledge.roles(inv.macro)
-        if inv.name is None or (roles is not None and "symbol" in roles):
+        if inv.name is None or knowledge.kind(inv.macro) is None:
             continue
         if inv.name not in names:
             names.append(inv.name)

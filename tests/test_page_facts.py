@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from explainer.cpp.recorder import Recorder
+from explainer.kernel import knowledge
 from explainer.kernel.translation_unit import setup
 from explainer.model import Walkthrough
 from explainer.render import to_text, view
@@ -58,7 +59,7 @@ def test_the_whole_timeline_is_what_each_pass_declared() -> None:
         for p, cell in zip(w.passes, row.cells, strict=True):
             declared: list[str] = []
             for inv in p.invocations:
-                if inv.name == row.label and view.kind_of(inv.macro) == row.kind:
+                if inv.name == row.label and knowledge.kind(inv.macro) == row.kind:
                     declared.extend(d for d in inv.declares if d not in declared)
             assert cell.full == ", ".join(declared), (row.label, p.index)
 

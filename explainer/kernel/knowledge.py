@@ -45,6 +45,15 @@ def roles(macro: str) -> dict[str, int] | None:
 
 
 
+def kind(macro: str) -> str | None:
+    """"event" or "class" for a trace macro that names one (an event's
+    macro may name its class too), None for the others."""
+    found = roles(macro)
+    if found is None or "symbol" in found:
+        return None
+    return "event" if "event" in found else "class" if "class" in found else None
+
+
 def first_stage() -> str:
     return str(_data()["first_stage"])
 

@@ -15,7 +15,7 @@ from explainer.cpp.macros import IDENTIFIER
 from explainer.kernel import knowledge
 from explainer.model import Change, Invocation, Pass, Step, Walkthrough
 from explainer.render import highlight, prose
-from explainer.walkthrough.meanings import Meanings
+from explainer.walkthrough.meanings import Meanings, same_meaning
 
 MAX_DEPTH_CLASS = 9
 SUMMARY_NAMES = 3
@@ -315,7 +315,9 @@ def too_large(w: Walkthrough, shown: tuple[Pass, ...]) -> bool:
     for p in shown:
         for inv in p.invocations:
             if inv.focus:
-                estimate += len(inv.code) + TOKEN_BYTES * (len(inv.spans) or inv.code.count(" ")) + STEP_BYTES * len(inv.steps)
+                # Without spans (no provenance recorded), a token and its gap are about 4 characters.
+                tokens = len(inv.spans) or len(inv.code) // 4
+                estimate += len(inv.code) + TOKEN_BYTES * tokens + STEP_BYTES * len(inv.steps)
     return estimate > PAGE_BUDGET
 
 
@@ -389,15 +391,6 @@ def _listed(file: str, header: str) -> bool:
     return file == header or any(fnmatch.fnmatchcase(file, p) for p in knowledge.listed_change_files())
 
 
-def kind_of(macro: str) -> str | None:
-    """"event" or "class" for the trace macros that name one (kernel
-    knowledge: which argument names what), None for the others."""
-    roles = knowledge.roles(macro)
-    if roles is None or "symbol" in roles:
-        return None
-    return "event" if "event" in roles else "class" if "class" in roles else None
-
-
 def invocation_anchor(index: int, inv: Invocation) -> str:
     return f"pass-{index}-{slug(inv.name or inv.macro)}-{inv.line}"
 
@@ -417,7 +410,7 @@ _TimelineKey = tuple[
 def _timeline(w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str]) -> tuple[tuple[Row, ...], tuple[str, ...], tuple[str, ...]]:
     first = []
     for inv in w.passes[0].invocations:
-        kind = kind_of(inv.macro)
+        kind = knowledge.kind(inv.macro)
         if inv.name is not None and kind is not None:
             # An event's class, where it is another invocation's (DEFINE_EVENT's).
             template = inv.template if kind == "event" and inv.template != inv.name else None
@@ -426,7 +419,7 @@ def _timeline(w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str]) ->
     for p in shown:
         found = []
         for inv in p.invocations:
-            kind = kind_of(inv.macro)
+            kind = knowledge.kind(inv.macro)
             if inv.name is not None and kind is not None:
                 found.append((inv.name, kind, inv.declares, invocation_anchor(p.index, inv) if inv.focus else None))
         passes.append((p.index, tuple(found)))
@@ -489,29 +482,21 @@ def _matrix(meanings: Meanings, shown: tuple[Pass, ...]) -> tuple[MatrixRow, ...
     every pass's code: in each shown pass, the definition the code used,
     or the one in force where it was expanded."""
     rows = []
-    shown_index = {p.index for p in shown}
+    table = meanings.table
     for name in meanings.changing:
         cells = []
-        previous: Change | bool | None = False
-        for p, row in zip(meanings.passes, meanings.table, strict=True):
-            meaning = row[name]
+        for p in shown:
+            k = p.index - 1
+            meaning = table[k][name]
             change = meaning.change
-            same = previous is not False and _same_meaning(previous, change)
-            if p.index in shown_index:
-                if change is None:
-                    cells.append(Meaning("", "", "undefined", same))
-                else:
-                    cells.append(Meaning(_define_text(change), f"{change.file}:{change.line}",
-                                         "used" if meaning.used else "defined", same))
-            previous = change
+            same = k > 0 and same_meaning(table[k - 1][name].change, change)
+            if change is None:
+                cells.append(Meaning("", "", "undefined", same))
+            else:
+                cells.append(Meaning(_define_text(change), f"{change.file}:{change.line}",
+                                     "used" if meaning.used else "defined", same))
         rows.append(MatrixRow(name, tuple(cells)))
     return tuple(rows)
-
-
-def _same_meaning(a: Change | bool | None, b: Change | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    return isinstance(a, Change) and (a.params, a.body) == (b.params, b.body)
 
 
 SHORTCUTS = (("j", "next_pass"), ("k", "previous_pass"), ("o", "overview"),

@@ -37,7 +37,7 @@ class MeaningChange:
     change: Change
 
 
-def _same(a: Change | None, b: Change | None) -> bool:
+def same_meaning(a: Change | None, b: Change | None) -> bool:
     """The same meaning: both undefined, or the same parameters and body
     (the header's own macros are defined again, alike, in every read)."""
     if a is None or b is None:
@@ -110,7 +110,7 @@ class Meanings:
         for name in self.names:
             meanings = [row[name].change for row in self.table]
             first = next((i for i, m in enumerate(meanings) if m is not None), None)
-            if first is not None and any(not _same(m, meanings[first]) for m in meanings[first + 1:]):
+            if first is not None and any(not same_meaning(m, meanings[first]) for m in meanings[first + 1:]):
                 out.append(name)
         return tuple(out)
 
@@ -133,7 +133,7 @@ class Meanings:
             if name not in used_names or now is None:
                 continue
             previous = before[name].change if before is not None else None
-            if before is not None and _same(previous, now):
+            if before is not None and same_meaning(previous, now):
                 continue
             if previous is not None:
                 status = "redefined"
