@@ -173,12 +173,32 @@ def terminal_width(to_stdout: bool) -> int:
         return 80
 
 
+def _names_an_open_file(path: Path) -> bool:
+    """Whether *path*, or a symlink on the way to its file, is one of a
+    process's open files (/proc/PID/fd/N): /dev/stdout and /dev/fd/N name
+    a file the shell already opened (maybe to append), not a place to put
+    a new one."""
+    here = os.path.abspath(path)
+    for _ in range(40):  # the kernel's limit on a chain of symlinks
+        # Its folder as it really is (/dev/fd is a link to /proc/self/fd).
+        here = os.path.join(os.path.realpath(os.path.dirname(here)), os.path.basename(here))
+        parts = here.split("/")
+        if len(parts) > 4 and parts[1] == "proc" and parts[3] == "fd":  # /proc/PID/fd/N
+            return True
+        try:
+            target = os.readlink(here)
+        except OSError:  # not a link (or not there): the chain ends
+            return False
+        here = os.path.normpath(os.path.join(os.path.dirname(here), target))
+    return False
+
+
 def write_output(path: Path, text: str) -> None:
     """Write *text* to -o *path* as a user means it: a regular file (or a
     new one) is replaced atomically, through any symlinks, so that it is
     whole or untouched; anything else (a device such as /dev/null, a
-    FIFO, /dev/stdout on a pipe or terminal) is written to as it is,
-    never replaced."""
+    FIFO, /dev/stdout) is written to as it is, never replaced, and
+    appended to, so that `>>` keeps what the file had."""
     try:
         mode = os.stat(path).st_mode  # follows symlinks
     except FileNotFoundError:
@@ -187,11 +207,9 @@ def write_output(path: Path, text: str) -> None:
         raise ExplainError(prose.load()["cli"]["no_dir"].format(path=path, reason=exc.strerror or exc)) from None
     if mode is not None and stat.S_ISDIR(mode):
         raise ExplainError(prose.load()["cli"]["no_dir"].format(path=path, reason=os.strerror(errno.EISDIR)))
-    real = Path(os.path.realpath(path))
-    # /dev/stdout to a file names it through /proc: the shell holds it open, so write into it.
-    if mode is not None and (not stat.S_ISREG(mode) or real.parts[1:2] == ("proc",)):
+    if mode is not None and (not stat.S_ISREG(mode) or _names_an_open_file(path)):
         try:
-            with open(path, "w", encoding="utf-8") as stream:
+            with open(path, "a", encoding="utf-8") as stream:
                 stream.write(text)
         except BrokenPipeError:
             raise  # the reader left, as with standard output: not an error
@@ -199,7 +217,7 @@ def write_output(path: Path, text: str) -> None:
             raise ExplainError(prose.load()["cli"]["no_dir"].format(
                 path=path, reason=exc.strerror or exc)) from None
         return
-    write_atomically(real, text)
+    write_atomically(Path(os.path.realpath(path)), text)
 
 
 def write_atomically(path: Path, text: str) -> None:

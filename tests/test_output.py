@@ -96,6 +96,9 @@ def test_dev_stdout(tmp_path: Path, expected: str, to_file: bool) -> None:
     with target.open("w") as redirected:  # as `explain ... -o /dev/stdout > shell.json`
         subprocess.run(argv, cwd=REPO, env=environment(), stdout=redirected, check=True)
     assert target.read_text() == expected
+    with target.open("a") as redirected:  # and `>> shell.json` keeps what was there
+        subprocess.run(argv, cwd=REPO, env=environment(), stdout=redirected, check=True)
+    assert target.read_text() == expected * 2
     assert stdout.is_symlink()
 
 
@@ -121,3 +124,17 @@ def test_site_into_a_symlinked_directory(tmp_path: Path, capsys: pytest.CaptureF
     assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "real-site"]
     assert (link / "index.html").read_text() == (real / "index.html").read_text()
     capsys.readouterr()
+
+
+def test_which_paths_name_a_file_already_open(tmp_path: Path) -> None:
+    """/dev/stdout, /dev/fd/N and /proc/PID/fd/N are written into (so
+    `>>` appends); any other path, /proc/self/cwd/... included, is a file
+    to replace whole."""
+    from explainer.cli import _names_an_open_file
+
+    link = tmp_path / "out"
+    link.symlink_to("/dev/fd/1")
+    for path in ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/2", str(link)):
+        assert _names_an_open_file(Path(path)), path
+    for path in ("/proc/self/cwd/x.json", str(tmp_path / "x.json"), "relative.json"):
+        assert not _names_an_open_file(Path(path)), path
