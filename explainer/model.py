@@ -120,11 +120,6 @@ class Pass:
                 used.add(inv.macro)
         return used
 
-    def relevant_changes(self) -> tuple[Change, ...]:
-        """Changes to macros that this pass's focused invocations used."""
-        used = self.used_names()
-        return tuple(c for c in self.changes if c.name in used)
-
 
 @dataclass(frozen=True)
 class Reproduce:

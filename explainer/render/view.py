@@ -5,6 +5,7 @@ autoescaping does that, for every string, once."""
 from __future__ import annotations
 
 import fnmatch
+import posixpath
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -537,7 +538,7 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
         reproduce=reproduce,
         words=words,
         home=home,
-        cycle=None if home is None else home.rpartition("/")[0] + ("/" if "/" in home else "") + "cycle.html",
+        cycle=None if home is None else posixpath.join(posixpath.dirname(home), "cycle.html"),
         steps_elsewhere=steps_elsewhere,
         plain=plain,
         left_out=tuple((x.include, f"{x.site.file}:{x.site.line}") for x in w.left_out),
