@@ -117,6 +117,20 @@ def test_kernel_style() -> None:
         assert lay(text) == expected, name
 
 
+def test_the_brace_of_a_long_condition_stays_on_its_line() -> None:
+    """A condition that fits in 80 columns only without its " {" is
+    broken inside, as the kernel writes it, not left with its brace on a
+    line of its own (seen with folded calls, which are one text each)."""
+    texts = ["void", "f", "(", "void", ")", "{", "if", "(", "IS_ENABLED(CONFIG_LOCKDEP)", "&&",
+             "(", "cpu_online", "(", "raw_smp_processor_id()", ")", ")", ")", "{",
+             "WARN_ON_ONCE", "(", "!rcu_is_watching()", ")", ";", "}", "}"]
+    code, _ = layout.lay_out_values(texts)
+    assert code == (
+        "void f(void)\n{\n\tif (IS_ENABLED(CONFIG_LOCKDEP) &&\n"
+        "\t    (cpu_online(raw_smp_processor_id()))) {\n"
+        "\t\tWARN_ON_ONCE(!rcu_is_watching());\n\t}\n}\n")
+
+
 def test_long_calls_are_broken_within_the_limit() -> None:
     args = ", ".join(f"argument_{i}" for i in range(30))
     code = lay(f"void f(void){{ result = some_function_with_a_long_name({args}); }}")

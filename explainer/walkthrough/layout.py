@@ -690,13 +690,15 @@ class _Layout:
 
     def _atom_end(self, k: int, hi: int) -> int:
         vals = self.vals
+        last = len(self.line) - 1
         while True:
             m = self.lmatch[k]
             k = m + 1 if m > k and m < hi else k + 1
             if k >= hi:
                 return hi
+            # The "{" that ends a statement's line stays on it.
             if self.space[k] and vals[self.line[k - 1]] not in _NO_BREAK_AFTER \
-                    and not self._glued_operator(k):
+                    and not self._glued_operator(k) and not (k == last and vals[self.line[k]] == "{"):
                 return k
 
     def _glued_operator(self, k: int) -> bool:
@@ -795,9 +797,9 @@ class _Layout:
         while k < hi:
             m = self.lmatch[k]
             if m > k and m < hi and self._is_call(k):
-                return self._width(lo, k + 1) if k > lo else 1
+                return self.space[lo] + self._width(lo, k + 1) if k > lo else 1
             k += 1
-        return (self._width(lo, hi) if lo < hi else 0) + tail
+        return (self.space[lo] + self._width(lo, hi) if lo < hi else 0) + tail
 
     def _fits_at(self, lo: int, hi: int, col: int, tail: int) -> bool:
         return col + self._width(lo, hi) + tail <= LIMIT
