@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-o", "--output", metavar="FILE", help=words["output"])
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help=words["color"])
+    parser.add_argument("--unfold", action="store_true", help=words["unfold"])
     parser.add_argument("--version", action="version", version=version_text(words))
     return parser
 
@@ -137,10 +138,19 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
     # unit's files while the recorder's modules load.
     with ahead(tu=tu) as helper:
         from explainer.cpp.recorder import Recorder
+        from explainer.model import PAGE_BUDGET
         from explainer.walkthrough import assemble
 
-        trace = assemble.trace_filter(args.macro) if args.format == "html" else None
-        recording = Recorder(tu, trace, on_pass=helper.submit, files=helper.files()).run()
+        # Pages show each token's origin and steps; pages and the terminal
+        # fold kernel helpers; JSON has the code alone.
+        folds = args.format == "html" or (args.format == "text" and not args.unfold)
+        trace = assemble.trace_filter(args.macro) if folds else None
+        # A page of every pass stays under its budget (model.PAGE_BUDGET):
+        # what it could not show is not recorded.
+        every_pass = args.pass_index is None and args.stage is None
+        budget = PAGE_BUDGET if every_pass else None
+        recording = Recorder(tu, trace, on_pass=helper.submit, files=helper.files(),
+                             steps=args.format == "html", budget=budget).run()
         whole = assemble.build(recording, args.macro, helper.layout(recording))
     chosen = _select(whole, args.pass_index, args.stage)
     # Each renderer imported only when used: jinja2 and pygments take a
@@ -159,7 +169,8 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
         args.color == "auto" and args.output is None and sys.stdout.isatty()
         and "NO_COLOR" not in os.environ
     )
-    return to_text.render(chosen, color=color, width=terminal_width(args.output is None))
+    return to_text.render(chosen, color=color, width=terminal_width(args.output is None),
+                          unfold=args.unfold)
 
 
 def terminal_width(to_stdout: bool) -> int:

@@ -9,7 +9,22 @@ only, formatted, named).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Final, NamedTuple
+
+# A page is at most 5 MB (README, Limits).  What makes it large is each
+# token's markup (its class and origin) and the step lists: measured on
+# 6.1's sched.h, about 24 bytes a token and 460 a step.  Past this
+# estimate a page shows its code as plain text, without steps, and says
+# where the rest is (one event's page); the recorder, told so, stops
+# recording what such a page would not show.
+PAGE_BUDGET: Final = 4_000_000
+TOKEN_BYTES: Final = 24
+STEP_BYTES: Final = 460
+
+
+def page_bytes(code_chars: int, tokens: int, steps: int) -> int:
+    """About how much of a page a piece of code takes, with its markup."""
+    return code_chars + TOKEN_BYTES * tokens + STEP_BYTES * steps
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,34 @@ class Provenance(NamedTuple):
     macro: str | None  # the macro whose replacement list held it
     where: str | None  # that macro's "file:line"
     arg: int | None  # the invocation's argument it was written in
+    # The expansions that made it, outermost first: (macro, "file:line"),
+    # each macro's name read from the one before's replacement list (the
+    # first from the header); empty for a token written in the header.
+    chain: tuple[tuple[str, str], ...] = ()
+    how: str | None = None  # made by "##" (its operands: "a ## b") or "#"
+    span: tuple[int, int] | None = None  # its place in the argument's text
+
+
+class Fold(NamedTuple):
+    """A kernel helper's expansion in an invocation's code, shown as the
+    call that was written (``raw_smp_processor_id()``) until opened."""
+
+    first: int  # the invocation's tokens [first, end) that it made
+    end: int
+    call: str
+    macro: str
+    where: str  # the macro's "file:line"
+
+
+@dataclass(frozen=True)
+class Folded:
+    """An invocation's code with each fold written as its call: the
+    text, each piece's (start, end) in it, and what each piece is: the
+    index of the invocation's token, or -1 - the index of the fold."""
+
+    code: str
+    spans: tuple[tuple[int, int], ...]
+    pieces: tuple[int, ...]
 
 
 class Step:
@@ -94,6 +137,10 @@ class Invocation:
     provenance: tuple[Provenance, ...] = ()
     steps: tuple[Step, ...] = ()
     steps_truncated: bool = False
+    # Kernel helpers' expansions, outermost only, and the code with each
+    # written as its call (focused invocations that were followed).
+    folds: tuple[Fold, ...] = ()
+    folded: Folded | None = None
     # How many #defines and #undefs came before it in the translation unit
     # (see Walkthrough.all_changes): the meanings in force where it expanded.
     changes_before: int = 0
@@ -141,6 +188,9 @@ class Walkthrough:
     warnings: tuple[str, ...]
     left_out: tuple[LeftOut, ...] = ()
     changes_after: tuple[Change, ...] = ()  # made from the last pass's start on
+    # The recorder stopped recording steps and origins past PAGE_BUDGET:
+    # the page would have been too large for them anyway.
+    steps_dropped: bool = False
 
     @property
     def total_passes(self) -> int:

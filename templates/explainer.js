@@ -73,6 +73,30 @@
     });
   }
 
+  // A folded kernel helper opens the whole code at its expansion, marked.
+  var shownLines = [];
+  document.addEventListener("click", function (event) {
+    var fold = event.target.closest && event.target.closest("a.fold");
+    if (!fold) return;
+    var first = document.getElementById(fold.getAttribute("href").slice(1));
+    if (!first) return;
+    event.preventDefault();
+    var whole = first.closest("details");
+    if (whole) whole.open = true;
+    for (var i = 0; i < shownLines.length; i++) shownLines[i].classList.remove("shown");
+    shownLines = [];
+    var last = Number(fold.getAttribute("data-last"));
+    var prefix = first.id.replace(/-L\d+$/, "-L");
+    for (var n = Number(first.id.slice(prefix.length)); n <= last; n++) {
+      var line = document.getElementById(prefix + n);
+      if (!line) break;
+      line.classList.add("shown");
+      shownLines.push(line);
+    }
+    history.replaceState(null, "", "#" + first.id);
+    first.scrollIntoView({ block: "start" });
+  });
+
   var panel = document.getElementById("provenance");
   var body = panel ? panel.querySelector(".body") : null;
   var current = null, pinned = false;
@@ -88,6 +112,7 @@
     body.appendChild(p);
   }
 
+  // entry: [macro, "file:line", argument, invocation, chain, how, [start, end]]
   function show(token) {
     if (!panel || !token) return;
     if (current) current.classList.remove("current");
@@ -96,11 +121,29 @@
     var entry = data.provenance[Number(token.getAttribute("data-p"))] || [];
     body.textContent = "";
     line([[token.textContent, true]]);
+    var how = entry[5];
+    if (how === "#") line([[words.made_by_stringify || "", false]]);
+    else if (how) line([[(words.made_by_paste || "") + " ", false], [how, true]]);
     if (entry[0]) {
       line([[(words.from_macro || "") + " ", false], [entry[0], true], [" ", false]]);
       where(body.lastChild, token, entry[1] || "");
     }
-    mark(token, entry[2]);
+    var chain = entry[4] || [];
+    if (chain.length > 1) {
+      var p = document.createElement("p");
+      p.className = "chain";
+      p.appendChild(document.createTextNode((words.chain || "") + " "));
+      for (var i = 0; i < chain.length; i++) {
+        if (i) p.appendChild(document.createTextNode(" \u2192 "));
+        var name = document.createElement("code");
+        name.textContent = chain[i][0];
+        p.appendChild(name);
+        p.appendChild(document.createTextNode(" "));
+        where(p, token, chain[i][1], true);
+      }
+      body.appendChild(p);
+    }
+    mark(token, entry[2], entry[6]);
     if (entry[2] !== null && entry[2] !== undefined) {
       var inv = data.invocations[entry[3]] || { args: [], params: [] };
       var param = inv.params[entry[2]] ? " (" + inv.params[entry[2]] + ")" : "";
@@ -110,33 +153,53 @@
     panel.hidden = false;
   }
 
-  // The macro's file:line, a link to its #define where the pass lists it.
-  function where(p, token, place) {
+  // The macro's file:line, a link to its #define where the pass lists it
+  // (small: in a chain, in brackets).
+  function where(p, token, place, small) {
     var section = token.closest("section");
     var item = null, items = section ? section.querySelectorAll("details.changes li[data-where]") : [];
     for (var i = 0; i < items.length; i++) if (items[i].getAttribute("data-where") === place) item = items[i];
-    if (!item) { p.appendChild(document.createTextNode(place)); return; }
-    var a = document.createElement("a");
-    a.href = "#";
-    a.textContent = place;
-    a.addEventListener("click", function (event) {
-      event.preventDefault();
-      item.closest("details").open = true;
-      item.scrollIntoView({ block: "center" });
-      item.classList.add("shown");
-    });
-    p.appendChild(a);
+    var node;
+    if (!item) {
+      node = document.createElement("span");
+    } else {
+      node = document.createElement("a");
+      node.href = "#";
+      node.addEventListener("click", function (event) {
+        event.preventDefault();
+        item.closest("details").open = true;
+        item.scrollIntoView({ block: "center" });
+        item.classList.add("shown");
+      });
+    }
+    node.textContent = small ? "(" + place + ")" : place;
+    if (small) node.className = "where";
+    p.appendChild(node);
   }
 
-  // The argument a token was written in, marked in its invocation's box.
-  var marked = null;
-  function mark(token, arg) {
+  // The argument a token was written in, marked in its invocation's box,
+  // and the token's own text in it, where known.
+  var marked = null, markedCode = null;
+  function mark(token, arg, span) {
     if (marked) marked.classList.remove("source");
-    marked = null;
-    var article = token.closest("article");
+    if (markedCode) markedCode.textContent = markedCode.textContent;
+    marked = markedCode = null;
+    var article = token ? token.closest("article") : null;
     if (article === null || arg === null || arg === undefined) return;
     var li = article.querySelectorAll("ol.args > li")[arg];
-    if (li) { li.classList.add("source"); marked = li; }
+    if (!li) return;
+    li.classList.add("source");
+    marked = li;
+    var code = li.querySelector("code");
+    if (!code || !span) return;
+    var text = code.textContent;
+    var m = document.createElement("mark");
+    m.textContent = text.slice(span[0], span[1]);
+    code.textContent = "";
+    code.appendChild(document.createTextNode(text.slice(0, span[0])));
+    code.appendChild(m);
+    code.appendChild(document.createTextNode(text.slice(span[1])));
+    markedCode = code;
   }
 
   function hide() {
@@ -145,8 +208,7 @@
     pinned = false;
     if (current) current.classList.remove("current");
     current = null;
-    if (marked) marked.classList.remove("source");
-    marked = null;
+    mark(null, null, null);
   }
   if (panel) panel.querySelector("button.close").addEventListener("click", hide);
   document.addEventListener("keydown", function (event) {

@@ -206,20 +206,29 @@ def test_a_page_too_large_for_provenance_filters(page: Any, tmp_path: Path) -> N
 
 
 def test_provenance_marks_the_argument_and_links_the_definition(page: Any, tmp_path: Path) -> None:
-    """A token written in the header marks its argument in the
-    invocation's box; the macro's file:line opens the pass's list of
-    #defines at that definition."""
+    """A token made from the header marks its argument in the
+    invocation's box, and its own text there; the panel says it was made
+    by ## and through which macros; the macro's file:line opens the
+    pass's list of #defines at that definition."""
     open_page(page, tmp_path, render(REPO, "TRACE_EVENT", "sample.h"))
     page.goto(page.url + "#pass-3")
     page.locator("#pass-3 pre.code .t[data-p]", has_text="__data_loc_name").first.click()
     source = page.locator("#pass-3 ol.args li.source")
     assert source.count() == 1 and source.locator(".param").inner_text() == "tstruct"
-    link = page.locator("#provenance a", has_text="stage1_struct_define.h:25")
+    mark = source.locator("mark")
+    assert mark.inner_text() == "name"
+    # The argument's text around the mark is unchanged.
+    assert "__string( name, name )" in source.locator("code").inner_text()
+    panel = page.locator("#provenance").inner_text()
+    assert "made by ## from __data_loc_ ## name" in panel
+    assert "expanded through __string (" in panel and "\u2192 __dynamic_array (" in panel
+    link = page.locator("#provenance a", has_text="stage1_struct_define.h:25").first
     link.click()
     shown = page.locator("#pass-3 details.changes li.shown")
     assert shown.is_visible() and "#define __dynamic_array(type, item, len)" in shown.inner_text()
     page.keyboard.press("Escape")
     assert page.locator("ol.args li.source").count() == 0
+    assert page.locator("ol.args mark").count() == 0
     assert page.problems == []
 
 
@@ -233,3 +242,41 @@ def test_the_cycle_diagram_stays_readable_on_a_phone(browser: Any) -> None:
     assert page.locator("svg.cycle").bounding_box()["width"] >= 600
     assert page.locator("figure").evaluate("e => e.scrollWidth > e.clientWidth")
     context.close()
+
+
+def test_a_folded_helper_opens_its_expansion_in_one_click(page: Any, tmp_path: Path) -> None:
+    """The sample's pass 2 reads `.regfunc = NULL`; one click on NULL
+    opens the whole code (closed until then) at ((void *)0), marked."""
+    open_page(page, tmp_path, render(REPO, "TRACE_EVENT", "sample.h"))
+    whole = page.locator("#pass-2 details.unfolded").first
+    assert not whole.evaluate("e => e.open")
+    fold = page.locator("#pass-2 pre.code a.fold", has_text="NULL").first
+    assert fold.is_visible()
+    fold.click()
+    assert whole.evaluate("e => e.open")
+    shown = page.locator("#pass-2 details.unfolded .line.shown")
+    assert shown.count() >= 1 and "((void *)0)" in shown.first.inner_text()
+    assert shown.first.is_visible()
+    # The keyboard reaches it too: a fold is a link.
+    assert fold.evaluate("e => e.tagName") == "A"
+    assert page.problems == []
+
+
+def test_sched_switch_pass_1_reads_folded(page: Any, tmp_path: Path) -> None:
+    """6.1's sched_switch: pass 1 shows raw_smp_processor_id() as called
+    (a fifth of the 595 lines gcc writes); one click shows its expansion."""
+    from kernels import debian_headers
+
+    tree = debian_headers()
+    if tree is None:
+        pytest.skip("Debian's linux-headers packages are not available (needs apt-get; .ci/run fetches them)")
+    open_page(page, tmp_path, render(REPO, "sched_switch", "sched.h", "--kernel", str(tree)))
+    folded = page.locator("#pass-1 pre.code").first
+    assert folded.locator(".line").count() < 120
+    assert page.locator("#pass-1 details.unfolded pre.code .line").count() > 500
+    folded.locator("a.fold", has_text="raw_smp_processor_id()").first.click()
+    shown = page.locator("#pass-1 details.unfolded .line.shown")
+    assert shown.count() > 50
+    assert "cpu_online(({" in shown.first.inner_text()  # it starts inside the line
+    assert "typeof(cpu_number) pscr_ret__;" in shown.nth(1).inner_text()
+    assert page.problems == []

@@ -140,7 +140,7 @@ def test_the_terminal_wraps_prose_and_lists_to_its_width(width: int) -> None:
     w = walkthrough("TRACE_EVENT")
     text = to_text.render(w, width=width)
     code = {"    " + line for p in w.passes for inv in p.invocations if inv.focus
-            for line in inv.code.expandtabs(8).splitlines()}
+            for line in (inv.folded.code if inv.folded else inv.code).expandtabs(8).splitlines()}
     command = text.splitlines()[-1]
     assert command.startswith("  (cd ")
     prose_lines = [line for line in text.splitlines()[:-1] if line not in code]

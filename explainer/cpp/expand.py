@@ -31,6 +31,7 @@ from explainer.cpp.macros import (
     STRINGIFY,
     VAOPT_END,
     VAOPT_START,
+    Frame,
     MacroDef,
     Tok,
     padding,
@@ -96,12 +97,13 @@ class Tracer(Protocol):
 
 
 class _Context:
-    __slots__ = ("macro", "pos", "tokens")
+    __slots__ = ("frame", "macro", "pos", "tokens")
 
-    def __init__(self, tokens: list[Tok], macro: MacroDef | None) -> None:
+    def __init__(self, tokens: list[Tok], macro: MacroDef | None, frame: Frame | None) -> None:
         self.tokens = tokens
         self.pos = 0
         self.macro = macro
+        self.frame = frame  # set only while framing
 
 
 def _typed(kind: str, spelling: str) -> str:
@@ -165,6 +167,12 @@ class Expander:
         self.error = error
         self.listener: Listener | None = None
         self.tracer: Tracer | None = None
+        # While set, every expansion gets a Frame and every token read from
+        # a replacement list is a copy that knows it (macros.Frame): which
+        # macros made a token, and what a folded call reads as.
+        self.framing = False
+        self._popped: list[Frame] = []  # expansions ended while arguments were read
+        self._frames = 0  # frames made so far
         self._stack: list[_Context] = []
         self._prevent = 0
         self._in_directive = False
@@ -244,7 +252,7 @@ class Expander:
         """Start expanding *tokens*; returns the state to restore, since an
         expansion can start inside another (#include's operand)."""
         saved = (self._stack, self._prevent, self._in_directive, self._base, self._top_line)
-        base = _Context([*tokens, Tok(EOF, "")], None)
+        base = _Context([*tokens, Tok(EOF, "")], None, None)
         self._stack = [base]
         self._base = base
         self._prevent = 0
@@ -289,6 +297,8 @@ class Expander:
                     continue
                 self.last_from_base = False
                 return AVOID_PASTE
+            if ctx.frame is not None and tok.frame is None and tok.src is None and tok.type != PAD:
+                tok = tok.framed(ctx.frame)
             self.last_from_base = from_base
             if tok.type != ID or tok.flags & NO_EXPAND:
                 return tok
@@ -312,11 +322,39 @@ class Expander:
             self.last_from_base = from_base
             return tok
 
-    def _push(self, tokens: list[Tok], macro: MacroDef | None) -> None:
+    def _frame(self, macro: MacroDef, parent: Frame | None, args: list[list[Tok] | None] | None,
+               how: str | None) -> Frame:
+        self._frames += 1
+        return Frame(macro, parent, args, how, self._frames)
+
+    def _reframed(self, tokens: list[Tok], after: int, upto: int) -> list[Tok]:
+        """*tokens*, an argument's expansion used once already, with the
+        frames made while it was expanded (numbered after..upto) made
+        again: each use of it is an expansion of its own where it
+        stands, and folds as one (cpp/invocations.py)."""
+        again: dict[int, Frame] = {}
+
+        def copy(frame: Frame | None) -> Frame | None:
+            if frame is None or not after < frame.serial <= upto:
+                return frame
+            found = again.get(id(frame))
+            if found is None:
+                found = again[id(frame)] = self._frame(frame.macro, copy(frame.parent), frame.args, frame.how)
+            return found
+
+        out: list[Tok] = []
+        for t in tokens:
+            if t.frame is not None and after < t.frame.serial <= upto:
+                t = t.with_flags(t.flags)
+                t.frame = copy(t.frame)
+            out.append(t)
+        return out
+
+    def _push(self, tokens: list[Tok], macro: MacroDef | None, frame: Frame | None = None) -> None:
         if len(self._stack) > MAX_CONTEXT_DEPTH:
             raise self._error(f"macro expansion nests too deeply (limit {MAX_CONTEXT_DEPTH})")
         self._charge(len(tokens))
-        self._stack.append(_Context(tokens, macro))
+        self._stack.append(_Context(tokens, macro, frame))
 
     def _charge(self, count: int) -> None:
         """Count *count* tokens and one expansion against the limits."""
@@ -339,6 +377,8 @@ class Expander:
         ctx = self._stack.pop()
         if ctx.macro is not None:
             ctx.macro.disabled = False
+            if ctx.frame is not None and self._prevent:
+                self._popped.append(ctx.frame)
 
     def _backup(self) -> None:
         self._stack[-1].pos -= 1
@@ -356,9 +396,10 @@ class Expander:
                 return False
         if listener is not None:
             listener.invocation(name, macro, args)
+        frame = self._frame(macro, name.frame, args, None) if self.framing else None
         expanded: dict[int, list[Tok]] = {}
         if args:
-            tokens = self._replace_args(macro, args, expanded)
+            tokens = self._replace_args(macro, args, expanded, frame)
         else:
             tokens = macro.body
         if self.tracer is not None:
@@ -366,7 +407,7 @@ class Expander:
         if self.listener is not None and not self._in_directive:
             self.listener.macro_used(macro)
         macro.disabled = True
-        self._push(tokens, macro)
+        self._push(tokens, macro, frame)
         return True
 
     def _enter_builtin(self, macro: MacroDef, name: Tok) -> bool:
@@ -386,10 +427,17 @@ class Expander:
         """The arguments of a function-like invocation, read with expansion
         held off; None when no '(' follows the name."""
         self._prevent += 1
+        popped = len(self._popped)
         try:
-            return self._funlike_invocation(macro, name)
+            args = self._funlike_invocation(macro, name)
         finally:
             self._prevent -= 1
+        if len(self._popped) > popped:
+            if args is not None:  # the call read past their ends
+                for frame in self._popped[popped:]:
+                    frame.spanned = True
+            del self._popped[popped:]
+        return args
 
     def _funlike_invocation(self, macro: MacroDef, name: Tok) -> list[list[Tok] | None] | None:
         pad: Tok | None = None
@@ -462,17 +510,24 @@ class Expander:
     # -- gcc's replace_args ------------------------------------------------
 
     def _replace_args(
-        self, macro: MacroDef, args: list[list[Tok] | None], expanded: dict[int, list[Tok]]
+        self, macro: MacroDef, args: list[list[Tok] | None], expanded: dict[int, list[Tok]],
+        frame: Frame | None,
     ) -> list[Tok]:
         body = macro.body
         out: list[Tok] = []
         skipping = False  # inside a __VA_OPT__ whose variadic argument is empty
         in_directive = self._in_directive
+        # Framing: the frames each argument's expansion made (after, upto],
+        # and the arguments already used once.
+        made: dict[int, tuple[int, int]] = {}
+        used: set[int] = set()
         for i, src in enumerate(body):
             if src.type == VAOPT_START:
                 va = macro.nparams - 1
                 if va not in expanded:
+                    before = self._frames
                     expanded[va] = self._expand_arg(args[va] or [])
+                    made[va] = (before, self._frames)
                 skipping = not any(t.type != PAD for t in expanded[va])
                 continue
             if src.type == VAOPT_END:
@@ -492,6 +547,8 @@ class Expander:
             if src.flags & STRINGIFY:
                 s = Tok(STRING, stringify(arg or []), 0, src.lineno, src.source, macro)
                 s.src = next((t.src for t in arg or [] if t.src is not None), None)
+                if frame is not None:
+                    s.frame = self._frame(macro, frame, None, "#")
                 if self.tracer is not None:
                     self.tracer.stringified(macro, arg or [], s, len(self._stack))
                 toks = [s]
@@ -510,8 +567,15 @@ class Expander:
                         fix = len(out) - 1
             else:
                 if src.argno not in expanded:
+                    before = self._frames
                     expanded[src.argno] = self._expand_arg(arg or [])
+                    made[src.argno] = (before, self._frames)
                 toks = expanded[src.argno]
+                if frame is not None:
+                    window = made.get(src.argno)
+                    if src.argno in used and window is not None and window[1] > window[0]:
+                        toks = self._reframed(toks, window[0], window[1])
+                    used.add(src.argno)
             if not in_directive and i > 0 and not after_paste:
                 out.append(padding(src))
             if toks:
@@ -555,15 +619,20 @@ class Expander:
 
     def _paste_all(self, lhs: Tok) -> None:
         ctx = self._stack[-1]
+        operands = [lhs.value] if ctx.frame is not None else None
         while True:
             rhs = ctx.tokens[ctx.pos]
             ctx.pos += 1
             if rhs.type == PAD:
                 continue
             lhs = self._paste(lhs, rhs)
+            if operands is not None:
+                operands.append(rhs.value)
             if not rhs.flags & PASTE_LEFT:
                 break
         lhs = lhs.with_flags(lhs.flags & ~PASTE_LEFT)
+        if ctx.frame is not None and operands is not None:
+            lhs.frame = self._frame(ctx.frame.macro, ctx.frame, None, " ## ".join(operands))
         self._push([lhs], None)
 
     def _paste(self, lhs: Tok, rhs: Tok) -> Tok:

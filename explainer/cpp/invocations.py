@@ -1,7 +1,8 @@
 """What a pass is made of while the recorder runs it, and the listener
 that records the header's top-level invocations as the expander meets
 them: their arguments, the macros they used, the code they made and, for
-the traced ones, each step and where each token came from.
+the traced ones, the calls of kernel helpers to fold and (with steps)
+each step and where each token came from, through which macros.
 
 Compiled (hatch_build.py): the expander calls it for every macro used in
 a pass, some 25,000 times for a kernel header.
@@ -12,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from explainer.cpp.expand import Expander
-from explainer.cpp.macros import PAD, MacroDef, Tok, spell
+from explainer.cpp.macros import PAD, PREV_WHITE, Frame, MacroDef, Tok, spell
 from explainer.cpp.printer import Emitted
 from explainer.cpp.recording import RawInvocation
 from explainer.cpp.steps import StepRecorder
-from explainer.model import Change, IncludeSite, Provenance
+from explainer.model import Change, Fold, IncludeSite, Provenance, page_bytes
 
 
 class PassBuilder:
@@ -63,26 +64,150 @@ class PassBuilder:
 class _Open:
     """The invocation being expanded, while it is."""
 
-    def __init__(self, raw: RawInvocation, arg_of: dict[int, int], steps: StepRecorder | None) -> None:
+    def __init__(self, raw: RawInvocation, arg_of: dict[int, tuple[int, int, int]],
+                 traced: bool, steps: StepRecorder | None) -> None:
         self.raw = raw
-        self.arg_of = arg_of  # id(file token) -> argument index
+        # id(file token) -> (argument index, start, end in its text)
+        self.arg_of = arg_of
+        self.traced = traced
         self.steps = steps
+
+
+def _arg_places(args: list[list[Tok] | None], texts: tuple[str, ...]) -> dict[int, tuple[int, int, int]]:
+    """Where each file token of the arguments is: its argument, and its
+    place in that argument's text as spell() writes it."""
+    places: dict[int, tuple[int, int, int]] = {}
+    for i, arg in enumerate(args):
+        at = 0
+        for t in arg or []:
+            if t.type == PAD:
+                continue
+            if at and t.flags & PREV_WHITE:
+                at += 1
+            if t.src is not None:
+                places[id(t.src)] = (i, at, at + len(t.value))
+            at += len(t.value)
+    return places
+
+
+def _chain(frame: Frame, interned: dict[tuple[MacroDef, ...], tuple[MacroDef, ...]]) -> tuple[MacroDef, ...]:
+    """The macros from the outermost expansion to *frame*'s (a frame of
+    ## or # adds none: its parent made the token), one tuple per sequence
+    in *interned*, so that chains compare by identity."""
+    found = frame.chain
+    if found is not None:
+        return found
+    pending: list[Frame] = []
+    f: Frame | None = frame
+    while f is not None and f.chain is None:
+        pending.append(f)
+        f = f.parent
+    chain: tuple[MacroDef, ...] = f.chain if f is not None and f.chain is not None else ()
+    for g in reversed(pending):
+        if g.how is None:
+            longer = (*chain, g.macro)
+            chain = interned.setdefault(longer, longer)
+        g.chain = chain
+    return chain
+
+
+def _root(frame: Frame, machinery: Callable[[MacroDef], bool]) -> Frame | None:
+    """The outermost expansion around *frame* of a macro that is not the
+    tracing machinery's (a kernel helper: its code folds to its call);
+    None if there is none, or if that one's call took arguments from
+    beyond its expansion (Frame.spanned)."""
+    if frame.rooted:
+        return frame.root
+    pending: list[Frame] = []
+    f: Frame | None = frame
+    while f is not None and not f.rooted:
+        pending.append(f)
+        f = f.parent
+    root = f.root if f is not None else None
+    unfoldable = f is not None and f.unfoldable
+    for g in reversed(pending):
+        if root is None and not unfoldable and g.how is None and not machinery(g.macro):
+            if g.spanned:
+                unfoldable = True  # shown whole, and the helpers inside it too
+            else:
+                root = g
+        g.root = root
+        g.unfoldable = unfoldable
+        g.rooted = True
+    return root
+
+
+def call_text(frame: Frame) -> str:
+    """The call of *frame*'s macro as it was written where it expanded."""
+    macro = frame.macro
+    if not macro.funlike:
+        return macro.name
+    args = [spell(a) for a in frame.args or [] if a is not None]
+    return f"{macro.name}({', '.join(args)})"
+
+
+def folds(real: list[Tok], machinery: Callable[[MacroDef], bool]) -> tuple[Fold, ...]:
+    """The outermost runs of *real* that a kernel helper's expansion made,
+    each with the helper's call as written.  A run is from the first to
+    the last token of one expansion (its arguments' tokens lie between;
+    an argument's expansion used twice is two expansions: see
+    expand.Expander._reframed).  Two runs that overlap without one
+    holding the other are not folded."""
+    runs: dict[int, list[int]] = {}  # by the id of the expansion's Frame
+    frames: dict[int, Frame] = {}
+    for k, t in enumerate(real):
+        if t.frame is None:
+            continue
+        root = _root(t.frame, machinery)
+        if root is None:
+            continue
+        run = runs.get(id(root))
+        if run is None:
+            runs[id(root)] = [k, k + 1]
+            frames[id(root)] = root
+        else:
+            run[1] = k + 1
+    out: list[Fold] = []
+    end = -1
+    for key, (first, stop) in runs.items():  # in order of their first token
+        if stop <= end:
+            continue  # inside the previous one
+        if first < end:
+            out.pop()  # overlapping: neither reads as a call
+            end = stop
+            continue
+        macro = frames[key].macro
+        out.append(Fold(first, stop, call_text(frames[key]), macro.name, f"{macro.file}:{macro.line}"))
+        end = stop
+    return tuple(out)
 
 
 class InvocationRecorder:
     """The expander's listener (expand.Listener) while text of the pass
     ``current`` expands.  *trace* picks the invocations, by macro name and
-    argument texts, recorded step by step."""
+    argument texts, whose expansions are followed (expand.Expander.framing)
+    for folds; with *steps*, also recorded step by step, with each token's
+    origin.  *machinery* says whether a macro is the tracing machinery's
+    (never folded).  Past a *budget* of page bytes (model.page_bytes) for
+    the traced invocations, the page they are for will show plain code:
+    steps and origins are no longer recorded, and ``steps_dropped`` says so."""
 
     def __init__(self, expander: Expander, trace: Callable[[str, tuple[str, ...]], bool] | None,
-                 changes: list[Change]) -> None:
+                 changes: list[Change], machinery: Callable[[MacroDef], bool],
+                 steps: bool = True, budget: int | None = None) -> None:
         self.expander = expander
         self.trace = trace
         self.changes = changes  # the recorder's, as they are made
+        self.machinery = machinery
+        self.with_steps = steps
+        self.budget = budget
+        self.steps_dropped = False
         self.current: PassBuilder | None = None
         self._open: _Open | None = None
-        # Shared by the tokens with the same origin and argument.
-        self._provenances: dict[tuple[MacroDef | None, int | None], Provenance] = {}
+        # Shared by the tokens with the same origin, place and chain.
+        self._provenances: dict[tuple[MacroDef | None, tuple[int, int, int] | None, int, str | None], Provenance] = {}
+        # One tuple per sequence of macros, so that a chain is compared by identity.
+        self._chains: dict[tuple[MacroDef, ...], tuple[MacroDef, ...]] = {}
 
     def invocation(self, name: Tok, macro: MacroDef, args: list[list[Tok] | None] | None) -> None:
         builder = self.current
@@ -92,17 +217,15 @@ class InvocationRecorder:
         texts = tuple(spell(a or []) for a in args) if args is not None else ()
         raw = RawInvocation(macro=macro.name, line=name.lineno, args=texts, start=len(builder.emitted),
                             changes_before=len(self.changes))
-        arg_of: dict[int, int] = {}
-        if args is not None:
-            for i, arg in enumerate(args):
-                for t in arg or []:
-                    if t.src is not None:
-                        arg_of[id(t.src)] = i
+        arg_of = _arg_places(args, texts) if args is not None else {}
         steps = None
-        if self.trace is not None and self.trace(macro.name, texts):
-            steps = StepRecorder()
-            self.expander.tracer = steps
-        self._open = _Open(raw, arg_of, steps)
+        traced = self.trace is not None and self.trace(macro.name, texts)
+        if traced:
+            self.expander.framing = True
+            if self.with_steps:
+                steps = StepRecorder()
+                self.expander.tracer = steps
+        self._open = _Open(raw, arg_of, traced, steps)
 
     def macro_used(self, macro: MacroDef) -> None:
         if self._open is not None:
@@ -114,6 +237,7 @@ class InvocationRecorder:
         """The open invocation, if any, is over: record what it made."""
         opened, self._open = self._open, None
         self.expander.tracer = None
+        self.expander.framing = False
         builder = self.current
         if opened is None or builder is None:
             return
@@ -127,26 +251,53 @@ class InvocationRecorder:
         used_args: set[int] = set()
         for t in real:
             if t.src is not None:
-                arg = arg_of.get(id(t.src))
-                if arg is not None:
-                    used_args.add(arg)
+                place = arg_of.get(id(t.src))
+                if place is not None:
+                    used_args.add(place[0])
         raw.used_args = tuple(sorted(used_args))
         raw.real_start = builder.real_index(raw.start)
         raw.real_end = raw.real_start + len(real)
         builder.counted(raw.end, raw.real_end)  # not walked again for the next one
+        if opened.traced:
+            raw.folds = folds(real, self.machinery)
         if opened.steps is not None:
             raw.provenance = tuple(self._provenance(t, arg_of) for t in real)
             raw.steps = opened.steps.finished()
             raw.steps_truncated = opened.steps.truncated
+            if self.budget is not None:
+                chars = len(real)  # a space or a newline each, about
+                for t in real:
+                    chars += len(t.value)
+                self.budget -= page_bytes(chars, len(real), len(raw.steps))
+                if self.budget < 0:
+                    self.with_steps = False
+                    self.steps_dropped = True
         builder.invocations.append(raw)
 
-    def _provenance(self, t: Tok, arg_of: dict[int, int]) -> Provenance:
-        arg = arg_of.get(id(t.src)) if t.src is not None else None
-        key = (t.origin, arg)
+    def _provenance(self, t: Tok, arg_of: dict[int, tuple[int, int, int]]) -> Provenance:
+        place = arg_of.get(id(t.src)) if t.src is not None else None
+        frame = t.frame
+        how = None
+        chain: tuple[MacroDef, ...] = ()
+        if frame is not None:
+            if place is None and frame.how is None and frame.prov is not None:
+                return frame.prov  # the usual token: from the frame's replacement list
+            how = frame.how
+            chain = _chain(frame, self._chains)
+            if how == "#" and place is not None:
+                place = (place[0], -1, -1)  # a string of the whole argument
+        key = (t.origin, place, id(chain), how)
         found = self._provenances.get(key)
         if found is None:
             origin = t.origin
             found = self._provenances[key] = Provenance(
                 origin.name if origin is not None else None,
-                f"{origin.file}:{origin.line}" if origin is not None else None, arg)
+                f"{origin.file}:{origin.line}" if origin is not None else None,
+                place[0] if place is not None else None,
+                tuple((m.name, f"{m.file}:{m.line}") for m in chain),
+                how,
+                (place[1], place[2]) if place is not None and place[1] >= 0 else None,
+            )
+        if frame is not None and place is None and how is None:
+            frame.prov = found
         return found

@@ -17,6 +17,7 @@ from typing import Final
 
 from explainer.cpp.pcpp_lexer import INTEGER, PUNCT_RE, PUNCT_TYPES
 from explainer.errors import PreprocessError
+from explainer.model import Provenance
 
 PREV_WHITE: Final = 1
 NO_EXPAND: Final = 2
@@ -41,7 +42,7 @@ class Tok:
     """One preprocessing token.  ``type`` keeps the names of pcpp's lexer
     (CPP_ID, CPP_STRING, ...), which every stage tests."""
 
-    __slots__ = ("argno", "flags", "lineno", "origin", "pad", "source", "src", "type", "value")
+    __slots__ = ("argno", "flags", "frame", "lineno", "origin", "pad", "source", "src", "type", "value")
 
     def __init__(
         self,
@@ -63,16 +64,60 @@ class Tok:
         # The token in a file it stands for (itself, a painted copy of it,
         # or a paste or string made from it); None for replacement text.
         self.src: Tok | None = None
+        # The expansion that made it, while an invocation is recorded in
+        # full (expand.Expander.framing); None otherwise.
+        self.frame: Frame | None = None
 
     def with_flags(self, flags: int) -> Tok:
         t = Tok(self.type, self.value, flags, self.lineno, self.source, self.origin)
         t.pad = self.pad
         t.argno = self.argno
         t.src = self.src
+        t.frame = self.frame
+        return t
+
+    def framed(self, frame: Frame) -> Tok:
+        """A copy of this replacement-list token, made by *frame*."""
+        t = Tok(self.type, self.value, self.flags, self.lineno, self.source, self.origin)
+        t.pad = self.pad
+        t.argno = self.argno
+        t.frame = frame
         return t
 
     def __repr__(self) -> str:
         return f"Tok({self.type}, {self.value!r}, {self.flags})"
+
+
+class Frame:
+    """One expansion of a macro, while an invocation is recorded in full:
+    the macro, the expansion whose replacement list its name was read
+    from (None: a file, the header's own text), and its arguments as they
+    were collected, so that the call reads as written.  A token made by
+    ``##`` or ``#`` gets a frame of its own whose ``how`` says so
+    ("a ## b", "#"), with the expansion that made it as ``parent``."""
+
+    __slots__ = ("args", "chain", "how", "macro", "parent", "prov", "root", "rooted", "serial",
+                 "spanned", "unfoldable")
+
+    def __init__(self, macro: MacroDef, parent: Frame | None,
+                 args: list[list[Tok] | None] | None, how: str | None, serial: int) -> None:
+        self.macro = macro
+        self.parent = parent
+        self.args = args
+        self.how = how
+        self.serial = serial  # frames are numbered as they are made
+        # Worked out once per frame by cpp/invocations.py: the macros from
+        # the outermost expansion to this one, and the outermost expansion
+        # of a macro that is not the tracing machinery's (a fold).
+        self.chain: tuple[MacroDef, ...] | None = None
+        self.root: Frame | None = None
+        self.rooted = False
+        self.unfoldable = False  # within a spanned helper: never folded
+        self.prov: Provenance | None = None  # of the tokens of its replacement list
+        # A call began inside its expansion and took its arguments from
+        # beyond its end (bpf_probe.h's CONCATENATE(__CAST, ...)(args)):
+        # its call as written does not say what its tokens are.
+        self.spanned = False
 
 
 def padding(source: Tok | None) -> Tok:

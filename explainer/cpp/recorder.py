@@ -64,8 +64,10 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     """Runs one translation unit and records the passes over its header.
 
     ``trace`` picks the invocations (by macro name and argument texts) whose
-    expansion is recorded step by step, with the provenance of each token;
-    it costs time and memory, so only the ones a user will look at.
+    expansion is followed, for the kernel helpers' calls to fold, and with
+    ``steps`` recorded step by step, with the provenance of each token; it
+    costs time and memory, so only the ones a user will look at, and only
+    within a page's ``budget`` (see InvocationRecorder).
     ``files`` shares scanned files between recorders (a site build);
     ``expand_all_text`` expands the text of every file, not only what can
     change the header's passes, so that every error gcc reports in any
@@ -80,6 +82,8 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         trace: Callable[[str, tuple[str, ...]], bool] | None = None,
         *,
         files: scan.FileCache | None = None,
+        steps: bool = True,
+        budget: int | None = None,
         expand_all_text: bool = False,
         on_pass: Callable[[PassBuilder], None] | None = None,
     ) -> None:
@@ -97,7 +101,10 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self.line_directive: str | None = None
         self.expander = Expander(self.macros, self._builtin, self._expansion_error)
         self.changes: list[Change] = []
-        self._invocations = InvocationRecorder(self.expander, trace, self.changes)
+        header = tu.header
+        self._invocations = InvocationRecorder(
+            self.expander, trace, self.changes,
+            lambda macro: knowledge.is_machinery(macro.file, header), steps, budget)
         self._on_pass = on_pass
         self._visits: list[_Visit] = []
         self._counter = 0
@@ -158,7 +165,8 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             )
         after = self._passes[-1].changes_at_start if self._passes else len(self.changes)
         return Recording(tu=self.tu, passes=tuple(passes), warnings=tuple(self.warnings),
-                         left_out=tuple(self.left_out), changes_after=tuple(self.changes[after:]))
+                         left_out=tuple(self.left_out), changes_after=tuple(self.changes[after:]),
+                         steps_dropped=self._invocations.steps_dropped)
 
     # -- files -----------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from explainer.cpp.printer import Emitted
 from explainer.kernel.translation_unit import TranslationUnit
-from explainer.model import Change, IncludeSite, LeftOut, Provenance, Step
+from explainer.model import Change, Fold, IncludeSite, LeftOut, Provenance, Step
 
 
 @dataclass
@@ -29,6 +29,8 @@ class RawInvocation:
     # [start, end), the macro whose text it is (or None) and the argument
     # of this invocation it comes from (or None); and the steps.
     provenance: tuple[Provenance, ...] = ()
+    # For traced invocations: the kernel helpers' expansions to fold.
+    folds: tuple[Fold, ...] = ()
     steps: tuple[Step, ...] = ()
     steps_truncated: bool = False
     # How many #defines and #undefs the translation unit had made when it
@@ -58,3 +60,4 @@ class Recording:
     # The changes made from the last pass's start on, which no pass lists:
     # with the passes' own, every change in order.
     changes_after: tuple[Change, ...] = ()
+    steps_dropped: bool = False  # past the page budget (InvocationRecorder)

@@ -3,8 +3,9 @@ of trace macro arguments.  Nothing here is prose."""
 
 from __future__ import annotations
 
+import fnmatch
 import tomllib
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from explainer import resources
@@ -68,9 +69,16 @@ def likely_questions() -> dict[str, list[str]]:
     return {op: [str(n) for n in names] for op, names in _data()["likely_questions"].items()}
 
 
-def listed_change_files() -> list[str]:
-    """fnmatch patterns of the files whose #define/#undef a page lists."""
-    return [str(p) for p in _data()["changes"]["listed"]]
+def machinery_files() -> list[str]:
+    """fnmatch patterns of the files that define the tracing machinery."""
+    return [str(p) for p in _data()["machinery"]["files"]]
+
+
+@lru_cache(maxsize=4096)
+def is_machinery(file: str, header: str) -> bool:
+    """Whether a macro defined in *file* is the tracing machinery's when
+    *header* is explained (the header's own macros are)."""
+    return file == header or any(fnmatch.fnmatchcase(file, p) for p in machinery_files())
 
 
 def focused_keep() -> list[str]:

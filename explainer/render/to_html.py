@@ -94,13 +94,18 @@ def code_block(code: view.CodeView, key: int, label: str) -> Markup:
     line = _Lines(out, _escape(code.anchor), code.first_line)
     text = code.text
     pos = 0
-    for (start, end), prov, css in zip(code.spans, code.provs, code.classes, strict=True):
+    folds = code.folds
+    for k, ((start, end), prov, css) in enumerate(zip(code.spans, code.provs, code.classes, strict=True)):
         if start == pos + 1 and text[pos] == " ":
             line.add(" ")  # the usual gap
         elif start > pos:
             line.white(text[pos:start])
         token = text[start:end]
-        if "\n" in token or "\t" in token:
+        fold = folds.get(k) if folds else None
+        if fold is not None:
+            line.add(f'<a class="fold" href="{_escape(fold.href)}" data-last="{fold.last_line}"'
+                     f' title="{_escape(fold.title)}">{_escape(token)}</a>', len(token))
+        elif "\n" in token or "\t" in token:
             line.white(token, css, prov)
         else:
             line.add(_segment(_escaped(token), css, prov), len(token))
@@ -266,6 +271,7 @@ def render(walkthrough: Walkthrough, lang: str = "en", home: str | None = None,
     data = {
         "provenance": [list(p) for p in page.provenance],
         "invocations": list(page.invocations),
-        "words": {k: page.words[k] for k in ("from_macro", "from_argument", "of")},
+        "words": {k: page.words[k] for k in (
+            "from_macro", "from_argument", "of", "chain", "made_by_paste", "made_by_stringify")},
     }
     return render_template("walkthrough.html.jinja2", lang, page=page, data=data)

@@ -10,6 +10,7 @@ from explainer.render import prose
 from explainer.walkthrough.meanings import MeaningChange, Meanings
 
 BODY_PREVIEW = 72
+FOLDED_NAMES = 6
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 
@@ -53,7 +54,8 @@ def _change_line(change: MeaningChange, lang: str) -> str:
     return f"{status} {text}  " + prose.text("at", lang, file=c.file, line=c.line)
 
 
-def _pass(p: Pass, total: int, style: _Style, lang: str, meanings: Meanings, width: int) -> list[str]:
+def _pass(p: Pass, total: int, style: _Style, lang: str, meanings: Meanings, width: int,
+          unfold: bool) -> list[str]:
     notes = prose.stage(p.stage, lang)
     heading = prose.text("pass_heading", lang, index=p.index, total=total, stage=p.stage, title=notes["title"])
     out = [
@@ -80,7 +82,8 @@ def _pass(p: Pass, total: int, style: _Style, lang: str, meanings: Meanings, wid
         key = "invocation" if inv.name else "invocation_unnamed"
         out.append("  " + style.bold(prose.text(key, lang, macro=inv.macro, name=inv.name, line=inv.line)))
         if inv.code.strip():
-            out.append(style.code(inv.code).rstrip("\n"))
+            code = inv.folded.code if inv.folded is not None and not unfold else inv.code
+            out.append(style.code(code).rstrip("\n"))
         else:
             out.append("    " + style.dim(prose.text("nothing", lang)))
     return out
@@ -93,16 +96,34 @@ def shell_command(r: Reproduce) -> str:
     return f"(cd {shlex.quote(r.cwd)} && printf {shlex.quote(printf)} | {env} {shlex.join(r.argv)})"
 
 
-def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en", width: int = 80) -> str:
+def _folded_helpers(walkthrough: Walkthrough) -> list[str]:
+    """The kernel helpers the shown code has folded, by name, in order."""
+    names: list[str] = []
+    for p in walkthrough.shown_passes():
+        for inv in p.invocations:
+            if inv.focus and inv.folded is not None:
+                names.extend(f.macro for f in inv.folds if f.macro not in names)
+    return names
+
+
+def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en", width: int = 80,
+           unfold: bool = False) -> str:
     """The walkthrough for a terminal *width* columns wide (prose and
-    lists are wrapped to it; code keeps the kernel's layout)."""
+    lists are wrapped to it; code keeps the kernel's layout), with kernel
+    helpers folded to their calls unless *unfold*."""
     style = _Style(color)
     total = walkthrough.total_passes
     meanings = Meanings(walkthrough)
     heading = prose.text("heading", lang, header=walkthrough.header, passes=total, focus=walkthrough.focus)
-    lines = [*(style.bold(line) for line in _wrap(heading, width, "", "  ")), ""]
+    lines = [*(style.bold(line) for line in _wrap(heading, width, "", "  "))]
+    helpers = [] if unfold else _folded_helpers(walkthrough)
+    if helpers:
+        shown = ", ".join(helpers[:FOLDED_NAMES]) + (", ..." if len(helpers) > FOLDED_NAMES else "")
+        lines.extend(style.dim(line) for line in _wrap(
+            prose.text("folded", lang, count=len(helpers), names=shown), width, "", ""))
+    lines.append("")
     for p in walkthrough.shown_passes():
-        lines.extend(_pass(p, total, style, lang, meanings, width))
+        lines.extend(_pass(p, total, style, lang, meanings, width, unfold))
         lines.append("")
     if walkthrough.left_out:
         lines.append(prose.text("left_out", lang, count=len(walkthrough.left_out)))

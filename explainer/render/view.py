@@ -4,17 +4,24 @@ autoescaping does that, for every string, once."""
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
 
 from explainer.cpp.lexer import scan
 from explainer.cpp.macros import IDENTIFIER
 from explainer.kernel import knowledge
-from explainer.model import Change, Invocation, Pass, Step, Walkthrough
+from explainer.model import (
+    PAGE_BUDGET,
+    Change,
+    Invocation,
+    Pass,
+    Provenance,
+    Step,
+    Walkthrough,
+    page_bytes,
+)
 from explainer.render import highlight, prose
 from explainer.walkthrough.meanings import Meanings, same_meaning
 
@@ -35,21 +42,34 @@ class CodeView:
     token: a kernel header's page has 165,000 tokens; to_html cuts
     the text into numbered lines as it writes them."""
 
-    __slots__ = ("anchor", "classes", "first_line", "provs", "spans", "text")
+    __slots__ = ("anchor", "classes", "first_line", "folds", "provs", "spans", "text")
 
     def __init__(self, text: str, spans: tuple[tuple[int, int], ...], classes: list[str],
-                 provs: list[int | None], anchor: str, first_line: int) -> None:
+                 provs: list[int | None], anchor: str, first_line: int,
+                 folds: dict[int, FoldLink] | None = None) -> None:
         self.text = text
         self.spans = spans
         self.classes = classes
         self.provs = provs
         self.anchor = anchor  # lines are anchored "{anchor}-L{number}"
         self.first_line = first_line
+        # The spans that are a kernel helper's call, folded: where it opens.
+        self.folds = folds or {}
 
     def line_count(self) -> int:
         """The lines to_html writes: one per newline, and the last
         one if anything follows the last newline."""
         return self.text.count("\n") + (1 if self.text and not self.text.endswith("\n") else 0)
+
+
+@dataclass(frozen=True)
+class FoldLink:
+    """A folded call: the line of the whole code where its expansion
+    starts (href), its last line there, and what the link says."""
+
+    href: str
+    last_line: int
+    title: str
 
 
 @dataclass(frozen=True)
@@ -88,6 +108,7 @@ class InvocationView:
     line: int
     args: tuple[Arg, ...]
     code: CodeView
+    folded: CodeView | None  # shown first, with the whole code one click away
     empty: bool
     steps: tuple[StepView, ...]
     steps_truncated: bool
@@ -168,7 +189,7 @@ class Page:
     constant: tuple[str, ...]  # macros the code used whose meaning is the same in every pass
     passes: tuple[PassView, ...]
     shortcuts: tuple[Shortcut, ...]
-    provenance: tuple[tuple[str | None, str | None, int | None, int], ...]
+    provenance: tuple[ProvenanceEntry, ...]
     invocations: tuple[dict[str, object], ...]
     reproduce: str
     words: dict[str, str]
@@ -263,12 +284,20 @@ def _spans(code: str) -> list[tuple[int, int]]:
 # -- the page ----------------------------------------------------------------------
 
 
+# A token's origin as the page's data block gives it to the script:
+# macro, its "file:line", the argument it was written in (or None), the
+# invocation (or -1), the chain of expansions [(macro, "file:line")],
+# how it was made ("a ## b", "#" or None), and its place in the argument.
+ProvenanceEntry = tuple[str | None, str | None, int | None, int, tuple[tuple[str, str], ...],
+                        str | None, tuple[int, int] | None]
+
+
 class _Tables:
     """The page-wide provenance and invocation tables (deduplicated)."""
 
     def __init__(self) -> None:
-        self.provenance: list[tuple[str | None, str | None, int | None, int]] = []
-        self._index: dict[tuple[str | None, str | None, int | None, int], int] = {}
+        self.provenance: list[ProvenanceEntry] = []
+        self._index: dict[ProvenanceEntry, int] = {}
         self.invocations: list[dict[str, object]] = []
 
     def add_invocation(self, header: str, inv: Invocation, params: list[str]) -> int:
@@ -278,8 +307,8 @@ class _Tables:
         })
         return len(self.invocations) - 1
 
-    def prov(self, macro: str | None, where: str | None, arg: int | None, key: int) -> int:
-        item = (macro, where, arg if arg is not None else None, key if arg is not None else -1)
+    def prov(self, pr: Provenance, key: int) -> int:
+        item = (pr.macro, pr.where, pr.arg, key if pr.arg is not None else -1, pr.chain, pr.how, pr.span)
         if item not in self._index:
             self._index[item] = len(self.provenance)
             self.provenance.append(item)
@@ -300,31 +329,54 @@ def _wrapper(text: str) -> str | None:
     return m.group(0) if m and text.lstrip()[m.end():].lstrip().startswith("(") else None
 
 
-# A page is at most 5 MB (README, Limits).  What makes it large is each
-# token's markup (its class and origin) and the step lists: measured on
-# 6.1's sched.h, about 24 bytes a token and 460 a step.  Past this
-# estimate a page shows its code as plain text, without steps, and says
-# where the rest is (one event's page).
-PAGE_BUDGET: Final = 4_000_000
-TOKEN_BYTES: Final = 24
-STEP_BYTES: Final = 460
-
-
 def too_large(w: Walkthrough, shown: tuple[Pass, ...]) -> bool:
-    """Whether the full page of *shown* passes would pass PAGE_BUDGET."""
+    """Whether the full page of *shown* passes would pass PAGE_BUDGET
+    (model.py), or the recorder already knew it would (and left the
+    steps out)."""
+    if w.steps_dropped:
+        return True
     estimate = 0
     for p in shown:
         for inv in p.invocations:
             if inv.focus:
                 # Without spans (no provenance recorded), a token and its gap are about 4 characters.
                 tokens = len(inv.spans) or len(inv.code) // 4
-                estimate += len(inv.code) + TOKEN_BYTES * tokens + STEP_BYTES * len(inv.steps)
+                estimate += page_bytes(len(inv.code), tokens, len(inv.steps))
+                if inv.folded is not None:
+                    estimate += page_bytes(len(inv.folded.code), len(inv.folded.spans), 0)
     return estimate > PAGE_BUDGET
 
 
+def _folded(inv: Invocation, whole: CodeView, anchor: str, first_line: int, words: dict[str, str],
+            plain: bool) -> CodeView | None:
+    """The invocation's code with kernel helpers folded: each token keeps
+    its origin, each call links to its expansion in the whole code."""
+    folded = inv.folded
+    if folded is None:
+        return None
+    if plain:
+        return CodeView(folded.code, (), [], [], anchor, first_line)
+    texts = [folded.code[a:b] for a, b in folded.spans]
+    classes = highlight.classes(texts)
+    provs: list[int | None] = []
+    links: dict[int, FoldLink] = {}
+    for k, piece in enumerate(folded.pieces):
+        if piece >= 0:
+            provs.append(whole.provs[piece] if whole.provs else None)
+            continue
+        fold = inv.folds[-1 - piece]
+        first = whole.first_line + inv.code.count("\n", 0, inv.spans[fold.first][0])
+        last = whole.first_line + inv.code.count("\n", 0, inv.spans[fold.end - 1][0])
+        links[k] = FoldLink(f"#{whole.anchor}-L{first}", last, words["fold_title"].format(
+            macro=fold.macro, where=fold.where, lines=last - first + 1))
+        classes[k] = "fold"
+        provs.append(None)
+    return CodeView(folded.code, folded.spans, classes, provs, anchor, first_line, links)
+
+
 def _invocation(
-    w: Walkthrough, p: Pass, inv: Invocation, tables: _Tables, first_line: int, lang: str,
-    plain: bool = False,
+    w: Walkthrough, p: Pass, inv: Invocation, tables: _Tables, first_line: int, folded_line: int,
+    words: dict[str, str], plain: bool = False,
 ) -> InvocationView:
     anchor = invocation_anchor(p.index, inv)
     params = _params(p, inv.macro, len(inv.args))
@@ -335,10 +387,11 @@ def _invocation(
     for pr in () if plain else inv.provenance:
         index = by_origin.get(id(pr))
         if index is None:
-            index = by_origin[id(pr)] = tables.prov(pr.macro, pr.where, pr.arg, key)
+            index = by_origin[id(pr)] = tables.prov(pr, key)
         provs.append(index)
     code = (CodeView(inv.code, (), [], [], f"pass-{p.index}", first_line) if plain
             else code_view(inv.code, inv.spans, provs, f"pass-{p.index}", first_line))
+    folded = _folded(inv, code, f"pass-{p.index}-folded", folded_line, words, plain)
     # gcc expands an argument before the macro's body decides to drop it:
     # the step list then shows the argument's own macro (TP_STRUCT__entry,
     # TP_printk ...: each is written in one argument only) at work.
@@ -351,14 +404,14 @@ def _invocation(
     title = f"{inv.macro}({inv.name})" if inv.name else inv.macro
     return InvocationView(
         anchor=anchor, key=key, title=title, macro=inv.macro, name=inv.name, line=inv.line,
-        args=args, code=code, empty=not inv.code.strip(), steps=steps,
+        args=args, code=code, folded=folded, empty=not inv.code.strip(), steps=steps,
         steps_truncated=inv.steps_truncated,
     )
 
 
 def _pass_view(
     w: Walkthrough, p: Pass, prev: str | None, nxt: str | None, tables: _Tables, lang: str,
-    plain: bool = False,
+    words: dict[str, str], plain: bool = False,
 ) -> PassView:
     notes = prose.stage(p.stage, lang)
     index = _index(p.changes, w.header)
@@ -366,11 +419,13 @@ def _pass_view(
     # Bodies only for the changes this code used; others only if listed.
     changes = tuple(index.view(i, i in relevant) for i in sorted(relevant.union(index.listed)))
     invocations = []
-    line = 1
+    line = folded_line = 1
     for inv in p.invocations:
         if inv.focus:
-            view = _invocation(w, p, inv, tables, line, lang, plain)
+            view = _invocation(w, p, inv, tables, line, folded_line, words, plain)
             line += view.code.line_count()
+            if view.folded is not None:
+                folded_line += view.folded.line_count()
             invocations.append(view)
     return PassView(
         index=p.index, anchor=f"pass-{p.index}", stage=p.stage, title=notes["title"],
@@ -383,13 +438,12 @@ def _pass_view(
     )
 
 
-@lru_cache(maxsize=4096)
 def _listed(file: str, header: str) -> bool:
     """Whether a change made in *file* is listed on the page (besides those
     the code uses): the header or the tracing machinery made it.  Pass 1 of
     a kernel header follows some 7,000 definitions of other headers; a list
     of those would drown the ones that matter."""
-    return file == header or any(fnmatch.fnmatchcase(file, p) for p in knowledge.listed_change_files())
+    return knowledge.is_machinery(file, header)
 
 
 def invocation_anchor(index: int, inv: Invocation) -> str:
@@ -517,7 +571,8 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
         prev = shown[i - 1].index if i > 0 else None
         nxt = shown[i + 1].index if i + 1 < len(shown) else None
         views.append(_pass_view(
-            w, p, f"pass-{prev}" if prev else None, f"pass-{nxt}" if nxt else None, tables, lang, plain,
+            w, p, f"pass-{prev}" if prev else None, f"pass-{nxt}" if nxt else None, tables, lang,
+            words, plain,
         ))
     timeline, events, classes = _timeline(w, shown, pages or {})
     meanings = Meanings(w)

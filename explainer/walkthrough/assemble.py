@@ -14,7 +14,8 @@ from explainer.cpp.recording import PassRecord, RawInvocation, Recording
 from explainer.errors import ExplainError
 from explainer.kernel import knowledge
 from explainer.kernel.translation_unit import REPRODUCE_ENV
-from explainer.model import Invocation, Pass, Reproduce, Walkthrough
+from explainer.model import Folded, Invocation, Pass, Reproduce, Walkthrough
+from explainer.walkthrough.fold import FoldCall, FoldedParts, folded
 from explainer.walkthrough.layout import Spans, lay_out_values, values
 from explainer.walkthrough.summary import declared
 
@@ -68,31 +69,40 @@ class Layout:
     # it, and whether it is a trace macro's, by where it starts (the same
     # on every page of a site's header).
     unfocused: tuple[dict[int, tuple[Invocation, bool]], ...] = field(compare=False, repr=False)
+    # Per pass: the code of each followed invocation with kernel helpers
+    # folded, by where it starts (made a Folded when a page first shows it).
+    folded: tuple[dict[int, FoldedParts | Folded], ...] = field(compare=False, repr=False)
 
 
-LaidOut = tuple[str, Spans, dict[int, tuple[str, ...]]]
+LaidOut = tuple[str, Spans, dict[int, tuple[str, ...]], dict[int, FoldedParts]]
+# An invocation's start, and its first and last token laid out; with its folds.
+Bounds = tuple[int, int, int, list[FoldCall]]
 
 
 def lay_out(recording: Recording) -> Layout:
     return laid_out([lay_out_one(values(p.emitted), bounds(p.invocations)) for p in recording.passes])
 
 
-def bounds(invocations: Sequence[RawInvocation]) -> list[tuple[int, int, int]]:
-    """Each invocation's start, and its first and last token laid out."""
-    return [(raw.start, raw.real_start, raw.real_end) for raw in invocations]
+def bounds(invocations: Sequence[RawInvocation]) -> list[Bounds]:
+    """What lay_out_one needs to know of each invocation."""
+    return [(raw.start, raw.real_start, raw.real_end, [(f.first, f.end, f.call) for f in raw.folds])
+            for raw in invocations]
 
 
-def lay_out_one(vals: list[str], bounds: list[tuple[int, int, int]]) -> LaidOut:
-    """One pass laid out, from its token texts, and what each invocation
-    in it declares (for the timeline), by where it starts."""
+def lay_out_one(vals: list[str], bounds: list[Bounds]) -> LaidOut:
+    """One pass laid out, from its token texts; what each invocation in it
+    declares (for the timeline), and the code of those with folds folded,
+    by where each starts."""
     code, spans = lay_out_values(vals)
-    return code, spans, {start: declared(vals[a:b]) for start, a, b in bounds}
+    return (code, spans, {start: declared(vals[a:b]) for start, a, b, _ in bounds},
+            {start: folded(vals[a:b], folds) for start, a, b, folds in bounds if folds})
 
 
 def laid_out(passes: list[LaidOut]) -> Layout:
     """The Layout of passes laid out, in order."""
     return Layout(tuple(p[0] for p in passes), tuple(p[1] for p in passes),
-                  tuple(p[2] for p in passes), tuple({} for _ in passes), tuple({} for _ in passes))
+                  tuple(p[2] for p in passes), tuple({} for _ in passes), tuple({} for _ in passes),
+                  tuple(dict[int, FoldedParts | Folded](p[3]) for p in passes))
 
 
 def build(recording: Recording, focus: str, layout: Layout | None = None,
@@ -106,11 +116,11 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
     layout = layout or lay_out(recording)
     trace_seen: list[tuple[str, str | None]] = []
     passes: list[Pass] = []
-    for record, spans, code, declares, snippets, unfocused in zip(
+    for record, spans, code, declares, snippets, unfocused, folds in zip(
         recording.passes, layout.spans, layout.code, layout.declares, layout.snippets,
-        layout.unfocused, strict=True,
+        layout.unfocused, layout.folded, strict=True,
     ):
-        cut = _Cutter(spans, code, snippets)
+        cut = _Cutter(spans, code, snippets, folds)
         passes.append(_build_pass(record, cut, declares, focus, steps, trace_seen, unfocused))
     if not trace_seen:
         raise ExplainError(
@@ -132,6 +142,7 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
         header=tu.header, focus=focus, passes=tuple(passes),
         shown=tuple(p.index for p in passes), reproduce=reproduce, left_out=recording.left_out,
         warnings=recording.warnings, changes_after=recording.changes_after,
+        steps_dropped=recording.steps_dropped,
     )
 
 
@@ -140,10 +151,21 @@ class _Cutter:
     each token's span in it; remembered in the layout for the next page."""
 
     def __init__(self, spans: Spans, code: str,
-                 done: dict[int, tuple[str, tuple[tuple[int, int], ...] | None]]) -> None:
+                 done: dict[int, tuple[str, tuple[tuple[int, int], ...] | None]],
+                 folded: dict[int, FoldedParts | Folded]) -> None:
         self._spans = spans
         self.code = code
         self._done = done
+        self._folded = folded
+
+    def folded(self, raw: RawInvocation) -> Folded | None:
+        """The code of *raw* with kernel helpers folded, if it has any."""
+        found = self._folded.get(raw.start)
+        if found is None or isinstance(found, Folded):
+            return found
+        code, starts, ends, pieces = found
+        made = self._folded[raw.start] = Folded(code, tuple(zip(starts, ends, strict=True)), tuple(pieces))
+        return made
 
     def cut(self, raw: RawInvocation, with_spans: bool) -> tuple[str, tuple[tuple[int, int], ...]]:
         done = self._done.get(raw.start)
@@ -197,6 +219,7 @@ def _build_pass(
             plain, focus=True, spans=token_spans,
             provenance=raw.provenance if token_spans else (),
             steps=raw.steps if steps else (), steps_truncated=raw.steps_truncated and steps,
+            folds=raw.folds, folded=cutter.folded(raw),
         ))
     return Pass(
         index=record.index, stage=record.stage, included_from=record.included_from,

@@ -185,10 +185,10 @@ class Helper:
                     break
                 index, count, offset, length = _NOTE.unpack(note)
                 try:
-                    code, starts, ends, declares = marshal.loads(_pread_all(self._results, length, offset))
+                    code, starts, ends, declares, folds = marshal.loads(_pread_all(self._results, length, offset))
                 except (OSError, EOFError, ValueError, TypeError):
                     continue  # laid out here
-                done[index, count] = (code, Spans(_longs(starts), _longs(ends)), declares)
+                done[index, count] = (code, Spans(_longs(starts), _longs(ends)), declares, folds)
         finally:
             self.close()
         return done
@@ -242,8 +242,8 @@ def _serve(notes: int, texts: int, results: int, answers: int) -> None:
     while (note := _read_exact(notes, _NOTE.size)) is not None:
         index, count, at, length = _NOTE.unpack(note)
         vals, invocations = marshal.loads(_pread_all(texts, length, at))
-        code, spans, declares = lay_out_one(vals, invocations)
-        blob = marshal.dumps((code, spans.starts.tobytes(), spans.ends.tobytes(), declares))
+        code, spans, declares, folds = lay_out_one(vals, invocations)
+        blob = marshal.dumps((code, spans.starts.tobytes(), spans.ends.tobytes(), declares, folds))
         _write_all(results, blob)
         told.append(_NOTE.pack(index, count, offset, len(blob)))
         offset += len(blob)

@@ -1,0 +1,36 @@
+"""Kernel helpers folded: an invocation's code with each helper's
+expansion (recorded by cpp/invocations.py as a Fold) written as the call
+that was written, laid out again as C.  The tokens and the gcc check stay
+those of the whole expansion; this is only how it reads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from explainer.walkthrough.layout import lay_out_values
+
+# What folded() needs of a fold, and what it gives (the helper process
+# sends both through marshal): (first, end, call); and the text, each
+# piece's start and end in it, and what each piece is (model.Folded).
+FoldCall = tuple[int, int, str]
+FoldedParts = tuple[str, list[int], list[int], list[int]]
+
+
+def folded(values: Sequence[str], folds: Sequence[FoldCall]) -> FoldedParts:
+    """The invocation whose token texts are *values*, with *folds*
+    written as their calls, laid out."""
+    texts: list[str] = []
+    pieces: list[int] = []
+    at = 0
+    for n, (first, end, call) in enumerate(folds):
+        for i in range(at, first):
+            texts.append(values[i])
+            pieces.append(i)
+        texts.append(call)
+        pieces.append(-1 - n)
+        at = end
+    for i in range(at, len(values)):
+        texts.append(values[i])
+        pieces.append(i)
+    code, spans = lay_out_values(texts)
+    return code, list(spans.starts), list(spans.ends), pieces

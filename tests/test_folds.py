@@ -1,0 +1,169 @@
+"""Kernel helpers fold to their calls as written (issue 17, item 8), and
+each token knows the chain of expansions that made it and whether ## or #
+did (item 9).  The folded view is only how the code reads: gcc must
+expand each call to exactly the tokens it stands for."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from explainer import cli
+from explainer.cpp import lexer
+from explainer.cpp.recorder import Recorder
+from explainer.kernel import knowledge, oracle
+from explainer.kernel.translation_unit import setup
+from explainer.model import Invocation, Walkthrough
+from explainer.render import to_html, to_text
+from explainer.walkthrough import assemble
+
+from conftest import REPO, requires_gcc
+from kernels import debian_headers
+
+pytestmark = requires_gcc
+
+
+def walkthrough(focus: str, header: str = "sample.h", kernel: str | None = None,
+                cwd: Path = REPO) -> Walkthrough:
+    tu = setup(header, [], [], cwd, kernel, None)
+    return assemble.build(Recorder(tu, assemble.trace_filter(focus)).run(), focus)
+
+
+def focused(w: Walkthrough) -> list[tuple[int, Invocation]]:
+    return [(p.index, inv) for p in w.passes for inv in p.invocations if inv.focus]
+
+
+def fold_tokens(inv: Invocation, first: int, end: int) -> list[str]:
+    return [inv.code[a:b] for a, b in inv.spans[first:end]]
+
+
+def test_each_fold_is_a_call_gcc_expands_to_exactly_its_tokens() -> None:
+    """Every fold of the sample's every event, written after the
+    translation unit (kernel helpers mean the same there) and run through
+    gcc -E, gives the tokens the fold stands for."""
+    w = walkthrough("all")
+    tu = setup("sample.h", [], [], REPO, None, None)
+    folds = [(fold, fold_tokens(inv, fold.first, fold.end)) for _, inv in focused(w) for fold in inv.folds]
+    assert len(folds) >= 20
+    calls = "".join(f"explainer_fold_{n}\n{fold.call}\n" for n, (fold, _) in enumerate(folds))
+    out = oracle.run_gcc(replace(tu, text=tu.text + calls + "explainer_fold_end\n"))
+    out = "\n".join(line for line in out.splitlines() if not line.startswith("# "))
+    pieces = re.split(r"^explainer_fold_(?:\d+|end)$", out, flags=re.M)[1:-1]
+    assert len(pieces) == len(folds)
+    for (fold, tokens), expanded in zip(folds, pieces, strict=True):
+        assert lexer.spellings(expanded) == tokens, fold.call
+
+
+def test_folded_code_is_the_code_with_each_fold_for_its_tokens() -> None:
+    """The folded text holds the invocation's own tokens in order, each
+    fold standing where its tokens were; nothing else."""
+    w = walkthrough("all")
+    seen = 0
+    for _, inv in focused(w):
+        if inv.folded is None:
+            assert inv.folds == ()
+            continue
+        seen += 1
+        rebuilt: list[str] = []
+        for (a, b), piece in zip(inv.folded.spans, inv.folded.pieces, strict=True):
+            if piece >= 0:
+                rebuilt.append(inv.folded.code[a:b])
+                assert inv.folded.code[a:b] == inv.code[slice(*inv.spans[piece])]
+            else:
+                fold = inv.folds[-1 - piece]
+                assert inv.folded.code[a:b] == fold.call
+                rebuilt.extend(fold_tokens(inv, fold.first, fold.end))
+        assert rebuilt == [inv.code[a:b] for a, b in inv.spans]
+    assert seen > 0
+
+
+def test_only_kernel_helpers_fold_and_the_list_is_data() -> None:
+    """The tracing machinery (kernel.toml's [machinery] files), the
+    header's own macros and __stringify never fold; NULL, notrace and
+    is_signed_type (linux/types.h, linux/compiler.h) do."""
+    w = walkthrough("all")
+    folded = {f.macro: f for _, inv in focused(w) for f in inv.folds}
+    assert {"NULL", "notrace", "is_signed_type", "__used"} <= folded.keys()
+    for fold in folded.values():
+        file = fold.where.rsplit(":", 1)[0]
+        assert not knowledge.is_machinery(file, w.header), fold
+    assert "linux/stringify.h" in knowledge.machinery_files()
+    text = to_text.render(w)
+    assert "is_signed_type(int)" in text and "__builtin_offsetof" not in text
+    assert "SAMPLE_WORK_READ" not in text  # the header's own macro: expanded
+
+
+def test_the_terminal_folds_and_unfold_shows_what_gcc_wrote(tmp_path: Path) -> None:
+    folded, whole = tmp_path / "folded.txt", tmp_path / "whole.txt"
+    assert cli.main(["TRACE_EVENT", "sample.h", "--pass", "2", "-o", str(folded)]) == 0
+    assert cli.main(["TRACE_EVENT", "sample.h", "--pass", "2", "--unfold", "-o", str(whole)]) == 0
+    short, full = folded.read_text(), whole.read_text()
+    assert ".regfunc = NULL," in short and "((void *)0)" not in short
+    assert "--unfold shows their expansions" in " ".join(short.split())
+    assert ".regfunc = ((void *)0)," in full and "--unfold" not in full
+
+
+def test_a_folded_call_links_to_its_expansion_in_the_whole_code() -> None:
+    """The page shows the folded code; each call links to the line of
+    the whole code where its expansion starts, inside a closed block."""
+    html = to_html.render(walkthrough("TRACE_EVENT"))
+    links = re.findall(r'<a class="fold" href="#(pass-\d+-L\d+)" data-last="(\d+)"[^>]*>([^<]*)</a>', html)
+    assert links
+    for target, last, _ in links:
+        assert f'id="{target}"' in html
+        assert int(last) >= int(target.rsplit("L", 1)[1])
+    assert "__section(&#34;__tracepoints_strings&#34;)" in [c for t, _, c in links if t.startswith("pass-2-")]
+    assert '<details class="unfolded"' in html
+
+
+def test_each_token_knows_its_chain_and_how_it_was_made() -> None:
+    """__data_loc_name of stage 1 was pasted by __dynamic_array, reached
+    through __string, from the name written in argument 4; the format
+    string of stage 7 was made by # in __stringify_1."""
+    w = walkthrough("sample_work")
+    stage1 = next(inv for i, inv in focused(w) if i == 3)
+    k = next(k for k, (a, b) in enumerate(stage1.spans) if stage1.code[a:b] == "__data_loc_name")
+    pr = stage1.provenance[k]
+    assert pr.how == "__data_loc_ ## name"
+    assert [m for m, _ in pr.chain][-2:] == ["__string", "__dynamic_array"]
+    assert pr.arg == 3 and pr.span is not None
+    assert stage1.args[3][slice(*pr.span)] == "name"
+    stage7 = next(inv for i, inv in focused(w) if i == 9)
+    strings = [stage7.provenance[k] for k, (a, b) in enumerate(stage7.spans)
+               if stage7.code[a:b].startswith('"') and "REC->" in stage7.code[a:b]]
+    assert strings and all(p.how == "#" and p.chain[-1][0] == "__stringify_1" for p in strings)
+
+
+def test_a_page_past_its_budget_is_not_recorded_step_by_step() -> None:
+    """With a budget, the recorder stops recording steps once the page
+    could not show them, and the page says it is plain."""
+    tu = setup("sample.h", [], [], REPO, None, None)
+    recording = Recorder(tu, assemble.trace_filter("all"), budget=10_000).run()
+    assert recording.steps_dropped
+    w = assemble.build(recording, "all")
+    assert any(inv.steps for _, inv in focused(w))  # those before the budget ran out
+    assert not focused(w)[-1][1].steps
+    assert 'class="note plain"' in to_html.render(w)
+    whole = assemble.build(Recorder(tu, assemble.trace_filter("all")).run(), "all")
+    assert not whole.steps_dropped and 'class="note plain"' not in to_html.render(whole)
+
+
+def test_sched_switch_pass_1_folds_to_a_fifth() -> None:
+    """6.1's sched_switch: 595 lines in pass 1, nearly all of it percpu
+    asm from raw_smp_processor_id() and WARN_ON_ONCE().  Folded, 116:
+    what is left is tracepoint.h's own code, __DO_TRACE twice (in
+    trace_sched_switch() and trace_sched_switch_rcuidle()), which is the
+    machinery and stays."""
+    tree = debian_headers()
+    if tree is None:
+        pytest.skip("Debian's linux-headers packages are not available (needs apt-get; .ci/run fetches them)")
+    w = walkthrough("sched_switch", "sched.h", str(tree))
+    inv = next(inv for i, inv in focused(w) if i == 1)
+    assert inv.code.count("\n") > 500
+    assert inv.folded is not None and inv.folded.code.count("\n") < 120
+    assert inv.folded.code.count("do {") == 4  # __DO_TRACE's two loops, twice
+    calls = [f.call for f in inv.folds]
+    assert "raw_smp_processor_id()" in calls and "WARN_ON_ONCE(1 && in_nmi())" in calls
