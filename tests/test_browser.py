@@ -165,6 +165,26 @@ def test_print_is_about_a_page_per_pass(page: Any, tmp_path: Path) -> None:
     assert page.locator("#pass-3 pre.code").first.is_visible()
 
 
+def test_tables_print_whole_and_readable(page: Any, tmp_path: Path) -> None:
+    """Eleven columns do not fit a sheet: in print each row of the
+    timeline and the matrix stacks its cells, each naming its pass, and
+    no cell's text runs past its box or over another's."""
+    open_page(page, tmp_path, render(REPO, "TRACE_EVENT", "sample.h"))
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.emulate_media(media="print")
+    for table in ("table.timeline", "#matrix table"):
+        cell = page.locator(f"{table} tbody td").first
+        assert cell.evaluate("e => getComputedStyle(e).display") == "block"
+        label = cell.evaluate("e => getComputedStyle(e, '::before').content")
+        assert label.startswith('"Pass 1 · Declarations'), label
+        overflowing = page.evaluate(f"""() => [...document.querySelectorAll('{table} td, {table} th')]
+            .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1).length""")
+        assert overflowing == 0, table
+        assert page.locator(table).evaluate("e => e.getBoundingClientRect().right") <= 794
+    # Only the passes where a macro's meaning changes print.
+    assert page.locator("#matrix td.same").first.is_hidden()
+
+
 @pytest.mark.parametrize("width", [1280, 400])
 def test_the_provenance_panel_closes_and_stays_small(browser: Any, tmp_path: Path, width: int) -> None:
     """The overview says how to find it; a close button and Esc hide it;

@@ -167,32 +167,36 @@ class _Lines:
 
 
 @lru_cache(maxsize=16)
-def timeline_rows(rows: tuple[view.Row, ...], event: str, klass: str, nothing: str, via: str) -> Markup:
-    """The timeline's rows.  Built here, once per header: every page of a
-    header shows the same timeline (ext4.h's has 1,400 cells, on each of
-    its 131 pages)."""
+def timeline_rows(rows: tuple[view.Row, ...], columns: tuple[str, ...], event: str, klass: str,
+                  nothing: str, via: str) -> Markup:
+    """The timeline's rows; each cell names its pass (*columns*: print
+    stacks a row's cells under the row's name).  Built here, once per
+    header: every page of a header shows the same timeline (ext4.h's has
+    1,400 cells, on each of its 131 pages)."""
     kinds = {"event": _escape(event), "class": _escape(klass)}
     none = _escape(nothing)
+    passes = [f' data-pass="{_escape(c)}"' for c in columns]
     out: list[str] = []
     add = out.append
     for row in rows:
         focus = ' class="focus"' if row.focus else ""
         add(f'      <tr{focus}><th scope="row"><code>{_escape(row.label)}</code>'
             f' <span class="kind">{kinds[row.kind]}</span></th>\n')
-        for cell in row.cells:
+        for cell, column in zip(row.cells, passes, strict=True):
             href = _escape(cell.href)
             if cell.via is not None:
                 label = _escape(via).format(name=f"<code>{_escape(cell.via)}</code>")
-                add(f'<td class="none"><a href="{href}">{label}</a></td>' if href else f'<td class="none">{label}</td>')
+                add(f'<td class="none"{column}><a href="{href}">{label}</a></td>' if href
+                    else f'<td class="none"{column}>{label}</td>')
             elif cell.text and href:
-                add(f'<td><a href="{href}" title="{_escape(cell.full)}">'
+                add(f'<td{column}><a href="{href}" title="{_escape(cell.full)}">'
                     f'<code>{_escape(cell.text)}</code></a></td>')
             elif cell.text:
-                add(f'<td title="{_escape(cell.full)}"><code>{_escape(cell.text)}</code></td>')
+                add(f'<td{column} title="{_escape(cell.full)}"><code>{_escape(cell.text)}</code></td>')
             elif href:
-                add(f'<td><a class="none" href="{href}">{none}</a></td>')
+                add(f'<td{column}><a class="none" href="{href}">{none}</a></td>')
             else:
-                add(f'<td class="none">{none}</td>')
+                add(f'<td class="none"{column}>{none}</td>')
         add("</tr>\n")
     return Markup("".join(out).removesuffix("\n"))
 

@@ -184,6 +184,7 @@ class Page:
     events: tuple[str, ...]
     classes: tuple[str, ...]
     columns: tuple[tuple[int, str, str, str], ...]  # (index, anchor, stage id, its title)
+    column_labels: tuple[str, ...]  # "Pass 3 · Stage 1: the record layout", for each column
     timeline: tuple[Row, ...]
     matrix: tuple[MatrixRow, ...]
     constant: tuple[str, ...]  # macros the code used whose meaning is the same in every pass
@@ -583,6 +584,8 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
         events=tuple(events),
         classes=tuple(classes),
         columns=tuple((p.index, f"pass-{p.index}", p.stage, prose.stage(p.stage, lang)["title"]) for p in shown),
+        column_labels=tuple(words["pass_title"].format(index=p.index, title=prose.stage(p.stage, lang)["title"])
+                            for p in shown),
         timeline=timeline,
         matrix=_matrix(meanings, shown),
         constant=meanings.constant,
