@@ -155,17 +155,23 @@ def folds(real: list[Tok], machinery: Callable[[MacroDef], bool]) -> tuple[Fold,
     holding the other are not folded."""
     runs: dict[int, list[int]] = {}  # by the id of the expansion's Frame
     frames: dict[int, Frame] = {}
+    last: Frame | None = None  # tokens of one frame mostly come together
+    run: list[int] | None = None
     for k, t in enumerate(real):
-        if t.frame is None:
+        frame = t.frame
+        if frame is None:
             continue
-        root = _root(t.frame, machinery)
-        if root is None:
-            continue
-        run = runs.get(id(root))
-        if run is None:
-            runs[id(root)] = [k, k + 1]
-            frames[id(root)] = root
-        else:
+        if frame is not last:
+            last = frame
+            root = frame.root if frame.rooted else _root(frame, machinery)
+            if root is None:
+                run = None
+                continue
+            run = runs.get(id(root))
+            if run is None:
+                run = runs[id(root)] = [k, k + 1]
+                frames[id(root)] = root
+        if run is not None:
             run[1] = k + 1
     out: list[Fold] = []
     end = -1
