@@ -79,13 +79,16 @@ class Fold(NamedTuple):
     call: str
     macro: str
     where: str  # the macro's "file:line"
+    tokens: tuple[str, ...] = ()  # the call's token texts, to lay it out as code
 
 
 @dataclass(frozen=True)
 class Folded:
     """An invocation's code with each fold written as its call: the
     text, each piece's (start, end) in it, and what each piece is: the
-    index of the invocation's token, or -1 - the index of the fold."""
+    index of the invocation's token, or -1 - the index of the fold (a
+    call is several pieces, its name, parentheses and arguments, so that
+    it breaks over lines as any call does)."""
 
     code: str
     spans: tuple[tuple[int, int], ...]

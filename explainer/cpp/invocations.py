@@ -137,13 +137,45 @@ def _root(frame: Frame, machinery: Callable[[MacroDef], bool]) -> Frame | None:
     return root
 
 
-def call_text(frame: Frame) -> str:
-    """The call of *frame*'s macro as it was written where it expanded."""
+def call_tokens(frame: Frame, machinery: Callable[[MacroDef], bool]) -> tuple[list[str], str]:
+    """The call of *frame*'s macro as it was written where it expanded:
+    its token texts, and its text.  An argument that already holds a
+    kernel helper's expansion (an argument expanded before it was passed
+    on: tracepoint.h's cond) shows that helper's call instead."""
     macro = frame.macro
     if not macro.funlike:
-        return macro.name
-    args = [spell(a) for a in frame.args or [] if a is not None]
-    return f"{macro.name}({', '.join(args)})"
+        return [macro.name], macro.name
+    texts = [macro.name, "("]
+    spelled: list[str] = []
+    for n, arg in enumerate(a for a in frame.args or [] if a is not None):
+        if n:
+            texts.append(",")
+        spelled.append(_folded_spelling(arg, machinery, texts))
+    texts.append(")")
+    return texts, f"{macro.name}({', '.join(spelled)})"
+
+
+def _folded_spelling(tokens: list[Tok], machinery: Callable[[MacroDef], bool], texts: list[str]) -> str:
+    """*tokens* as spell() writes them, each run that a kernel helper made
+    written as its call (see folds); their texts are added to *texts*."""
+    real = [t for t in tokens if t.type != PAD]
+    inner = folds(real, machinery)
+    parts: list[str] = []
+    k = n = 0
+    while k < len(real):
+        t = real[k]
+        if parts and t.flags & PREV_WHITE and parts[-1][-1] != "(" and t.value != ")":
+            parts.append(" ")
+        if n < len(inner) and inner[n].first == k:
+            texts.extend(inner[n].tokens)
+            parts.append(inner[n].call)
+            k = inner[n].end
+            n += 1
+        else:
+            texts.append(t.value)
+            parts.append(t.value)
+            k += 1
+    return "".join(parts)
 
 
 def folds(real: list[Tok], machinery: Callable[[MacroDef], bool]) -> tuple[Fold, ...]:
@@ -183,7 +215,8 @@ def folds(real: list[Tok], machinery: Callable[[MacroDef], bool]) -> tuple[Fold,
             end = stop
             continue
         macro = frames[key].macro
-        out.append(Fold(first, stop, call_text(frames[key]), macro.name, f"{macro.file}:{macro.line}"))
+        texts, text = call_tokens(frames[key], machinery)
+        out.append(Fold(first, stop, text, macro.name, f"{macro.file}:{macro.line}", tuple(texts)))
         end = stop
     return tuple(out)
 

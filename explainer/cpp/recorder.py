@@ -104,7 +104,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         header = tu.header
         self._invocations = InvocationRecorder(
             self.expander, trace, self.changes,
-            lambda macro: knowledge.is_machinery(macro.file, header), steps, budget)
+            lambda macro: not knowledge.folds(macro.name, macro.file, header), steps, budget)
         self._on_pass = on_pass
         self._visits: list[_Visit] = []
         self._counter = 0

@@ -81,6 +81,17 @@ def is_machinery(file: str, header: str) -> bool:
     return file == header or any(fnmatch.fnmatchcase(file, p) for p in machinery_files())
 
 
+@cache
+def runtime_macros() -> frozenset[str]:
+    """Machinery macros that fold all the same: the tracepoint's run-time code."""
+    return frozenset(str(m) for m in _data()["machinery"]["runtime"])
+
+
+def folds(name: str, file: str, header: str) -> bool:
+    """Whether the code a macro makes folds to its call (a kernel helper)."""
+    return name in runtime_macros() or not is_machinery(file, header)
+
+
 def focused_keep() -> list[str]:
     return [str(p) for p in _data()["focused"]["keep"]]
 

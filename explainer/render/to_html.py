@@ -103,7 +103,8 @@ def code_block(code: view.CodeView, key: int, label: str) -> Markup:
         token = text[start:end]
         fold = folds.get(k) if folds else None
         if fold is not None:
-            line.add(f'<a class="fold" href="{_escape(fold.href)}" data-last="{fold.last_line}"'
+            focus = "" if fold.first else ' tabindex="-1"'
+            line.add(f'<a class="fold" href="{_escape(fold.href)}" data-last="{fold.last_line}"{focus}'
                      f' title="{_escape(fold.title)}">{_escape(token)}</a>', len(token))
         elif "\n" in token or "\t" in token:
             line.white(token, css, prov)

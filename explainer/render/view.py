@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from explainer.cpp.lexer import scan
@@ -64,12 +64,15 @@ class CodeView:
 
 @dataclass(frozen=True)
 class FoldLink:
-    """A folded call: the line of the whole code where its expansion
-    starts (href), its last line there, and what the link says."""
+    """A piece of a folded call (its name, a parenthesis, an argument's
+    token): the line of the whole code where its expansion starts (href),
+    its last line there, what the link says, and whether it is the
+    call's first piece (the one the keyboard stops at)."""
 
     href: str
     last_line: int
     title: str
+    first: bool
 
 
 @dataclass(frozen=True)
@@ -361,15 +364,20 @@ def _folded(inv: Invocation, whole: CodeView, anchor: str, first_line: int, word
     classes = highlight.classes(texts)
     provs: list[int | None] = []
     links: dict[int, FoldLink] = {}
+    rest: dict[int, FoldLink] = {}  # a fold's link for its pieces after the first
     for k, piece in enumerate(folded.pieces):
         if piece >= 0:
             provs.append(whole.provs[piece] if whole.provs else None)
             continue
-        fold = inv.folds[-1 - piece]
-        first = whole.first_line + inv.code.count("\n", 0, inv.spans[fold.first][0])
-        last = whole.first_line + inv.code.count("\n", 0, inv.spans[fold.end - 1][0])
-        links[k] = FoldLink(f"#{whole.anchor}-L{first}", last, words["fold_title"].format(
-            macro=fold.macro, where=fold.where, lines=last - first + 1))
+        link = rest.get(piece)
+        if link is None:
+            fold = inv.folds[-1 - piece]
+            first = whole.first_line + inv.code.count("\n", 0, inv.spans[fold.first][0])
+            last = whole.first_line + inv.code.count("\n", 0, inv.spans[fold.end - 1][0])
+            link = FoldLink(f"#{whole.anchor}-L{first}", last, words["fold_title"].format(
+                macro=fold.macro, where=fold.where, lines=last - first + 1), True)
+            rest[piece] = replace(link, first=False)
+        links[k] = link
         classes[k] = "fold"
         provs.append(None)
     return CodeView(folded.code, folded.spans, classes, provs, anchor, first_line, links)

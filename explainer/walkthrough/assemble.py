@@ -85,7 +85,7 @@ def lay_out(recording: Recording) -> Layout:
 
 def bounds(invocations: Sequence[RawInvocation]) -> list[Bounds]:
     """What lay_out_one needs to know of each invocation."""
-    return [(raw.start, raw.real_start, raw.real_end, [(f.first, f.end, f.call) for f in raw.folds])
+    return [(raw.start, raw.real_start, raw.real_end, [(f.first, f.end, f.tokens) for f in raw.folds])
             for raw in invocations]
 
 

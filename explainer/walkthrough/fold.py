@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from explainer.walkthrough.layout import lay_out_values
 
 # What folded() needs of a fold, and what it gives (the helper process
-# sends both through marshal): (first, end, call); and the text, each
-# piece's start and end in it, and what each piece is (model.Folded).
-FoldCall = tuple[int, int, str]
+# sends both through marshal): (first, end, the call's token texts); and
+# the text, each piece's start and end in it, and what each piece is
+# (model.Folded).
+FoldCall = tuple[int, int, tuple[str, ...]]
 FoldedParts = tuple[str, list[int], list[int], list[int]]
 
 
@@ -26,8 +27,8 @@ def folded(values: Sequence[str], folds: Sequence[FoldCall]) -> FoldedParts:
         for i in range(at, first):
             texts.append(values[i])
             pieces.append(i)
-        texts.append(call)
-        pieces.append(-1 - n)
+        texts.extend(call)
+        pieces.extend([-1 - n] * len(call))
         at = end
     for i in range(at, len(values)):
         texts.append(values[i])
