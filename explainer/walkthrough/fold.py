@@ -5,6 +5,7 @@ those of the whole expansion; this is only how it reads."""
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 
 from explainer.walkthrough.layout import lay_out_values
@@ -14,7 +15,7 @@ from explainer.walkthrough.layout import lay_out_values
 # the text, each piece's start and end in it, and what each piece is
 # (model.Folded).
 FoldCall = tuple[int, int, tuple[str, ...]]
-FoldedParts = tuple[str, list[int], list[int], list[int]]
+FoldedParts = tuple[str, "array[int]", "array[int]", "array[int]"]
 
 
 def folded(values: Sequence[str], folds: Sequence[FoldCall]) -> FoldedParts:
@@ -34,4 +35,4 @@ def folded(values: Sequence[str], folds: Sequence[FoldCall]) -> FoldedParts:
         texts.append(values[i])
         pieces.append(i)
     code, spans = lay_out_values(texts)
-    return code, list(spans.starts), list(spans.ends), pieces
+    return code, spans.starts, spans.ends, array("l", pieces)

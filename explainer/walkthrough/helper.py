@@ -188,7 +188,8 @@ class Helper:
                     code, starts, ends, declares, folds = marshal.loads(_pread_all(self._results, length, offset))
                 except (OSError, EOFError, ValueError, TypeError):
                     continue  # laid out here
-                done[index, count] = (code, Spans(_longs(starts), _longs(ends)), declares, folds)
+                done[index, count] = (code, Spans(_longs(starts), _longs(ends)), declares,
+                                      {k: (c, _longs(s), _longs(e), _longs(p)) for k, (c, s, e, p) in folds.items()})
         finally:
             self.close()
         return done
@@ -243,7 +244,8 @@ def _serve(notes: int, texts: int, results: int, answers: int) -> None:
         index, count, at, length = _NOTE.unpack(note)
         vals, invocations = marshal.loads(_pread_all(texts, length, at))
         code, spans, declares, folds = lay_out_one(vals, invocations)
-        blob = marshal.dumps((code, spans.starts.tobytes(), spans.ends.tobytes(), declares, folds))
+        packed = {k: (c, s.tobytes(), e.tobytes(), p.tobytes()) for k, (c, s, e, p) in folds.items()}
+        blob = marshal.dumps((code, spans.starts.tobytes(), spans.ends.tobytes(), declares, packed))
         _write_all(results, blob)
         told.append(_NOTE.pack(index, count, offset, len(blob)))
         offset += len(blob)
