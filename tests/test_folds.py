@@ -179,3 +179,24 @@ def test_sched_switch_pass_1_folds_to_under_80_lines() -> None:
     assert ("__DO_TRACE(sched_switch, TP_ARGS(preempt, prev, next, prev_state),"
             " TP_CONDITION(cpu_online(raw_smp_processor_id())), 0)") in calls
     assert "pscr_ret__" not in inv.folded.code
+
+
+def test_runs_that_overlap_are_not_folded() -> None:
+    """Runs of three helpers that overlap in a chain, A [0, 4), B [2, 7),
+    C [5, 9), then D [9, 11) alone: only D folds (the chain once made the
+    recorder drop a fold it had not kept)."""
+    from explainer.cpp.invocations import folds
+    from explainer.cpp.macros import Frame, MacroDef, Tok
+
+    def helper(name: str) -> Frame:
+        return Frame(MacroDef(name, None, False, [], "include/linux/helper.h", 1), None, None, None, 0)
+
+    a, b, c, d = (helper(n) for n in "ABCD")
+    owners = [a, a, b, a, c, b, b, c, c, d, d]
+    tokens = []
+    for frame in owners:
+        t = Tok("CPP_ID", "x")
+        t.frame = frame
+        tokens.append(t)
+    found = folds(tokens, lambda macro: False)
+    assert [(f.first, f.end, f.call) for f in found] == [(9, 11, "D")]

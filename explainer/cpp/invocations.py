@@ -207,17 +207,21 @@ def folds(real: list[Tok], machinery: Callable[[MacroDef], bool]) -> tuple[Fold,
             run[1] = k + 1
     out: list[Fold] = []
     end = -1
+    kept = False  # whether the run that reaches *end* is in out
     for key, (first, stop) in runs.items():  # in order of their first token
         if stop <= end:
             continue  # inside the previous one
         if first < end:
-            out.pop()  # overlapping: neither reads as a call
+            if kept:
+                out.pop()  # overlapping: neither reads as a call
+            kept = False
             end = stop
             continue
         macro = frames[key].macro
         texts, text = call_tokens(frames[key], machinery)
         out.append(Fold(first, stop, text, macro.name, f"{macro.file}:{macro.line}", tuple(texts)))
         end = stop
+        kept = True
     return tuple(out)
 
 
