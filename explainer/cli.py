@@ -21,10 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import explainer
-from explainer import __version__, gcpause
+from explainer import __version__, gcpause, prose
 from explainer.errors import ExplainError, PreprocessError
 from explainer.kernel import knowledge
-from explainer.render import prose
 
 if TYPE_CHECKING:  # imported lazily at run time: --help must start fast
     from explainer.model import Walkthrough

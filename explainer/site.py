@@ -17,14 +17,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from explainer import gcpause
+from explainer import gcpause, prose
 from explainer.cpp import expand, scan
 from explainer.cpp.recorder import Recorder
 from explainer.errors import ExplainError
 from explainer.kernel import knowledge
 from explainer.kernel.translation_unit import TranslationUnit, setup
 from explainer.model import Walkthrough
-from explainer.render import prose, to_html, view
+from explainer.render import to_html, view
 from explainer.render.view import slug
 from explainer.walkthrough import assemble
 

@@ -237,8 +237,7 @@ def test_one_pass_has_one_name_everywhere(tmp_path: Path) -> None:
     the stage id stays beside it, for JSON readers."""
     import html as html_text
 
-    from explainer import cli
-    from explainer.render import prose
+    from explainer import cli, prose
 
     w = walkthrough("TRACE_EVENT")
     text = to_text.render(w)

@@ -17,8 +17,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from explainer import prose
 from explainer.model import Walkthrough
-from explainer.render import prose, view
+from explainer.render import view
 from explainer.render.template_cache import template_cache
 from explainer.render.to_text import shell_command
 from explainer.resources import templates

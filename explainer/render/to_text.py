@@ -5,8 +5,8 @@ from __future__ import annotations
 import shlex
 import textwrap
 
+from explainer import prose
 from explainer.model import Pass, Reproduce, Walkthrough
-from explainer.render import prose
 from explainer.walkthrough.meanings import MeaningChange, Meanings
 
 BODY_PREVIEW = 72

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from explainer import prose
 from explainer.cpp.lexer import scan
 from explainer.cpp.macros import IDENTIFIER
 from explainer.kernel import knowledge
@@ -22,7 +23,7 @@ from explainer.model import (
     Walkthrough,
     page_bytes,
 )
-from explainer.render import highlight, prose
+from explainer.render import highlight
 from explainer.walkthrough.meanings import Meanings, same_meaning
 
 MAX_DEPTH_CLASS = 9
