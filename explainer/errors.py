@@ -16,6 +16,19 @@ class ExplainError(Exception):
         return self.message
 
 
+class Diagnosis(ExplainError):
+    """What the doctor found (walkthrough/doctor.py): a headline a user
+    can act on, then the detail, a line each."""
+
+    def __init__(self, headline: str, detail: tuple[str, ...] = ()) -> None:
+        self.headline = headline
+        self.detail = detail
+        super().__init__("\n".join((headline, *("  " + line for line in detail))))
+
+    def __reduce__(self) -> tuple[type[Diagnosis], tuple[str, tuple[str, ...]]]:
+        return (Diagnosis, (self.headline, self.detail))
+
+
 class PreprocessError(ExplainError):
     """An error at a place in a file, with the include chain that led there."""
 

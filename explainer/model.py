@@ -48,6 +48,40 @@ class Change(NamedTuple):
 
 
 @dataclass(frozen=True)
+class ReInclude:
+    """An #include the tracing machinery computed (define_trace.h's
+    ``#include TRACE_INCLUDE(TRACE_INCLUDE_FILE)``): where, what it
+    became, the file it found (None: none), and the macros it was made
+    of as they were then (None: not defined)."""
+
+    site: IncludeSite
+    site_abspath: str | None
+    spelled: str  # <trace/events/sample.h> or "./foo.h"
+    found: str | None  # the file as shown
+    found_abspath: str | None
+    # As the header left them (None: not defined, or only by the
+    # machinery's own default, define_trace.h's TRACE_INCLUDE_FILE).
+    include_path: str | None  # TRACE_INCLUDE_PATH
+    include_file: str | None  # TRACE_INCLUDE_FILE
+    system: str | None  # TRACE_SYSTEM
+
+
+@dataclass(frozen=True)
+class HiddenMacro:
+    """A trace macro in the header that a conditional skipped in one pass:
+    its line, the conditional's opening directive and the skipped group's
+    (both as written after the '#', with their lines)."""
+
+    pass_index: int
+    line: int
+    macro: str
+    opening: str
+    opening_line: int
+    group: str
+    group_line: int
+
+
+@dataclass(frozen=True)
 class LeftOut:
     """Focused mode: an #include that was read as an empty file."""
 

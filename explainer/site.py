@@ -20,7 +20,7 @@ from pathlib import Path
 from explainer import gcpause, prose
 from explainer.cpp import expand, scan
 from explainer.cpp.recorder import Recorder
-from explainer.errors import ExplainError
+from explainer.errors import Diagnosis, ExplainError
 from explainer.kernel import knowledge
 from explainer.kernel.translation_unit import TranslationUnit, setup
 from explainer.model import Walkthrough
@@ -123,11 +123,16 @@ def build(
         written: list[str] = []
         entries: list[HeaderEntry] = []
         skipped: list[str] = []
+        left_out: list[tuple[str, str, tuple[str, ...]]] = []  # header, why, the detail
         for k, (tu, result) in enumerate(_run(plan, staging, lang, jobs, time_limit)):
             if isinstance(result, ExplainError):
                 if not skip_failures:
                     raise result
                 skipped.append(f"{tu.header}: {result}")
+                if isinstance(result, Diagnosis):
+                    left_out.append((tu.header, result.headline, result.detail))
+                else:
+                    left_out.append((tu.header, str(result), ()))
             else:
                 entries.append(result[0])
                 written.extend(result[1])
@@ -135,7 +140,8 @@ def build(
                 progress(k + 1, len(plan), tu.header)
         pages = {
             "index.html": to_html.render_template(
-                "index.html.jinja2", lang, entries=entries, site=prose.load(lang)["site"]),
+                "index.html.jinja2", lang, entries=entries, site=prose.load(lang)["site"],
+                left_out=left_out),
             "cycle.html": to_html.render_template(
                 "cycle.html.jinja2", lang, diagram=cycle(lang), site=prose.load(lang)["site"],
                 example=_example(entries)),

@@ -42,7 +42,9 @@ CASES = {
         "#define P(a, b) a ## b\nint x = P(+, /);\n",
         'bad.h:2: error: pasting "+" and "/" does not give a valid preprocessing token (included from <stdin>:3)',
     ),
-    "no_trace_macros": ("int plain;\n", "explain: bad.h: no trace macros (TRACE_EVENT, DECLARE_EVENT_CLASS, ...) found"),
+    "no_trace_macros": ("int plain;\n", "explain: bad.h: no trace macros (TRACE_EVENT, DECLARE_EVENT_CLASS, ...) found\n"
+                        "  A trace header defines its events with TRACE_EVENT, or DECLARE_EVENT_CLASS and"
+                        " DEFINE_EVENT, between #include <linux/tracepoint.h> and #include <trace/define_trace.h>"),
     # Conditionals, worded as gcc words them (the innermost unterminated first).
     "else_without_if": ("#else\n", "bad.h:1: error: #else without #if (included from <stdin>:3)"),
     "endif_without_if": ("#endif\n", "bad.h:1: error: #endif without #if (included from <stdin>:3)"),

@@ -12,6 +12,7 @@ must be expanded.
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 from explainer.cpp.macros import (
@@ -48,13 +49,31 @@ class Host(Protocol):
 class _Conditional:
     """An open #if, #ifdef or #ifndef."""
 
-    __slots__ = ("directive", "enable", "had_else", "taken")
+    __slots__ = ("directive", "enable", "had_else", "hider", "taken")
 
-    def __init__(self, enable: bool, taken: bool, directive: Directive) -> None:
+    def __init__(self, enable: bool, taken: bool, directive: Directive,
+                 hider: tuple[Directive, Directive] | None) -> None:
         self.enable = enable  # were lines read before it
         self.taken = taken  # had a group of the enclosing conditional been taken
         self.directive = directive
         self.had_else = False
+        self.hider = hider  # what skipped the lines before it, in the header
+
+
+class Hidden:
+    """A trace macro written in the header in a group a conditional
+    skipped: the line, the macro, the conditional's opening directive and
+    the directive of the skipped group (the same, or its #elif or #else),
+    and the read of the header (the visit: the recorder knows its pass)."""
+
+    __slots__ = ("group", "line", "macro", "opening", "visit")
+
+    def __init__(self, line: int, macro: str, opening: Directive, group: Directive, visit: object) -> None:
+        self.line = line
+        self.macro = macro
+        self.opening = opening
+        self.group = group
+        self.visit = visit
 
 
 class Reader:
@@ -62,7 +81,8 @@ class Reader:
     directive being run (the recorder's error messages name it)."""
 
     def __init__(self, host: Host, macros: dict[str, MacroDef], reach: Reach,
-                 changes: list[Change], warnings: list[str], expand_all_text: bool) -> None:
+                 changes: list[Change], warnings: list[str], expand_all_text: bool,
+                 trace_macros: frozenset[str] = frozenset()) -> None:
         self.host = host
         self.macros = macros
         self.reach = reach
@@ -70,6 +90,10 @@ class Reader:
         self.warnings = warnings
         self.expand_all_text = expand_all_text
         self.line = 0
+        # The trace macros to look for in the header's skipped groups, and
+        # where they were found (the doctor says which conditional hid them).
+        self.trace_macros = trace_macros
+        self.hidden: list[Hidden] = []
 
     def read(self, items: tuple[Directive | Text, ...], visit: object, source: str, in_pass: bool) -> None:
         """Run one file's items; *source* is its name as shown, *in_pass*
@@ -78,11 +102,15 @@ class Reader:
         conditionals: list[_Conditional] = []
         enable = True
         taken = False  # a group of the innermost conditional was taken
+        # In the header: the conditional and group that skip the lines.
+        hider: tuple[Directive, Directive] | None = None
         host = self.host
         for item in items:
             if isinstance(item, Text):
                 if enable:
                     chunk.append(item)
+                elif in_pass and hider is not None:
+                    self._note_hidden(item, hider, visit)
                 continue
             self.line = item.line
             name, rest = item.split()
@@ -92,10 +120,12 @@ class Reader:
                 continue  # the null directive, or a line in a skipped group
             if name in _CONDITIONALS:
                 if name in OPENING:
-                    conditionals.append(_Conditional(enable, taken, item))
+                    conditionals.append(_Conditional(enable, taken, item, hider))
                     if enable:
                         enable = self._condition(name, item.tokens(source))
                         taken = enable
+                        if not enable:
+                            hider = (item, item)
                     continue
                 if not conditionals:
                     raise host.error_here(f"#{name} without #if")
@@ -104,7 +134,7 @@ class Reader:
                     raise host.error_here(f"#{name} after #else")
                 if name == "endif":
                     conditionals.pop()
-                    enable, taken = top.enable, top.taken
+                    enable, taken, hider = top.enable, top.taken, top.hider
                 elif not top.enable:
                     pass  # the whole conditional is skipped
                 elif name == "else":
@@ -116,6 +146,8 @@ class Reader:
                 else:
                     enable = self._condition("elif", item.tokens(source))
                     taken = enable
+                if top.enable and name != "endif":
+                    hider = top.hider if enable else (top.directive, item)
                 continue
             if not enable:
                 continue  # skipped without being lexed, as gcc does
@@ -147,6 +179,14 @@ class Reader:
             opened = conditionals[-1].directive
             self.line = opened.line
             raise host.error_here(f"unterminated #{spell(lex(opened.text, opened.line, source))}")
+
+    def _note_hidden(self, item: Text, hider: tuple[Directive, Directive], visit: object) -> None:
+        for name in item.names():
+            if name in self.trace_macros:
+                found = re.search(rf"\b{name}\b", item.text)
+                line = item.line + (item.text[: found.start()].count("\n") if found else 0)
+                self.hidden.append(Hidden(line, name, hider[0], hider[1], visit))
+                return
 
     def _condition(self, name: str, args: list[Tok]) -> bool:
         if name == "if" or name == "elif":

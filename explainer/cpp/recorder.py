@@ -31,7 +31,7 @@ from explainer.cpp.recording import PassRecord, Recording
 from explainer.errors import PreprocessError
 from explainer.kernel import compiler, knowledge
 from explainer.kernel.translation_unit import TranslationUnit
-from explainer.model import Change, IncludeSite, LeftOut
+from explainer.model import Change, HiddenMacro, IncludeSite, LeftOut, ReInclude
 
 # Limits (README, "Limits"): gcc's own on #include nesting (ours on the
 # size of one file is scan.MAX_FILE_BYTES).
@@ -122,7 +122,13 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         for name in (*ASKED, *INCLUDE_OPERATORS, "_Pragma"):
             self.macros[name] = MacroDef(name, ("x",), False, [], "<built-in>", 0, builtin=name)
         self._answers = compiler.Answers(tu.compiler_flags, knowledge.likely_questions())
-        self._reader = Reader(self, self.macros, Reach(), self.changes, self.warnings, expand_all_text)
+        self._reader = Reader(self, self.macros, Reach(), self.changes, self.warnings, expand_all_text,
+                              knowledge.trace_macros())
+        # The machinery's computed includes, and whether CREATE_TRACE_POINTS
+        # was defined when the header was first read (walkthrough/doctor.py).
+        self._re_includers = frozenset(name for name, _ in knowledge.includer_order())
+        self.re_includes: list[ReInclude] = []
+        self._create_trace_points = False
         self._ready = True
 
     # -- running -------------------------------------------------------------
@@ -164,9 +170,15 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                 )
             )
         after = self._passes[-1].changes_at_start if self._passes else len(self.changes)
+        hidden = tuple(HiddenMacro(
+            h.visit.pass_index, h.line, h.macro, h.opening.text.strip(), h.opening.line,
+            h.group.text.strip(), h.group.line,
+        ) for h in self._reader.hidden if isinstance(h.visit, _Visit) and h.visit.pass_index is not None)
         return Recording(tu=self.tu, passes=tuple(passes), warnings=tuple(self.warnings),
                          left_out=tuple(self.left_out), changes_after=tuple(self.changes[after:]),
-                         steps_dropped=self._invocations.steps_dropped)
+                         steps_dropped=self._invocations.steps_dropped,
+                         re_includes=tuple(self.re_includes), hidden=hidden,
+                         create_trace_points=self._create_trace_points)
 
     # -- files -----------------------------------------------------------------
 
@@ -201,6 +213,8 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
 
     def _begin_pass(self, site: IncludeSite) -> int:
         index = len(self._passes) + 1
+        if index == 1:
+            self._create_trace_points = "CREATE_TRACE_POINTS" in self.macros
         includer = os.path.basename(site.file)
         ordinal = self._per_includer.get(includer, 0)
         self._per_includer[includer] = ordinal + 1
@@ -211,18 +225,24 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         return index
 
     def include(self, toks: list[Tok], next_only: bool = False) -> None:
-        if toks and toks[0].type != STRING and toks[0].value != "<":
+        computed = bool(toks) and toks[0].type != STRING and toks[0].value != "<"
+        if computed:
             toks = self.expander.expand(toks, in_directive=True)
         name, angled = self._include_name(toks)
         here = self._visits[-1]
         line = self._line
+        # The machinery's re-include of the header: noted for the doctor,
+        # and never left out (read as an empty file) in focused mode.
+        re_include = computed and os.path.basename(here.display) in self._re_includers
         if len(self._visits) > MAX_INCLUDE_DEPTH:
             raise self.error_here(
                 f"#include nested depth {MAX_INCLUDE_DEPTH} exceeds maximum of {MAX_INCLUDE_DEPTH}"
                 " (a trace header without TRACE_HEADER_MULTI_READ handling re-includes itself?)"
             )
         found = self._search(name, angled, here, next_only)
-        if self.tu.keep is not None and not self._kept(found):
+        if re_include:
+            self._note_re_include(name, angled, here, line, found)
+        if self.tu.keep is not None and not re_include and not self._kept(found):
             self._leave_out(name, angled, here, line)
             return
         if found is None:
@@ -243,6 +263,20 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         if abspath not in self._guards and os.path.normcase(abspath) != self._header:
             self._guards[abspath] = scan.include_guard(items)  # never the header: its reads are passes
         self._run_file(items, _Visit(display, abspath, site, found_in))
+
+    def _note_re_include(self, name: str, angled: bool, here: _Visit, line: int,
+                         found: tuple[str, str, int | None] | None) -> None:
+        def body(macro: str) -> str | None:
+            m = self.macros.get(macro)
+            if m is None or os.path.basename(m.file) in self._re_includers:
+                return None
+            return spell(m.body)
+
+        self.re_includes.append(ReInclude(
+            IncludeSite(here.display, line), here.abspath, f"<{name}>" if angled else f'"{name}"',
+            found[0] if found else None, found[1] if found else None,
+            body("TRACE_INCLUDE_PATH"), body("TRACE_INCLUDE_FILE"), body("TRACE_SYSTEM"),
+        ))
 
     def _kept(self, found: tuple[str, str, int | None] | None) -> bool:
         """Focused mode: is the file one of the kept ones?"""

@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 
 from explainer.cpp.printer import Emitted
 from explainer.kernel.translation_unit import TranslationUnit
-from explainer.model import Change, Fold, IncludeSite, LeftOut, Provenance, Step
+from explainer.model import (
+    Change,
+    Fold,
+    HiddenMacro,
+    IncludeSite,
+    LeftOut,
+    Provenance,
+    ReInclude,
+    Step,
+)
 
 
 @dataclass
@@ -61,3 +70,8 @@ class Recording:
     # with the passes' own, every change in order.
     changes_after: tuple[Change, ...] = ()
     steps_dropped: bool = False  # past the page budget (InvocationRecorder)
+    # What the doctor reads (walkthrough/doctor.py): the includes the
+    # machinery computed, and the trace macros conditionals skipped.
+    re_includes: tuple[ReInclude, ...] = ()
+    hidden: tuple[HiddenMacro, ...] = ()
+    create_trace_points: bool = False  # defined when the header was first read

@@ -46,6 +46,12 @@ def roles(macro: str) -> dict[str, int] | None:
 
 
 
+@cache
+def trace_macros() -> frozenset[str]:
+    """The trace macros a header invokes (those kernel.toml gives roles)."""
+    return frozenset(_data()["macros"])
+
+
 def kind(macro: str) -> str | None:
     """"event" or "class" for a trace macro that names one (an event's
     macro may name its class too), None for the others."""

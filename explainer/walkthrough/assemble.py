@@ -15,6 +15,7 @@ from explainer.errors import ExplainError
 from explainer.kernel import knowledge
 from explainer.kernel.translation_unit import REPRODUCE_ENV
 from explainer.model import Folded, Invocation, Pass, Reproduce, Walkthrough
+from explainer.walkthrough import doctor
 from explainer.walkthrough.fold import FoldCall, FoldedParts, folded
 from explainer.walkthrough.layout import Spans, lay_out_values, values
 from explainer.walkthrough.summary import declared
@@ -113,6 +114,7 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
     tu = recording.tu
     if not recording.passes:
         raise ExplainError(f"{tu.header}: the translation unit never read the header")
+    doctor.check(recording)
     layout = layout or lay_out(recording)
     trace_seen: list[tuple[str, str | None]] = []
     passes: list[Pass] = []
