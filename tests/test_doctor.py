@@ -214,3 +214,51 @@ def test_a_site_lists_each_header_left_out_with_its_diagnosis(tmp_path: Path) ->
     assert "cond.h : cond.h:" in index and "inside #ifdef CONFIG_COND_EVENTS" in index
     assert "add to the command what the condition asks for: -D CONFIG_COND_EVENTS" in index
     assert "flags.h : flags.h defines no event" in index and "Included by user.h" in index
+
+
+def latin_header(tmp_path: Path) -> Path:
+    """The sample, with a Latin-1 comment and Latin-1 and GBK bytes in its
+    format string, as some editors save them."""
+    data = SAMPLE.read_bytes()
+    data = data.replace(b"#undef TRACE_SYSTEM", b"/* caf\xe9, \xc4\xe3\xba\xc3 */\n#undef TRACE_SYSTEM", 1)
+    data = data.replace(b'TP_printk("name=%s', b'TP_printk("caf\xe9 \xc4\xe3\xba\xc3 name=%s', 1)
+    at = data.rindex(DEFINE_TRACE.encode())
+    data = (data[:at] + b"#undef TRACE_INCLUDE_PATH\n#define TRACE_INCLUDE_PATH .\n"
+            b"#define TRACE_INCLUDE_FILE latin\n" + data[at:])
+    path = tmp_path / "latin.h"
+    path.write_bytes(data)
+    return path
+
+
+def test_bytes_that_are_not_utf8_are_read_as_gcc_reads_them(tmp_path: Path) -> None:
+    """Every pass equals gcc's, the bytes kept as they are."""
+    from explainer.cpp.recorder import Recorder
+    from explainer.kernel.translation_unit import setup
+
+    from conftest import gcc_pass_tokens, pass_tokens
+
+    latin_header(tmp_path)
+    tu = setup("latin.h", [], [], tmp_path, None, None)
+    ours, theirs = pass_tokens(Recorder(tu).run()), gcc_pass_tokens(tu)
+    assert len(ours) == 11 and ours == theirs
+    assert any('"caf\udce9 \udcc4\udce3\udcba\udcc3 name=%s id=%d flags=%s pos=%d,%d"' in p for p in ours)
+
+
+def test_bytes_that_are_not_utf8_show_as_escapes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The terminal and the page show each such byte as \\xNN and say so;
+    the JSON is valid, and gives the bytes back."""
+    import json
+
+    latin_header(tmp_path)
+    code, out, _ = explain(capsys, tmp_path, "sample_work", "latin.h", "--pass", "9")
+    assert code == 0
+    assert '"caf\\xe9 \\xc4\\xe3\\xba\\xc3 name=%s' in out
+    assert "Bytes that are not UTF-8 (a Latin-1 or GBK comment or string) are shown as \\xNN." in one_line(out)
+    for fmt in ("json", "html"):
+        code, _, _ = explain(capsys, tmp_path, "sample_work", "latin.h", "--format", fmt, "-o", f"out.{fmt}")
+        assert code == 0
+    data = json.loads((tmp_path / "out.json").read_bytes().decode("utf-8"))
+    fmt_code = next(p["code"] for p in data["passes"] if p["stage"] == "stage7_class_define")
+    assert '"caf\xe9 \xc4\xe3\xba\xc3 '.encode("latin-1") in fmt_code.encode("utf-8", "surrogateescape")
+    page = (tmp_path / "out.html").read_text("utf-8")
+    assert "caf\\xe9 \\xc4\\xe3\\xba\\xc3" in page and "are shown as \\xNN" in page

@@ -85,12 +85,6 @@ def test_bad_header(name: str, capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert err == expected + "\n"
 
 
-def test_non_utf8_bytes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, _, err = _run(capsys, tmp_path, b"int a;\n\xff\xfe\n")
-    assert code == 2
-    assert err == "bad.h:2: error: byte 0xff is not UTF-8 (included from <stdin>:3)\n"
-
-
 @pytest.mark.parametrize(
     ("target", "expected"),
     [("missing.h", "explain: missing.h: no such file"), (".", "explain: .: is a directory, not a header file")],

@@ -341,11 +341,11 @@ def read_source(abspath: str) -> str:
     if b"\0" in data:
         raise LexError(data[: data.index(b"\0")].count(b"\n") + 1,
                        "NUL byte (gcc ignores it with a warning; explainer refuses it)")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise LexError(data[: exc.start].count(b"\n") + 1,
-                       f"byte 0x{data[exc.start]:02x} is not UTF-8") from None
+    # gcc takes any byte (Latin-1 or GBK in a comment or a string, as
+    # some editors save them): one that is not UTF-8 becomes a lone
+    # surrogate (U+DC80-U+DCFF, Python's surrogateescape), kept as it is
+    # through the passes and shown as \xNN (render/undecodable.py).
+    text = data.decode("utf-8", "surrogateescape")
     return text[1:] if text.startswith("\ufeff") else text
 
 

@@ -19,7 +19,7 @@ def run_gcc(tu: TranslationUnit, compiler: str = "gcc") -> str:
     env.update(REPRODUCE_ENV)
     proc = subprocess.run(
         tu.gcc_argv(compiler), input=tu.text, cwd=tu.cwd, env=env,
-        capture_output=True, text=True, check=False,
+        capture_output=True, text=True, errors="surrogateescape", check=False,
     )
     if proc.returncode != 0:
         first = proc.stderr.strip().splitlines()

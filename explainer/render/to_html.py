@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from explainer import prose
 from explainer.model import Walkthrough
-from explainer.render import view
+from explainer.render import undecodable, view
 from explainer.render.template_cache import template_cache
 from explainer.render.to_text import shell_command
 from explainer.resources import templates
@@ -280,4 +280,8 @@ def render(walkthrough: Walkthrough, lang: str = "en", home: str | None = None,
         "words": {k: page.words[k] for k in (
             "from_macro", "from_argument", "of", "chain", "made_by_paste", "made_by_stringify")},
     }
-    return render_template("walkthrough.html.jinja2", lang, page=page, data=data)
+    html = render_template("walkthrough.html.jinja2", lang, page=page, data=data, raw_bytes=False)
+    if undecodable.present(html):  # rare: written again, with a note
+        html = undecodable.visible(
+            render_template("walkthrough.html.jinja2", lang, page=page, data=data, raw_bytes=True))
+    return html

@@ -7,6 +7,7 @@ from types import ModuleType
 from typing import Any
 
 from explainer.model import Change, IncludeSite, Invocation, Pass, Walkthrough
+from explainer.render import undecodable
 
 _orjson: ModuleType | None
 try:
@@ -79,5 +80,7 @@ def render(walkthrough: Walkthrough) -> str:
 
 def _standard(data: dict[str, Any]) -> str:
     # The data is made fresh by to_data, so it cannot hold a cycle: not
-    # checking for one makes encoding a sixth faster.
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False) + "\n"
+    # checking for one makes encoding a sixth faster.  A byte that is not
+    # UTF-8 (orjson refuses it) is written as its escape.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+    return undecodable.json_escaped(text) + "\n"

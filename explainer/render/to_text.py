@@ -7,6 +7,7 @@ import textwrap
 
 from explainer import prose
 from explainer.model import Pass, Reproduce, Walkthrough
+from explainer.render import undecodable
 from explainer.walkthrough.meanings import MeaningChange, Meanings
 
 BODY_PREVIEW = 72
@@ -139,4 +140,9 @@ def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en", widt
     label, _, command = prose.text("reproduce", lang, command=shell_command(walkthrough.reproduce)).partition("\n")
     lines.extend(_wrap(label, width, "", ""))
     lines.append(command)
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    if undecodable.present(text):
+        head, _, rest = text.partition("\n\n")
+        note = "\n".join(_wrap(prose.text("raw_bytes", lang), width, "", ""))
+        text = undecodable.visible(f"{head}\n{style.dim(note)}\n\n{rest}")
+    return text

@@ -1,0 +1,30 @@
+"""Bytes of a header that are not UTF-8 (Latin-1, GBK ...), which the
+reader keeps as lone surrogates U+DC80-U+DCFF (cpp/scan.read_source):
+the terminal and pages show each as \\xNN, the JSON as the escape
+\\udcNN, which json.loads and .encode("utf-8", "surrogateescape") turn
+back into the byte."""
+
+from __future__ import annotations
+
+import re
+
+_RAW = re.compile("[\udc80-\udcff]")
+
+
+def present(text: str) -> bool:
+    return _RAW.search(text) is not None
+
+
+def visible(text: str) -> str:
+    """*text* with each such byte as \\xNN."""
+    if _RAW.search(text) is None:
+        return text
+    return _RAW.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
+
+
+def json_escaped(text: str) -> str:
+    """JSON text (written with ensure_ascii=False) with each such byte as
+    its \\uXXXX escape: valid JSON, and the byte comes back."""
+    if _RAW.search(text) is None:
+        return text
+    return _RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
