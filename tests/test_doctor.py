@@ -209,6 +209,7 @@ def test_a_site_lists_each_header_left_out_with_its_diagnosis(tmp_path: Path) ->
     written, skipped = site.build([(tmp_path, "cond.h"), (tmp_path, "flags.h"), (SAMPLE.parent, "sample.h")],
                                   [], [], out, tmp_path, skip_failures=True)
     assert [line.split(":")[0] for line in skipped] == ["cond.h", "flags.h"]
+    assert "index.html" in written and not any(w.startswith(("cond/", "flags/")) for w in written)
     index = one_line(re.sub(r"<[^>]+>", " ", (out / "index.html").read_text()))
     assert "Left out: 2 headers" in index
     assert "cond.h : cond.h:" in index and "inside #ifdef CONFIG_COND_EVENTS" in index
