@@ -8,7 +8,9 @@ only, formatted, named).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final, NamedTuple
 
 # A page is at most 5 MB (README, Limits).  What makes it large is each
@@ -119,14 +121,21 @@ class Fold(NamedTuple):
 @dataclass(frozen=True)
 class Folded:
     """An invocation's code with each fold written as its call: the
-    text, each piece's (start, end) in it, and what each piece is: the
-    index of the invocation's token, or -1 - the index of the fold (a
+    text, where each piece starts and ends in it, and what each piece is:
+    the index of the invocation's token, or -1 - the index of the fold (a
     call is several pieces, its name, parentheses and arguments, so that
     it breaks over lines as any call does)."""
 
     code: str
-    spans: tuple[tuple[int, int], ...]
-    pieces: tuple[int, ...]
+    starts: Sequence[int]
+    ends: Sequence[int]
+    pieces: Sequence[int]
+
+    @cached_property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        """Each piece's (start, end): made when a page first shows the
+        code with each token (a page too large for that needs the text alone)."""
+        return tuple(zip(self.starts, self.ends, strict=True))
 
 
 class Step:

@@ -348,7 +348,7 @@ def too_large(w: Walkthrough, shown: tuple[Pass, ...]) -> bool:
                 tokens = len(inv.spans) or len(inv.code) // 4
                 estimate += page_bytes(len(inv.code), tokens, len(inv.steps))
                 if inv.folded is not None:
-                    estimate += page_bytes(len(inv.folded.code), len(inv.folded.spans), 0)
+                    estimate += page_bytes(len(inv.folded.code), len(inv.folded.pieces), 0)
     return estimate > PAGE_BUDGET
 
 

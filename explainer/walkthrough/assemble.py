@@ -166,7 +166,7 @@ class _Cutter:
         if found is None or isinstance(found, Folded):
             return found
         code, starts, ends, pieces = found
-        made = self._folded[raw.start] = Folded(code, tuple(zip(starts, ends, strict=True)), tuple(pieces))
+        made = self._folded[raw.start] = Folded(code, starts, ends, pieces)
         return made
 
     def cut(self, raw: RawInvocation, with_spans: bool) -> tuple[str, tuple[tuple[int, int], ...]]:
