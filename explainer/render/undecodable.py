@@ -12,12 +12,21 @@ _RAW = re.compile("[\udc80-\udcff]")
 
 
 def present(text: str) -> bool:
-    return _RAW.search(text) is not None
+    """Whether *text* holds such a byte.  Asked of whole pages: ASCII is
+    known at once, and encoding finds a surrogate many times faster than
+    a search (a 2.5 MB page: 115 M instructions searched)."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def visible(text: str) -> str:
     """*text* with each such byte as \\xNN."""
-    if _RAW.search(text) is None:
+    if not present(text):
         return text
     return _RAW.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
 
@@ -25,6 +34,6 @@ def visible(text: str) -> str:
 def json_escaped(text: str) -> str:
     """JSON text (written with ensure_ascii=False) with each such byte as
     its \\uXXXX escape: valid JSON, and the byte comes back."""
-    if _RAW.search(text) is None:
+    if not present(text):
         return text
     return _RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

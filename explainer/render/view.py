@@ -448,6 +448,7 @@ def _pass_view(
     )
 
 
+@lru_cache(maxsize=4096)
 def _listed(file: str, header: str) -> bool:
     """Whether a change made in *file* is listed on the page (besides those
     the code uses): the header or the tracing machinery made it.  Pass 1 of
