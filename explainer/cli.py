@@ -150,6 +150,12 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
         budget = PAGE_BUDGET if every_pass else None
         recording = Recorder(tu, trace, on_pass=helper.submit, files=helper.files(),
                              steps=args.format == "html", budget=budget).run()
+        if args.format == "html":
+            # jinja2 and the page's template load while the helper lays
+            # out the last passes, rather than after.
+            from explainer.render import to_html
+
+            to_html.warm()
         whole = assemble.build(recording, args.macro, helper.layout(recording))
     chosen = _select(whole, args.pass_index, args.stage)
     # Each renderer imported only when used: jinja2 and pygments take a

@@ -263,6 +263,12 @@ def assets() -> Assets:
     return Assets(Markup(css), Markup(js), csp)
 
 
+def warm(name: str = "walkthrough.html.jinja2") -> None:
+    """Load the template *name* and our assets now, ahead of the page."""
+    environment().get_template(name)
+    assets()
+
+
 def render_template(name: str, lang: str = "en", **context: Any) -> str:
     words = {k: str(v) for k, v in prose.load(lang)["html"].items()}
     return environment().get_template(name).render(assets=assets(), words=words, **context)
