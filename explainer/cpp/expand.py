@@ -517,17 +517,20 @@ class Expander:
         out: list[Tok] = []
         skipping = False  # inside a __VA_OPT__ whose variadic argument is empty
         in_directive = self._in_directive
-        # Framing: the frames each argument's expansion made (after, upto],
-        # and the arguments already used once.
-        made: dict[int, tuple[int, int]] = {}
-        used: set[int] = set()
+        # Framing only: the frames each argument's expansion made (after,
+        # upto], and the arguments already used once.
+        made: dict[int, tuple[int, int]] | None = None
+        used: set[int] | None = None
+        if frame is not None:
+            made, used = {}, set()
         for i, src in enumerate(body):
             if src.type == VAOPT_START:
                 va = macro.nparams - 1
                 if va not in expanded:
                     before = self._frames
                     expanded[va] = self._expand_arg(args[va] or [])
-                    made[va] = (before, self._frames)
+                    if made is not None:
+                        made[va] = (before, self._frames)
                 skipping = not any(t.type != PAD for t in expanded[va])
                 continue
             if src.type == VAOPT_END:
@@ -569,9 +572,10 @@ class Expander:
                 if src.argno not in expanded:
                     before = self._frames
                     expanded[src.argno] = self._expand_arg(arg or [])
-                    made[src.argno] = (before, self._frames)
+                    if made is not None:
+                        made[src.argno] = (before, self._frames)
                 toks = expanded[src.argno]
-                if frame is not None:
+                if made is not None and used is not None:
                     window = made.get(src.argno)
                     if src.argno in used and window is not None and window[1] > window[0]:
                         toks = self._reframed(toks, window[0], window[1])
