@@ -31,6 +31,18 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
 
 
+@pytest.fixture(scope="session")
+def debian_tree() -> Path:
+    """Debian's configured 6.1 headers (tests/kernels.py fetches them
+    into a cache outside the repository), or a skip that says why."""
+    from kernels import debian_headers
+
+    found = debian_headers()
+    if found is None:
+        pytest.skip("Debian's linux-headers packages are not available (needs apt-get; .ci/run fetches them)")
+    return found
+
+
 requires_gcc = pytest.mark.skipif(
     shutil.which("gcc") is None, reason="gcc is the oracle and is not installed (.ci/run installs it)"
 )

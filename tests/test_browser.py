@@ -207,15 +207,10 @@ def test_the_provenance_panel_closes_and_stays_small(browser: Any, tmp_path: Pat
     context.close()
 
 
-def test_a_page_too_large_for_provenance_filters(page: Any, tmp_path: Path) -> None:
+def test_a_page_too_large_for_provenance_filters(page: Any, tmp_path: Path, debian_tree: Path) -> None:
     """explain all sched.h (6.1): plain code, and the filter shows one
     event alone.  (Its load time is a target of make bench, not a test.)"""
-    from kernels import debian_headers
-
-    tree = debian_headers()
-    if tree is None:
-        pytest.skip("Debian's linux-headers packages are not available (needs apt-get; .ci/run fetches them)")
-    open_page(page, tmp_path, render(REPO, "all", "sched.h", "--kernel", str(tree)))
+    open_page(page, tmp_path, render(REPO, "all", "sched.h", "--kernel", str(debian_tree)))
     page.select_option("#filter", "sched_switch")
     shown = page.locator("article.invocation:visible")
     assert shown.count() == 11
@@ -282,16 +277,11 @@ def test_a_folded_helper_opens_its_expansion_in_one_click(page: Any, tmp_path: P
     assert page.problems == []
 
 
-def test_sched_switch_pass_1_reads_folded(page: Any, tmp_path: Path) -> None:
+def test_sched_switch_pass_1_reads_folded(page: Any, tmp_path: Path, debian_tree: Path) -> None:
     """6.1's sched_switch: pass 1 shows __DO_TRACE(...) and
     raw_smp_processor_id() as called, under 80 lines (gcc writes 595);
     one click shows an expansion in the whole code."""
-    from kernels import debian_headers
-
-    tree = debian_headers()
-    if tree is None:
-        pytest.skip("Debian's linux-headers packages are not available (needs apt-get; .ci/run fetches them)")
-    open_page(page, tmp_path, render(REPO, "sched_switch", "sched.h", "--kernel", str(tree)))
+    open_page(page, tmp_path, render(REPO, "sched_switch", "sched.h", "--kernel", str(debian_tree)))
     folded = page.locator("#pass-1 pre.code").first
     assert folded.locator(".line").count() < 80
     assert page.locator("#pass-1 details.unfolded pre.code .line").count() > 500

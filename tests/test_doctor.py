@@ -13,7 +13,6 @@ import pytest
 from explainer import cli
 
 from conftest import SAMPLE, requires_gcc
-from kernels import debian_headers
 
 pytestmark = requires_gcc
 
@@ -152,14 +151,6 @@ def test_a_helper_header_names_the_headers_that_include_it(
                              " include Included by user.h: explain one of those")
 
 
-@pytest.fixture(scope="module")
-def tree() -> Path:
-    found = debian_headers()
-    if found is None:
-        pytest.skip("Debian's linux-headers packages are not available (needs apt-get; .ci/run fetches them)")
-    return found
-
-
 @pytest.mark.parametrize(("header", "mode", "expected"), [
     ("rv.h", None, r"rv\.h:12: DECLARE_EVENT_CLASS and the events after it are inside "
                    r"#ifdef CONFIG_DA_MON_EVENTS_IMPLICIT \(line 11\).*-D CONFIG_DA_MON_EVENTS_IMPLICIT$"),
@@ -171,8 +162,9 @@ def tree() -> Path:
     ("net_probe_common.h", None, r"net_probe_common\.h defines no event: .* Included by sunrpc\.h, tcp\.h"),
 ])
 def test_real_headers_without_events_say_why(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path, tree: Path, header: str, mode: str | None,
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, debian_tree: Path, header: str, mode: str | None,
         expected: str) -> None:
+    tree = debian_tree
     argv = ["all", header, "--kernel", str(tree), *(["--mode", mode] if mode else [])]
     code, _, err = explain(capsys, tmp_path, *argv)
     assert code == 2
@@ -180,7 +172,7 @@ def test_real_headers_without_events_say_why(
 
 
 def test_focused_mode_never_reads_the_header_again_as_an_empty_file(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path, tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, debian_tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A module header without TRACE_INCLUDE_PATH: focused mode says what
     full mode says, and makes no empty stand-in for the header."""
     monkeypatch.setenv("EXPLAINER_CACHE", str(tmp_path / "cache"))
@@ -189,7 +181,7 @@ def test_focused_mode_never_reads_the_header_again_as_an_empty_file(
     (module / "mymod.h").write_text(HEAD.replace("cond", "mymod").replace("COND", "MYMOD").replace(
         "#undef TRACE_INCLUDE_PATH\n#define TRACE_INCLUDE_PATH .\n", "") + EVENT + TAIL)
     for mode in ("focused", "full"):
-        code, _, err = explain(capsys, module, "TRACE_EVENT", "mymod.h", "--kernel", str(tree), "--mode", mode)
+        code, _, err = explain(capsys, module, "TRACE_EVENT", "mymod.h", "--kernel", str(debian_tree), "--mode", mode)
         assert code == 2, mode
         assert "<trace/events/mymod.h>: No such file or directory" in err, mode
         assert "must define TRACE_INCLUDE_PATH" in err, mode

@@ -9,8 +9,6 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
 from explainer import cli
 from explainer.cpp import lexer
 from explainer.cpp.recorder import Recorder
@@ -21,7 +19,6 @@ from explainer.render import to_html, to_text
 from explainer.walkthrough import assemble
 
 from conftest import REPO, requires_gcc
-from kernels import debian_headers
 
 pytestmark = requires_gcc
 
@@ -161,16 +158,13 @@ def test_a_page_past_its_budget_is_not_recorded_step_by_step() -> None:
     assert not whole.steps_dropped and 'class="note plain"' not in to_html.render(whole)
 
 
-def test_sched_switch_pass_1_folds_to_under_80_lines() -> None:
+def test_sched_switch_pass_1_folds_to_under_80_lines(debian_tree: Path) -> None:
     """6.1's sched_switch: 595 lines in pass 1, nearly all of it percpu
     asm from raw_smp_processor_id() and WARN_ON_ONCE(), inside
     tracepoint.h's __DO_TRACE (its run-time code, folded by kernel.toml's
     [machinery] runtime).  An argument that holds a helper's expansion
     already (cond, expanded before __DO_TRACE gets it) shows its call."""
-    tree = debian_headers()
-    if tree is None:
-        pytest.skip("Debian's linux-headers packages are not available (needs apt-get; .ci/run fetches them)")
-    w = walkthrough("sched_switch", "sched.h", str(tree))
+    w = walkthrough("sched_switch", "sched.h", str(debian_tree))
     inv = next(inv for i, inv in focused(w) if i == 1)
     assert inv.code.count("\n") > 500
     assert inv.folded is not None and inv.folded.code.count("\n") < 80

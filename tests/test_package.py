@@ -20,7 +20,6 @@ import pytest
 import explainer
 
 from conftest import REPO, environment, requires_gcc
-from kernels import debian_headers
 
 pytestmark = requires_gcc  # mypyc needs a C compiler, and the comparisons gcc's headers
 
@@ -82,12 +81,11 @@ def test_the_installed_explain_runs_compiled(installed: tuple[Path, Path], tmp_p
         f"explain {explainer.__version__}, compiled with mypyc\n"
 
 
-def test_the_installed_explain_gives_the_checkouts_bytes(installed: tuple[Path, Path], tmp_path: Path) -> None:
+def test_the_installed_explain_gives_the_checkouts_bytes(installed: tuple[Path, Path], tmp_path: Path,
+                                                        debian_tree: Path) -> None:
     """For a real kernel header (JSON) and the bundled sample (a page,
     templates read from the wheel), compiled and as plain Python."""
-    tree = debian_headers()
-    if tree is None:
-        pytest.skip("Debian's linux-headers packages are not available (needs apt-get; .ci/run fetches them)")
+    tree = debian_tree
     bin_dir, _ = installed
     for argv in (["--format", "json", "TRACE_EVENT", "sched.h", "--kernel", str(tree)],
                  ["--format", "html", "TRACE_EVENT", "sample.h"]):  # each its own bundled copy

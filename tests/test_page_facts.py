@@ -19,7 +19,6 @@ from explainer.walkthrough import assemble
 from explainer.walkthrough.meanings import Meanings
 
 from conftest import REPO, requires_gcc
-from kernels import debian_headers
 
 pytestmark = requires_gcc
 
@@ -31,11 +30,8 @@ def walkthrough(focus: str, header: str = "sample.h", kernel: str | None = None)
 
 
 @pytest.fixture(scope="module")
-def sched() -> Walkthrough:
-    tree = debian_headers()
-    if tree is None:
-        pytest.skip("Debian's linux-headers packages are not available (needs apt-get; .ci/run fetches them)")
-    return walkthrough("sched_stat_runtime", "sched.h", str(tree))
+def sched(debian_tree: Path) -> Walkthrough:
+    return walkthrough("sched_stat_runtime", "sched.h", str(debian_tree))
 
 
 def test_a_class_and_an_event_of_one_name_have_a_row_each(sched: Walkthrough) -> None:
@@ -256,19 +252,16 @@ def test_one_pass_has_one_name_everywhere(tmp_path: Path) -> None:
         assert f"<h3>{name} <span" in cycle
 
 
-def test_every_page_stays_under_5_mb(tmp_path: Path) -> None:
+def test_every_page_stays_under_5_mb(tmp_path: Path, debian_tree: Path) -> None:
     """explain all sched.h (6.1) was 26.5 MB and took 12 s to load.  A
     page past the budget shows its code as plain text, without steps,
     says so, and offers to show one event alone; one event's page keeps
     everything.  The bundled headers' pages keep everything too."""
     from conftest import run_cli
 
-    tree = debian_headers()
-    if tree is None:
-        pytest.skip("Debian's linux-headers packages are not available (needs apt-get; .ci/run fetches them)")
     for focus in ("all", "TRACE_EVENT", "sched_switch"):
         out = tmp_path / f"{focus}.html"
-        run_cli(REPO, [focus, "sched.h", "--kernel", str(tree), "--format", "html"], out)
+        run_cli(REPO, [focus, "sched.h", "--kernel", str(debian_tree), "--format", "html"], out)
         page = out.read_text()
         assert out.stat().st_size <= 5 * 2**20, (focus, out.stat().st_size)
         plain = 'class="note plain"' in page

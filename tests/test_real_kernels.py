@@ -15,17 +15,13 @@ from explainer.cpp import lexer
 from explainer.kernel import oracle
 
 from conftest import environment, requires_gcc
-from kernels import debian_headers
 
 pytestmark = requires_gcc
 
 
 @pytest.fixture(scope="session")
-def tree() -> Path:
-    found = debian_headers()
-    if found is None:
-        pytest.skip("Debian's linux-headers packages are not available (needs apt-get; .ci/run fetches them)")
-    return found
+def tree(debian_tree: Path) -> Path:
+    return debian_tree
 
 
 def header_dir(tree: Path, header: str) -> Path:
