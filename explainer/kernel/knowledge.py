@@ -52,6 +52,7 @@ def trace_macros() -> frozenset[str]:
     return frozenset(_data()["macros"])
 
 
+@cache
 def kind(macro: str) -> str | None:
     """"event" or "class" for a trace macro that names one (an event's
     macro may name its class too), None for the others."""
