@@ -73,7 +73,7 @@ class _Open:
         self.steps = steps
 
 
-def _arg_places(args: list[list[Tok] | None], texts: tuple[str, ...]) -> dict[int, tuple[int, int, int]]:
+def _arg_places(args: list[list[Tok] | None]) -> dict[int, tuple[int, int, int]]:
     """Where each file token of the arguments is: its argument, and its
     place in that argument's text as spell() writes it."""
     places: dict[int, tuple[int, int, int]] = {}
@@ -260,7 +260,7 @@ class InvocationRecorder:
         texts = tuple(spell(a or []) for a in args) if args is not None else ()
         raw = RawInvocation(macro=macro.name, line=name.lineno, args=texts, start=len(builder.emitted),
                             changes_before=len(self.changes))
-        arg_of = _arg_places(args, texts) if args is not None else {}
+        arg_of = _arg_places(args) if args is not None else {}
         steps = None
         traced = self.trace is not None and self.trace(macro.name, texts)
         if traced:
