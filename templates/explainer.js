@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var dataNode = document.getElementById("explainer-data");
-  var data = dataNode ? JSON.parse(dataNode.textContent) : { provenance: [], invocations: [], words: {} };
+  var data = dataNode ? JSON.parse(dataNode.textContent) : { provenance: [], chains: [], invocations: [], words: {} };
   var words = data.words || {};
 
   function currentSection() {
@@ -112,7 +112,7 @@
     body.appendChild(p);
   }
 
-  // entry: [macro, "file:line", argument, invocation, chain, how, [start, end]]
+  // entry: [macro, "file:line", argument, invocation, chain (in data.chains), how, [start, end]]
   function show(token) {
     if (!panel || !token) return;
     if (current) current.classList.remove("current");
@@ -128,7 +128,7 @@
       line([[(words.from_macro || "") + " ", false], [entry[0], true], [" ", false]]);
       where(body.lastChild, token, entry[1] || "");
     }
-    var chain = entry[4] || [];
+    var chain = (data.chains || [])[entry[4]] || [];
     if (chain.length > 1) {
       var p = document.createElement("p");
       p.className = "chain";

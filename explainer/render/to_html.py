@@ -282,6 +282,7 @@ def render(walkthrough: Walkthrough, lang: str = "en", home: str | None = None,
     page = view.page(walkthrough, shell_command(walkthrough.reproduce), lang, home, steps_elsewhere, pages)
     data = {
         "provenance": [list(p) for p in page.provenance],
+        "chains": [list(c) for c in page.chains],
         "invocations": list(page.invocations),
         "words": {k: page.words[k] for k in (
             "from_macro", "from_argument", "of", "chain", "made_by_paste", "made_by_stringify")},

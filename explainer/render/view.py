@@ -195,6 +195,7 @@ class Page:
     passes: tuple[PassView, ...]
     shortcuts: tuple[Shortcut, ...]
     provenance: tuple[ProvenanceEntry, ...]
+    chains: tuple[Chain, ...]
     invocations: tuple[dict[str, object], ...]
     reproduce: str
     words: dict[str, str]
@@ -291,10 +292,11 @@ def _spans(code: str) -> list[tuple[int, int]]:
 
 # A token's origin as the page's data block gives it to the script:
 # macro, its "file:line", the argument it was written in (or None), the
-# invocation (or -1), the chain of expansions [(macro, "file:line")],
-# how it was made ("a ## b", "#" or None), and its place in the argument.
-ProvenanceEntry = tuple[str | None, str | None, int | None, int, tuple[tuple[str, str], ...],
-                        str | None, tuple[int, int] | None]
+# invocation (or -1), its chain of expansions (an index into the page's
+# chains, each [(macro, "file:line")]), how it was made ("a ## b", "#"
+# or None), and its place in the argument.
+ProvenanceEntry = tuple[str | None, str | None, int | None, int, int, str | None, tuple[int, int] | None]
+Chain = tuple[tuple[str, str], ...]
 
 
 class _Tables:
@@ -304,6 +306,8 @@ class _Tables:
         self.provenance: list[ProvenanceEntry] = []
         self._index: dict[ProvenanceEntry, int] = {}
         self.invocations: list[dict[str, object]] = []
+        self.chains: list[Chain] = []
+        self._chain_index: dict[Chain, int] = {}
 
     def add_invocation(self, header: str, inv: Invocation, params: list[str]) -> int:
         self.invocations.append({
@@ -313,7 +317,11 @@ class _Tables:
         return len(self.invocations) - 1
 
     def prov(self, pr: Provenance, key: int) -> int:
-        item = (pr.macro, pr.where, pr.arg, key if pr.arg is not None else -1, pr.chain, pr.how, pr.span)
+        chain = self._chain_index.get(pr.chain)
+        if chain is None:
+            chain = self._chain_index[pr.chain] = len(self.chains)
+            self.chains.append(pr.chain)
+        item = (pr.macro, pr.where, pr.arg, key if pr.arg is not None else -1, chain, pr.how, pr.span)
         if item not in self._index:
             self._index[item] = len(self.provenance)
             self.provenance.append(item)
@@ -602,6 +610,7 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
         passes=tuple(views),
         shortcuts=tuple(Shortcut(k, words["key_" + label]) for k, label in SHORTCUTS),
         provenance=tuple(tables.provenance),
+        chains=tuple(tables.chains),
         invocations=tuple(tables.invocations),
         reproduce=reproduce,
         words=words,
