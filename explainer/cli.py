@@ -298,20 +298,41 @@ def _progress_line(done: int, total: int, header: str) -> None:
     sys.stderr.flush()
 
 
+def build_check_parser() -> argparse.ArgumentParser:
+    words = prose.load()["cli"]
+    parser = argparse.ArgumentParser(
+        prog="explain check", description=words["check_description"],
+        epilog=words["check_epilog"], formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("header", metavar="HEADER", help=words["check_header"])
+    _tree_options(parser, words)
+    parser.add_argument("--format", choices=("text", "json"), default="text", help=words["check_format"])
+    parser.add_argument("-o", "--output", metavar="FILE", help=words["output"])
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    site_mode = bool(argv) and argv[0] == "site"
-    if site_mode:
+    verb = argv[0] if argv and argv[0] in ("site", "check") else None
+    if verb == "site":
         args = build_site_parser().parse_args(argv[1:])
+    elif verb == "check":
+        args = build_check_parser().parse_args(argv[1:])
     else:
         args = build_parser().parse_args(argv)
+    status = EXIT_OK
     try:
         with limits(args.time_limit, args.memory_limit):
-            if site_mode:
+            if verb == "site":
                 sys.stdout.write(run_site(args, Path.cwd()))
                 return EXIT_OK
             with gcpause.held():
-                text = run(args, Path.cwd())
+                if verb == "check":
+                    from explainer import check
+
+                    text, status = check.run(args, Path.cwd())
+                else:
+                    text = run(args, Path.cwd())
         if args.output:
             write_output(Path(args.output), text)
         else:
@@ -338,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("EXPLAINER_DEBUG"):
             raise
         return EXIT_BUG
-    return EXIT_OK
+    return status
 
 
 def entry() -> NoReturn:

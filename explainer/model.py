@@ -84,6 +84,32 @@ class HiddenMacro:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """What explain check found (walkthrough/doctor.py): gcc's message
+    (or explainer's own), where it points in the header (or in the file
+    gcc names), and, for a pass of the header, which pass, invocation
+    and argument, the macros that made the token, and the fix when the
+    mistake is a known one."""
+
+    kind: str  # "error" or "warning"
+    message: str
+    file: str
+    line: int
+    column: int  # 1-based; 0 when not known
+    source: str | None  # the line's text
+    pass_index: int | None = None
+    stage: str | None = None
+    invocation: str | None = None  # "TRACE_EVENT(sample_work)"
+    invocation_line: int | None = None
+    argument: int | None = None  # 0-based
+    parameter: str | None = None  # the argument's parameter: "tstruct"
+    wrapper: str | None = None  # what the argument is written as a call of: "TP_STRUCT__entry"
+    chain: tuple[tuple[str, str], ...] = ()
+    fix: str | None = None
+    also: tuple[tuple[int, str], ...] = ()  # the other passes (index, stage) where it recurs
+
+
+@dataclass(frozen=True)
 class LeftOut:
     """Focused mode: an #include that was read as an empty file."""
 
@@ -104,6 +130,7 @@ class Provenance(NamedTuple):
     chain: tuple[tuple[str, str], ...] = ()
     how: str | None = None  # made by "##" (its operands: "a ## b") or "#"
     span: tuple[int, int] | None = None  # its place in the argument's text
+    line: int | None = None  # the header's line it was written on
 
 
 class Fold(NamedTuple):

@@ -64,19 +64,19 @@ class PassBuilder:
 class _Open:
     """The invocation being expanded, while it is."""
 
-    def __init__(self, raw: RawInvocation, arg_of: dict[int, tuple[int, int, int]],
+    def __init__(self, raw: RawInvocation, arg_of: dict[int, tuple[int, int, int, int]],
                  traced: bool, steps: StepRecorder | None) -> None:
         self.raw = raw
-        # id(file token) -> (argument index, start, end in its text)
+        # id(file token) -> (argument index, start, end in its text, line)
         self.arg_of = arg_of
         self.traced = traced
         self.steps = steps
 
 
-def _arg_places(args: list[list[Tok] | None]) -> dict[int, tuple[int, int, int]]:
-    """Where each file token of the arguments is: its argument, and its
-    place in that argument's text as spell() writes it."""
-    places: dict[int, tuple[int, int, int]] = {}
+def _arg_places(args: list[list[Tok] | None]) -> dict[int, tuple[int, int, int, int]]:
+    """Where each file token of the arguments is: its argument, its place
+    in that argument's text as spell() writes it, and its line."""
+    places: dict[int, tuple[int, int, int, int]] = {}
     for i, arg in enumerate(args):
         at = 0
         for t in arg or []:
@@ -85,7 +85,7 @@ def _arg_places(args: list[list[Tok] | None]) -> dict[int, tuple[int, int, int]]
             if at and t.flags & PREV_WHITE:
                 at += 1
             if t.src is not None:
-                places[id(t.src)] = (i, at, at + len(t.value))
+                places[id(t.src)] = (i, at, at + len(t.value), t.src.lineno)
             at += len(t.value)
     return places
 
@@ -248,7 +248,8 @@ class InvocationRecorder:
         self.current: PassBuilder | None = None
         self._open: _Open | None = None
         # Shared by the tokens with the same origin, place and chain.
-        self._provenances: dict[tuple[MacroDef | None, tuple[int, int, int] | None, int, str | None], Provenance] = {}
+        self._provenances: dict[tuple[MacroDef | None, tuple[int, int, int, int] | None, int, str | None],
+                                Provenance] = {}
         # One tuple per sequence of macros, so that a chain is compared by identity.
         self._chains: dict[tuple[MacroDef, ...], tuple[MacroDef, ...]] = {}
 
@@ -269,6 +270,11 @@ class InvocationRecorder:
                 steps = StepRecorder()
                 self.expander.tracer = steps
         self._open = _Open(raw, arg_of, traced, steps)
+
+    @property
+    def opened(self) -> RawInvocation | None:
+        """The invocation being expanded, if any."""
+        return self._open.raw if self._open is not None else None
 
     def macro_used(self, macro: MacroDef) -> None:
         if self._open is not None:
@@ -317,7 +323,7 @@ class InvocationRecorder:
                     self.steps_dropped = True
         builder.invocations.append(raw)
 
-    def _provenance(self, t: Tok, arg_of: dict[int, tuple[int, int, int]]) -> Provenance:
+    def _provenance(self, t: Tok, arg_of: dict[int, tuple[int, int, int, int]]) -> Provenance:
         place = arg_of.get(id(t.src)) if t.src is not None else None
         frame = t.frame
         how = None
@@ -328,7 +334,7 @@ class InvocationRecorder:
             how = frame.how
             chain = _chain(frame, self._chains)
             if how == "#" and place is not None:
-                place = (place[0], -1, -1)  # a string of the whole argument
+                place = (place[0], -1, -1, place[3])  # a string of the whole argument
         key = (t.origin, place, id(chain), how)
         found = self._provenances.get(key)
         if found is None:
@@ -340,6 +346,7 @@ class InvocationRecorder:
                 tuple((m.name, f"{m.file}:{m.line}") for m in chain),
                 how,
                 (place[1], place[2]) if place is not None and place[1] >= 0 else None,
+                place[3] if place is not None else None,
             )
         if frame is not None and place is None and how is None:
             frame.prov = found

@@ -129,6 +129,8 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self._re_includers = frozenset(name for name, _ in knowledge.includer_order())
         self.re_includes: list[ReInclude] = []
         self._create_trace_points = False
+        # Where an error stopped the recording: see where_now.
+        self.failed_at: tuple[int, str, str | None, int] | None = None
         self._ready = True
 
     # -- running -------------------------------------------------------------
@@ -194,6 +196,10 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             self._invocations.current = self._passes[visit.pass_index - 1]
         try:
             self._reader.read(items, visit, visit.display, visit.pass_index is not None)
+        except PreprocessError:
+            if self.failed_at is None:  # before the blocks around it forget it
+                self.failed_at = self.where_now()
+            raise
         finally:
             self._invocations.close()
             self._visits.pop()
@@ -521,6 +527,17 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     def _expansion_error(self, cause: str, line: int) -> PreprocessError:
         file, directive_line = self._where()
         return PreprocessError(file, line or directive_line, cause, self.chain())
+
+    def where_now(self) -> tuple[int, str, str | None, int] | None:
+        """The pass being read (index, stage), and the invocation of the
+        header being expanded, if any (macro, line): where an error
+        stopped the recording (explain check says it)."""
+        current = self._invocations.current
+        if current is None:
+            return None
+        opened = self._invocations.opened
+        return (current.index, current.stage, opened.macro if opened else None,
+                opened.line if opened else 0)
 
     def error_here(self, cause: str) -> PreprocessError:
         file, line = self._where()

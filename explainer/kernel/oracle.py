@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 from explainer.errors import ExplainError
 from explainer.kernel.translation_unit import REPRODUCE_ENV, TranslationUnit
 
-_MARKER = re.compile(r'^# (\d+) "((?:[^"\\]|\\.)*)"((?: \d)*)$')
+MARKER = re.compile(r'^# (\d+) "((?:[^"\\]|\\.)*)"((?: \d)*)$')
 
 
 def run_gcc(tu: TranslationUnit, compiler: str = "gcc") -> str:
@@ -27,14 +28,15 @@ def run_gcc(tu: TranslationUnit, compiler: str = "gcc") -> str:
     return proc.stdout
 
 
-def split_passes(output: str, cwd: Path, header: Path) -> list[str]:
-    """The text gcc produced inside each entry into *header*, in order of
-    entry.  Line markers with flag 1 enter a file, flag 2 return to one."""
+def walk(output: str, cwd: Path, header: Path) -> Iterator[tuple[str, int | None, bool]]:
+    """Each line of gcc -E's *output*, with the index of the entry into
+    *header* it is in (None: another file) and whether it is a line
+    marker.  Markers with flag 1 enter a file, flag 2 return to one."""
     target = os.path.normcase(os.path.normpath(header))
     stack: list[tuple[str, int | None]] = [("<stdin>", None)]
-    passes: list[list[str]] = []
+    entries = 0
     for line in output.splitlines():
-        m = _MARKER.match(line)
+        m = MARKER.match(line)
         if m is not None:
             name = m.group(2).encode().decode("unicode_escape")
             flags = m.group(3).split()
@@ -42,14 +44,26 @@ def split_passes(output: str, cwd: Path, header: Path) -> list[str]:
             if "1" in flags:
                 index = None
                 if path == target:
-                    passes.append([])
-                    index = len(passes) - 1
+                    index = entries
+                    entries += 1
                 stack.append((path, index))
             elif "2" in flags:
                 while len(stack) > 1 and stack[-1][0] != path:
                     stack.pop()
+            yield line, stack[-1][1], True
             continue
-        index = stack[-1][1]
-        if index is not None:
+        yield line, stack[-1][1], False
+
+
+def split_passes(output: str, cwd: Path, header: Path) -> list[str]:
+    """The text gcc produced inside each entry into *header*, in order of
+    entry."""
+    passes: list[list[str]] = []
+    for line, index, is_marker in walk(output, cwd, header):
+        if index is None:
+            continue
+        while len(passes) <= index:
+            passes.append([])
+        if not is_marker:
             passes[index].append(line)
     return ["\n".join(p) + "\n" for p in passes]

@@ -11,7 +11,6 @@ from functools import lru_cache
 
 from explainer import prose
 from explainer.cpp.lexer import scan
-from explainer.cpp.macros import IDENTIFIER
 from explainer.kernel import knowledge
 from explainer.model import (
     PAGE_BUDGET,
@@ -24,6 +23,7 @@ from explainer.model import (
     page_bytes,
 )
 from explainer.render import highlight
+from explainer.walkthrough.arguments import params, wrapper
 from explainer.walkthrough.meanings import Meanings, same_meaning
 
 MAX_DEPTH_CLASS = 9
@@ -328,20 +328,6 @@ class _Tables:
         return self._index[item]
 
 
-def _params(p: Pass, macro: str, count: int) -> list[str]:
-    for m in p.meanings:
-        if m.name == macro and m.params is not None:
-            names = [x.strip().removesuffix("...") for x in m.params.split(",")]
-            return (names + [""] * count)[:count]
-    return [""] * count
-
-
-def _wrapper(text: str) -> str | None:
-    """The macro an argument is written as a call of (``TP_printk(...)``), if any."""
-    m = IDENTIFIER.match(text.lstrip())
-    return m.group(0) if m and text.lstrip()[m.end():].lstrip().startswith("(") else None
-
-
 def too_large(w: Walkthrough, shown: tuple[Pass, ...]) -> bool:
     """Whether the full page of *shown* passes would pass PAGE_BUDGET
     (model.py), or the recorder already knew it would (and left the
@@ -397,8 +383,8 @@ def _invocation(
     words: dict[str, str], plain: bool = False,
 ) -> InvocationView:
     anchor = invocation_anchor(p.index, inv)
-    params = _params(p, inv.macro, len(inv.args))
-    key = tables.add_invocation(w.header, inv, params)
+    names = params(p, inv.macro, len(inv.args))
+    key = tables.add_invocation(w.header, inv, names)
     # Tokens of one origin share its Provenance: look each up once.
     by_origin: dict[int, int] = {}
     provs: list[int | None] = []
@@ -415,7 +401,7 @@ def _invocation(
     # TP_printk ...: each is written in one argument only) at work.
     expanded = {s.macro for s in inv.steps if s.kind == "expand" and s.depth > 0}
     args = tuple(
-        Arg(i, params[i], text, i in inv.used_args, i not in inv.used_args and _wrapper(text) in expanded)
+        Arg(i, names[i], text, i in inv.used_args, i not in inv.used_args and wrapper(text) in expanded)
         for i, text in enumerate(inv.args)
     )
     steps = () if plain else tuple(StepView(s) for s in inv.steps)

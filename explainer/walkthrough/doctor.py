@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from explainer import prose
+from explainer.cpp.macros import PAD
 from explainer.cpp.recording import RawInvocation, Recording
-from explainer.errors import Diagnosis
+from explainer.errors import Diagnosis, PreprocessError
 from explainer.kernel import knowledge
-from explainer.model import HiddenMacro, ReInclude
+from explainer.model import Finding, HiddenMacro, ReInclude, Walkthrough
 from explainer.resources import bundled_headers
+from explainer.walkthrough.arguments import params, wrapper
+from explainer.walkthrough.compiled import CompilerMessage
 
 _CONFIG = re.compile(r"\bCONFIG_\w+")
 _GUARD = re.compile(r"^(?:ifndef\s+(\w+)|if\s+!\s*defined\s*\(?\s*(\w+)\s*\)?)\s*$")
@@ -86,6 +90,12 @@ def shown(display: str, abspath: str | None, line: int = 0, lang: str = "en") ->
             path = real.relative_to(bundled).as_posix()
             return _words("bundled", lang, path=f"{path}:{line}" if line else path)
     return at
+
+
+def _place(where: str, cwd: Path, lang: str) -> str:
+    """A macro's "file:line" as shown() shows it."""
+    file, _, line = where.rpartition(":")
+    return shown(file, str(cwd / file), int(line) if line.isdigit() else 0, lang)
 
 
 def _read_another_file(header: str, path: Path, r: ReInclude, lang: str) -> Diagnosis:
@@ -156,3 +166,183 @@ def _helper(header: str, path: Path, lang: str) -> Diagnosis:
         return Diagnosis(_words("helper", lang, header=header), (
             _words("helper_users", lang, users=", ".join(users)),))
     return Diagnosis(_words("no_events", lang, header=header), (_words("no_events_fix", lang),))
+
+
+# -- explain check: gcc's messages about the passes, mapped to the header ---------
+
+
+def compile_findings(recording: Recording, w: Walkthrough, messages: list[CompilerMessage],
+                     lang: str = "en") -> list[Finding]:
+    """Each error and warning gcc gave when it compiled the passes, as a
+    Finding at the header's line (notes are gcc's detail, left out: the
+    finding says the same from the recording)."""
+    source = _header_lines(recording.tu.header_abspath)
+    found: list[Finding] = []
+    for m in messages:
+        if m.kind not in ("error", "warning"):
+            continue
+        if m.pass_index is None or m.token is None or m.pass_index > len(recording.passes):
+            if m.kind == "error":  # in a kernel header: rare, and worth seeing
+                found.append(Finding(m.kind, m.message, m.file, m.line, max(m.column, 0), None))
+            continue
+        found.append(_locate(recording, w, m, source, lang))
+    return merged(found)
+
+
+def merged(findings: list[Finding]) -> list[Finding]:
+    """One finding per message and place: the same mistake read in several
+    passes (TP_fast_assign in stage 6 and in perf) says which."""
+    out: list[Finding] = []
+    at: dict[tuple[str, str, str, int, int], int] = {}
+    for f in findings:
+        # A known mistake is one finding, whatever gcc says of it in each pass.
+        key = (f.kind, f.fix if f.fix is not None else f.message, f.file, f.line, f.column)
+        k = at.get(key)
+        if k is None:
+            at[key] = len(out)
+            out.append(f)
+        elif f.pass_index is not None:
+            first = out[k]
+            if f.pass_index != first.pass_index and all(i != f.pass_index for i, _ in first.also):
+                out[k] = replace(first, also=(*first.also, (f.pass_index, f.stage or "")))
+    return out
+
+
+def preprocess_findings(recording: Recording, messages: list[CompilerMessage],
+                        lang: str = "en") -> list[Finding]:
+    """gcc -E's warnings about the header's own lines (a macro redefined)."""
+    tu = recording.tu
+    source = _header_lines(tu.header_abspath)
+    found: list[Finding] = []
+    for m in messages:
+        if m.kind != "warning" or not m.file or not _same(tu.cwd / m.file, tu.header_abspath):
+            continue
+        text = source[m.line - 1] if 0 < m.line <= len(source) else None
+        redefined = _REDEFINED.search(m.message)
+        fix = None
+        if redefined is not None and redefined.group(1) in ("TRACE_INCLUDE_PATH", "TRACE_INCLUDE_FILE"):
+            fix = _words("fix_include_path_redefined", lang, name=redefined.group(1))
+        found.append(Finding(m.kind, m.message, tu.header, m.line, max(m.column, 0), text, fix=fix))
+    return merged(found)
+
+
+def _header_lines(path: Path) -> list[str]:
+    try:
+        return path.read_bytes().decode("utf-8", "surrogateescape").splitlines()
+    except OSError:
+        return []
+
+
+def _locate(recording: Recording, w: Walkthrough, m: CompilerMessage, source: list[str], lang: str) -> Finding:
+    index = m.pass_index or 1
+    record = recording.passes[index - 1]
+    token = m.token or 0
+    real = [e for e in record.emitted if e.tok.type != PAD]
+    emitted = real[min(token, len(real) - 1)] if real else None
+    header = recording.tu.header
+    at = next((k for k, raw in enumerate(record.invocations) if raw.real_start <= token < raw.real_end), None)
+    if at is None or emitted is None:
+        line = emitted.tok.lineno if emitted is not None and emitted.tok.src is not None else (
+            emitted.line if emitted is not None else 0)
+        text = source[line - 1] if 0 < line <= len(source) else None
+        return Finding(m.kind, m.message, header, line, 0, text, index, record.stage)
+    raw = record.invocations[at]
+    p = w.passes[index - 1]
+    inv = p.invocations[at]
+    pr = inv.provenance[token - raw.real_start] if inv.provenance else None
+    value = emitted.tok.value
+    if pr is not None and pr.line is not None:
+        line, needle = pr.line, value
+    elif emitted.tok.src is not None:
+        line, needle = emitted.tok.src.lineno, value
+    else:
+        line, needle = raw.line, raw.macro
+    text = source[line - 1] if 0 < line <= len(source) else None
+    column = text.find(needle) + 1 if text is not None and needle in text else 0
+    argument = pr.arg if pr is not None else None
+    names = params(p, inv.macro, len(inv.args))
+    parameter = names[argument] if argument is not None else None
+    wrapped = wrapper(inv.args[argument]) if argument is not None else None
+    title = f"{inv.macro}({inv.name})" if inv.name else inv.macro
+    cwd = recording.tu.cwd
+    chain = tuple((macro, _place(where, cwd, lang)) for macro, where in pr.chain) if pr is not None else ()
+    finding = Finding(
+        m.kind, m.message, header, line, column, text, index, record.stage, title, raw.line,
+        argument, parameter or None, wrapped, chain,
+    )
+    return replace(finding, fix=_known_fix(finding, value, m.option, inv.args, lang))
+
+
+# The known mistakes: what gcc says, where its token was written, and
+# the fix (prose [doctor] fix_*).  Public reports show each of them.
+_QUOTE, _UNQUOTE = "[\u2018']", "[\u2019']"  # gcc quotes with ' in the C locale
+_NO_MEMBER = re.compile(rf"has no member named {_QUOTE}(\w+){_UNQUOTE}")
+_UNDECLARED = re.compile(rf"{_QUOTE}(\w+){_UNQUOTE} undeclared")
+_EXPECTED_SEMICOLON = re.compile(rf"expected {_QUOTE}?;{_UNQUOTE}? before")
+_REDEFINED = re.compile(r'"(\w+)" redefined')
+_NAMED_MACRO = re.compile(r'^macro "(\w+)"')
+MAX_LINES_DOWN = 200  # how far below an invocation's first line its call is looked for
+
+
+def _known_fix(f: Finding, token: str, option: str | None, args: tuple[str, ...], lang: str) -> str | None:
+    part = f.wrapper or f.parameter or ""
+    if token == ";" and part == "TP_STRUCT__entry":
+        return _words("fix_stray_semicolon", lang)
+    if _EXPECTED_SEMICOLON.search(f.message) and part == "TP_fast_assign":
+        return _words("fix_missing_semicolon", lang)
+    member = _NO_MEMBER.search(f.message)
+    if member is not None and part in ("TP_printk", "TP_fast_assign"):
+        field = member.group(1)
+        struct = next((a for a in args if wrapper(a) == "TP_STRUCT__entry"), "")
+        kind = _variable_field(struct, field)
+        if kind is not None:
+            return _words("fix_variable_field", lang, field=field, kind=kind,
+                          getter="__get_str" if "string" in kind else "__get_dynamic_array")
+        return _words("fix_no_field", lang, field=field, where=part)
+    undeclared = _UNDECLARED.search(f.message)
+    if undeclared is not None and part == "TP_ARGS":
+        return _words("fix_args_not_in_proto", lang, name=undeclared.group(1))
+    if undeclared is not None and f.invocation and f.invocation.startswith("DEFINE_EVENT") and f.argument == 0:
+        return _words("fix_undeclared_class", lang, name=args[0].strip())
+    if "check_trace_callback_type" in f.message or (
+            f.invocation and f.invocation.startswith("DEFINE_EVENT") and "incompatible" in f.message):
+        return _words("fix_proto_differs", lang)
+    if option is not None and option.startswith("-Wformat") and part == "TP_printk":
+        return _words("fix_format", lang)
+    return None
+
+
+def _variable_field(struct: str, field: str) -> str | None:
+    """The macro that declares *field* in TP_STRUCT__entry's text when it
+    is a string or a dynamic array (its record holds a location, not the
+    data), or None."""
+    found = re.search(rf"\b(__(?:rel_)?string(?:_len)?)\(\s*{re.escape(field)}\s*,", struct)
+    if found is None:
+        found = re.search(rf"\b(__(?:rel_)?dynamic_array)\([^,()]*,\s*{re.escape(field)}\s*,", struct)
+    return found.group(1) if found else None
+
+
+def preprocess_finding(exc: PreprocessError, where: tuple[int, str, str | None, int] | None,
+                       header: str, path: Path, lang: str = "en") -> Finding:
+    """An error of the preprocessor (explain's own) as a Finding: in the
+    pass and invocation *where* (index, stage, macro, line) it stopped."""
+    source = _header_lines(path) if os.path.basename(exc.file) == os.path.basename(header) else []
+    line = exc.line
+    named = _NAMED_MACRO.search(exc.cause)
+    if named is not None and source:
+        # gcc names the line the expansion began on; the call is further down.
+        called = re.compile(rf"\b{re.escape(named.group(1))}\s*\(")
+        line = next((n for n in range(exc.line, min(exc.line + MAX_LINES_DOWN, len(source)) + 1)
+                     if called.search(source[n - 1])), exc.line)
+    text = source[line - 1] if 0 < line <= len(source) else None
+    column = 0
+    if named is not None and text is not None and named.group(1) in text:
+        column = text.find(named.group(1)) + 1
+    index, stage, macro, at = where if where is not None else (None, None, None, None)
+    fix = None
+    file = os.path.normpath(exc.file) if not exc.file.startswith("<") else exc.file
+    if 'macro "__assign_str" passed 2 arguments, but takes just 1' in exc.cause:
+        fix = _words("fix_assign_str_one", lang)
+    elif 'macro "__assign_str" requires 2 arguments, but only 1 given' in exc.cause:
+        fix = _words("fix_assign_str_two", lang)
+    return Finding("error", exc.cause, file, line, column, text, index, stage, macro, at or None, fix=fix)

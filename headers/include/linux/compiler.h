@@ -10,6 +10,7 @@
 #define __maybe_unused		__attribute__((__unused__))
 #define __aligned(n)		__attribute__((__aligned__(n)))
 #define notrace			__attribute__((__no_instrument_function__))
+#define __printf(a, b)		__attribute__((__format__(printf, a, b)))
 #define __initdata		__section(".init.data")
 #define __refdata		__section(".ref.data")
 

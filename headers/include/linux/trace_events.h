@@ -132,8 +132,8 @@ extern size_t strlen(const char *s);
 
 extern int trace_raw_output_prep(struct trace_iterator *iter,
 				 struct trace_event *event);
-extern void trace_event_printf(struct trace_iterator *iter,
-			       const char *fmt, ...);
+extern __printf(2, 3) void trace_event_printf(struct trace_iterator *iter,
+					      const char *fmt, ...);
 extern enum print_line_t trace_handle_return(struct trace_seq *s);
 extern void trace_seq_init(struct trace_seq *s);
 extern enum print_line_t trace_output_call(struct trace_iterator *iter,
