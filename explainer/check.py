@@ -18,6 +18,7 @@ from typing import Any
 from explainer import prose
 from explainer.errors import ExplainError, PreprocessError
 from explainer.model import Finding
+from explainer.render import undecodable
 
 SCHEMA = 1
 TAB = 8
@@ -52,9 +53,10 @@ def run(args: argparse.Namespace, cwd: Path) -> tuple[str, int]:
 
 def _render(fmt: str, header: str, findings: list[Finding], passes: int | None) -> str:
     if fmt == "json":
-        return json.dumps({"schema": SCHEMA, "header": header, "passes": passes,
+        text = json.dumps({"schema": SCHEMA, "header": header, "passes": passes,
                            "findings": [_data(f) for f in findings]},
-                          ensure_ascii=False, separators=(",", ":")) + "\n"
+                          ensure_ascii=False, separators=(",", ":"))
+        return undecodable.json_escaped(text) + "\n"
     lines: list[str] = []
     for f in findings:
         lines.extend(_text(f))
@@ -67,7 +69,7 @@ def _render(fmt: str, header: str, findings: list[Finding], passes: int | None) 
         lines.append(_words("stopped", header=header))
     else:
         lines.append(_words("summary", header=header, errors=errors, warnings=warnings, passes=passes))
-    return "\n".join(lines) + "\n"
+    return undecodable.visible("\n".join(lines) + "\n")
 
 
 def _text(f: Finding) -> list[str]:

@@ -193,3 +193,14 @@ def test_focused_mode_cannot_compile_and_says_why(capsys: pytest.CaptureFixture[
     code, _, err = check(capsys, tmp_path, "sched.h", "--kernel", str(debian_tree), "--mode", "focused")
     assert code == 2
     assert "needs a configured tree (full mode)" in err
+
+
+def test_bytes_that_are_not_utf8_in_a_broken_header(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The finding's source line holds a Latin-1 byte: \\xNN in the text,
+    its escape in valid JSON."""
+    path = broken(tmp_path, "latin", [("__get_str(name), __entry->id,", "__get_str(name), __entry->idx, /* caf\xe9 */")])
+    path.write_bytes(path.read_text().encode("utf-8").replace("caf\xe9".encode(), b"caf\xe9"))
+    code, text, _ = check(capsys, tmp_path, "latin.h")
+    assert code == 2 and "/* caf\\xe9 */" in text
+    code, out, _ = check(capsys, tmp_path, "latin.h", "--format", "json")
+    assert json.loads(out)["findings"][0]["source"].encode("utf-8", "surrogateescape").endswith(b"caf\xe9 */")
