@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from explainer.cpp.expand import Expander
-from explainer.cpp.macros import PAD, PREV_WHITE, Frame, MacroDef, Tok, spell
+from explainer.cpp.macros import PAD, PREV_WHITE, Frame, MacroDef, Tok
 from explainer.cpp.printer import Emitted
 from explainer.cpp.recording import RawInvocation
 from explainer.cpp.steps import StepRecorder
@@ -73,21 +73,28 @@ class _Open:
         self.steps = steps
 
 
-def _arg_places(args: list[list[Tok] | None]) -> dict[int, tuple[int, int, int, int]]:
-    """Where each file token of the arguments is: its argument, its place
-    in that argument's text as spell() writes it, and its line."""
+def _spelled(args: list[list[Tok] | None]) -> tuple[tuple[str, ...], dict[int, tuple[int, int, int, int]]]:
+    """The arguments' texts as spell() writes them (a space wherever white
+    space was; collected arguments hold no parameter and no pending ##),
+    and where each file token of them is: its argument, its place in that
+    argument's text, and its line."""
+    texts: list[str] = []
     places: dict[int, tuple[int, int, int, int]] = {}
     for i, arg in enumerate(args):
+        parts: list[str] = []
         at = 0
         for t in arg or []:
             if t.type == PAD:
                 continue
-            if at and t.flags & PREV_WHITE:
+            if parts and t.flags & PREV_WHITE:
+                parts.append(" ")
                 at += 1
             if t.src is not None:
                 places[id(t.src)] = (i, at, at + len(t.value), t.src.lineno)
+            parts.append(t.value)
             at += len(t.value)
-    return places
+        texts.append("".join(parts))
+    return tuple(texts), places
 
 
 def _chain(frame: Frame, interned: dict[tuple[MacroDef, ...], tuple[MacroDef, ...]]) -> tuple[MacroDef, ...]:
@@ -258,10 +265,9 @@ class InvocationRecorder:
         if builder is None:
             return
         self.close()
-        texts = tuple(spell(a or []) for a in args) if args is not None else ()
+        texts, arg_of = _spelled(args) if args is not None else ((), {})
         raw = RawInvocation(macro=macro.name, line=name.lineno, args=texts, start=len(builder.emitted),
                             changes_before=len(self.changes))
-        arg_of = _arg_places(args) if args is not None else {}
         steps = None
         traced = self.trace is not None and self.trace(macro.name, texts)
         if traced:

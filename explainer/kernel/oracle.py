@@ -15,16 +15,24 @@ from explainer.kernel.translation_unit import REPRODUCE_ENV, TranslationUnit
 MARKER = re.compile(r'^# (\d+) "((?:[^"\\]|\\.)*)"((?: \d)*)$')
 
 
-def run_gcc(tu: TranslationUnit, compiler: str = "gcc") -> str:
+def run(tu: TranslationUnit, argv: list[str] | tuple[str, ...], stdin: str) -> subprocess.CompletedProcess[str]:
+    """gcc *argv* in *tu*'s folder and reproducible environment, bytes
+    that are not UTF-8 kept as gcc wrote them (surrogateescape)."""
     env = dict(os.environ)
     env.update(REPRODUCE_ENV)
-    proc = subprocess.run(
-        tu.gcc_argv(compiler), input=tu.text, cwd=tu.cwd, env=env,
-        capture_output=True, text=True, errors="surrogateescape", check=False,
-    )
+    return subprocess.run(argv, input=stdin, cwd=tu.cwd, env=env, capture_output=True, text=True,
+                          errors="surrogateescape", check=False)
+
+
+def failed(proc: subprocess.CompletedProcess[str]) -> ExplainError:
+    first = proc.stderr.strip().splitlines()
+    return ExplainError("gcc failed: " + (first[-1] if first else f"exit {proc.returncode}"))
+
+
+def run_gcc(tu: TranslationUnit, compiler: str = "gcc") -> str:
+    proc = run(tu, tu.gcc_argv(compiler), tu.text)
     if proc.returncode != 0:
-        first = proc.stderr.strip().splitlines()
-        raise ExplainError("gcc failed: " + (first[-1] if first else f"exit {proc.returncode}"))
+        raise failed(proc)
     return proc.stdout
 
 

@@ -8,15 +8,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from explainer.cpp import lexer
-from explainer.errors import ExplainError
 from explainer.kernel import oracle
-from explainer.kernel.translation_unit import REPRODUCE_ENV, TranslationUnit
+from explainer.kernel.translation_unit import TranslationUnit
 
 # The header's passes as a compiler reads them back (compile_passes): one
 # token a line, in a file named after the pass, so that a diagnostic's
@@ -82,15 +80,11 @@ def token_lines(output: str, cwd: Path, header: Path, shown: str) -> str:
 
 def _gcc(argv: list[str], stdin: str, tu: TranslationUnit) -> tuple[str, list[dict[str, Any]]]:
     """Run gcc with JSON diagnostics: its output, and its diagnostics."""
-    env = dict(os.environ)
-    env.update(REPRODUCE_ENV)
-    proc = subprocess.run(argv, input=stdin, cwd=tu.cwd, env=env, capture_output=True, text=True,
-                          errors="surrogateescape", check=False)
+    proc = oracle.run(tu, argv, stdin)
     try:
         found: list[dict[str, Any]] = json.loads(proc.stderr or "[]")
     except ValueError:
-        first = proc.stderr.strip().splitlines()
-        raise ExplainError("gcc failed: " + (first[-1] if first else f"exit {proc.returncode}")) from None
+        raise oracle.failed(proc) from None
     return proc.stdout, found
 
 
