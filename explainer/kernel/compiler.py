@@ -121,6 +121,8 @@ class Answers:
         return self._known[key]
 
     def _fill(self, pairs: list[tuple[str, str]]) -> None:
+        if not pairs:  # another run in this process (a site's worker) answered them first
+            return
         # gcc expands these operators in text too, to the exact number.
         source = "".join(f"explainer_probe {k} = {op}({name})\n" for k, (op, name) in enumerate(pairs))
         out = _run(("-E", "-P", *self._flags), source, f"answering {pairs[0][0]}")
