@@ -112,6 +112,8 @@ def _select(walkthrough: Walkthrough, pass_index: int | None, stage: str | None)
     passes = walkthrough.passes
     if pass_index is not None:
         chosen = tuple(p for p in passes if p.index == pass_index)
+        if not chosen and walkthrough.diagnostics and pass_index > len(passes):
+            return replace(walkthrough, shown=())  # it stopped before: say why
         if not chosen:
             raise ExplainError(prose.load()["cli"]["no_pass"].format(
                 index=pass_index, total=len(passes)))
@@ -125,7 +127,9 @@ def _select(walkthrough: Walkthrough, pass_index: int | None, stage: str | None)
     return walkthrough
 
 
-def run(args: argparse.Namespace, cwd: Path) -> str:
+def run(args: argparse.Namespace, cwd: Path) -> tuple[str, ExplainError | None]:
+    """The output, and the error that stopped the translation unit (the
+    output then shows the passes that worked and the diagnosis)."""
     from explainer.kernel.translation_unit import setup
 
     # First: for a kernel tree, setup asks gcc for its predefined macros
@@ -136,9 +140,10 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
     # Then the helper process, which starts scanning the translation
     # unit's files while the recorder's modules load.
     with ahead(tu=tu) as helper:
+        from explainer.cpp import expand
         from explainer.cpp.recorder import Recorder
         from explainer.model import PAGE_BUDGET
-        from explainer.walkthrough import assemble
+        from explainer.walkthrough import assemble, doctor
 
         # Pages show each token's origin and steps; pages and the terminal
         # fold kernel helpers; JSON has the code alone.
@@ -148,16 +153,32 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
         # what it could not show is not recorded.
         every_pass = args.pass_index is None and args.stage is None
         budget = PAGE_BUDGET if every_pass else None
-        recording = Recorder(tu, trace, on_pass=helper.submit, files=helper.files(),
-                             steps=args.format == "html", budget=budget).run()
+        recorder = Recorder(tu, trace, on_pass=helper.submit, files=helper.files(),
+                            steps=args.format == "html", budget=budget)
+        stopped: doctor.Stop | None
+        try:
+            recording = recorder.run()
+        except PreprocessError as exc:
+            if expand.time_left() == 0:  # out of time: nothing more is done
+                raise exc.shown(tu.shown) from None
+            recording = recorder.partial()
+            stopped = (doctor.preprocess_finding(exc, recorder.failed_at, tu), len(recording.passes))
+            problem: ExplainError | None = exc.shown(tu.shown)
+        else:
+            stopped = doctor.diagnose(recording)
+            # The output has the detail: standard error says the headline.
+            problem = ExplainError(stopped[0].message) if stopped is not None else None
         if args.format == "html":
             # jinja2 and the page's template load while the helper lays
             # out the last passes, rather than after.
             from explainer.render import to_html
 
             to_html.warm()
-        whole = assemble.build(recording, args.macro, helper.layout(recording))
-    chosen = _select(whole, args.pass_index, args.stage)
+        whole = assemble.build(recording, args.macro, helper.layout(recording), stopped=stopped)
+    return render(_select(whole, args.pass_index, args.stage), args), problem
+
+
+def render(chosen: Walkthrough, args: argparse.Namespace) -> str:
     # Each renderer imported only when used: jinja2 and pygments take a
     # noticeable part of a short run.
     if args.format == "json":
@@ -321,6 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         args = build_parser().parse_args(argv)
     status = EXIT_OK
+    problem: ExplainError | None = None
     try:
         with limits(args.time_limit, args.memory_limit):
             if verb == "site":
@@ -332,12 +354,14 @@ def main(argv: list[str] | None = None) -> int:
 
                     text, status = check.run(args, Path.cwd())
                 else:
-                    text = run(args, Path.cwd())
+                    text, problem = run(args, Path.cwd())
         if args.output:
             write_output(Path(args.output), text)
         else:
             sys.stdout.write(text)
             sys.stdout.flush()
+        if problem is not None:
+            raise problem  # the output says it at its place; standard error in one line
     except PreprocessError as exc:
         print(exc.render(), file=sys.stderr)
         return EXIT_INPUT

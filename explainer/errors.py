@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 CHAIN_SHOWN = 8
 
 
@@ -55,6 +57,12 @@ class PreprocessError(ExplainError):
 
     def __str__(self) -> str:
         return self.render()
+
+    def shown(self, display: Callable[[str], str]) -> PreprocessError:
+        """The same error with its files as *display* shows them to users
+        (TranslationUnit.shown)."""
+        return PreprocessError(display(self.file), self.line, self.cause,
+                               tuple((display(f), n) for f, n in self.chain))
 
     def __reduce__(self) -> tuple[type[PreprocessError], tuple[str, int, str, tuple[tuple[str, int], ...]]]:
         # Site workers send errors back to the parent process.

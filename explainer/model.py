@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Final, NamedTuple
 
+from explainer.kernel.translation_unit import shown_path
+
 # A page is at most 5 MB (README, Limits).  What makes it large is each
 # token's markup (its class and origin) and the step lists: measured on
 # 6.1's sched.h, about 24 bytes a token and 460 a step.  Past this
@@ -85,11 +87,11 @@ class HiddenMacro:
 
 @dataclass(frozen=True)
 class Finding:
-    """What explain check found (walkthrough/doctor.py): gcc's message
-    (or explainer's own), where it points in the header (or in the file
-    gcc names), and, for a pass of the header, which pass, invocation
-    and argument, the macros that made the token, and the fix when the
-    mistake is a known one."""
+    """What explain check found, or what stopped explain (walkthrough/
+    doctor.py): gcc's message (or explainer's own, with its detail),
+    where it points in the header (or in the file gcc names), and, for a
+    pass of the header, which pass, invocation and argument, the macros
+    that made the token, and the fix when the mistake is a known one."""
 
     kind: str  # "error" or "warning"
     message: str
@@ -107,6 +109,7 @@ class Finding:
     chain: tuple[tuple[str, str], ...] = ()
     fix: str | None = None
     also: tuple[tuple[int, str], ...] = ()  # the other passes (index, stage) where it recurs
+    detail: tuple[str, ...] = ()  # the doctor's: what happened and the fixes, a line each
 
 
 @dataclass(frozen=True)
@@ -264,6 +267,23 @@ class Walkthrough:
     # The recorder stopped recording steps and origins past PAGE_BUDGET:
     # the page would have been too large for them anyway.
     steps_dropped: bool = False
+    # What stopped the translation unit (or made its reading wrong): then
+    # ``passes`` holds only the passes that worked, and these come after.
+    diagnostics: tuple[Finding, ...] = ()
+    # The kernel's folders, relative to the translation unit's (see
+    # TranslationUnit.roots): display() shows paths from there.
+    roots: tuple[str, ...] = ()
+
+    def display(self, path: str) -> str:
+        """A file as users read it in text and pages (JSON keeps the
+        translation unit's spelling): include/trace/define_trace.h, never
+        ../../.../site-packages/explainer/headers/include/trace/define_trace.h."""
+        return shown_path(path, self.roots)
+
+    def display_at(self, where: str) -> str:
+        """A "file:line" as display() shows the file."""
+        file, colon, line = where.rpartition(":")
+        return f"{shown_path(file, self.roots)}:{line}" if colon and line.isdigit() else shown_path(where, self.roots)
 
     @property
     def total_passes(self) -> int:

@@ -17,6 +17,7 @@ from explainer.walkthrough.layout import lay_out_pass
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "headers" / "include" / "trace" / "events" / "sample.h"
 FOO_DIR = REPO / "headers" / "examples" / "foo"
+BROKEN_DIR = REPO / "headers" / "examples" / "broken"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -59,8 +60,9 @@ def environment(pure: bool = False) -> dict[str, str]:
     return env
 
 
-def run_cli(cwd: Path, argv: list[str], out: Path) -> None:
-    """explain *argv* -o *out*, run from *cwd* as a user would; must succeed."""
+def run_cli(cwd: Path, argv: list[str], out: Path, status: int = 0) -> None:
+    """explain *argv* -o *out*, run from *cwd* as a user would; must exit
+    with *status* (0: succeed; 2: the header stopped it, out says why)."""
     import os
 
     from explainer import cli
@@ -68,7 +70,7 @@ def run_cli(cwd: Path, argv: list[str], out: Path) -> None:
     old = Path.cwd()
     os.chdir(cwd)
     try:
-        assert cli.main([*argv, "-o", str(out)]) == 0
+        assert cli.main([*argv, "-o", str(out)]) == status
     finally:
         os.chdir(old)
 

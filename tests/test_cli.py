@@ -100,7 +100,7 @@ def test_output_file_is_written_whole(capsys: pytest.CaptureFixture[str], tmp_pa
     target = tmp_path / "w.json"
     code, out, _ = run(capsys, "--format", "json", "TRACE_EVENT", "sample.h", "-o", str(target))
     assert code == 0 and out == ""
-    assert json.loads(target.read_text())["schema"] == 1
+    assert json.loads(target.read_text())["schema"] == 2
     assert [p.name for p in tmp_path.iterdir()] == ["w.json"]
 
 

@@ -35,6 +35,17 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def diagnosed(out: str, err: str) -> str:
+    """What explain said went wrong, in one line as standard error's
+    "explain: " line starts it: that line (the headline) and the
+    output's diagnosis, after the passes that worked, with its detail."""
+    assert err.startswith("explain: ") and err.count("\n") == 1, err
+    start = out.index("What went wrong")
+    block = one_line(out[out.index(":\n", start) + 2 : out.index("\n\n", start)])
+    assert block.startswith(one_line(err[len("explain: "):])), (block, err)
+    return "explain: " + block
+
+
 def sample_as(tmp_path: Path, name: str, edit: str = "") -> Path:
     """The bundled sample.h copied as *name*, with *edit* put before its
     #include <trace/define_trace.h>."""
@@ -51,8 +62,11 @@ def test_a_copy_of_a_trace_header_is_not_explained_from_another_file(
     again (TRACE_SYSTEM names it): passes 2-11 of another file."""
     sample_as(tmp_path, "mysample.h")
     code, out, err = explain(capsys, tmp_path, "TRACE_EVENT", "mysample.h")
-    assert code == 2 and out == ""
-    text = one_line(err)
+    assert code == 2
+    # The first pass read mysample.h: it is shown, then what went wrong.
+    assert out.startswith("mysample.h: in focus: TRACE_EVENT; passes that worked: 1, then what went wrong")
+    assert "Pass 1/1 · Declarations" in out and "What went wrong after pass 1:" in out
+    text = diagnosed(out, err)
     assert text.startswith("explain: mysample.h: trace/define_trace.h read include/trace/events/sample.h"
                            " (explainer's bundled model kernel) again, not mysample.h")
     assert "include/trace/define_trace.h:95 (explainer's bundled model kernel): #include <trace/events/sample.h>" in text
@@ -74,8 +88,8 @@ def test_a_wrong_trace_include_file_names_the_file_it_read(
     sample_as(tmp_path, "first.h")
     sample_as(tmp_path, "second.h", "#undef TRACE_INCLUDE_PATH\n#define TRACE_INCLUDE_PATH .\n"
                                     "#define TRACE_INCLUDE_FILE first\n")
-    code, _, err = explain(capsys, tmp_path, "TRACE_EVENT", "second.h")
-    text = one_line(err)
+    code, out, err = explain(capsys, tmp_path, "TRACE_EVENT", "second.h")
+    text = diagnosed(out, err)
     assert code == 2
     assert "second.h: trace/define_trace.h read first.h again, not second.h" in text
     assert 'computed from TRACE_INCLUDE_PATH (.) and TRACE_INCLUDE_FILE (first)' in text
@@ -89,21 +103,24 @@ def test_a_guard_without_multi_read_names_its_line_and_the_fix(
         "#if !defined(_TRACE_SAMPLE_H) || defined(TRACE_HEADER_MULTI_READ)", "#ifndef _TRACE_SAMPLE_H")
     path.write_text(text)
     line = text[: text.index("#ifndef _TRACE_SAMPLE_H")].count("\n") + 1
-    code, _, err = explain(capsys, tmp_path, "TRACE_EVENT", "guard.h")
+    code, out, err = explain(capsys, tmp_path, "TRACE_EVENT", "guard.h")
     assert code == 2
-    assert one_line(err) == one_line(
+    assert "Pass 1/1 · Declarations" in out and "What went wrong in pass 2 · Tracepoint definitions:" in out
+    assert diagnosed(out, err) == one_line(
         f"explain: guard.h:{line}: the guard #ifndef _TRACE_SAMPLE_H skips the header's events when"
         " trace/define_trace.h reads it again: pass 2 and those after it make nothing\n"
+        f"{line} | #ifndef _TRACE_SAMPLE_H\n in pass 2 · Tracepoint definitions\n"
         "  Write it as #if !defined(_TRACE_SAMPLE_H) || defined(TRACE_HEADER_MULTI_READ), so that"
         " every read after the first goes in")
 
 
 def test_a_header_that_never_includes_define_trace(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "once.h").write_text(SAMPLE.read_text().replace(DEFINE_TRACE, ""))
-    code, _, err = explain(capsys, tmp_path, "TRACE_EVENT", "once.h")
+    code, out, err = explain(capsys, tmp_path, "TRACE_EVENT", "once.h")
     assert code == 2
-    assert "once.h: read only once: it never includes <trace/define_trace.h>" in one_line(err)
-    assert "with #include <trace/define_trace.h>" in one_line(err)
+    assert "What went wrong after pass 1:" in out
+    assert "once.h: read only once: it never includes <trace/define_trace.h>" in diagnosed(out, err)
+    assert "with #include <trace/define_trace.h>" in diagnosed(out, err)
 
 
 HEAD = ("#undef TRACE_SYSTEM\n#define TRACE_SYSTEM cond\n#undef TRACE_INCLUDE_PATH\n#define TRACE_INCLUDE_PATH .\n"
@@ -130,9 +147,9 @@ def test_events_inside_a_config_conditional_name_it_and_the_flag(
     if "#else" in around[0]:
         argv += ["-D", "CONFIG_OTHER"]
         flag = "-U CONFIG_OTHER"
-    code, _, err = explain(capsys, tmp_path, *argv)
-    text = one_line(err)
-    assert code == 2
+    code, out, err = explain(capsys, tmp_path, *argv)
+    text = diagnosed(out, err)
+    assert code == 2 and "What went wrong in pass 1 · Declarations:" in out
     assert text.startswith("explain: cond.h:") and "TRACE_EVENT and the events after it are inside #" in text
     assert "false in this configuration" in text
     assert text.endswith(f"add to the command what the condition asks for: {flag}")
@@ -145,10 +162,10 @@ def test_a_helper_header_names_the_headers_that_include_it(
         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "flags.h").write_text("#define SHOW_FLAGS(x) x\n")
     (tmp_path / "user.h").write_text('#include "flags.h"\n')
-    code, _, err = explain(capsys, tmp_path, "all", "flags.h")
+    code, out, err = explain(capsys, tmp_path, "all", "flags.h")
     assert code == 2
-    assert one_line(err) == ("explain: flags.h defines no event: it is a helper that other event headers"
-                             " include Included by user.h: explain one of those")
+    assert diagnosed(out, err) == ("explain: flags.h defines no event: it is a helper that other event headers"
+                                   " include in pass 1 · Declarations Included by user.h: explain one of those")
 
 
 @pytest.mark.parametrize(("header", "mode", "expected"), [
@@ -166,9 +183,9 @@ def test_real_headers_without_events_say_why(
         expected: str) -> None:
     tree = debian_tree
     argv = ["all", header, "--kernel", str(tree), *(["--mode", mode] if mode else [])]
-    code, _, err = explain(capsys, tmp_path, *argv)
+    code, out, err = explain(capsys, tmp_path, *argv)
     assert code == 2
-    assert re.search(expected, one_line(err)), err
+    assert re.search(expected, diagnosed(out, err)), out
 
 
 def test_focused_mode_never_reads_the_header_again_as_an_empty_file(

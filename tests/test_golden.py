@@ -10,7 +10,7 @@ import pytest
 
 from explainer import cli
 
-from conftest import FOO_DIR, REPO, requires_gcc
+from conftest import BROKEN_DIR, FOO_DIR, REPO, requires_gcc
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -19,6 +19,10 @@ CASES = [
     pytest.param(REPO, ["--format", "json", "all", "headers/include/trace/events/sample.h"], "sample-all.json", id="sample-json"),
     pytest.param(FOO_DIR, ["TRACE_EVENT", "foo.h"], "foo-TRACE_EVENT.txt", id="foo-text"),
     pytest.param(FOO_DIR, ["--format", "json", "TRACE_EVENT", "foo.h"], "foo-TRACE_EVENT.json", id="foo-json"),
+    # A header that stops the translation unit: the passes that worked, then the diagnosis (exit 2).
+    pytest.param(BROKEN_DIR, ["TRACE_EVENT", "oldfoo.h"], "oldfoo-TRACE_EVENT.txt", id="oldfoo-text"),
+    pytest.param(BROKEN_DIR, ["--format", "json", "TRACE_EVENT", "oldfoo.h"], "oldfoo-TRACE_EVENT.json",
+                 id="oldfoo-json"),
 ]
 
 
@@ -31,7 +35,8 @@ def test_output_matches_golden(
     old = Path.cwd()
     os.chdir(cwd)
     try:
-        assert cli.main([*argv, "--color", "never", "-o", str(actual_path)]) == 0
+        expected_status = 2 if "broken" in cwd.parts else 0
+        assert cli.main([*argv, "--color", "never", "-o", str(actual_path)]) == expected_status
     finally:
         os.chdir(old)
     actual = actual_path.read_text()

@@ -1,5 +1,6 @@
 """Broken and hostile headers: each is refused with one line naming the
-file, the line and the cause, exit 2, in bounded time, leaving nothing."""
+file, the line and the cause, exit 2, in bounded time, leaving nothing
+but its output, whole: the passes that worked, then the diagnosis."""
 
 from __future__ import annotations
 
@@ -68,8 +69,10 @@ def run_bad(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | b
         os.chdir(old)
     elapsed = time.monotonic() - start
     _, err = capsys.readouterr()
-    assert not out.exists(), "a failed run must not leave an output file"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.h"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.h", "out.html"]
+    page = out.read_text()
+    assert page.startswith("<!doctype html>") and page.rstrip().endswith("</html>")
+    assert "<title>Diagnosis: bad.h: all" in page and 'id="stopped"' in page
     return code, err, elapsed
 
 

@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FOO_DIR, REPO, requires_gcc, run_cli
+from conftest import BROKEN_DIR, FOO_DIR, REPO, requires_gcc, run_cli
 from htmlcheck import Page
 
 GOLDEN = Path(__file__).parent / "golden"
 
 
-def render(cwd: Path, *argv: str) -> str:
+def render(cwd: Path, *argv: str, status: int = 0) -> str:
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "page.html"
-        run_cli(cwd, [*argv, "--format", "html"], out)
+        run_cli(cwd, [*argv, "--format", "html"], out, status)
         return out.read_text()
 
 
@@ -111,18 +111,20 @@ def test_hostile_header_renders_inert(tmp_path: Path) -> None:
     assert page.count("script") == 2  # our data block and our script, nothing else
     assert "onerror=alert" in text.replace("&lt;", "<")  # shown, as text
     # In a list of changes (the code used the macro), as text.
-    assert ('<li class="relevant" data-where="././evil.h:4"><code>#define EVIL_NOTE &#34;&lt;/script&gt;&lt;img src=x'
+    assert ('<li class="relevant" data-where="evil.h:4"><code>#define EVIL_NOTE &#34;&lt;/script&gt;&lt;img src=x'
             ' onerror=alert(3)&gt;&#34;</code>') in text
     assert "<img" not in text and "</script><script>" not in text
     json.loads(page.scripts[0])
 
 
 @requires_gcc
-@pytest.mark.parametrize(("cwd", "argv", "golden"), [
-    pytest.param(FOO_DIR, ["TRACE_EVENT", "foo.h"], "foo-TRACE_EVENT.html", id="foo"),
+@pytest.mark.parametrize(("cwd", "argv", "golden", "status"), [
+    pytest.param(FOO_DIR, ["TRACE_EVENT", "foo.h"], "foo-TRACE_EVENT.html", 0, id="foo"),
+    # Stopped in pass 8: passes 1-7, then the diagnosis.
+    pytest.param(BROKEN_DIR, ["TRACE_EVENT", "oldfoo.h"], "oldfoo-TRACE_EVENT.html", 2, id="oldfoo"),
 ])
-def test_html_matches_golden(cwd: Path, argv: list[str], golden: str, update_goldens: bool) -> None:
-    actual = render(cwd, *argv)
+def test_html_matches_golden(cwd: Path, argv: list[str], golden: str, status: int, update_goldens: bool) -> None:
+    actual = render(cwd, *argv, status=status)
     path = GOLDEN / golden
     if update_goldens:
         path.write_text(actual)

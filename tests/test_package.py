@@ -56,6 +56,7 @@ def test_the_wheel_carries_headers_data_and_compiled_modules(installed: tuple[Pa
         "explainer/headers/include/trace/define_trace.h",
         "explainer/headers/include/trace/stages/stage7_class_define.h",
         "explainer/headers/examples/foo/foo.h",
+        "explainer/headers/examples/broken/oldfoo.h",
         "explainer/data/kernel.toml",
         "explainer/data/prose.en.toml",
         "explainer/py.typed",
@@ -79,6 +80,23 @@ def test_the_installed_explain_runs_compiled(installed: tuple[Path, Path], tmp_p
     assert Path(where).is_relative_to(bin_dir.parent), "the installed package, not the checkout"
     assert run([str(bin_dir / "explain"), "--version"], tmp_path) == \
         f"explain {explainer.__version__}, compiled with mypyc\n"
+
+
+def test_the_installed_explain_shows_its_kernel_from_the_kernels_folder(installed: tuple[Path, Path],
+                                                                      tmp_path: Path) -> None:
+    """A module's header beside the user, the bundled kernel inside the
+    installed package: text and errors name include/..., never a path
+    that climbs into site-packages (the gcc command must, and does)."""
+    bin_dir, _ = installed
+    (tmp_path / "oldfoo.h").write_text((REPO / "headers/examples/broken/oldfoo.h").read_text())
+    proc = subprocess.run([str(bin_dir / "explain"), "TRACE_EVENT", "oldfoo.h"], cwd=tmp_path,
+                          capture_output=True, text=True, env=environment(), check=False)
+    assert proc.returncode == 2
+    assert "(included from include/trace/trace_events.h:277, include/trace/define_trace.h:102" in proc.stderr
+    shown = proc.stdout[: proc.stdout.index("The same translation unit")]
+    assert "read by include/trace/define_trace.h:" in shown and "What went wrong in pass 8" in shown
+    assert "site-packages" not in shown + proc.stderr and "../" not in shown + proc.stderr
+    assert "site-packages/explainer/headers/include" in proc.stdout  # the gcc command's -I
 
 
 def test_the_installed_explain_gives_the_checkouts_bytes(installed: tuple[Path, Path], tmp_path: Path,

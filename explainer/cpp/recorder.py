@@ -129,8 +129,10 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self._re_includers = frozenset(name for name, _ in knowledge.includer_order())
         self.re_includes: list[ReInclude] = []
         self._create_trace_points = False
-        # Where an error stopped the recording: see where_now.
+        # Where an error stopped the recording (see where_now), and how
+        # many passes had worked by then (see partial).
         self.failed_at: tuple[int, str, str | None, int] | None = None
+        self._worked: int | None = None
         self._ready = True
 
     # -- running -------------------------------------------------------------
@@ -155,9 +157,15 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             focused.leave_out(self.tu.cwd, self._left_out_paths)
         return self._finish()
 
-    def _finish(self) -> Recording:
+    def partial(self) -> Recording:
+        """After run() raised a PreprocessError: what was recorded, with the
+        passes that worked (none of the one the error stopped)."""
+        return self._finish(self._worked if self._worked is not None else max(0, len(self._passes) - 1))
+
+    def _finish(self, worked: int | None = None) -> Recording:
+        kept = self._passes if worked is None else self._passes[:worked]
         passes = []
-        for b in self._passes:
+        for b in kept:
             passes.append(
                 PassRecord(
                     index=b.index,
@@ -171,7 +179,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                     changes_start=b.changes_from_previous,
                 )
             )
-        after = self._passes[-1].changes_at_start if self._passes else len(self.changes)
+        after = kept[-1].changes_at_start if kept else 0 if worked is not None else len(self.changes)
         hidden = tuple(HiddenMacro(
             h.visit.pass_index, h.line, h.macro, h.opening.text.strip(), h.opening.line,
             h.group.text.strip(), h.group.line,
@@ -199,6 +207,13 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         except PreprocessError:
             if self.failed_at is None:  # before the blocks around it forget it
                 self.failed_at = self.where_now()
+                current = self._invocations.current
+                # An error in the header's own text stops its pass; one in
+                # the machinery (a re-include not found) comes after the
+                # pass that included it, whose text is all there.
+                reading = visit.pass_index if visit.pass_index is not None else None
+                self._worked = (reading - 1 if reading is not None
+                                else current.index if current is not None else 0)
             raise
         finally:
             self._invocations.close()
@@ -530,14 +545,20 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
 
     def where_now(self) -> tuple[int, str, str | None, int] | None:
         """The pass being read (index, stage), and the invocation of the
-        header being expanded, if any (macro, line): where an error
-        stopped the recording (explain check says it)."""
+        header being expanded, if any ("TRACE_EVENT(name)", line): where
+        an error stopped the recording (explain check says it)."""
         current = self._invocations.current
         if current is None:
             return None
         opened = self._invocations.opened
-        return (current.index, current.stage, opened.macro if opened else None,
-                opened.line if opened else 0)
+        if opened is None:
+            return (current.index, current.stage, None, 0)
+        roles = knowledge.roles(opened.macro) or {}
+        named = roles.get("event", roles.get("class"))
+        call = opened.macro
+        if named is not None and named < len(opened.args):
+            call = f"{opened.macro}({opened.args[named].strip()})"
+        return (current.index, current.stage, call, opened.line)
 
     def error_here(self, cause: str) -> PreprocessError:
         file, line = self._where()

@@ -10,8 +10,10 @@ path of this machine.
 from __future__ import annotations
 
 import os
+import posixpath
 import stat
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from explainer.errors import ExplainError
@@ -50,6 +52,14 @@ class TranslationUnit:
     keep: tuple[str, ...] | None = None
     # The header the user named (focused mode reads a copy of it).
     named_header: Path | None = None
+    # The kernel's folders (a tree's layers, the bundled model kernel; a
+    # module's copy in focused mode) relative to cwd: a file in one is
+    # shown to users from there (shown), not climbing out of their folder.
+    roots: tuple[str, ...] = ()
+
+    def shown(self, path: str) -> str:
+        """*path* (as the translation unit spells it) as users read it."""
+        return shown_path(path, self.roots)
 
     def predefined_macros(self) -> tuple[str, ...]:
         """``predefined``, or gcc's.  setup asks gcc early, in a thread, so
@@ -74,6 +84,28 @@ class TranslationUnit:
             argv.append(flag + value)
         argv += ["-x", "c", "-"]
         return tuple(argv)
+
+
+@lru_cache(maxsize=4096)
+def shown_path(path: str, roots: tuple[str, ...]) -> str:
+    """*path*, spelled relative to a translation unit's folder, as users
+    read it: without ./ and a/../, and from the kernel's folder when it is
+    in one of *roots* (include/trace/define_trace.h, not
+    ../../site-packages/explainer/headers/include/trace/define_trace.h)."""
+    if path.startswith("<"):  # <stdin>, <command-line>, <built-in>
+        return path
+    normal = posixpath.normpath(path)
+    for root in roots:
+        if normal.startswith(root + "/"):
+            return normal[len(root) + 1 :]
+    return normal
+
+
+def _roots(root: Path, *kernel: Path) -> tuple[str, ...]:
+    """The folders *kernel* relative to *root*, the deepest first; not
+    root itself (its files are already spelled from it)."""
+    found = {_relative(k, root) for k in kernel} - {"."}
+    return tuple(sorted(found, key=lambda r: (-r.count("/"), r)))
 
 
 def _check_header(path: Path, shown: str) -> None:
@@ -190,6 +222,7 @@ def _setup_real(
         text="\n".join(lines) + "\n",
         compiler_flags=trees.COMPILER_FLAGS,
         predefined=None,
+        roots=_roots(root, *tree.layers),
     )
 
 
@@ -225,6 +258,7 @@ def _setup_focused(
         compiler_flags=FOCUSED_FLAGS,
         predefined=None,
         keep=tuple(keep),
+        roots=() if spelled is not None else ("module",),
     )
 
 
@@ -265,4 +299,5 @@ def _setup_bundled(
         include_dirs=tuple(dirs),
         macro_args=tuple(macro_args),
         text=text,
+        roots=_roots(root, kernel),
     )

@@ -1,4 +1,4 @@
-"""Render a walkthrough as JSON (schema 1, documented in README.md)."""
+"""Render a walkthrough as JSON (schema 2, documented in README.md)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from types import ModuleType
 from typing import Any
 
 from explainer.model import Change, IncludeSite, Invocation, Pass, Walkthrough
-from explainer.render import undecodable
+from explainer.render import findings, undecodable
 
 _orjson: ModuleType | None
 try:
@@ -15,7 +15,8 @@ try:
 except ImportError:  # a platform without its wheel: the standard library writes the same bytes
     _orjson = None
 
-SCHEMA = 1
+# 2: diagnostics, and passes only those that worked when it stopped.
+SCHEMA = 2
 
 
 def _site(site: IncludeSite) -> dict[str, Any]:
@@ -59,6 +60,7 @@ def to_data(w: Walkthrough) -> dict[str, Any]:
         "passes": [_pass(p) for p in w.shown_passes()],
         "left_out": [{"include": x.include, **_site(x.site)} for x in w.left_out],
         "warnings": list(w.warnings),
+        "diagnostics": [findings.data(f) for f in w.diagnostics],
     }
 
 

@@ -6,8 +6,8 @@ import shlex
 import textwrap
 
 from explainer import prose
-from explainer.model import Pass, Reproduce, Walkthrough
-from explainer.render import undecodable
+from explainer.model import Finding, Pass, Reproduce, Walkthrough
+from explainer.render import findings, undecodable
 from explainer.walkthrough.meanings import MeaningChange, Meanings
 
 BODY_PREVIEW = 72
@@ -44,7 +44,7 @@ def _wrap(text: str, width: int, indent: str, more: str) -> list[str]:
                          break_long_words=False, break_on_hyphens=False) or [indent]
 
 
-def _change_line(change: MeaningChange, lang: str) -> str:
+def _change_line(change: MeaningChange, lang: str, w: Walkthrough) -> str:
     c = change.change
     body = c.body or ""
     if len(body) > BODY_PREVIEW:
@@ -52,20 +52,21 @@ def _change_line(change: MeaningChange, lang: str) -> str:
     params = f"({c.params})" if c.params is not None else ""
     text = prose.text("define", lang, name=c.name, params=params, body=body).rstrip()
     status = prose.text(f"status_{change.status}", lang)
-    return f"{status} {text}  " + prose.text("at", lang, file=c.file, line=c.line)
+    return f"{status} {text}  " + prose.text("at", lang, file=w.display(c.file), line=c.line)
 
 
-def _pass(p: Pass, total: int, style: _Style, lang: str, meanings: Meanings, width: int,
+def _pass(w: Walkthrough, p: Pass, style: _Style, lang: str, meanings: Meanings, width: int,
           unfold: bool) -> list[str]:
     notes = prose.stage(p.stage, lang)
-    heading = prose.text("pass_heading", lang, index=p.index, total=total, stage=p.stage, title=notes["title"])
+    heading = prose.text("pass_heading", lang, index=p.index, total=w.total_passes, stage=p.stage,
+                         title=notes["title"])
     out = [
         *(style.bold(line) for line in _wrap(heading, width, "", "  ")),
         *_wrap(f"{prose.text('makes', lang)} {notes['makes']}", width, "  ", "        "),
         *_wrap(f"{prose.text('why', lang)} {notes['why']}", width, "  ", "       "),
     ]
-    site = prose.text("included_from", lang, file=p.included_from.file, line=p.included_from.line)
-    outer = " < ".join(f"{s.file}:{s.line}" for s in p.chain[1:])
+    site = prose.text("included_from", lang, file=w.display(p.included_from.file), line=p.included_from.line)
+    outer = " < ".join(f"{w.display(s.file)}:{s.line}" for s in p.chain[1:])
     if outer:
         site += ", " + prose.text("via", lang, chain=outer)
     out.extend(style.dim(line) for line in _wrap(site, width, "  ", "    "))
@@ -73,7 +74,7 @@ def _pass(p: Pass, total: int, style: _Style, lang: str, meanings: Meanings, wid
     if changes:
         out.extend(_wrap(prose.text("changed" if p.index > 1 else "changed_first", lang), width, "  ", "  "))
         for c in changes:
-            out.extend(style.dim(line) for line in _wrap(_change_line(c, lang), width, "    ", "        "))
+            out.extend(style.dim(line) for line in _wrap(_change_line(c, lang, w), width, "    ", "        "))
     else:
         out.extend(_wrap(prose.text("unchanged", lang), width, "  ", "  "))
     focused = [inv for inv in p.invocations if inv.focus]
@@ -87,6 +88,18 @@ def _pass(p: Pass, total: int, style: _Style, lang: str, meanings: Meanings, wid
             out.append(style.code(code).rstrip("\n"))
         else:
             out.append("    " + style.dim(prose.text("nothing", lang)))
+    return out
+
+
+def _finding(f: Finding, width: int, lang: str) -> list[str]:
+    """A diagnosis: its prose wrapped, the header's line as it is."""
+    out: list[str] = []
+    for prose_line, line in findings.parts(f, lang):
+        if not prose_line:
+            out.append("  " + line)
+            continue
+        indent = "  " + line[: len(line) - len(line.lstrip())]
+        out.extend(_wrap(line.strip(), width, indent, indent + "  "))
     return out
 
 
@@ -115,7 +128,9 @@ def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en", widt
     style = _Style(color)
     total = walkthrough.total_passes
     meanings = Meanings(walkthrough)
-    heading = prose.text("heading", lang, header=walkthrough.header, passes=total, focus=walkthrough.focus)
+    stopped = walkthrough.diagnostics
+    heading = prose.text("heading_stopped" if stopped else "heading", lang, header=walkthrough.display(walkthrough.header),
+                         passes=total, focus=walkthrough.focus)
     lines = [*(style.bold(line) for line in _wrap(heading, width, "", "  "))]
     helpers = [] if unfold else _folded_helpers(walkthrough)
     if helpers:
@@ -124,12 +139,18 @@ def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en", widt
             prose.text("folded", lang, count=len(helpers), names=shown), width, "", ""))
     lines.append("")
     for p in walkthrough.shown_passes():
-        lines.extend(_pass(p, total, style, lang, meanings, width, unfold))
+        lines.extend(_pass(walkthrough, p, style, lang, meanings, width, unfold))
+        lines.append("")
+    if stopped:
+        lines.append(style.bold(findings.stopped_heading(walkthrough, lang) + ":"))
+        for f in stopped:
+            lines.extend(_finding(f, width, lang))
         lines.append("")
     if walkthrough.left_out:
         lines.append(prose.text("left_out", lang, count=len(walkthrough.left_out)))
         lines.extend(
-            "  " + style.dim(f"{x.include}  ({x.site.file}:{x.site.line})") for x in walkthrough.left_out
+            "  " + style.dim(f"{x.include}  ({walkthrough.display(x.site.file)}:{x.site.line})")
+            for x in walkthrough.left_out
         )
         lines.append("")
     if walkthrough.warnings:

@@ -12,9 +12,11 @@ from functools import lru_cache
 from explainer import prose
 from explainer.cpp.lexer import scan
 from explainer.kernel import knowledge
+from explainer.kernel.translation_unit import shown_path
 from explainer.model import (
     PAGE_BUDGET,
     Change,
+    Finding,
     Invocation,
     Pass,
     Provenance,
@@ -22,7 +24,7 @@ from explainer.model import (
     Walkthrough,
     page_bytes,
 )
-from explainer.render import highlight
+from explainer.render import findings, highlight
 from explainer.walkthrough.arguments import params, wrapper
 from explainer.walkthrough.meanings import Meanings, same_meaning
 
@@ -90,12 +92,12 @@ class StepView:
 
     __slots__ = ("args", "depth", "kind", "macro", "number", "result", "where")
 
-    def __init__(self, s: Step) -> None:
+    def __init__(self, s: Step, where: str | None) -> None:
         self.number = s.number
         self.depth = min(s.depth, MAX_DEPTH_CLASS)  # capped for CSS classes
         self.kind = s.kind
         self.macro = s.macro
-        self.where = s.where
+        self.where = where  # s.where as users read it
         pre = s.pre_expanded + (None,) * (len(s.args) - len(s.pre_expanded))
         # (as written, after pre-expansion)
         self.args: tuple[tuple[str, str | None], ...] = tuple(zip(s.args, pre, strict=True))
@@ -181,6 +183,21 @@ class Shortcut:
 
 
 @dataclass(frozen=True)
+class DiagnosisView:
+    """What stopped the translation unit, as the page shows it after the
+    passes that worked (render/findings.py says it as text)."""
+
+    headline: str
+    line: int  # of the source line shown; 0 for none
+    source: str | None
+    caret: int | None  # the column the caret stands under, 0-based
+    where: str | None  # the pass, invocation and argument
+    made_by: str | None
+    fix: str | None
+    detail: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Page:
     title: str
     header: str
@@ -204,6 +221,21 @@ class Page:
     steps_elsewhere: bool  # the step lists are on the events' pages
     plain: bool  # too large for each token's origin and the step lists: code as plain text
     left_out: tuple[tuple[str, str], ...]  # focused mode: (include, "file:line")
+    # What stopped the translation unit, after the passes that worked.
+    diagnostics: tuple[DiagnosisView, ...] = ()
+    stopped: str = ""  # the heading of their section
+
+
+def _diagnosis(f: Finding, lang: str) -> DiagnosisView:
+    words = prose.load(lang)["check"]
+    caret = len(f.source[: f.column - 1].expandtabs(findings.TAB)) if f.source and f.column else None
+    return DiagnosisView(
+        headline=findings.headline(f), line=f.line if f.source is not None else 0,
+        source=f.source.expandtabs(findings.TAB) if f.source is not None else None, caret=caret,
+        where=findings.where(f, lang),
+        made_by=str(words["made_by"]).format(chain=" -> ".join(f"{m} ({w})" for m, w in f.chain)) if f.chain else None,
+        fix=str(words["fix"]).format(fix=f.fix) if f.fix else None, detail=f.detail,
+    )
 
 
 def _define_text(c: Change) -> str:
@@ -234,9 +266,10 @@ class _ChangeIndex:
     Made once per pass for all the pages of a header: pass 1 of a kernel
     header has some 20,000 changes, and a header can have 100 pages."""
 
-    def __init__(self, changes: tuple[Change, ...], header: str) -> None:
+    def __init__(self, changes: tuple[Change, ...], header: str, roots: tuple[str, ...]) -> None:
         self.changes = changes
         self.header = header
+        self.roots = roots
         self.by_name: dict[str, list[int]] = {}
         for i, c in enumerate(changes):
             self.by_name.setdefault(c.name, []).append(i)
@@ -249,7 +282,7 @@ class _ChangeIndex:
         if found is None:
             c = self.changes[i]
             found = self._views[i, relevant] = ChangeView(
-                _define_text(c) if relevant else _short(c), f"{c.file}:{c.line}", relevant)
+                _define_text(c) if relevant else _short(c), f"{shown_path(c.file, self.roots)}:{c.line}", relevant)
         return found
 
 
@@ -257,10 +290,10 @@ class _ChangeIndex:
 _INDEXES: dict[int, _ChangeIndex] = {}
 
 
-def _index(changes: tuple[Change, ...], header: str) -> _ChangeIndex:
+def _index(changes: tuple[Change, ...], header: str, roots: tuple[str, ...]) -> _ChangeIndex:
     found = _INDEXES.get(id(changes))
-    if found is None or found.changes is not changes or found.header != header:
-        found = _INDEXES[id(changes)] = _ChangeIndex(changes, header)
+    if found is None or found.changes is not changes or found.header != header or found.roots != roots:
+        found = _INDEXES[id(changes)] = _ChangeIndex(changes, header, roots)
     return found
 
 
@@ -302,16 +335,26 @@ Chain = tuple[tuple[str, str], ...]
 class _Tables:
     """The page-wide provenance and invocation tables (deduplicated)."""
 
-    def __init__(self) -> None:
+    def __init__(self, w: Walkthrough) -> None:
+        self._w = w
         self.provenance: list[ProvenanceEntry] = []
         self._index: dict[ProvenanceEntry, int] = {}
         self.invocations: list[dict[str, object]] = []
         self.chains: list[Chain] = []
         self._chain_index: dict[Chain, int] = {}
+        self._where: dict[str | None, str | None] = {None: None}
+
+    def where(self, where: str | None) -> str | None:
+        """A macro's "file:line" as users read it (Walkthrough.display_at),
+        once per place: a page has thousands of steps, in a few files."""
+        found = self._where.get(where, "")
+        if found == "":
+            found = self._where[where] = self._w.display_at(where) if where is not None else None
+        return found
 
     def add_invocation(self, header: str, inv: Invocation, params: list[str]) -> int:
         self.invocations.append({
-            "macro": inv.macro, "where": f"{header}:{inv.line}",
+            "macro": inv.macro, "where": f"{self._w.display(header)}:{inv.line}",
             "args": list(inv.args), "params": params,
         })
         return len(self.invocations) - 1
@@ -320,12 +363,13 @@ class _Tables:
         chain = self._chain_index.get(pr.chain)
         if chain is None:
             chain = self._chain_index[pr.chain] = len(self.chains)
-            self.chains.append(pr.chain)
+            self.chains.append(tuple((m, self._w.display_at(where)) for m, where in pr.chain))
         item = (pr.macro, pr.where, pr.arg, key if pr.arg is not None else -1, chain, pr.how, pr.span)
-        if item not in self._index:
-            self._index[item] = len(self.provenance)
-            self.provenance.append(item)
-        return self._index[item]
+        found = self._index.get(item)
+        if found is None:  # a new origin (tokens share them): its file shown as users read it
+            found = self._index[item] = len(self.provenance)
+            self.provenance.append((pr.macro, self.where(pr.where), *item[2:]))
+        return found
 
 
 def too_large(w: Walkthrough, shown: tuple[Pass, ...]) -> bool:
@@ -347,7 +391,7 @@ def too_large(w: Walkthrough, shown: tuple[Pass, ...]) -> bool:
 
 
 def _folded(inv: Invocation, whole: CodeView, anchor: str, first_line: int, words: dict[str, str],
-            plain: bool) -> CodeView | None:
+            plain: bool, tables: _Tables) -> CodeView | None:
     """The invocation's code with kernel helpers folded: each token keeps
     its origin, each call links to its expansion in the whole code."""
     folded = inv.folded
@@ -370,7 +414,7 @@ def _folded(inv: Invocation, whole: CodeView, anchor: str, first_line: int, word
             first = whole.first_line + inv.code.count("\n", 0, inv.spans[fold.first][0])
             last = whole.first_line + inv.code.count("\n", 0, inv.spans[fold.end - 1][0])
             link = FoldLink(f"#{whole.anchor}-L{first}", last, words["fold_title"].format(
-                macro=fold.macro, where=fold.where, lines=last - first + 1), True)
+                macro=fold.macro, where=tables.where(fold.where), lines=last - first + 1), True)
             rest[piece] = replace(link, first=False)
         links[k] = link
         classes[k] = "fold"
@@ -395,7 +439,7 @@ def _invocation(
         provs.append(index)
     code = (CodeView(inv.code, (), [], [], f"pass-{p.index}", first_line) if plain
             else code_view(inv.code, inv.spans, provs, f"pass-{p.index}", first_line))
-    folded = _folded(inv, code, f"pass-{p.index}-folded", folded_line, words, plain)
+    folded = _folded(inv, code, f"pass-{p.index}-folded", folded_line, words, plain, tables)
     # gcc expands an argument before the macro's body decides to drop it:
     # the step list then shows the argument's own macro (TP_STRUCT__entry,
     # TP_printk ...: each is written in one argument only) at work.
@@ -404,7 +448,7 @@ def _invocation(
         Arg(i, names[i], text, i in inv.used_args, i not in inv.used_args and wrapper(text) in expanded)
         for i, text in enumerate(inv.args)
     )
-    steps = () if plain else tuple(StepView(s) for s in inv.steps)
+    steps = () if plain else tuple(StepView(s, tables.where(s.where)) for s in inv.steps)
     title = f"{inv.macro}({inv.name})" if inv.name else inv.macro
     return InvocationView(
         anchor=anchor, key=key, title=title, macro=inv.macro, name=inv.name, line=inv.line,
@@ -418,7 +462,7 @@ def _pass_view(
     words: dict[str, str], plain: bool = False,
 ) -> PassView:
     notes = prose.stage(p.stage, lang)
-    index = _index(p.changes, w.header)
+    index = _index(p.changes, w.header, w.roots)
     relevant = {i for name in p.used_names() for i in index.by_name.get(name, ())}
     # Bodies only for the changes this code used; others only if listed.
     changes = tuple(index.view(i, i in relevant) for i in sorted(relevant.union(index.listed)))
@@ -434,8 +478,8 @@ def _pass_view(
     return PassView(
         index=p.index, anchor=f"pass-{p.index}", stage=p.stage, title=notes["title"],
         makes=notes["makes"], why=notes["why"],
-        site=f"{p.included_from.file}:{p.included_from.line}",
-        chain=tuple(f"{s.file}:{s.line}" for s in p.chain[1:]),
+        site=f"{w.display(p.included_from.file)}:{p.included_from.line}",
+        chain=tuple(f"{w.display(s.file)}:{s.line}" for s in p.chain[1:]),
         changes=changes, changes_count=len(p.changes), unlisted_count=len(p.changes) - len(changes),
         relevant_count=len(relevant), invocations=tuple(invocations),
         prev_anchor=prev, next_anchor=nxt,
@@ -469,7 +513,7 @@ _TimelineKey = tuple[
 
 def _timeline(w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str]) -> tuple[tuple[Row, ...], tuple[str, ...], tuple[str, ...]]:
     first = []
-    for inv in w.passes[0].invocations:
+    for inv in w.passes[0].invocations if w.passes else ():
         kind = knowledge.kind(inv.macro)
         if inv.name is not None and kind is not None:
             # An event's class, where it is another invocation's (DEFINE_EVENT's).
@@ -537,7 +581,7 @@ def _timeline_of(key: _TimelineKey) -> tuple[tuple[Row, ...], tuple[str, ...], t
     return tuple(rows), tuple(events), tuple(classes)
 
 
-def _matrix(meanings: Meanings, shown: tuple[Pass, ...]) -> tuple[MatrixRow, ...]:
+def _matrix(meanings: Meanings, shown: tuple[Pass, ...], roots: tuple[str, ...]) -> tuple[MatrixRow, ...]:
     """Each macro the focused code used whose meaning is not the same for
     every pass's code: in each shown pass, the definition the code used,
     or the one in force where it was expanded."""
@@ -553,7 +597,7 @@ def _matrix(meanings: Meanings, shown: tuple[Pass, ...]) -> tuple[MatrixRow, ...
             if change is None:
                 cells.append(Meaning("", "", "undefined", same))
             else:
-                cells.append(Meaning(_define_text(change), f"{change.file}:{change.line}",
+                cells.append(Meaning(_define_text(change), f"{shown_path(change.file, roots)}:{change.line}",
                                      "used" if meaning.used else "defined", same))
         rows.append(MatrixRow(name, tuple(cells)))
     return tuple(rows)
@@ -570,20 +614,22 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
     words = {k: str(v) for k, v in prose.load(lang)["html"].items()}
     shown = w.shown_passes()
     plain = too_large(w, shown)
-    tables = _Tables()
+    tables = _Tables(w)
     views = []
+    after_last = "stopped" if w.diagnostics else None
     for i, p in enumerate(shown):
         prev = shown[i - 1].index if i > 0 else None
-        nxt = shown[i + 1].index if i + 1 < len(shown) else None
+        nxt = f"pass-{shown[i + 1].index}" if i + 1 < len(shown) else after_last
         views.append(_pass_view(
-            w, p, f"pass-{prev}" if prev else None, f"pass-{nxt}" if nxt else None, tables, lang,
-            words, plain,
+            w, p, f"pass-{prev}" if prev else None, nxt, tables, lang, words, plain,
         ))
     timeline, events, classes = _timeline(w, shown, pages or {})
     meanings = Meanings(w)
+    header = w.display(w.header)
+    title = f"{header}: {w.focus}"
     return Page(
-        title=f"{w.header}: {w.focus}",
-        header=w.header,
+        title=words["title_stopped"].format(title=title) if w.diagnostics else title,
+        header=header,
         focus=w.focus,
         events=tuple(events),
         classes=tuple(classes),
@@ -591,7 +637,7 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
         column_labels=tuple(words["pass_title"].format(index=p.index, title=prose.stage(p.stage, lang)["title"])
                             for p in shown),
         timeline=timeline,
-        matrix=_matrix(meanings, shown),
+        matrix=_matrix(meanings, shown, w.roots),
         constant=meanings.constant,
         passes=tuple(views),
         shortcuts=tuple(Shortcut(k, words["key_" + label]) for k, label in SHORTCUTS),
@@ -604,5 +650,7 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
         cycle=None if home is None else posixpath.join(posixpath.dirname(home), "cycle.html"),
         steps_elsewhere=steps_elsewhere,
         plain=plain,
-        left_out=tuple((x.include, f"{x.site.file}:{x.site.line}") for x in w.left_out),
+        left_out=tuple((x.include, f"{w.display(x.site.file)}:{x.site.line}") for x in w.left_out),
+        diagnostics=tuple(_diagnosis(f, lang) for f in w.diagnostics),
+        stopped=findings.stopped_heading(w, lang) if w.diagnostics else "",
     )

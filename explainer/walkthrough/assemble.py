@@ -74,6 +74,11 @@ class Layout:
     # folded, by where it starts (made a Folded when a page first shows it).
     folded: tuple[dict[int, FoldedParts | Folded], ...] = field(compare=False, repr=False)
 
+    def first(self, count: int) -> Layout:
+        """The layout of the first *count* passes."""
+        return Layout(self.code[:count], self.spans[:count], self.declares[:count], self.snippets[:count],
+                      self.unfocused[:count], self.folded[:count])
+
 
 LaidOut = tuple[str, Spans, dict[int, tuple[str, ...]], dict[int, FoldedParts]]
 # An invocation's start, and its first and last token laid out; with its folds.
@@ -107,14 +112,20 @@ def laid_out(passes: list[LaidOut]) -> Layout:
 
 
 def build(recording: Recording, focus: str, layout: Layout | None = None,
-          steps: bool = True) -> Walkthrough:
+          steps: bool = True, stopped: doctor.Stop | None = None) -> Walkthrough:
     """The walkthrough of *recording*, focused on *focus* (a trace macro,
     an event or class name, or ``all``); without the step lists if not
-    *steps*."""
+    *steps*.  A recording the doctor finds wrong raises its Diagnosis,
+    unless *stopped* says what stopped it: then the walkthrough has the
+    passes that worked and the finding after them."""
     tu = recording.tu
-    if not recording.passes:
-        raise ExplainError(f"{tu.header}: the translation unit never read the header")
-    doctor.check(recording)
+    if stopped is None:
+        if not recording.passes:
+            raise ExplainError(f"{tu.header}: the translation unit never read the header")
+        doctor.check(recording)
+    else:
+        recording = worked(recording, stopped[1])
+        layout = layout.first(stopped[1]) if layout is not None else None
     layout = layout or lay_out(recording)
     trace_seen: list[tuple[str, str | None]] = []
     passes: list[Pass] = []
@@ -124,19 +135,8 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
     ):
         cut = _Cutter(spans, code, snippets, folds)
         passes.append(_build_pass(record, cut, declares, focus, steps, trace_seen, unfocused))
-    if not trace_seen:
-        raise ExplainError(
-            f"{tu.header}: no trace macros (TRACE_EVENT, DECLARE_EVENT_CLASS, ...) found"
-        )
-    if not any(inv.focus for p in passes for inv in p.invocations):
-        choices = ["all"]
-        for macro, name in trace_seen:
-            for option in (macro, name):
-                if option is not None and option not in choices:
-                    choices.append(option)
-        raise ExplainError(
-            f'{tu.header}: nothing named "{focus}" to explain; try one of: ' + ", ".join(choices)
-        )
+    if stopped is None:  # (when stopped, what stopped it is the point)
+        _check_focus(tu.header, focus, passes, trace_seen)
     reproduce = Reproduce(
         argv=tu.gcc_argv(), cwd=tu.reproduce_cwd(), stdin=tu.text, env=REPRODUCE_ENV
     )
@@ -144,8 +144,29 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
         header=tu.header, focus=focus, passes=tuple(passes),
         shown=tuple(p.index for p in passes), reproduce=reproduce, left_out=recording.left_out,
         warnings=recording.warnings, changes_after=recording.changes_after,
-        steps_dropped=recording.steps_dropped,
+        steps_dropped=recording.steps_dropped, diagnostics=(stopped[0],) if stopped else (),
+        roots=tu.roots,
     )
+
+
+def worked(recording: Recording, count: int) -> Recording:
+    """*recording* with its first *count* passes: the others' changes
+    follow them, so that every change is still listed once, in order."""
+    dropped = recording.passes[count:]
+    return replace(recording, passes=recording.passes[:count],
+                   changes_after=tuple(c for p in dropped for c in p.changes) + recording.changes_after)
+
+
+def _check_focus(header: str, focus: str, passes: list[Pass], trace_seen: list[tuple[str, str | None]]) -> None:
+    if not trace_seen:
+        raise ExplainError(f"{header}: no trace macros (TRACE_EVENT, DECLARE_EVENT_CLASS, ...) found")
+    if not any(inv.focus for p in passes for inv in p.invocations):
+        choices = ["all"]
+        for macro, name in trace_seen:
+            for option in (macro, name):
+                if option is not None and option not in choices:
+                    choices.append(option)
+        raise ExplainError(f'{header}: nothing named "{focus}" to explain; try one of: ' + ", ".join(choices))
 
 
 class _Cutter:

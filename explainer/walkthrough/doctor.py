@@ -16,9 +16,10 @@ from pathlib import Path
 
 from explainer import prose
 from explainer.cpp.macros import PAD
-from explainer.cpp.recording import RawInvocation, Recording
+from explainer.cpp.recording import PassRecord, RawInvocation, Recording
 from explainer.errors import Diagnosis, PreprocessError
 from explainer.kernel import knowledge
+from explainer.kernel.translation_unit import TranslationUnit, shown_path
 from explainer.model import Finding, HiddenMacro, ReInclude, Walkthrough
 from explainer.resources import bundled_headers
 from explainer.walkthrough.arguments import params, wrapper
@@ -34,29 +35,59 @@ def _words(key: str, lang: str, **values: object) -> str:
     return str(prose.load(lang)["doctor"][key]).format(**values)
 
 
+# What stopped a translation unit: the finding, and how many of its
+# passes worked before it (those a walkthrough still shows).
+Stop = tuple[Finding, int]
+
+
 def check(recording: Recording, lang: str = "en") -> None:
     """Raise a Diagnosis if *recording* does not explain its header as the
     kernel builds it; return if it does (or if nothing known is wrong)."""
+    stop = diagnose(recording, lang)
+    if stop is not None:
+        raise diagnosis(stop[0])
+
+
+def diagnosis(f: Finding) -> Diagnosis:
+    """A finding of diagnose() as the error it raises."""
+    return Diagnosis(f.message, f.detail)
+
+
+def diagnose(recording: Recording, lang: str = "en") -> Stop | None:
+    """What makes *recording* explain its header wrongly, if anything,
+    with the passes that still explain it (the doctor's kind of Finding,
+    "diagnosis": its message names the place)."""
     tu = recording.tu
-    header = tu.header
+    header = tu.shown(tu.header)
+    passes = recording.passes
     other = _another_file(recording)
     if other is not None:
-        raise _read_another_file(header, tu.header_abspath, other, lang)
-    traced = any(_makes_events(raw) for p in recording.passes for raw in p.invocations)
-    if len(recording.passes) >= 2:
-        empty = [p for p in recording.passes[1:] if not p.invocations]
+        return _read_another_file(tu, other, lang), len(passes)
+    traced = any(_makes_events(raw) for p in passes for raw in p.invocations)
+    if len(passes) >= 2:
+        empty = [p for p in passes[1:] if not p.invocations]
         hidden = [h for h in recording.hidden if h.pass_index == empty[0].index] if empty else []
-        if traced and hidden and any(_makes_events(raw) for raw in recording.passes[0].invocations):
-            raise _guard(header, hidden[0], empty[0].index, lang)
+        if traced and hidden and any(_makes_events(raw) for raw in passes[0].invocations):
+            return _guard(header, tu.header_abspath, hidden[0], empty[0], lang), empty[0].index - 1
     if not traced:
         hidden = [h for h in recording.hidden if h.pass_index == 1]
+        first = passes[0] if passes else None
         if hidden:
-            raise _configured_out(header, hidden[0], lang)
-        raise _helper(header, tu.header_abspath, lang)
-    if len(recording.passes) == 1 and recording.create_trace_points and not any(
+            return _configured_out(header, tu.header_abspath, hidden[0], first, lang), 0
+        return _helper(header, tu.header_abspath, first, lang), 0
+    if len(passes) == 1 and recording.create_trace_points and not any(
             os.path.basename(r.site.file) == _FIRST_READ for r in recording.re_includes):
-        raise Diagnosis(_words("no_define_trace", lang, header=header),
-                        (_words("no_define_trace_fix", lang),))
+        return _diagnosis(_words("no_define_trace", lang, header=header), header, 0, None,
+                          (_words("no_define_trace_fix", lang),)), 1
+    return None
+
+
+def _diagnosis(message: str, file: str, line: int, path: Path | None, detail: tuple[str, ...],
+               at: PassRecord | None = None) -> Finding:
+    lines = _header_lines(path) if path is not None and line else []
+    source = lines[line - 1] if 0 < line <= len(lines) else None
+    return Finding("diagnosis", message, file, line, 0, source, at.index if at else None,
+                   at.stage if at else None, detail=detail)
 
 
 def _makes_events(raw: RawInvocation) -> bool:
@@ -77,11 +108,12 @@ def _another_file(recording: Recording) -> ReInclude | None:
     return None
 
 
-def shown(display: str, abspath: str | None, line: int = 0, lang: str = "en") -> str:
+def shown(display: str, abspath: str | None, line: int = 0, lang: str = "en", roots: tuple[str, ...] = ()) -> str:
     """A path (and line) as a user can place it: a file of the bundled
     model kernel (inside the installed package, or climbing out of the
-    user's folder) by its place in that kernel, and says so."""
-    display = os.path.normpath(display) if not display.startswith("<") else display
+    user's folder) by its place in that kernel, and says so; a file of a
+    kernel tree from the tree's folder (*roots*: TranslationUnit.roots)."""
+    display = shown_path(display, roots)
     at = f"{display}:{line}" if line else display
     if abspath is not None:
         bundled = bundled_headers().resolve()
@@ -92,21 +124,23 @@ def shown(display: str, abspath: str | None, line: int = 0, lang: str = "en") ->
     return at
 
 
-def _place(where: str, cwd: Path, lang: str) -> str:
+def _place(where: str, tu: TranslationUnit, lang: str) -> str:
     """A macro's "file:line" as shown() shows it."""
     file, _, line = where.rpartition(":")
-    return shown(file, str(cwd / file), int(line) if line.isdigit() else 0, lang)
+    return shown(file, str(tu.cwd / file), int(line) if line.isdigit() else 0, lang, tu.roots)
 
 
-def _read_another_file(header: str, path: Path, r: ReInclude, lang: str) -> Diagnosis:
+def _read_another_file(tu: TranslationUnit, r: ReInclude, lang: str) -> Finding:
     if r.include_path is None and r.include_file is None:
         why = _words("from_system", lang, system=r.system or "?")
     else:
         why = _words("from_path_and_file", lang, path=r.include_path or "-", file=r.include_file or r.system or "?")
-    stem = path.stem
-    site = shown(r.site.file, r.site_abspath, r.site.line, lang)
-    return Diagnosis(
-        _words("another_file", lang, header=header, found=shown(r.found or r.spelled, r.found_abspath, 0, lang)),
+    header, stem = tu.shown(tu.header), tu.header_abspath.stem
+    site = shown(r.site.file, r.site_abspath, r.site.line, lang, tu.roots)
+    return _diagnosis(
+        _words("another_file", lang, header=header,
+               found=shown(r.found or r.spelled, r.found_abspath, 0, lang, tu.roots)),
+        header, 0, None,
         (
             _words("another_file_why", lang, site=site, spelled=r.spelled, why=why),
             _words("another_file_fix", lang, stem=stem),
@@ -115,16 +149,16 @@ def _read_another_file(header: str, path: Path, r: ReInclude, lang: str) -> Diag
     )
 
 
-def _guard(header: str, h: HiddenMacro, index: int, lang: str) -> Diagnosis:
+def _guard(header: str, path: Path, h: HiddenMacro, empty: PassRecord, lang: str) -> Finding:
     m = _GUARD.match(h.opening)
     name = (m.group(1) or m.group(2)) if m else "_TRACE_..._H"
-    return Diagnosis(
-        _words("guard", lang, header=header, line=h.opening_line, guard=h.opening, index=index),
-        (_words("guard_fix", lang, name=name),),
+    return _diagnosis(
+        _words("guard", lang, header=header, line=h.opening_line, guard=h.opening, index=empty.index),
+        header, h.opening_line, path, (_words("guard_fix", lang, name=name),), empty,
     )
 
 
-def _configured_out(header: str, h: HiddenMacro, lang: str) -> Diagnosis:
+def _configured_out(header: str, path: Path, h: HiddenMacro, first: PassRecord | None, lang: str) -> Finding:
     names = list(dict.fromkeys(_CONFIG.findall(h.group if h.group != h.opening else h.opening)))
     if not names:
         names = list(dict.fromkeys(_CONFIG.findall(h.opening)))
@@ -134,10 +168,10 @@ def _configured_out(header: str, h: HiddenMacro, lang: str) -> Diagnosis:
     if names:
         detail.append(_words("configured_out_fix", lang, flags=" ".join(f"{flag} {n}" for n in names)))
     where = h.opening if h.group == h.opening else f"{h.group} (of #{h.opening}, line {h.opening_line})"
-    return Diagnosis(
+    return _diagnosis(
         _words("configured_out", lang, header=header, line=h.line, macro=h.macro, conditional=where,
                conditional_line=h.group_line),
-        tuple(detail),
+        header, h.line, path, tuple(detail), first,
     )
 
 
@@ -160,12 +194,13 @@ def includers(path: Path) -> list[str]:
     return found
 
 
-def _helper(header: str, path: Path, lang: str) -> Diagnosis:
+def _helper(header: str, path: Path, first: PassRecord | None, lang: str) -> Finding:
     users = includers(path)
     if users:
-        return Diagnosis(_words("helper", lang, header=header), (
-            _words("helper_users", lang, users=", ".join(users)),))
-    return Diagnosis(_words("no_events", lang, header=header), (_words("no_events_fix", lang),))
+        return _diagnosis(_words("helper", lang, header=header), header, 0, None, (
+            _words("helper_users", lang, users=", ".join(users)),), first)
+    return _diagnosis(_words("no_events", lang, header=header), header, 0, None,
+                      (_words("no_events_fix", lang),), first)
 
 
 # -- explain check: gcc's messages about the passes, mapped to the header ---------
@@ -183,7 +218,7 @@ def compile_findings(recording: Recording, w: Walkthrough, messages: list[Compil
             continue
         if m.pass_index is None or m.token is None or m.pass_index > len(recording.passes):
             if m.kind == "error":  # in a kernel header: rare, and worth seeing
-                found.append(Finding(m.kind, m.message, m.file, m.line, max(m.column, 0), None))
+                found.append(Finding(m.kind, m.message, recording.tu.shown(m.file), m.line, max(m.column, 0), None))
             continue
         found.append(_locate(recording, w, m, source, lang))
     return merged(found)
@@ -222,7 +257,7 @@ def preprocess_findings(recording: Recording, messages: list[CompilerMessage],
         fix = None
         if redefined is not None and redefined.group(1) in ("TRACE_INCLUDE_PATH", "TRACE_INCLUDE_FILE"):
             fix = _words("fix_include_path_redefined", lang, name=redefined.group(1))
-        found.append(Finding(m.kind, m.message, tu.header, m.line, max(m.column, 0), text, fix=fix))
+        found.append(Finding(m.kind, m.message, tu.shown(tu.header), m.line, max(m.column, 0), text, fix=fix))
     return merged(found)
 
 
@@ -239,7 +274,7 @@ def _locate(recording: Recording, w: Walkthrough, m: CompilerMessage, source: li
     token = m.token or 0
     real = [e for e in record.emitted if e.tok.type != PAD]
     emitted = real[min(token, len(real) - 1)] if real else None
-    header = recording.tu.header
+    header = recording.tu.shown(recording.tu.header)
     at = next((k for k, raw in enumerate(record.invocations) if raw.real_start <= token < raw.real_end), None)
     if at is None or emitted is None:
         line = emitted.tok.lineno if emitted is not None and emitted.tok.src is not None else (
@@ -264,8 +299,7 @@ def _locate(recording: Recording, w: Walkthrough, m: CompilerMessage, source: li
     parameter = names[argument] if argument is not None else None
     wrapped = wrapper(inv.args[argument]) if argument is not None else None
     title = f"{inv.macro}({inv.name})" if inv.name else inv.macro
-    cwd = recording.tu.cwd
-    chain = tuple((macro, _place(where, cwd, lang)) for macro, where in pr.chain) if pr is not None else ()
+    chain = tuple((macro, _place(where, recording.tu, lang)) for macro, where in pr.chain) if pr is not None else ()
     finding = Finding(
         m.kind, m.message, header, line, column, text, index, record.stage, title, raw.line,
         argument, parameter or None, wrapped, chain,
@@ -323,10 +357,10 @@ def _variable_field(struct: str, field: str) -> str | None:
 
 
 def preprocess_finding(exc: PreprocessError, where: tuple[int, str, str | None, int] | None,
-                       header: str, path: Path, lang: str = "en") -> Finding:
+                       tu: TranslationUnit, lang: str = "en") -> Finding:
     """An error of the preprocessor (explain's own) as a Finding: in the
     pass and invocation *where* (index, stage, macro, line) it stopped."""
-    source = _header_lines(path) if os.path.basename(exc.file) == os.path.basename(header) else []
+    source = _header_lines(tu.header_abspath) if os.path.basename(exc.file) == os.path.basename(tu.header) else []
     line = exc.line
     named = _NAMED_MACRO.search(exc.cause)
     if named is not None and source:
@@ -340,7 +374,7 @@ def preprocess_finding(exc: PreprocessError, where: tuple[int, str, str | None, 
         column = text.find(named.group(1)) + 1
     index, stage, macro, at = where if where is not None else (None, None, None, None)
     fix = None
-    file = os.path.normpath(exc.file) if not exc.file.startswith("<") else exc.file
+    file = tu.shown(exc.file)
     if 'macro "__assign_str" passed 2 arguments, but takes just 1' in exc.cause:
         fix = _words("fix_assign_str_one", lang)
     elif 'macro "__assign_str" requires 2 arguments, but only 1 given' in exc.cause:

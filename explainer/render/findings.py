@@ -1,0 +1,92 @@
+"""A finding (model.Finding) as lines of text: explain check's report,
+and the diagnosis at the end of a walkthrough that stopped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from explainer import prose
+from explainer.model import Finding, Walkthrough
+
+TAB = 8
+
+
+def _words(key: str, lang: str, **values: object) -> str:
+    return str(prose.load(lang)["check"][key]).format(**values)
+
+
+def stopped_heading(w: Walkthrough, lang: str = "en") -> str:
+    """Where a walkthrough that stopped went wrong: in the pass after
+    those that worked, after them (in the machinery), or before any."""
+    worked = len(w.passes)
+    f = w.diagnostics[0]
+    if f.pass_index is not None and f.pass_index == worked + 1:
+        title = prose.stage(f.stage or "pass", lang)["title"]
+        return prose.text("stopped_in", lang, index=f.pass_index, title=title)
+    if worked:
+        return prose.text("stopped_after", lang, passes=worked)
+    return prose.text("stopped_before", lang)
+
+
+def headline(f: Finding) -> str:
+    """The first line: the doctor's message names its place; gcc's (and
+    the preprocessor's) comes after the place, as gcc writes it."""
+    if f.kind == "diagnosis":
+        return f.message
+    where = f"{f.file}:{f.line}:{f.column}" if f.column else f"{f.file}:{f.line}" if f.line else f.file
+    return f"{where}: {f.kind}: {f.message}"
+
+
+def lines(f: Finding, lang: str = "en") -> list[str]:
+    """The headline, the line it points at with a caret, where it is in
+    the passes, what made it, and the fix or the doctor's detail."""
+    return [text for _, text in parts(f, lang)]
+
+
+def parts(f: Finding, lang: str = "en") -> list[tuple[bool, str]]:
+    """lines(), each with whether it is prose (True: a terminal may wrap
+    it) or the header's own line and its caret (False: kept as it is)."""
+    out = [(True, headline(f))]
+    if f.source is not None:
+        shown = f.source.expandtabs(TAB)
+        out.append((False, f"{f.line:6} | {shown}"))
+        if f.column:
+            caret = len(f.source[: f.column - 1].expandtabs(TAB))
+            out.append((False, f"{'':6} | {' ' * caret}^"))
+    place = where(f, lang)
+    if place is not None:
+        out.append((True, "  " + place))
+    if f.chain:
+        made_by = " -> ".join(f"{m} ({w})" for m, w in f.chain)
+        out.append((True, "  " + _words("made_by", lang, chain=made_by)))
+    if f.fix is not None:
+        out.append((True, "  " + _words("fix", lang, fix=f.fix)))
+    out.extend((True, "  " + line) for line in f.detail)
+    return out
+
+
+def where(f: Finding, lang: str = "en") -> str | None:
+    """"in pass 8 · ..., TRACE_EVENT(x) at line 12, argument 5 (...)"."""
+    if f.pass_index is None:
+        return None
+    title = prose.stage(f.stage or "pass", lang)["title"]
+    place = _words("in_pass", lang, index=f.pass_index, title=title)
+    if f.also:
+        place += " " + _words("also", lang, indexes=", ".join(str(i) for i, _ in f.also))
+    if f.invocation is not None:
+        place += ", " + _words("in_invocation", lang, invocation=f.invocation, line=f.invocation_line)
+    if f.argument is not None:
+        name = f.wrapper or f.parameter or ""
+        place += ", " + _words("in_argument", lang, number=f.argument + 1, name=name)
+    return place
+
+
+def data(f: Finding) -> dict[str, Any]:
+    """A finding as JSON data (README, "explain check")."""
+    return {
+        "kind": f.kind, "message": f.message, "file": f.file, "line": f.line, "column": f.column,
+        "source": f.source, "pass": f.pass_index, "stage": f.stage, "invocation": f.invocation,
+        "invocation_line": f.invocation_line, "argument": f.argument, "parameter": f.parameter,
+        "wrapper": f.wrapper, "chain": [list(c) for c in f.chain], "fix": f.fix,
+        "also": [{"pass": i, "stage": s} for i, s in f.also], "detail": list(f.detail),
+    }
