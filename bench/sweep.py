@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from explainer.cpp import lexer
 from explainer.cpp.recorder import Recorder
-from explainer.errors import Diagnosis, ExplainError
+from explainer.errors import Diagnosis, ExplainError, PreprocessError
 from explainer.kernel import oracle
 from explainer.kernel.translation_unit import setup
 from explainer.walkthrough import assemble
@@ -46,6 +46,8 @@ def one(job: tuple[str, str, str | None]) -> tuple[str, str, float, str]:
     try:
         recording = Recorder(tu).run()
         explain_error = None
+    except PreprocessError as exc:
+        explain_error = str(exc.shown(tu.shown))  # as explain says it
     except ExplainError as exc:
         explain_error = str(exc)
     seconds = time.perf_counter() - start
