@@ -332,13 +332,28 @@ def build_check_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_follow_parser() -> argparse.ArgumentParser:
+    words = prose.load()["cli"]
+    parser = argparse.ArgumentParser(
+        prog="explain follow", description=words["follow_description"],
+        epilog=words["follow_epilog"], formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("place", metavar="HEADER:LINE", help=words["follow_place"])
+    _tree_options(parser, words)
+    parser.add_argument("--format", choices=("text", "json"), default="text", help=words["follow_format"])
+    parser.add_argument("-o", "--output", metavar="FILE", help=words["output"])
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    verb = argv[0] if argv and argv[0] in ("site", "check") else None
+    verb = argv[0] if argv and argv[0] in ("site", "check", "follow") else None
     if verb == "site":
         args = build_site_parser().parse_args(argv[1:])
     elif verb == "check":
         args = build_check_parser().parse_args(argv[1:])
+    elif verb == "follow":
+        args = build_follow_parser().parse_args(argv[1:])
     else:
         args = build_parser().parse_args(argv)
     status = EXIT_OK
@@ -353,6 +368,10 @@ def main(argv: list[str] | None = None) -> int:
                     from explainer import check
 
                     text, status = check.run(args, Path.cwd())
+                elif verb == "follow":
+                    from explainer import follow
+
+                    text = follow.run(args, Path.cwd(), terminal_width(args.output is None))
                 else:
                     text, problem = run(args, Path.cwd())
         if args.output:

@@ -134,6 +134,11 @@ class Provenance(NamedTuple):
     how: str | None = None  # made by "##" (its operands: "a ## b") or "#"
     span: tuple[int, int] | None = None  # its place in the argument's text
     line: int | None = None  # the header's line it was written on
+    # The header's line it comes from: the line it was written on, else
+    # that of the macro whose expansion made it and whose name the header
+    # wrote (__field on its line; TRACE_EVENT's own code on the
+    # invocation's): explain follow HEADER:LINE reads it.
+    called: int | None = None
 
 
 class Fold(NamedTuple):
@@ -252,6 +257,34 @@ class Reproduce:
     cwd: str
     stdin: str
     env: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Became:
+    """What one line of the header became in one pass (explain follow)."""
+
+    index: int
+    stage: str
+    code: str  # its tokens as the pass's code lays them out; "" for none
+    macro: str | None  # the macro written on the line whose meaning decides it
+    meaning: Change | None  # that macro's definition in force for the pass (None: undefined)
+    dropped: bool  # the pass's invocation does not use the argument that holds the line
+    outer: Change | None  # the invocation's macro as defined for the pass (when dropped)
+
+
+@dataclass(frozen=True)
+class Followed:
+    """One line of the header, followed through every pass."""
+
+    header: str  # as users read it
+    line: int
+    text: str | None  # the line as written
+    invocation: str | None  # "TRACE_EVENT(sample_work)", the invocation that holds it
+    invocation_line: int | None
+    argument: int | None  # 0-based, the argument it is written in
+    parameter: str | None  # that argument's parameter ("tstruct")
+    wrapper: str | None  # what the argument is written as a call of ("TP_STRUCT__entry")
+    passes: tuple[Became, ...]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("cpp", ("explainer.cpp",)),
     ("walkthrough", ("explainer.walkthrough",)),
     ("render", ("explainer.render",)),
-    ("commands", ("explainer.cli", "explainer.site", "explainer.check", "explainer.__main__")),
+    ("commands", ("explainer.cli", "explainer.site", "explainer.check", "explainer.follow", "explainer.__main__")),
 )
 
 

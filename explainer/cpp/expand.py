@@ -323,9 +323,9 @@ class Expander:
             return tok
 
     def _frame(self, macro: MacroDef, parent: Frame | None, args: list[list[Tok] | None] | None,
-               how: str | None) -> Frame:
+               how: str | None, name_src: Tok | None = None) -> Frame:
         self._frames += 1
-        return Frame(macro, parent, args, how, self._frames)
+        return Frame(macro, parent, args, how, self._frames, name_src)
 
     def _reframed(self, tokens: list[Tok], after: int, upto: int) -> list[Tok]:
         """*tokens*, an argument's expansion used once already, with the
@@ -339,7 +339,8 @@ class Expander:
                 return frame
             found = again.get(id(frame))
             if found is None:
-                found = again[id(frame)] = self._frame(frame.macro, copy(frame.parent), frame.args, frame.how)
+                found = again[id(frame)] = self._frame(frame.macro, copy(frame.parent), frame.args, frame.how,
+                                                       frame.name_src)
             return found
 
         out: list[Tok] = []
@@ -396,7 +397,7 @@ class Expander:
                 return False
         if listener is not None:
             listener.invocation(name, macro, args)
-        frame = self._frame(macro, name.frame, args, None) if self.framing else None
+        frame = self._frame(macro, name.frame, args, None, name.src) if self.framing else None
         expanded: dict[int, list[Tok]] = {}
         if args:
             tokens = self._replace_args(macro, args, expanded, frame)

@@ -118,6 +118,23 @@ def _chain(frame: Frame, interned: dict[tuple[MacroDef, ...], tuple[MacroDef, ..
     return chain
 
 
+def _outermost(frame: Frame | None) -> Frame | None:
+    """The expansion whose name the header wrote, around *frame*."""
+    while frame is not None and frame.parent is not None:
+        frame = frame.parent
+    return frame
+
+
+def _called(frame: Frame | None, arg_of: dict[int, tuple[int, int, int, int]], line: int) -> int:
+    """The header's line of the expansion that made a token of *frame*'s:
+    where its outermost macro's name was written in an argument, else the
+    invocation's own *line*."""
+    top = _outermost(frame)
+    src = top.name_src if top is not None else None
+    place = arg_of.get(id(src)) if src is not None else None
+    return place[3] if place is not None else line
+
+
 def _root(frame: Frame, machinery: Callable[[MacroDef], bool]) -> Frame | None:
     """The outermost expansion around *frame* of a macro that is not the
     tracing machinery's (a kernel helper: its code folds to its call);
@@ -238,15 +255,17 @@ class InvocationRecorder:
     argument texts, whose expansions are followed (expand.Expander.framing)
     for folds; with *steps*, also recorded step by step, with each token's
     origin.  *machinery* says whether a macro is the tracing machinery's
-    (never folded).  Past a *budget* of page bytes (model.page_bytes) for
+    (never folded).  With a *line*, only the invocation written across
+    that line of the header is traced.  Past a *budget* of page bytes (model.page_bytes) for
     the traced invocations, the page they are for will show plain code:
     steps and origins are no longer recorded, and ``steps_dropped`` says so."""
 
     def __init__(self, expander: Expander, trace: Callable[[str, tuple[str, ...]], bool] | None,
                  changes: list[Change], machinery: Callable[[MacroDef], bool],
-                 steps: bool = True, budget: int | None = None) -> None:
+                 steps: bool = True, budget: int | None = None, line: int | None = None) -> None:
         self.expander = expander
         self.trace = trace
+        self.line = line  # trace only the invocation written across this line (explain follow)
         self.changes = changes  # the recorder's, as they are made
         self.machinery = machinery
         self.with_steps = steps
@@ -255,7 +274,7 @@ class InvocationRecorder:
         self.current: PassBuilder | None = None
         self._open: _Open | None = None
         # Shared by the tokens with the same origin, place and chain.
-        self._provenances: dict[tuple[MacroDef | None, tuple[int, int, int, int] | None, int, str | None],
+        self._provenances: dict[tuple[MacroDef | None, tuple[int, int, int, int] | None, int, str | None, int],
                                 Provenance] = {}
         # One tuple per sequence of macros, so that a chain is compared by identity.
         self._chains: dict[tuple[MacroDef, ...], tuple[MacroDef, ...]] = {}
@@ -270,6 +289,9 @@ class InvocationRecorder:
                             changes_before=len(self.changes))
         steps = None
         traced = self.trace is not None and self.trace(macro.name, texts)
+        if traced and self.line is not None:
+            last = max((place[3] for place in arg_of.values()), default=name.lineno)
+            traced = name.lineno <= self.line <= last
         if traced:
             self.expander.framing = True
             if self.with_steps:
@@ -316,7 +338,7 @@ class InvocationRecorder:
         if opened.traced:
             raw.folds = folds(real, self.machinery)
         if opened.steps is not None:
-            raw.provenance = tuple(self._provenance(t, arg_of) for t in real)
+            raw.provenance = tuple(self._provenance(t, arg_of, raw.line) for t in real)
             raw.steps = opened.steps.finished()
             raw.steps_truncated = opened.steps.truncated
             if self.budget is not None:
@@ -329,7 +351,7 @@ class InvocationRecorder:
                     self.steps_dropped = True
         builder.invocations.append(raw)
 
-    def _provenance(self, t: Tok, arg_of: dict[int, tuple[int, int, int, int]]) -> Provenance:
+    def _provenance(self, t: Tok, arg_of: dict[int, tuple[int, int, int, int]], line: int) -> Provenance:
         place = arg_of.get(id(t.src)) if t.src is not None else None
         frame = t.frame
         how = None
@@ -341,7 +363,8 @@ class InvocationRecorder:
             chain = _chain(frame, self._chains)
             if how == "#" and place is not None:
                 place = (place[0], -1, -1, place[3])  # a string of the whole argument
-        key = (t.origin, place, id(chain), how)
+        called = place[3] if place is not None else _called(frame, arg_of, line)
+        key = (t.origin, place, id(chain), how, called)
         found = self._provenances.get(key)
         if found is None:
             origin = t.origin
@@ -353,6 +376,7 @@ class InvocationRecorder:
                 how,
                 (place[1], place[2]) if place is not None and place[1] >= 0 else None,
                 place[3] if place is not None else None,
+                called,
             )
         if frame is not None and place is None and how is None:
             frame.prov = found

@@ -96,13 +96,17 @@ class Frame:
     ``##`` or ``#`` gets a frame of its own whose ``how`` says so
     ("a ## b", "#"), with the expansion that made it as ``parent``."""
 
-    __slots__ = ("args", "chain", "how", "macro", "parent", "prov", "root", "rooted", "serial",
+    __slots__ = ("args", "chain", "how", "macro", "name_src", "parent", "prov", "root", "rooted", "serial",
                  "spanned", "unfoldable")
 
     def __init__(self, macro: MacroDef, parent: Frame | None,
-                 args: list[list[Tok] | None] | None, how: str | None, serial: int) -> None:
+                 args: list[list[Tok] | None] | None, how: str | None, serial: int,
+                 name_src: Tok | None = None) -> None:
         self.macro = macro
         self.parent = parent
+        # Without a parent: the header's token its name was read from, when
+        # the name was written in an argument (None: the invocation's own).
+        self.name_src = name_src
         self.args = args
         self.how = how
         self.serial = serial  # frames are numbered as they are made

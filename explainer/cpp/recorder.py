@@ -86,6 +86,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         budget: int | None = None,
         expand_all_text: bool = False,
         on_pass: Callable[[PassBuilder], None] | None = None,
+        line: int | None = None,
     ) -> None:
         self._ready = False
         super().__init__(lexer=Lexer())
@@ -104,7 +105,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         header = tu.header
         self._invocations = InvocationRecorder(
             self.expander, trace, self.changes,
-            lambda macro: not knowledge.folds(macro.name, macro.file, header), steps, budget)
+            lambda macro: not knowledge.folds(macro.name, macro.file, header), steps, budget, line)
         self._on_pass = on_pass
         self._visits: list[_Visit] = []
         self._counter = 0

@@ -6,7 +6,7 @@ import json
 from types import ModuleType
 from typing import Any
 
-from explainer.model import Change, IncludeSite, Invocation, Pass, Walkthrough
+from explainer.model import Change, Followed, IncludeSite, Invocation, Pass, Walkthrough
 from explainer.render import findings, undecodable
 
 _orjson: ModuleType | None
@@ -86,3 +86,21 @@ def _standard(data: dict[str, Any]) -> str:
     # UTF-8 (orjson refuses it) is written as its escape.
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False)
     return undecodable.json_escaped(text) + "\n"
+
+
+# explain follow's JSON (README, "explain follow").
+FOLLOW_SCHEMA = 1
+
+
+def render_followed(f: Followed) -> str:
+    data = {
+        "schema": FOLLOW_SCHEMA, "header": f.header, "line": f.line, "text": f.text,
+        "invocation": f.invocation, "invocation_line": f.invocation_line, "argument": f.argument,
+        "parameter": f.parameter, "wrapper": f.wrapper,
+        "passes": [{
+            "index": b.index, "stage": b.stage, "code": b.code, "macro": b.macro,
+            "meaning": _change(b.meaning) if b.meaning is not None else None, "dropped": b.dropped,
+            "outer": _change(b.outer) if b.outer is not None else None,
+        } for b in f.passes],
+    }
+    return _standard(data)

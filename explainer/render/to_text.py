@@ -6,7 +6,8 @@ import shlex
 import textwrap
 
 from explainer import prose
-from explainer.model import Finding, Pass, Reproduce, Walkthrough
+from explainer.kernel.translation_unit import shown_path
+from explainer.model import Became, Change, Finding, Followed, Pass, Reproduce, Walkthrough
 from explainer.render import findings, undecodable
 from explainer.walkthrough.meanings import MeaningChange, Meanings
 
@@ -167,3 +168,59 @@ def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en", widt
         note = "\n".join(_wrap(prose.text("raw_bytes", lang), width, "", ""))
         text = undecodable.visible(f"{head}\n{style.dim(note)}\n\n{rest}")
     return text
+
+
+def _define(c: Change) -> str:
+    """A definition on one line, a long body cut (its file:line follows)."""
+    body = c.body or ""
+    if len(body) > BODY_PREVIEW:
+        body = body[: BODY_PREVIEW - 3] + "..."
+    params = f"({c.params})" if c.params is not None else ""
+    return f"#define {c.name}{params} {body}".rstrip()
+
+
+def why(b: Became, f: Followed, lang: str, roots: tuple[str, ...]) -> str:
+    """Why the line became what it did in one pass (files as users read
+    them, from *roots*: TranslationUnit.roots)."""
+    words = prose.load(lang)["follow"]
+    if b.dropped and b.outer is not None and f.argument is not None:
+        return str(words["dropped"]).format(
+            outer=b.outer.name, number=f.argument + 1, name=f.wrapper or f.parameter or "",
+            define=_define(b.outer), file=shown_path(b.outer.file, roots), line=b.outer.line)
+    if b.macro is None:
+        return str(words["as_written"])
+    if b.meaning is None:
+        return str(words["undefined"]).format(macro=b.macro)
+    key = "means" if b.code else "means_nothing"
+    return str(words[key]).format(macro=b.macro, define=_define(b.meaning),
+                                  file=shown_path(b.meaning.file, roots), line=b.meaning.line)
+
+
+def render_followed(f: Followed, lang: str = "en", width: int = 80, roots: tuple[str, ...] = ()) -> str:
+    """explain follow's text: the line, where it is, then each pass's
+    code made of it and why."""
+    words = prose.load(lang)["follow"]
+    total = len(f.passes)
+    lines = _wrap(str(words["heading"]).format(header=f.header, line=f.line, passes=total), width, "", "  ")
+    if f.text is not None:
+        lines.append(f"{f.line:6} | {f.text.expandtabs(8)}")
+    if f.invocation is None:
+        lines.extend(_wrap(str(words["not_found"]).format(line=f.line), width, "  ", "    "))
+    elif f.argument is not None:
+        lines.extend(_wrap(str(words["where"]).format(
+            invocation=f.invocation, invocation_line=f.invocation_line, number=f.argument + 1,
+            name=f.wrapper or f.parameter or ""), width, "  ", "    "))
+    else:
+        macro = f.invocation.partition("(")[0]
+        lines.extend(_wrap(str(words["where_own"]).format(invocation=f.invocation, macro=macro),
+                           width, "  ", "    "))
+    lines.append("")
+    if f.invocation is not None:
+        for b in f.passes:
+            title = prose.stage(b.stage, lang)["title"]
+            key = "made" if b.code else "nothing"
+            lines.append(str(words[key]).format(index=b.index, total=total, title=title))
+            if b.code:
+                lines.append(textwrap.indent(b.code, "    ").rstrip("\n"))
+            lines.extend(_wrap(why(b, f, lang, roots), width, "  ", "      "))
+    return undecodable.visible("\n".join(lines) + "\n")

@@ -1,0 +1,97 @@
+"""explain follow HEADER:LINE: what one line of the header became in each
+pass, read from where each token of the pass's code came from
+(Provenance.called: the header's line the token was written on, or that
+of the call written in the header whose expansion made it).
+
+The tokens are the gcc-checked code's: a pass's answer is the stretch of
+its laid-out code those tokens stand in, never text made up here.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from explainer.model import Became, Followed, Invocation, Pass, Walkthrough
+from explainer.walkthrough.arguments import params, wrapper
+from explainer.walkthrough.meanings import Meanings
+
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+
+
+def follow(w: Walkthrough, line: int, source: list[str]) -> Followed:
+    """Line *line* of *w*'s header (whose text is *source*) through every
+    pass of *w* (a walkthrough of every invocation, with provenance)."""
+    text = source[line - 1] if 0 < line <= len(source) else None
+    holder, argument = _holder(w.passes, line)
+    first = next((inv for p in w.passes for inv in p.invocations if _same(inv, holder)), None)
+    meanings = Meanings(w)
+    macro = _macro(text, meanings.names)
+    passes = []
+    for p in w.passes:
+        inv = next((i for i in p.invocations if _same(i, holder)), None)
+        row = meanings.table[p.index - 1]
+        meaning = row.get(macro) if macro is not None else None
+        dropped = inv is not None and argument is not None and argument not in inv.used_args
+        outer = row.get(inv.macro) if inv is not None and dropped else None
+        passes.append(Became(p.index, p.stage, _code(inv, line) if inv is not None else "", macro,
+                             meaning.change if meaning is not None else None, dropped,
+                             outer.change if outer is not None else None))
+    parameter = wrapped = None
+    if first is not None and argument is not None and argument < len(first.args):
+        names = params(w.passes[-1], first.macro, len(first.args))
+        parameter = names[argument] or None
+        wrapped = wrapper(first.args[argument])
+    title = None if first is None else f"{first.macro}({first.name})" if first.name else first.macro
+    return Followed(w.display(w.header), line, text, title, first.line if first is not None else None,
+                    argument, parameter, wrapped, tuple(passes))
+
+
+def _same(inv: Invocation, holder: tuple[str, int] | None) -> bool:
+    return holder is not None and (inv.macro, inv.line) == holder
+
+
+def _holder(passes: tuple[Pass, ...], line: int) -> tuple[tuple[str, int] | None, int | None]:
+    """The invocation (macro, line) whose code has tokens from *line*, and
+    the argument the line is written in (None: the invocation's own
+    line, or none found)."""
+    holder = None
+    for p in passes:
+        for inv in p.invocations:
+            for pr in inv.provenance:
+                if pr.line == line and pr.arg is not None:
+                    return (inv.macro, inv.line), pr.arg
+                if holder is None and pr.called == line:
+                    holder = (inv.macro, inv.line)
+    return holder, None
+
+
+def _macro(text: str | None, names: tuple[str, ...]) -> str | None:
+    """The first macro written on the line among those the code went through."""
+    known = set(names)
+    for m in _IDENT.finditer(text or ""):
+        if m.group(0) in known:
+            return m.group(0)
+    return None
+
+
+def _code(inv: Invocation, line: int) -> str:
+    """The stretches of *inv*'s code that hold the tokens from *line*, each
+    from its line's indentation, dedented, one after the other."""
+    runs: list[tuple[int, int]] = []
+    for k, pr in enumerate(inv.provenance):
+        if pr.called != line:
+            continue
+        if runs and runs[-1][1] == k:
+            runs[-1] = (runs[-1][0], k + 1)
+        else:
+            runs.append((k, k + 1))
+    code = inv.code
+    pieces = []
+    for a, b in runs:
+        start, stop = inv.spans[a][0], inv.spans[b - 1][1]
+        line_start = code.rfind("\n", 0, start) + 1
+        if not code[line_start:start].strip():
+            start = line_start
+        pieces.append(textwrap.dedent(code[start:stop].expandtabs(8)))
+    return "\n".join(pieces)
