@@ -306,6 +306,8 @@ class Walkthrough:
     # The kernel's folders, relative to the translation unit's (see
     # TranslationUnit.roots): display() shows paths from there.
     roots: tuple[str, ...] = ()
+    # A header that reads itself, without the tracing machinery (the toy).
+    self_read: bool = False
 
     def display(self, path: str) -> str:
         """A file as users read it in text and pages (JSON keeps the

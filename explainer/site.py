@@ -92,6 +92,7 @@ def default_headers() -> list[tuple[Path, str]]:
 
     root = bundled_headers()
     return [
+        (root / "examples" / "toy", "colors.h"),  # the trick at two passes, first
         (root, "include/trace/events/sample.h"),
         (root / "examples" / "foo", "foo.h"),
     ]

@@ -18,6 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "headers" / "include" / "trace" / "events" / "sample.h"
 FOO_DIR = REPO / "headers" / "examples" / "foo"
 BROKEN_DIR = REPO / "headers" / "examples" / "broken"
+TOY_DIR = REPO / "headers" / "examples" / "toy"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

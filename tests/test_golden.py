@@ -10,7 +10,7 @@ import pytest
 
 from explainer import cli
 
-from conftest import BROKEN_DIR, FOO_DIR, REPO, requires_gcc
+from conftest import BROKEN_DIR, FOO_DIR, REPO, TOY_DIR, requires_gcc
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -19,6 +19,9 @@ CASES = [
     pytest.param(REPO, ["--format", "json", "all", "headers/include/trace/events/sample.h"], "sample-all.json", id="sample-json"),
     pytest.param(FOO_DIR, ["TRACE_EVENT", "foo.h"], "foo-TRACE_EVENT.txt", id="foo-text"),
     pytest.param(FOO_DIR, ["--format", "json", "TRACE_EVENT", "foo.h"], "foo-TRACE_EVENT.json", id="foo-json"),
+    # The toy: a header that reads itself twice, without the tracing machinery.
+    pytest.param(TOY_DIR, ["COLOR", "colors.h"], "colors-COLOR.txt", id="toy-text"),
+    pytest.param(TOY_DIR, ["--format", "json", "all", "colors.h"], "colors-all.json", id="toy-json"),
     # A header that stops the translation unit: the passes that worked, then the diagnosis (exit 2).
     pytest.param(BROKEN_DIR, ["TRACE_EVENT", "oldfoo.h"], "oldfoo-TRACE_EVENT.txt", id="oldfoo-text"),
     pytest.param(BROKEN_DIR, ["--format", "json", "TRACE_EVENT", "oldfoo.h"], "oldfoo-TRACE_EVENT.json",

@@ -34,7 +34,7 @@ def stage_ids() -> list[str]:
     seen = [data["first_stage"]]
     for stages in data["includers"].values():
         seen.extend(s for s in stages if s not in seen)
-    seen.append(data["unknown_stage"])
+    seen.extend((data["unknown_stage"], data["self_read_first_stage"], data["self_read_again_stage"]))
     return [str(s) for s in seen]
 
 
@@ -64,6 +64,13 @@ def kind(macro: str) -> str | None:
 
 def first_stage() -> str:
     return str(_data()["first_stage"])
+
+
+def self_read_stages(count: int) -> list[str]:
+    """The stage ids of the *count* reads of a header that reads itself
+    again without the tracing machinery."""
+    data = _data()
+    return [str(data["self_read_first_stage"]), *[str(data["self_read_again_stage"])] * (count - 1)]
 
 
 def includer_order() -> list[tuple[str, list[str]]]:

@@ -224,6 +224,7 @@ class Page:
     # What stopped the translation unit, after the passes that worked.
     diagnostics: tuple[DiagnosisView, ...] = ()
     stopped: str = ""  # the heading of their section
+    self_read: bool = False  # a header that reads itself (the toy), not a trace header
 
 
 def _diagnosis(f: Finding, lang: str) -> DiagnosisView:
@@ -653,4 +654,5 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
         left_out=tuple((x.include, f"{w.display(x.site.file)}:{x.site.line}") for x in w.left_out),
         diagnostics=tuple(_diagnosis(f, lang) for f in w.diagnostics),
         stopped=findings.stopped_heading(w, lang) if w.diagnostics else "",
+        self_read=w.self_read,
     )

@@ -23,9 +23,15 @@ from explainer.walkthrough.summary import declared
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _roles(raw: RawInvocation) -> dict[str, int] | None:
+# A header that reads itself (doctor.reads_itself): each of its
+# invocations is followed, named by its first argument.
+_ANY_MACRO = {"symbol": 0}
+
+
+def _roles(raw: RawInvocation, any_macro: bool = False) -> dict[str, int] | None:
     """The macro's argument roles; for an alias (sched.h's
-    DEFINE_EVENT_SCHEDSTAT), those of the trace macro it expands to."""
+    DEFINE_EVENT_SCHEDSTAT), those of the trace macro it expands to;
+    with *any_macro*, a symbol's for any other."""
     found = knowledge.roles(raw.macro)
     if found is not None:
         return found
@@ -33,7 +39,7 @@ def _roles(raw: RawInvocation) -> dict[str, int] | None:
         found = knowledge.roles(name)
         if found is not None:
             return found
-    return None
+    return dict(_ANY_MACRO) if any_macro else None
 
 
 def _arg(raw: RawInvocation, index: int | None) -> str | None:
@@ -126,6 +132,10 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
     else:
         recording = worked(recording, stopped[1])
         layout = layout.first(stopped[1]) if layout is not None else None
+    self_read = doctor.reads_itself(recording)
+    if self_read:
+        stages = knowledge.self_read_stages(len(recording.passes))
+        recording = replace(recording, passes=tuple(replace(p, stage=s) for p, s in zip(recording.passes, stages, strict=True)))
     layout = layout or lay_out(recording)
     trace_seen: list[tuple[str, str | None]] = []
     passes: list[Pass] = []
@@ -134,7 +144,7 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
         layout.unfocused, layout.folded, strict=True,
     ):
         cut = _Cutter(spans, code, snippets, folds)
-        passes.append(_build_pass(record, cut, declares, focus, steps, trace_seen, unfocused))
+        passes.append(_build_pass(record, cut, declares, focus, steps, trace_seen, unfocused, self_read))
     if stopped is None:  # (when stopped, what stopped it is the point)
         _check_focus(tu.header, focus, passes, trace_seen)
     reproduce = Reproduce(
@@ -145,7 +155,7 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
         shown=tuple(p.index for p in passes), reproduce=reproduce, left_out=recording.left_out,
         warnings=recording.warnings, changes_after=recording.changes_after,
         steps_dropped=recording.steps_dropped, diagnostics=(stopped[0],) if stopped else (),
-        roots=tu.roots,
+        roots=tu.roots, self_read=self_read,
     )
 
 
@@ -213,12 +223,13 @@ class _Cutter:
 def _build_pass(
     record: PassRecord, cutter: _Cutter, declares: dict[int, tuple[str, ...]], focus: str, steps: bool,
     trace_seen: list[tuple[str, str | None]], unfocused: dict[int, tuple[Invocation, bool]],
+    self_read: bool = False,
 ) -> Pass:
     invocations = []
     for raw in record.invocations:
         known = unfocused.get(raw.start)
         if known is None:
-            roles = _roles(raw)
+            roles = _roles(raw, self_read)
             name, template = _names(raw, roles) if roles is not None else (None, None)
             snippet, _ = cutter.cut(raw, False)
             known = unfocused[raw.start] = (Invocation(

@@ -74,6 +74,8 @@ def diagnose(recording: Recording, lang: str = "en") -> Stop | None:
         first = passes[0] if passes else None
         if hidden:
             return _configured_out(header, tu.header_abspath, hidden[0], first, lang), 0
+        if reads_itself(recording):
+            return None
         return _helper(header, tu.header_abspath, first, lang), 0
     if len(passes) == 1 and recording.create_trace_points and not any(
             os.path.basename(r.site.file) == _FIRST_READ for r in recording.re_includes):
@@ -88,6 +90,14 @@ def _diagnosis(message: str, file: str, line: int, path: Path | None, detail: tu
     source = lines[line - 1] if 0 < line <= len(lines) else None
     return Finding("diagnosis", message, file, line, 0, source, at.index if at else None,
                    at.stage if at else None, detail=detail)
+
+
+def reads_itself(recording: Recording) -> bool:
+    """A header read more than once by its own includes, not by the
+    tracing machinery, with no trace macro in it (an X-macro list, the
+    bundled examples/toy/colors.h): explained as it is, each read a pass."""
+    return (len(recording.passes) >= 2 and not recording.re_includes
+            and not any(knowledge.roles(raw.macro) is not None for p in recording.passes for raw in p.invocations))
 
 
 def _makes_events(raw: RawInvocation) -> bool:
