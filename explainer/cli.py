@@ -76,7 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
                         help=words["color"])
     parser.add_argument("--unfold", action="store_true", help=words["unfold"])
     parser.add_argument("--version", action="version", version=version_text(words))
+    parser.add_argument("--intro", action=_Intro, nargs=0, help=words["intro_help"])
     return parser
+
+
+class _Intro(argparse.Action):
+    """--intro: the why and where to start, then exit (like --version:
+    MACRO is not needed)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> NoReturn:
+        from explainer.render import to_text
+
+        sys.stdout.write(to_text.intro(width=terminal_width(True)))
+        parser.exit()
 
 
 def version_text(words: dict[str, str]) -> str:

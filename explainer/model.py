@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Final, NamedTuple
 
+from explainer.kernel import knowledge
 from explainer.kernel.translation_unit import shown_path
 
 # A page is at most 5 MB (README, Limits).  What makes it large is each
@@ -308,6 +309,7 @@ class Walkthrough:
     roots: tuple[str, ...] = ()
     # A header that reads itself, without the tracing machinery (the toy).
     self_read: bool = False
+    system: str | None = None  # TRACE_SYSTEM as the header defines it
 
     def display(self, path: str) -> str:
         """A file as users read it in text and pages (JSON keeps the
@@ -328,6 +330,15 @@ class Walkthrough:
         """Every #define and #undef of the translation unit, in order: the
         passes' lists, which follow on from each other, then the rest."""
         return tuple(c for p in self.passes for c in p.changes) + self.changes_after
+
+    def event_in_focus(self, p: Pass) -> str | None:
+        """The first event *p* shows in focus (None: only classes, or none)."""
+        for inv in p.invocations:
+            if inv.focus and inv.name is not None and (
+                    knowledge.kind(inv.macro) == "event" or (knowledge.kind(inv.macro) is None
+                    and any(knowledge.kind(u) == "event" for u in inv.used))):
+                return inv.name
+        return None
 
     def shown_passes(self) -> tuple[Pass, ...]:
         return tuple(p for p in self.passes if p.index in self.shown)

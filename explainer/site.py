@@ -10,12 +10,15 @@ outside the target.
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from markupsafe import Markup
 
 from explainer import gcpause, prose
 from explainer.cpp import expand, scan
@@ -43,6 +46,54 @@ class HeaderEntry:
     page: str
     passes: int
     events: tuple[Topic, ...]
+    self_read: bool = False  # a header that reads itself (the toy), not a trace header
+
+
+@dataclass(frozen=True)
+class Step:
+    """A page of the site's course, in order (see course)."""
+
+    page: str  # relative to the site root
+    title: str
+
+
+# Where a walkthrough page of the course gets its previous and next links
+# (walkthrough.html.jinja2): the course is known once every header is done.
+COURSE_MARK = "<!-- course -->"
+
+
+def course(entries: list[HeaderEntry], lang: str = "en") -> list[Step]:
+    """The path through the site for a newcomer: the cycle, the toy (a
+    header that reads itself twice), a whole trace header, one of its
+    events through every read."""
+    words = prose.load(lang)["site"]
+    steps = [Step("cycle.html", str(words["course_cycle"]))]
+    toy = next((e for e in entries if e.self_read), None)
+    if toy is not None:
+        steps.append(Step(toy.page, str(words["course_toy"]).format(header=toy.header)))
+    trace = next((e for e in entries if not e.self_read and e.events), None)
+    if trace is not None:
+        steps.append(Step(trace.page, str(words["course_header"]).format(header=trace.header, passes=trace.passes)))
+        first = trace.events[0]
+        steps.append(Step(first.page, str(words["course_event"]).format(name=first.name)))
+    return steps
+
+
+def course_nav(steps: list[Step], page: str, lang: str = "en") -> Markup:
+    """The previous and next links of *page* in the course ("" if it is
+    not one of its pages), relative to it."""
+    at = next((k for k, s in enumerate(steps) if s.page == page), None)
+    if at is None:
+        return Markup()
+    here = posixpath.dirname(page) or "."
+
+    def link(step: Step) -> tuple[str, str]:
+        return posixpath.relpath(step.page, here), step.title
+
+    return to_html.render_fragment(
+        "course.html.jinja2", lang, site=prose.load(lang)["site"], position=at + 1, total=len(steps),
+        previous=link(steps[at - 1]) if at > 0 else None,
+        next=link(steps[at + 1]) if at + 1 < len(steps) else None)
 
 
 def _check_target(out: Path) -> None:
@@ -131,24 +182,29 @@ def build(
                     raise result
                 skipped.append(f"{tu.header}: {result}")
                 if isinstance(result, Diagnosis):
-                    left_out.append((tu.header, result.headline, result.detail))
+                    left_out.append((tu.shown(tu.header), result.headline, result.detail))
                 else:
-                    left_out.append((tu.header, str(result), ()))
+                    left_out.append((tu.shown(tu.header), str(result), ()))
             else:
                 entries.append(result[0])
                 written.extend(result[1])
             if progress is not None:
                 progress(k + 1, len(plan), tu.header)
+        steps = course(entries, lang)
         pages = {
             "index.html": to_html.render_template(
                 "index.html.jinja2", lang, entries=entries, site=prose.load(lang)["site"],
-                left_out=left_out),
+                left_out=left_out, course=steps, why=prose.load(lang)["why"]),
             "cycle.html": to_html.render_template(
                 "cycle.html.jinja2", lang, diagram=cycle(lang), site=prose.load(lang)["site"],
-                example=_example(entries)),
+                example=_example(entries), course=course_nav(steps, "cycle.html", lang)),
         }
         for name, text in pages.items():
             _write_page(staging, name, text)
+        for step in steps[1:]:  # the walkthrough pages of the course, written already
+            path = staging / step.page
+            path.write_text(path.read_text("utf-8").replace(COURSE_MARK, course_nav(steps, step.page, lang), 1),
+                            "utf-8")
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -206,8 +262,10 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str,
         # Each event's or class's page, by name: the timeline links to the
         # page that has a cell's code.
         pages = {name: f"{_unique(slug(name), names)}.html" for name in _topics(whole)}
+        if not pages:  # no event or class has a page of its own (the toy): the steps are here
+            whole = assemble.build(recording, "all", layout)
         _write_page(staging, written[0],
-                    to_html.render(whole, lang, home="../index.html", steps_elsewhere=True, pages=pages))
+                    to_html.render(whole, lang, home="../index.html", steps_elsewhere=bool(pages), pages=pages))
         topics = []
         for name, page in pages.items():
             focused = assemble.build(recording, name, layout)
@@ -217,7 +275,8 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str,
             topics.append(Topic(name, f"{folder}/{page}"))
     finally:
         view.forget()
-    return HeaderEntry(tu.header, f"{folder}/index.html", whole.total_passes, tuple(topics)), written
+    return (HeaderEntry(whole.display(tu.header), f"{folder}/index.html", whole.total_passes, tuple(topics),
+                        whole.self_read), written)
 
 
 def _example(entries: list[HeaderEntry]) -> Topic | None:
@@ -281,7 +340,7 @@ class Diagram:
     height: int
     boxes: tuple[Box, ...]
     edges: tuple[Edge, ...]
-    stages: tuple[tuple[int, str, str, str, str], ...]  # index, id, title, makes, why
+    stages: tuple[tuple[int, str, str, str, str, str], ...]  # index, id, title, makes, why, sees
 
 
 ROW, TOP, LEFT_X, MID_X, RIGHT_X, BOX_W, BOX_H = 46, 20, 10, 250, 520, 220, 34
@@ -308,7 +367,8 @@ def cycle(lang: str = "en") -> Diagram:
         y = TOP + i * ROW
         boxes.append(Box(RIGHT_X, y, BOX_W + 60, BOX_H, words["read"].format(index=i + 1),
                          notes["title"], "header", f"#stage-{stage}"))
-        texts.append((i + 1, stage, notes["title"], notes["makes"], notes["why"]))
+        texts.append((i + 1, stage, notes["title"], notes["makes"], notes["why"],
+                      prose.sees(stage, None, None, lang) or ""))
     for includer, indexes in rows.items():
         y = TOP + indexes[0] * ROW
         h = (indexes[-1] - indexes[0]) * ROW + BOX_H

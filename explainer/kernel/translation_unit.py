@@ -130,7 +130,7 @@ def _relative(path: Path, start: Path) -> str:
 
 def locate_header(header: str, cwd: Path) -> Path:
     """The header as given, or a bare name found among the bundled
-    model kernel's trace headers."""
+    model kernel's trace headers, then its examples (colors.h, foo.h)."""
     given = cwd / header
     if given.exists() or os.sep in header or "/" in header:
         _check_header(given, header)
@@ -138,6 +138,9 @@ def locate_header(header: str, cwd: Path) -> Path:
     bundled = bundled_headers() / "include" / "trace" / "events" / header
     if bundled.is_file():
         return bundled.resolve()
+    for example in sorted((bundled_headers() / "examples").glob(f"*/{header}")):
+        if example.is_file():
+            return example.resolve()
     raise ExplainError(f"{header}: no such file (and no bundled trace header of that name)")
 
 

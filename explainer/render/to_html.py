@@ -274,6 +274,12 @@ def render_template(name: str, lang: str = "en", **context: Any) -> str:
     return environment().get_template(name).render(assets=assets(), words=words, **context)
 
 
+def render_fragment(name: str, lang: str = "en", **context: Any) -> Markup:
+    """A piece of a page (a template that extends none), rendered by the
+    autoescaping environment: HTML to put into another page as it is."""
+    return Markup(render_template(name, lang, **context))
+
+
 def render(walkthrough: Walkthrough, lang: str = "en", home: str | None = None,
            steps_elsewhere: bool = False, pages: dict[str, str] | None = None) -> str:
     """The walkthrough page of *walkthrough*; *steps_elsewhere* says that
@@ -287,8 +293,9 @@ def render(walkthrough: Walkthrough, lang: str = "en", home: str | None = None,
         "words": {k: page.words[k] for k in (
             "from_macro", "from_argument", "of", "chain", "made_by_paste", "made_by_stringify")},
     }
-    html = render_template("walkthrough.html.jinja2", lang, page=page, data=data, raw_bytes=False)
+    why = prose.load(lang)["why"]
+    html = render_template("walkthrough.html.jinja2", lang, page=page, data=data, raw_bytes=False, why=why)
     if undecodable.present(html):  # rare: written again, with a note
         html = undecodable.visible(
-            render_template("walkthrough.html.jinja2", lang, page=page, data=data, raw_bytes=True))
+            render_template("walkthrough.html.jinja2", lang, page=page, data=data, raw_bytes=True, why=why))
     return html

@@ -66,6 +66,9 @@ def _pass(w: Walkthrough, p: Pass, style: _Style, lang: str, meanings: Meanings,
         *_wrap(f"{prose.text('makes', lang)} {notes['makes']}", width, "  ", "        "),
         *_wrap(f"{prose.text('why', lang)} {notes['why']}", width, "  ", "       "),
     ]
+    sees = prose.sees(p.stage, w.system, w.event_in_focus(p), lang)
+    if sees is not None:
+        out.extend(_wrap(f"{prose.text('sees', lang)} {sees}", width, "  ", "       "))
     site = prose.text("included_from", lang, file=w.display(p.included_from.file), line=p.included_from.line)
     outer = " < ".join(f"{w.display(s.file)}:{s.line}" for s in p.chain[1:])
     if outer:
@@ -224,3 +227,19 @@ def render_followed(f: Followed, lang: str = "en", width: int = 80, roots: tuple
                 lines.append(textwrap.indent(b.code, "    ").rstrip("\n"))
             lines.extend(_wrap(why(b, f, lang, roots), width, "  ", "      "))
     return undecodable.visible("\n".join(lines) + "\n")
+
+
+def intro(lang: str = "en", width: int = 80) -> str:
+    """explain --intro: why a trace header is read again and again, and
+    the commands to start with."""
+    why = prose.load(lang)["why"]
+    lines = [str(why["title"]), ""]
+    for paragraph in why["paragraphs"]:
+        lines.extend(_wrap(str(paragraph), width, "", ""))
+        lines.append("")
+    lines.append(str(why["start"]))
+    steps = [(str(command), str(what)) for command, what in why["steps"]]
+    column = max(len(command) for command, _ in steps) + 4
+    for command, what in steps:
+        lines.extend(_wrap(what, width, f"  {command:<{column - 2}}", " " * column))
+    return "\n".join(lines) + "\n"

@@ -6,6 +6,7 @@ code, names invocations with kernel knowledge, and applies the focus.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -155,8 +156,17 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
         shown=tuple(p.index for p in passes), reproduce=reproduce, left_out=recording.left_out,
         warnings=recording.warnings, changes_after=recording.changes_after,
         steps_dropped=recording.steps_dropped, diagnostics=(stopped[0],) if stopped else (),
-        roots=tu.roots, self_read=self_read,
+        roots=tu.roots, self_read=self_read, system=_system(recording),
     )
+
+
+def _system(recording: Recording) -> str | None:
+    """TRACE_SYSTEM as the header defines it (its first #define there)."""
+    header = os.path.basename(recording.tu.header)
+    for c in (*(c for p in recording.passes for c in p.changes), *recording.changes_after):
+        if c.kind == "define" and c.name == "TRACE_SYSTEM" and os.path.basename(c.file) == header and c.body:
+            return c.body.strip()
+    return None
 
 
 def worked(recording: Recording, count: int) -> Recording:

@@ -1,0 +1,97 @@
+"""The way in for a newcomer (issue 19): the why before the machinery,
+and a path through the site, cycle -> toy -> a whole trace header -> one
+event, each page with its previous and next; explain --intro says the
+same in the terminal, and every command it gives works."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from explainer import cli, prose
+
+from conftest import REPO, requires_gcc
+from htmlcheck import Page
+
+SITE = REPO / "site"  # the committed build of the bundled headers (test_site checks it is current)
+COURSE = ["cycle.html", "colors/index.html", "sample/index.html", "sample/sample_work.html"]
+
+
+def start_here() -> list[str]:
+    index = (SITE / "index.html").read_text()
+    section = index[index.index('<section id="start"'):]
+    return re.findall(r'<li><a href="([^"]+)">', section[:section.index("</section>")])
+
+
+def test_the_index_says_why_before_anything(tmp_path: Path) -> None:
+    index = (SITE / "index.html").read_text()
+    why = prose.load()["why"]
+    assert index.index(why["title"]) < index.index('<section id="start"') < index.index("<h2>Headers</h2>")
+    for paragraph in why["paragraphs"]:
+        assert paragraph.replace("'", "&#39;") in index
+
+
+def test_start_here_is_the_course_in_order() -> None:
+    assert start_here() == COURSE
+    for page in COURSE:
+        assert (SITE / page).is_file(), page
+
+
+@pytest.mark.parametrize("at", range(len(COURSE)))
+def test_each_course_page_links_to_its_neighbours(at: int) -> None:
+    page = COURSE[at]
+    text = (SITE / page).read_text()
+    nav = re.search(r'<nav class="course"[^>]*>(.*?)</nav>', text)
+    assert nav is not None, page
+    assert f"step {at + 1} of {len(COURSE)}" in nav.group(1)
+    links = dict(re.findall(r'<a rel="(prev|next)" href="([^"]+)"', nav.group(1)))
+    here = posixpath.dirname(page) or "."
+    expected = {}
+    if at > 0:
+        expected["prev"] = COURSE[at - 1]
+    if at + 1 < len(COURSE):
+        expected["next"] = COURSE[at + 1]
+    assert {rel: posixpath.normpath(posixpath.join(here, href)) for rel, href in links.items()} == expected
+    assert "<!-- course -->" not in text
+
+
+def test_pages_out_of_the_course_have_no_course_links() -> None:
+    text = (SITE / "sample" / "sample_tick.html").read_text()
+    assert '<nav class="course"' not in text
+    assert 'href="../cycle.html"' in text  # every page links back to the cycle
+
+
+def test_a_trace_header_page_keeps_the_why_at_hand() -> None:
+    page = Page((SITE / "sample" / "index.html").read_text())
+    assert any(t == "details" and a.get("class") == "why" for t, a in page.tags)
+    toy = (SITE / "colors" / "index.html").read_text()
+    assert 'class="why"' not in toy and "includes itself again" in toy
+
+
+@requires_gcc
+def test_intro_gives_commands_that_work(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--intro"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(prose.load()["why"]["title"] + "\n")
+    commands = [command for command, _ in prose.load()["why"]["steps"]]
+    for command in commands:
+        assert f"  {command} " in out
+    # Run each, from a folder of the user's that holds nothing.
+    os.chdir(tmp_path)
+    try:
+        for command in commands:
+            argv = shlex.split(command)
+            assert argv[0] == "explain"
+            if argv[1:2] == ["site"]:
+                argv[-1] = str(tmp_path / "site")
+            assert cli.main(argv[1:]) == 0, command
+            capsys.readouterr()
+    finally:
+        os.chdir(REPO)
