@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -52,7 +53,34 @@ def environment() -> jinja2.Environment:
     env.filters["timeline_rows"] = timeline_rows
     env.filters["change_items"] = change_items
     env.filters["step_items"] = step_items
+    env.filters["terms"] = terms
     return env
+
+
+@lru_cache(maxsize=8)
+def _term_pattern(forms: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """One pattern for every (form, term id), longest form first, each a
+    group, as whole words outside paths (stages/stage6_event_callback.h
+    is not a stage); and the term id of each group, in order."""
+    ordered = sorted(forms, key=lambda f: -len(f[0]))
+    pattern = "|".join(f"(?<![/\\w])({re.escape(form)})(?![/\\w])" for form, _ in ordered)
+    return re.compile(pattern, re.IGNORECASE), tuple(term for _, term in ordered)
+
+
+def terms(text: str, glossary: dict[str, Any]) -> Markup:
+    """*text*, escaped, with the first use of each word of the *glossary*
+    (prose [glossary]) linked to its entry on the page (#term-<id>)."""
+    pattern, ids = _term_pattern(tuple((form, str(t["id"])) for t in glossary["terms"] for form in t["forms"]))
+    done: set[str] = set()
+
+    def link(m: re.Match[str]) -> str:
+        term = ids[(m.lastindex or 1) - 1]
+        if term in done:
+            return m.group(0)
+        done.add(term)
+        return f'<a class="term" href="#term-{term}">{m.group(0)}</a>'
+
+    return Markup(pattern.sub(link, str(Markup.escape(text))))
 
 
 def _escape(text: str) -> str:
@@ -271,7 +299,8 @@ def warm(name: str = "walkthrough.html.jinja2") -> None:
 
 def render_template(name: str, lang: str = "en", **context: Any) -> str:
     words = {k: str(v) for k, v in prose.load(lang)["html"].items()}
-    return environment().get_template(name).render(assets=assets(), words=words, **context)
+    return environment().get_template(name).render(assets=assets(), words=words,
+                                                   glossary=prose.load(lang)["glossary"], **context)
 
 
 def render_fragment(name: str, lang: str = "en", **context: Any) -> Markup:

@@ -242,4 +242,8 @@ def intro(lang: str = "en", width: int = 80) -> str:
     column = max(len(command) for command, _ in steps) + 4
     for command, what in steps:
         lines.extend(_wrap(what, width, f"  {command:<{column - 2}}", " " * column))
+    glossary = prose.load(lang)["glossary"]
+    lines.extend(("", f"{glossary['title']}:"))
+    for t in glossary["terms"]:
+        lines.extend(_wrap(f"{t['term']}: {t['means']}", width, "  ", "    "))
     return "\n".join(lines) + "\n"
