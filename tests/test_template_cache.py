@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from explainer.render import to_html
 from explainer.render.template_cache import template_cache
 from explainer.resources import templates
 
@@ -18,6 +19,7 @@ def page(cache: jinja2.BytecodeCache | None) -> bytes:
     """The compiled template's code (the same code renders the same page)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates())), autoescape=True,
                              bytecode_cache=cache)
+    env.filters.update(to_html.environment().filters)  # the pages' own filters (terms ...)
     return env.get_template(TEMPLATE).root_render_func.__code__.co_code
 
 
