@@ -261,6 +261,15 @@ class Reproduce:
 
 
 @dataclass(frozen=True)
+class AuthorNote:
+    """What a macro an author writes means to them (walkthrough/notes.py)."""
+
+    macro: str
+    means: str
+    passes: tuple[int, ...]  # the passes whose code it makes something in
+
+
+@dataclass(frozen=True)
 class Became:
     """What one line of the header became in one pass (explain follow)."""
 
@@ -286,6 +295,7 @@ class Followed:
     parameter: str | None  # that argument's parameter ("tstruct")
     wrapper: str | None  # what the argument is written as a call of ("TP_STRUCT__entry")
     passes: tuple[Became, ...]
+    note: str | None = None  # for the author, what the line's macro means (notes.py)
 
 
 @dataclass(frozen=True)

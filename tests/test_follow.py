@@ -135,3 +135,16 @@ def test_a_line_outside_every_invocation(capsys: pytest.CaptureFixture[str]) -> 
 def test_a_bad_place_is_one_line(capsys: pytest.CaptureFixture[str], place: str, said: str) -> None:
     code, out, err = follow(capsys, SAMPLE.parent, place)
     assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("explain: " + said), err
+
+
+def test_the_note_for_the_author_follows_the_trees_definition(capsys: pytest.CaptureFixture[str],
+                                                              debian_tree: Path, tmp_path: Path) -> None:
+    """__assign_str takes one argument since 6.10 (the model kernel), two
+    before (6.1): the note says what this tree's definition takes."""
+    line = line_of(SAMPLE, "__assign_str(name);")
+    model = as_data(capsys, SAMPLE.parent, "sample.h", line)["note"]
+    assert isinstance(model, str) and model.startswith("__assign_str(name) copies") and "6.10 and later" in model
+    tu = setup("sched.h", [], [], tmp_path, str(debian_tree), None)
+    line = line_of(tu.header_abspath, "__assign_str(filename,")
+    old = as_data(capsys, tmp_path, "sched.h", line, "--kernel", str(debian_tree))["note"]
+    assert isinstance(old, str) and old.startswith("__assign_str(name, src) copies src") and "before Linux 6.10" in old

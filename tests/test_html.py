@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -151,3 +152,19 @@ def test_changes_list_the_machinery_and_count_the_rest() -> None:
     for p in (first, second):
         assert p.unlisted_count > 0
         assert len(p.changes) + p.unlisted_count == p.changes_count
+
+
+@requires_gcc
+def test_the_notes_say_what_each_macro_means_and_where_it_is_at_work() -> None:
+    """Each note's passes are those whose code the macro's argument reaches
+    with a definition that makes something: checked against the page's
+    own passes and the meanings in force there."""
+    text = render(REPO, "sample_work", "sample.h")
+    section = text[text.index('<details class="notes" id="notes">'):]
+    section = section[:section.index("</details>")]
+    found = dict(re.findall(r'<dt><code>([^<]+)</code></dt><dd>.*?<span class="ends-up">\(([^)]*)\)</span>', section))
+    assert list(found)[:4] == ["TRACE_EVENT", "TP_PROTO", "TP_ARGS", "TP_STRUCT__entry"]
+    assert found["__field"] == "at work in passes 3, 6"  # a struct member, then a row of the field table
+    assert found["TP_fast_assign"] == "at work in passes 8, 10"  # the probe, and perf's
+    assert found["TP_printk"] == "at work in passes 5, 9"  # the printer, and print fmt
+    assert found["__get_str"] == "at work in passes 5"

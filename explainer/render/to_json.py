@@ -96,7 +96,7 @@ def render_followed(f: Followed) -> str:
     data = {
         "schema": FOLLOW_SCHEMA, "header": f.header, "line": f.line, "text": f.text,
         "invocation": f.invocation, "invocation_line": f.invocation_line, "argument": f.argument,
-        "parameter": f.parameter, "wrapper": f.wrapper,
+        "parameter": f.parameter, "wrapper": f.wrapper, "note": f.note,
         "passes": [{
             "index": b.index, "stage": b.stage, "code": b.code, "macro": b.macro,
             "meaning": _change(b.meaning) if b.meaning is not None else None, "dropped": b.dropped,

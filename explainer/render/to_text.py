@@ -217,6 +217,8 @@ def render_followed(f: Followed, lang: str = "en", width: int = 80, roots: tuple
         macro = f.invocation.partition("(")[0]
         lines.extend(_wrap(str(words["where_own"]).format(invocation=f.invocation, macro=macro),
                            width, "  ", "    "))
+    if f.note is not None:
+        lines.extend(_wrap(str(words["for_author"]).format(note=f.note), width, "  ", "    "))
     lines.append("")
     if f.invocation is not None:
         for b in f.passes:

@@ -27,6 +27,7 @@ from explainer.model import (
 from explainer.render import findings, highlight
 from explainer.walkthrough.arguments import params, wrapper
 from explainer.walkthrough.meanings import Meanings, same_meaning
+from explainer.walkthrough.notes import page_notes
 
 MAX_DEPTH_CLASS = 9
 SUMMARY_NAMES = 3
@@ -226,6 +227,8 @@ class Page:
     diagnostics: tuple[DiagnosisView, ...] = ()
     stopped: str = ""  # the heading of their section
     self_read: bool = False  # a header that reads itself (the toy), not a trace header
+    # What the macros written in the invocations in focus mean to their author.
+    notes: tuple[tuple[str, str, str], ...] = ()  # (macro, means, where it ends up)
 
 
 def _diagnosis(f: Finding, lang: str) -> DiagnosisView:
@@ -656,4 +659,6 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
         diagnostics=tuple(_diagnosis(f, lang) for f in w.diagnostics),
         stopped=findings.stopped_heading(w, lang) if w.diagnostics else "",
         self_read=w.self_read,
+        notes=tuple((n.macro, n.means, words["ends_up"].format(passes=", ".join(map(str, n.passes)))
+                     if n.passes else words["ends_up_none"]) for n in page_notes(w, meanings, lang)),
     )

@@ -13,6 +13,7 @@ import re
 import textwrap
 
 from explainer.model import Became, Followed, Invocation, Pass, Walkthrough
+from explainer.walkthrough import notes
 from explainer.walkthrough.arguments import params, wrapper
 from explainer.walkthrough.meanings import Meanings
 
@@ -44,7 +45,8 @@ def follow(w: Walkthrough, line: int, source: list[str]) -> Followed:
         wrapped = wrapper(first.args[argument])
     title = None if first is None else f"{first.macro}({first.name})" if first.name else first.macro
     return Followed(w.display(w.header), line, text, title, first.line if first is not None else None,
-                    argument, parameter, wrapped, tuple(passes))
+                    argument, parameter, wrapped, tuple(passes),
+                    notes.note(macro, meanings) if macro is not None else None)
 
 
 def _same(inv: Invocation, holder: tuple[str, int] | None) -> bool:
