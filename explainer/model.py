@@ -320,6 +320,7 @@ class Walkthrough:
     # A header that reads itself, without the tracing machinery (the toy).
     self_read: bool = False
     system: str | None = None  # TRACE_SYSTEM as the header defines it
+    header_lines: tuple[str, ...] = ()  # the header's text, a line each (a page follows a line)
 
     def display(self, path: str) -> str:
         """A file as users read it in text and pages (JSON keeps the

@@ -226,6 +226,101 @@
     show(token);
   });
 
+  // Follow a line: pick a line of an invocation; in every pass, the tokens
+  // that come from it (their origin's header line) are marked, and the
+  // panel lists what each pass made of it (explain follow, in the page).
+  var follow = document.getElementById("follow");
+  var followBody = follow ? follow.querySelector(".body") : null;
+  var followed = [];
+  function unfollow() {
+    for (var i = 0; i < followed.length; i++) followed[i].classList.remove("followed");
+    followed = [];
+  }
+  function pickLine(where) {
+    unfollow();
+    followBody.textContent = "";
+    var intro = document.createElement("p");
+    intro.textContent = words.follow_pick || "";
+    followBody.appendChild(intro);
+    var list = document.createElement("ol");
+    list.className = "lines";
+    var lines = (data.sources || {})[where] || [];
+    for (var i = 0; i < lines.length; i++) {
+      if (!lines[i][1].trim()) continue;
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.setAttribute("data-line", lines[i][0]);
+      button.textContent = lines[i][0] + "  " + lines[i][1].replace(/\t/g, "    ").trim();
+      button.addEventListener("click", function (event) {
+        followLine(where, Number(event.currentTarget.getAttribute("data-line")));
+      });
+      item.appendChild(button);
+      list.appendChild(item);
+    }
+    followBody.appendChild(list);
+    follow.hidden = false;
+  }
+  function followLine(where, lineNo) {
+    unfollow();
+    followBody.textContent = "";
+    var head = document.createElement("p");
+    head.textContent = (words.follow_line || "").replace("{line}", lineNo);
+    followBody.appendChild(head);
+    var list = document.createElement("ol");
+    list.className = "passes";
+    var sections = document.querySelectorAll("section[data-pass]");
+    for (var s = 0; s < sections.length; s++) {
+      var texts = [], first = null;
+      var codes = sections[s].querySelectorAll("pre.code[data-inv]");
+      for (var c = 0; c < codes.length; c++) {
+        var inv = data.invocations[Number(codes[c].getAttribute("data-inv"))];
+        if (!inv || inv.where !== where) continue;
+        var whole = !codes[c].closest("details.unfolded") && codes[c].parentNode.querySelector("details.unfolded");
+        var tokens = codes[c].querySelectorAll(".t[data-p]");
+        var mine = [];
+        for (var t = 0; t < tokens.length; t++) {
+          if ((data.provenance[Number(tokens[t].getAttribute("data-p"))] || [])[7] === lineNo) mine.push(tokens[t]);
+        }
+        for (t = 0; t < mine.length; t++) { mine[t].classList.add("followed"); followed.push(mine[t]); }
+        if (!whole) {  // the whole code's text (the folded block shows helpers as calls)
+          for (t = 0; t < mine.length; t++) texts.push(mine[t].textContent);
+          if (mine.length && !first) first = mine[0];
+        }
+      }
+      var item = document.createElement("li");
+      var label = document.createElement("a");
+      var heading = sections[s].querySelector("h2");
+      var named = heading ? heading.cloneNode(true) : null;
+      var stage = named ? named.querySelector(".stage") : null;
+      if (stage) stage.remove();
+      label.textContent = named ? named.textContent.replace(/\s+/g, " ").trim() : "";
+      label.href = "#" + sections[s].id;
+      item.appendChild(label);
+      item.appendChild(document.createTextNode(": "));
+      var made = document.createElement(texts.length ? "code" : "span");
+      made.textContent = texts.length ? texts.join(" ") : (words.follow_nothing || "");
+      if (first) {
+        (function (token) {
+          made.addEventListener("click", function () { token.scrollIntoView({ block: "center" }); });
+        })(first);
+        made.className = "jump";
+      }
+      item.appendChild(made);
+      list.appendChild(item);
+    }
+    followBody.appendChild(list);
+    follow.hidden = false;
+  }
+  if (follow) {
+    follow.querySelector("button.close").addEventListener("click", function () { follow.hidden = true; unfollow(); });
+    var buttons = document.querySelectorAll("button.follow-line");
+    for (var f = 0; f < buttons.length; f++) {
+      buttons[f].hidden = false;
+      buttons[f].addEventListener("click", function (event) { pickLine(event.currentTarget.getAttribute("data-where")); });
+    }
+  }
+
   var blocks = document.querySelectorAll("pre.code");
   for (var b = 0; b < blocks.length; b++) {
     blocks[b].addEventListener("focus", function (event) {

@@ -292,3 +292,50 @@ def test_sched_switch_pass_1_reads_folded(page: Any, tmp_path: Path, debian_tree
     assert shown.count() > 50
     assert "pscr_ret__" in " ".join(shown.all_inner_texts())
     assert page.problems == []
+
+
+def test_a_line_is_followed_through_every_pass(page: Any, tmp_path: Path) -> None:
+    """Pick __field(int, id) in the invocation's line list: each pass marks
+    the tokens made of it and the panel says what each pass made, the
+    same as explain follow (test_follow checks that against gcc)."""
+    from explainer.cpp import lexer
+
+    from conftest import SAMPLE
+    from test_follow import line_of
+
+    open_page(page, tmp_path, render(REPO, "sample_work", "sample.h"))
+    line = line_of(SAMPLE, "__field(\tint,\tid")
+    page.locator("#pass-3 button.follow-line").first.click()
+    listed = page.locator("#follow ol.lines button")
+    assert listed.first.get_attribute("data-line") == "57"  # TRACE_EVENT(sample_work, ...
+    page.locator(f'#follow button[data-line="{line}"]').click()
+    rows = page.locator("#follow ol.passes > li").all_inner_texts()
+    assert len(rows) == 11
+    said = page.eval_on_selector_all("#follow ol.passes > li", "ls => ls.map(l => l.lastChild.textContent)")
+    made = {k + 1: text for k, text in enumerate(said)}
+    assert made[3] == "int id ;" and made[1] == made[4] == made[8] == "nothing"
+    assert lexer.spellings(made[6])[:9] == ["{", ".", "type", "=", '"int"', ",", ".", "name", "="]
+    assert rows[2].startswith("Pass 3 · Stage 1: the record layout: ")
+    # The tokens are marked in the code of passes 3 and 6 only.
+    marked = page.eval_on_selector_all(".t.followed", "ts => ts.map(t => t.closest('section').id)")
+    assert set(marked) == {"pass-3", "pass-6"}
+    assert page.eval_on_selector_all("#pass-3 .t.followed", "ts => ts.map(t => t.textContent)")[:3] == ["int", "id", ";"]
+    page.locator("#follow button.close").click()
+    assert page.locator(".t.followed").count() == 0
+    assert page.problems == []
+
+
+def test_the_toys_page(page: Any, tmp_path: Path) -> None:
+    """Two passes, COLOR's two meanings side by side, and each token's
+    origin: the same engine as for a trace header."""
+    from conftest import TOY_DIR
+
+    open_page(page, tmp_path, render(TOY_DIR, "COLOR", "colors.h"))
+    assert page.locator("section[data-pass]").count() == 2
+    cells = page.locator("#matrix tbody tr").first.locator("td").all_inner_texts()
+    assert cells[0].startswith("#define COLOR(name, rgb) COLOR_##name,") and "colors.h:10" in cells[0]
+    assert cells[1].startswith("#define COLOR(name, rgb) [COLOR_##name] = { #name, rgb },") and "colors.h:14" in cells[1]
+    page.locator("#pass-2 .t[data-p]", has_text='"red"').first.click()
+    panel = page.locator("#provenance .body").inner_text()
+    assert "made by # from the argument's text" in panel and "COLOR" in panel
+    assert page.problems == []

@@ -318,9 +318,11 @@ def render(walkthrough: Walkthrough, lang: str = "en", home: str | None = None,
     data = {
         "provenance": [list(p) for p in page.provenance],
         "chains": [list(c) for c in page.chains],
+        "sources": page.sources,
         "invocations": list(page.invocations),
         "words": {k: page.words[k] for k in (
-            "from_macro", "from_argument", "of", "chain", "made_by_paste", "made_by_stringify")},
+            "from_macro", "from_argument", "of", "chain", "made_by_paste", "made_by_stringify",
+            "follow_pick", "follow_line", "follow_nothing", "pass")},
     }
     why = prose.load(lang)["why"]
     html = render_template("walkthrough.html.jinja2", lang, page=page, data=data, raw_bytes=False, why=why)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from explainer import prose
@@ -227,8 +227,25 @@ class Page:
     diagnostics: tuple[DiagnosisView, ...] = ()
     stopped: str = ""  # the heading of their section
     self_read: bool = False  # a header that reads itself (the toy), not a trace header
+    # The header's lines of each invocation in focus, by its "header:line" (a line can be followed).
+    sources: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     # What the macros written in the invocations in focus mean to their author.
     notes: tuple[tuple[str, str, str], ...] = ()  # (macro, means, where it ends up)
+
+
+def _sources(w: Walkthrough, header: str, shown: tuple[Pass, ...]) -> dict[str, list[tuple[int, str]]]:
+    """The header's lines of each invocation in focus with token origins:
+    from its first line to the last any pass's tokens come from."""
+    spans: dict[str, tuple[int, int]] = {}
+    for p in shown:
+        for inv in p.invocations:
+            if inv.focus and inv.provenance:
+                where = f"{header}:{inv.line}"
+                last = max((pr.called or 0 for pr in inv.provenance), default=inv.line)
+                spans[where] = (inv.line, max(last, spans.get(where, (0, inv.line))[1]))
+    lines = w.header_lines
+    return {where: [(n, lines[n - 1]) for n in range(first, min(last, len(lines)) + 1)]
+            for where, (first, last) in spans.items()}
 
 
 def _diagnosis(f: Finding, lang: str) -> DiagnosisView:
@@ -332,8 +349,10 @@ def _spans(code: str) -> list[tuple[int, int]]:
 # macro, its "file:line", the argument it was written in (or None), the
 # invocation (or -1), its chain of expansions (an index into the page's
 # chains, each [(macro, "file:line")]), how it was made ("a ## b", "#"
-# or None), and its place in the argument.
-ProvenanceEntry = tuple[str | None, str | None, int | None, int, int, str | None, tuple[int, int] | None]
+# or None), its place in the argument, and the header's line it comes
+# from (Provenance.called: a page follows a line with it).
+ProvenanceEntry = tuple[str | None, str | None, int | None, int, int, str | None, tuple[int, int] | None,
+                        int | None]
 Chain = tuple[tuple[str, str], ...]
 
 
@@ -369,7 +388,7 @@ class _Tables:
         if chain is None:
             chain = self._chain_index[pr.chain] = len(self.chains)
             self.chains.append(tuple((m, self._w.display_at(where)) for m, where in pr.chain))
-        item = (pr.macro, pr.where, pr.arg, key if pr.arg is not None else -1, chain, pr.how, pr.span)
+        item = (pr.macro, pr.where, pr.arg, key if pr.arg is not None else -1, chain, pr.how, pr.span, pr.called)
         found = self._index.get(item)
         if found is None:  # a new origin (tokens share them): its file shown as users read it
             found = self._index[item] = len(self.provenance)
@@ -659,6 +678,7 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
         diagnostics=tuple(_diagnosis(f, lang) for f in w.diagnostics),
         stopped=findings.stopped_heading(w, lang) if w.diagnostics else "",
         self_read=w.self_read,
+        sources=_sources(w, header, shown),
         notes=tuple((n.macro, n.means, words["ends_up"].format(passes=", ".join(map(str, n.passes)))
                      if n.passes else words["ends_up_none"]) for n in page_notes(w, meanings, lang)),
     )

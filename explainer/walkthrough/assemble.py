@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from explainer.cpp.recording import PassRecord, RawInvocation, Recording
 from explainer.errors import ExplainError
@@ -156,8 +157,15 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
         shown=tuple(p.index for p in passes), reproduce=reproduce, left_out=recording.left_out,
         warnings=recording.warnings, changes_after=recording.changes_after,
         steps_dropped=recording.steps_dropped, diagnostics=(stopped[0],) if stopped else (),
-        roots=tu.roots, self_read=self_read, system=_system(recording),
+        roots=tu.roots, self_read=self_read, system=_system(recording), header_lines=_lines(tu.header_abspath),
     )
+
+
+def _lines(path: Path) -> tuple[str, ...]:
+    try:
+        return tuple(path.read_bytes().decode("utf-8", "surrogateescape").splitlines())
+    except OSError:
+        return ()
 
 
 def _system(recording: Recording) -> str | None:
