@@ -10,8 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_follow import line_of
 
-from conftest import REPO, requires_gcc
+from explainer.cpp import lexer
+
+from conftest import REPO, SAMPLE, TOY_DIR, requires_gcc
 from test_html import HOSTILE, render
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
@@ -298,11 +301,6 @@ def test_a_line_is_followed_through_every_pass(page: Any, tmp_path: Path) -> Non
     """Pick __field(int, id) in the invocation's line list: each pass marks
     the tokens made of it and the panel says what each pass made, the
     same as explain follow (test_follow checks that against gcc)."""
-    from explainer.cpp import lexer
-
-    from conftest import SAMPLE
-    from test_follow import line_of
-
     open_page(page, tmp_path, render(REPO, "sample_work", "sample.h"))
     line = line_of(SAMPLE, "__field(\tint,\tid")
     page.locator("#pass-3 button.follow-line").first.click()
@@ -328,8 +326,6 @@ def test_a_line_is_followed_through_every_pass(page: Any, tmp_path: Path) -> Non
 def test_the_toys_page(page: Any, tmp_path: Path) -> None:
     """Two passes, COLOR's two meanings side by side, and each token's
     origin: the same engine as for a trace header."""
-    from conftest import TOY_DIR
-
     open_page(page, tmp_path, render(TOY_DIR, "COLOR", "colors.h"))
     assert page.locator("section[data-pass]").count() == 2
     cells = page.locator("#matrix tbody tr").first.locator("td").all_inner_texts()
