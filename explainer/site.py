@@ -196,7 +196,7 @@ def build(
                 "index.html.jinja2", lang, entries=entries, site=prose.load(lang)["site"],
                 left_out=left_out, course=steps, why=prose.load(lang)["why"]),
             "cycle.html": to_html.render_template(
-                "cycle.html.jinja2", lang, diagram=cycle(lang), site=prose.load(lang)["site"],
+                "cycle.html.jinja2", lang, diagram=cycle(lang, _example(entries)), site=prose.load(lang)["site"],
                 example=_example(entries), course=course_nav(steps, "cycle.html", lang)),
         }
         for name, text in pages.items():
@@ -346,9 +346,10 @@ class Diagram:
 ROW, TOP, LEFT_X, MID_X, RIGHT_X, BOX_W, BOX_H = 46, 20, 10, 250, 520, 220, 34
 
 
-def cycle(lang: str = "en") -> Diagram:
+def cycle(lang: str = "en", example: Topic | None = None) -> Diagram:
     """The diagram of who includes the header for each read, laid out from
-    the stage list in kernel.toml (Linux 6.x order)."""
+    the stage list in kernel.toml (Linux 6.x order); each read's box links
+    to that pass of the *example* event's page (else to its notes below)."""
     words = prose.load(lang)["site"]
     includers = knowledge.includer_order()
     stages: list[tuple[str, str]] = [("<c>", knowledge.first_stage())]
@@ -365,8 +366,9 @@ def cycle(lang: str = "en") -> Diagram:
     for i, (_, stage) in enumerate(stages):
         notes = prose.stage(stage, lang)
         y = TOP + i * ROW
+        href = f"{example.page}#pass-{i + 1}" if example is not None else f"#stage-{stage}"
         boxes.append(Box(RIGHT_X, y, BOX_W + 60, BOX_H, words["read"].format(index=i + 1),
-                         notes["title"], "header", f"#stage-{stage}"))
+                         notes["title"], "header", href))
         texts.append((i + 1, stage, notes["title"], notes["makes"], notes["why"],
                       prose.sees(stage, None, None, lang) or ""))
     for includer, indexes in rows.items():

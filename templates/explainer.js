@@ -236,12 +236,15 @@
     for (var i = 0; i < followed.length; i++) followed[i].classList.remove("followed");
     followed = [];
   }
-  function pickLine(where) {
-    unfollow();
-    followBody.textContent = "";
+  // The lines of the invocation *where*, each a button, into *into* (the
+  // panel, or the overview of a page with one invocation in focus).
+  function pickLine(where, into) {
+    var inPanel = !into;
+    into = into || followBody;
+    if (inPanel) { unfollow(); into.textContent = ""; }
     var intro = document.createElement("p");
     intro.textContent = words.follow_pick || "";
-    followBody.appendChild(intro);
+    into.appendChild(intro);
     var list = document.createElement("ol");
     list.className = "lines";
     var lines = (data.sources || {})[where] || [];
@@ -258,8 +261,8 @@
       item.appendChild(button);
       list.appendChild(item);
     }
-    followBody.appendChild(list);
-    follow.hidden = false;
+    into.appendChild(list);
+    if (inPanel) follow.hidden = false;
   }
   function followLine(where, lineNo) {
     unfollow();
@@ -318,6 +321,11 @@
     for (var f = 0; f < buttons.length; f++) {
       buttons[f].hidden = false;
       buttons[f].addEventListener("click", function (event) { pickLine(event.currentTarget.getAttribute("data-where")); });
+    }
+    var here = document.getElementById("follow-here");
+    if (here) {
+      pickLine(here.getAttribute("data-where"), here);
+      here.hidden = false;
     }
   }
 

@@ -303,9 +303,12 @@ def test_a_line_is_followed_through_every_pass(page: Any, tmp_path: Path) -> Non
     same as explain follow (test_follow checks that against gcc)."""
     open_page(page, tmp_path, render(REPO, "sample_work", "sample.h"))
     line = line_of(SAMPLE, "__field(\tint,\tid")
-    page.locator("#pass-3 button.follow-line").first.click()
+    # An event's page lists its invocation's lines in the overview: one click away.
+    here = page.locator("#follow-here ol.lines button")
+    assert page.locator("#follow-here").is_visible() and here.first.get_attribute("data-line") == "57"
+    page.locator("#pass-3 button.follow-line").first.click()  # or from any pass's invocation
     listed = page.locator("#follow ol.lines button")
-    assert listed.first.get_attribute("data-line") == "57"  # TRACE_EVENT(sample_work, ...
+    assert listed.all_inner_texts() == here.all_inner_texts()
     page.locator(f'#follow button[data-line="{line}"]').click()
     rows = page.locator("#follow ol.passes > li").all_inner_texts()
     assert len(rows) == 11

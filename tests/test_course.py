@@ -124,3 +124,11 @@ def test_intro_ends_with_the_words(capsys: pytest.CaptureFixture[str]) -> None:
     tail = out[out.index(glossary["title"] + ":"):]
     for t in glossary["terms"]:
         assert f"  {t['term']}: " in tail
+
+
+def test_the_cycles_boxes_open_the_worked_example_at_their_pass() -> None:
+    cycle = (SITE / "cycle.html").read_text()
+    boxes = re.findall(r'<a href="([^"]+)"><rect class="header"', cycle)
+    assert boxes == [f"sample/sample_work.html#pass-{n}" for n in range(1, 12)]
+    example = Page((SITE / "sample" / "sample_work.html").read_text())
+    assert all(f"pass-{n}" in example.ids for n in range(1, 12))
