@@ -10,6 +10,7 @@ from explainer.kernel.translation_unit import shown_path
 from explainer.model import Became, Change, Finding, Followed, Pass, Reproduce, Walkthrough
 from explainer.render import findings, undecodable
 from explainer.walkthrough.meanings import MeaningChange, Meanings
+from explainer.walkthrough.notes import page_notes
 
 BODY_PREVIEW = 72
 FOLDED_NAMES = 6
@@ -149,6 +150,15 @@ def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en", widt
         lines.append(style.bold(findings.stopped_heading(walkthrough, lang) + ":"))
         for f in stopped:
             lines.extend(_finding(f, width, lang))
+        lines.append("")
+    written = page_notes(walkthrough, meanings, lang)
+    if written:
+        lines.extend(_wrap(prose.text("notes", lang), width, "", ""))
+        for n in written:
+            where = (prose.text("ends_up", lang, passes=", ".join(map(str, n.passes))) if n.passes
+                     else prose.text("ends_up_none", lang))
+            lines.extend(_wrap(prose.text("note", lang, macro=n.macro, means=n.means, where=where),
+                               width, "  ", "    "))
         lines.append("")
     if walkthrough.left_out:
         lines.append(prose.text("left_out", lang, count=len(walkthrough.left_out)))
