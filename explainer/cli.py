@@ -332,30 +332,28 @@ def _progress_line(done: int, total: int, header: str) -> None:
     sys.stderr.flush()
 
 
-def build_check_parser() -> argparse.ArgumentParser:
+def _verb_parser(verb: str, dest: str, metavar: str, key: str) -> argparse.ArgumentParser:
+    """The parser of ``explain VERB``, for a verb that reads one place of
+    a header (check: HEADER, follow: HEADER:LINE), as text or JSON; its
+    words are [cli] VERB_description, VERB_epilog, *key* and VERB_format."""
     words = prose.load()["cli"]
     parser = argparse.ArgumentParser(
-        prog="explain check", description=words["check_description"],
-        epilog=words["check_epilog"], formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog=f"explain {verb}", description=words[f"{verb}_description"],
+        epilog=words[f"{verb}_epilog"], formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("header", metavar="HEADER", help=words["check_header"])
+    parser.add_argument(dest, metavar=metavar, help=words[key])
     _tree_options(parser, words)
-    parser.add_argument("--format", choices=("text", "json"), default="text", help=words["check_format"])
+    parser.add_argument("--format", choices=("text", "json"), default="text", help=words[f"{verb}_format"])
     parser.add_argument("-o", "--output", metavar="FILE", help=words["output"])
     return parser
+
+
+def build_check_parser() -> argparse.ArgumentParser:
+    return _verb_parser("check", "header", "HEADER", "check_header")
 
 
 def build_follow_parser() -> argparse.ArgumentParser:
-    words = prose.load()["cli"]
-    parser = argparse.ArgumentParser(
-        prog="explain follow", description=words["follow_description"],
-        epilog=words["follow_epilog"], formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("place", metavar="HEADER:LINE", help=words["follow_place"])
-    _tree_options(parser, words)
-    parser.add_argument("--format", choices=("text", "json"), default="text", help=words["follow_format"])
-    parser.add_argument("-o", "--output", metavar="FILE", help=words["output"])
-    return parser
+    return _verb_parser("follow", "place", "HEADER:LINE", "follow_place")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -61,6 +61,24 @@ def environment(pure: bool = False) -> dict[str, str]:
     return env
 
 
+def explain_in(capsys: pytest.CaptureFixture[str], cwd: Path, *argv: str) -> tuple[int, str, str]:
+    """explain *argv*, run from *cwd* as a user would: the exit status,
+    standard output and standard error (never a traceback)."""
+    import os
+
+    from explainer import cli
+
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        code = cli.main(list(argv))
+    finally:
+        os.chdir(old)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
 def run_cli(cwd: Path, argv: list[str], out: Path, status: int = 0) -> None:
     """explain *argv* -o *out*, run from *cwd* as a user would; must exit
     with *status* (0: succeed; 2: the header stopped it, out says why)."""

@@ -7,14 +7,11 @@ with one mistake."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from explainer import cli
-
-from conftest import SAMPLE, requires_gcc
+from conftest import SAMPLE, explain_in, requires_gcc
 
 pytestmark = requires_gcc
 
@@ -37,15 +34,7 @@ def broken(tmp_path: Path, name: str, edits: list[tuple[str, str]], include_path
 
 
 def check(capsys: pytest.CaptureFixture[str], cwd: Path, *argv: str) -> tuple[int, str, str]:
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        code = cli.main(["check", *argv])
-    finally:
-        os.chdir(old)
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
+    return explain_in(capsys, cwd, 'check', *argv)
 
 
 def line_of(path: Path, text: str) -> int:

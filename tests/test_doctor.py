@@ -4,15 +4,12 @@ wrong, where, and the fix, with exit status 2 and no traceback."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
-from explainer import cli
-
-from conftest import SAMPLE, requires_gcc
+from conftest import SAMPLE, explain_in, requires_gcc
 
 pytestmark = requires_gcc
 
@@ -20,15 +17,7 @@ DEFINE_TRACE = "#include <trace/define_trace.h>"
 
 
 def explain(capsys: pytest.CaptureFixture[str], cwd: Path, *argv: str) -> tuple[int, str, str]:
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        code = cli.main(list(argv))
-    finally:
-        os.chdir(old)
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
+    return explain_in(capsys, cwd, *argv)
 
 
 def one_line(text: str) -> str:

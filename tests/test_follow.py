@@ -6,30 +6,20 @@ force or the argument the pass drops."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from explainer import cli
 from explainer.cpp import lexer
 from explainer.kernel.translation_unit import setup
 
-from conftest import FOO_DIR, SAMPLE, gcc_pass_tokens, requires_gcc
+from conftest import FOO_DIR, SAMPLE, explain_in, gcc_pass_tokens, requires_gcc
 
 pytestmark = requires_gcc
 
 
 def follow(capsys: pytest.CaptureFixture[str], cwd: Path, *argv: str) -> tuple[int, str, str]:
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        code = cli.main(["follow", *argv])
-    finally:
-        os.chdir(old)
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
+    return explain_in(capsys, cwd, 'follow', *argv)
 
 
 def line_of(path: Path, text: str, after: str = "") -> int:

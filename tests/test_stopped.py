@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
 
-from explainer import cli
-
-from conftest import BROKEN_DIR, FOO_DIR, SAMPLE, requires_gcc
+from conftest import BROKEN_DIR, FOO_DIR, SAMPLE, explain_in, requires_gcc
 from htmlcheck import Page
 
 pytestmark = requires_gcc
@@ -30,15 +27,7 @@ def escaped(text: str) -> str:
 
 
 def explain(capsys: pytest.CaptureFixture[str], cwd: Path, *argv: str) -> tuple[int, str, str]:
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        code = cli.main(list(argv))
-    finally:
-        os.chdir(old)
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
+    return explain_in(capsys, cwd, *argv)
 
 
 def test_the_example_is_wrong_where_the_diagnosis_says() -> None:

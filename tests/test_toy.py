@@ -4,28 +4,20 @@ TRACE_EVENT at two passes, explained by the same engine, gcc-identical."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from explainer import cli
 from explainer.cpp.recorder import Recorder
 from explainer.kernel.translation_unit import setup
 
-from conftest import TOY_DIR, gcc_pass_tokens, pass_tokens, requires_gcc
+from conftest import TOY_DIR, explain_in, gcc_pass_tokens, pass_tokens, requires_gcc
 
 pytestmark = requires_gcc
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    old = Path.cwd()
-    os.chdir(TOY_DIR)
-    try:
-        code = cli.main(list(argv))
-    finally:
-        os.chdir(old)
-    out, err = capsys.readouterr()
+    code, out, err = explain_in(capsys, TOY_DIR, *argv)
     assert err == ""
     return code, out
 

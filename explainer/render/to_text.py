@@ -192,7 +192,7 @@ def _define(c: Change) -> str:
     return f"#define {c.name}{params} {body}".rstrip()
 
 
-def why(b: Became, f: Followed, lang: str, roots: tuple[str, ...]) -> str:
+def _why(b: Became, f: Followed, lang: str, roots: tuple[str, ...]) -> str:
     """Why the line became what it did in one pass (files as users read
     them, from *roots*: TranslationUnit.roots)."""
     words = prose.load(lang)["follow"]
@@ -237,7 +237,7 @@ def render_followed(f: Followed, lang: str = "en", width: int = 80, roots: tuple
             lines.append(str(words[key]).format(index=b.index, total=total, title=title))
             if b.code:
                 lines.append(textwrap.indent(b.code, "    ").rstrip("\n"))
-            lines.extend(_wrap(why(b, f, lang, roots), width, "  ", "      "))
+            lines.extend(_wrap(_why(b, f, lang, roots), width, "  ", "      "))
     return undecodable.visible("\n".join(lines) + "\n")
 
 
