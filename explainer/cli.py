@@ -187,7 +187,7 @@ def run(args: argparse.Namespace, cwd: Path) -> tuple[str, ExplainError | None]:
             from explainer.render import to_html
 
             to_html.warm()
-        whole = assemble.build(recording, args.macro, helper.layout(recording), stopped=stopped)
+        whole = assemble.build(recording, args.macro, helper.layout(recording), stopped=stopped, diagnosed=True)
     return render(_select(whole, args.pass_index, args.stage), args), problem
 
 

@@ -120,17 +120,19 @@ def laid_out(passes: list[LaidOut]) -> Layout:
 
 
 def build(recording: Recording, focus: str, layout: Layout | None = None,
-          steps: bool = True, stopped: doctor.Stop | None = None) -> Walkthrough:
+          steps: bool = True, stopped: doctor.Stop | None = None, diagnosed: bool = False) -> Walkthrough:
     """The walkthrough of *recording*, focused on *focus* (a trace macro,
     an event or class name, or ``all``); without the step lists if not
     *steps*.  A recording the doctor finds wrong raises its Diagnosis,
     unless *stopped* says what stopped it: then the walkthrough has the
-    passes that worked and the finding after them."""
+    passes that worked and the finding after them.  *diagnosed*: the
+    caller asked the doctor already (and *stopped* is its answer)."""
     tu = recording.tu
     if stopped is None:
         if not recording.passes:
             raise ExplainError(f"{tu.header}: the translation unit never read the header")
-        doctor.check(recording)
+        if not diagnosed:
+            doctor.check(recording)
     else:
         recording = worked(recording, stopped[1])
         layout = layout.first(stopped[1]) if layout is not None else None
