@@ -28,6 +28,7 @@ demo: native
 	@mkdir -p build/demo
 	@$(BIN)/explain TRACE_EVENT headers/include/trace/events/sample.h --format html -o build/demo/sample.html
 	@echo "The same walkthrough as a page: $(CURDIR)/build/demo/sample.html"
+	@echo "New to this? $(BIN)/explain --intro says why a header is read again and again, and where to start."
 
 ## site: rebuild the committed static site of the bundled headers
 site: native
