@@ -175,8 +175,13 @@ def run(args: argparse.Namespace, cwd: Path) -> tuple[str, ExplainError | None]:
             if expand.time_left() == 0:  # out of time: nothing more is done
                 raise exc.shown(tu.shown) from None
             recording = recorder.partial()
-            stopped = (doctor.preprocess_finding(exc, recorder.failed_at, tu), len(recording.passes))
-            problem: ExplainError | None = exc.shown(tu.shown)
+            finding = doctor.preprocess_finding(exc, recorder.failed_at, tu)
+            stopped = (finding, len(recording.passes))
+            # Standard error names the line the output's diagnosis points at:
+            # the call itself, where gcc names the line its expansion began on.
+            shown = exc.shown(tu.shown)
+            problem: ExplainError | None = PreprocessError(shown.file, finding.line or shown.line, shown.cause,
+                                                           shown.chain)
         else:
             stopped = doctor.diagnose(recording)
             # The output has the detail: standard error says the headline.
@@ -382,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
                 elif verb == "follow":
                     from explainer import follow
 
-                    text = follow.run(args, Path.cwd(), terminal_width(args.output is None))
+                    text, problem = follow.run(args, Path.cwd(), terminal_width(args.output is None))
                 else:
                     text, problem = run(args, Path.cwd())
         if args.output:

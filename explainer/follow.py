@@ -22,11 +22,14 @@ def place(text: str) -> tuple[str, int]:
     return header, int(line)
 
 
-def run(args: argparse.Namespace, cwd: Path, width: int) -> str:
+def run(args: argparse.Namespace, cwd: Path, width: int) -> tuple[str, ExplainError | None]:
+    """The output, and the error that stopped the translation unit (the
+    output then follows the line through the passes that worked, and
+    says what went wrong after them)."""
     from explainer.cpp.recorder import Recorder
     from explainer.errors import PreprocessError
     from explainer.kernel.translation_unit import setup
-    from explainer.walkthrough import assemble
+    from explainer.walkthrough import assemble, doctor
     from explainer.walkthrough.follow import follow
 
     header, line = place(args.place)
@@ -34,16 +37,26 @@ def run(args: argparse.Namespace, cwd: Path, width: int) -> str:
     source = tu.header_abspath.read_bytes().decode("utf-8", "surrogateescape").splitlines()
     if line > len(source):
         raise ExplainError(_words("follow_no_line", place=args.place, header=tu.shown(tu.header), count=len(source)))
+    # Only the invocation written across the line is followed token by token.
+    recorder = Recorder(tu, assemble.trace_filter("all"), line=line)
+    problem: ExplainError | None = None
     try:
-        # Only the invocation written across the line is followed token by token.
-        recording = Recorder(tu, assemble.trace_filter("all"), line=line).run()
-    except PreprocessError as exc:  # explain HEADER shows what went wrong, at its place
-        raise exc.shown(tu.shown) from None
-    followed = follow(assemble.build(recording, "all"), line, source)
+        recording = recorder.run()
+        stopped = doctor.diagnose(recording)
+    except PreprocessError as exc:
+        recording = recorder.partial()
+        finding = doctor.preprocess_finding(exc, recorder.failed_at, tu)
+        stopped = (finding, len(recording.passes))
+        shown = exc.shown(tu.shown)
+        problem = PreprocessError(shown.file, finding.line or shown.line, shown.cause, shown.chain)
+    else:
+        problem = ExplainError(stopped[0].message) if stopped is not None else None
+    walkthrough = assemble.build(recording, "all", stopped=stopped, diagnosed=True)
+    followed = follow(walkthrough, line, source)
     if args.format == "json":
         from explainer.render import to_json
 
-        return to_json.render_followed(followed)
+        return to_json.render_followed(followed, walkthrough.diagnostics), problem
     from explainer.render import to_text
 
-    return to_text.render_followed(followed, width=width, roots=tu.roots)
+    return to_text.render_followed(followed, width=width, roots=tu.roots, stopped=walkthrough), problem

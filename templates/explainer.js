@@ -312,6 +312,15 @@
       item.appendChild(made);
       list.appendChild(item);
     }
+    var stopped = document.getElementById("stopped");  // then what went wrong, on a page that stopped
+    if (stopped) {
+      var wrong = document.createElement("li");
+      var to = document.createElement("a");
+      to.href = "#stopped";
+      to.textContent = stopped.querySelector("h2").textContent;
+      wrong.appendChild(to);
+      list.appendChild(wrong);
+    }
     followBody.appendChild(list);
     follow.hidden = false;
   }

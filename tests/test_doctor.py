@@ -54,7 +54,7 @@ def test_a_copy_of_a_trace_header_is_not_explained_from_another_file(
     assert code == 2
     # The first pass read mysample.h: it is shown, then what went wrong.
     assert out.startswith("mysample.h: in focus: TRACE_EVENT; passes that worked: 1, then what went wrong")
-    assert "Pass 1/1 · Declarations" in out and "What went wrong after pass 1:" in out
+    assert "Pass 1 · Declarations  [declare]" in out and "What went wrong after pass 1:" in out
     text = diagnosed(out, err)
     assert text.startswith("explain: mysample.h: trace/define_trace.h read include/trace/events/sample.h"
                            " (explainer's bundled model kernel) again, not mysample.h")
@@ -94,7 +94,7 @@ def test_a_guard_without_multi_read_names_its_line_and_the_fix(
     line = text[: text.index("#ifndef _TRACE_SAMPLE_H")].count("\n") + 1
     code, out, err = explain(capsys, tmp_path, "TRACE_EVENT", "guard.h")
     assert code == 2
-    assert "Pass 1/1 · Declarations" in out and "What went wrong in pass 2 · Tracepoint definitions:" in out
+    assert "Pass 1 · Declarations  [declare]" in out and "What went wrong in pass 2 · Tracepoint definitions:" in out
     assert diagnosed(out, err) == one_line(
         f"explain: guard.h:{line}: the guard #ifndef _TRACE_SAMPLE_H skips the header's events when"
         " trace/define_trace.h reads it again: pass 2 and those after it make nothing\n"

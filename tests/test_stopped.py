@@ -39,14 +39,15 @@ def test_the_example_is_wrong_where_the_diagnosis_says() -> None:
 def test_text_shows_the_passes_that_worked_then_the_diagnosis(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = explain(capsys, BROKEN_DIR, "TRACE_EVENT", "oldfoo.h")
     assert code == 2
-    # Standard error: one line, gcc's (the expansion began at line 19).
-    assert err == ('oldfoo.h:19: error: macro "__assign_str" passed 2 arguments, but takes just 1 (included from'
+    # Standard error: one line, at the call (gcc names line 19, where the expansion began).
+    assert err == ('oldfoo.h:31: error: macro "__assign_str" passed 2 arguments, but takes just 1 (included from'
                    " include/trace/trace_events.h:277, include/trace/define_trace.h:102, oldfoo.h:50, <stdin>:3)\n")
-    headings = re.findall(r"^Pass (\d+)/(\d+) ", out, re.M)
-    assert headings == [(str(n), "7") for n in range(1, 8)]
+    # "Pass 3", not "Pass 3/7": the header would have had more passes.
+    headings = re.findall(r"^Pass (\d+)(/\d+)? ", out, re.M)
+    assert headings == [(str(n), "") for n in range(1, 8)]
     assert out.startswith("oldfoo.h: in focus: TRACE_EVENT; passes that worked: 7, then what went wrong\n")
     block = out[out.index("What went wrong in pass 8 · Stage 6: the probe:\n"):]
-    assert out.index("What went wrong") > out.index("Pass 7/7")
+    assert out.index("What went wrong") > out.index("Pass 7 · ")
     assert "  oldfoo.h:31:3: error: macro" in block
     assert "    31 |                 __assign_str(msg, msg);\n" in block
     assert "       |                 ^\n" in block
@@ -126,3 +127,22 @@ def test_paths_are_shown_as_users_read_them(capsys: pytest.CaptureFixture[str], 
     assert code == 0 and "../" not in visible and "././" not in visible
     data = json.loads(Page(page).scripts[0])
     assert all(not where.startswith(("../", "./")) for _, where, *_ in data["provenance"] if where)
+
+
+def test_the_diagnosis_names_the_argument_that_holds_the_call(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = explain(capsys, BROKEN_DIR, "--format", "json", "TRACE_EVENT", "oldfoo.h")
+    [found] = json.loads(out)["diagnostics"]
+    assert (found["argument"], found["wrapper"]) == (4, "TP_fast_assign")
+
+
+def test_a_line_of_a_header_that_stops_is_followed_through_the_passes_that_worked(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = explain(capsys, BROKEN_DIR, "follow", "oldfoo.h:31")
+    assert code == 2 and err.startswith("oldfoo.h:31: error:") and err.count("\n") == 1
+    assert out.startswith("oldfoo.h:31, followed through the 7 passes that worked\n")
+    assert "  in TRACE_EVENT(foo_bar) at line 19, argument 5 (TP_fast_assign)\n" in out
+    assert out.count(": nothing\n") == 7  # TP_fast_assign reaches no pass before the probe's
+    assert out.index("What went wrong in pass 8 · Stage 6: the probe:") > out.index("Pass 7 · ")
+    code, out, _ = explain(capsys, BROKEN_DIR, "follow", "oldfoo.h:31", "--format", "json")
+    data = json.loads(out)
+    assert code == 2 and len(data["passes"]) == 7 and data["diagnostics"][0]["line"] == 31

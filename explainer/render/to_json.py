@@ -6,7 +6,7 @@ import json
 from types import ModuleType
 from typing import Any
 
-from explainer.model import Change, Followed, IncludeSite, Invocation, Pass, Walkthrough
+from explainer.model import Change, Finding, Followed, IncludeSite, Invocation, Pass, Walkthrough
 from explainer.render import findings, undecodable
 
 _orjson: ModuleType | None
@@ -92,7 +92,9 @@ def _standard(data: dict[str, Any]) -> str:
 FOLLOW_SCHEMA = 1
 
 
-def render_followed(f: Followed) -> str:
+def render_followed(f: Followed, diagnostics: tuple[Finding, ...] = ()) -> str:
+    """explain follow's JSON; *diagnostics*: what stopped the translation
+    unit after the passes it lists (as in a walkthrough's)."""
     data = {
         "schema": FOLLOW_SCHEMA, "header": f.header, "line": f.line, "text": f.text,
         "invocation": f.invocation, "invocation_line": f.invocation_line, "argument": f.argument,
@@ -102,5 +104,6 @@ def render_followed(f: Followed) -> str:
             "meaning": _change(b.meaning) if b.meaning is not None else None, "dropped": b.dropped,
             "outer": _change(b.outer) if b.outer is not None else None,
         } for b in f.passes],
+        "diagnostics": [findings.data(d) for d in diagnostics],
     }
     return _standard(data)

@@ -60,7 +60,9 @@ def _change_line(change: MeaningChange, lang: str, w: Walkthrough) -> str:
 def _pass(w: Walkthrough, p: Pass, style: _Style, lang: str, meanings: Meanings, width: int,
           unfold: bool) -> list[str]:
     notes = prose.stage(p.stage, lang)
-    heading = prose.text("pass_heading", lang, index=p.index, total=w.total_passes, stage=p.stage,
+    # A walkthrough that stopped does not know how many passes there would be.
+    key = "pass_heading_stopped" if w.diagnostics else "pass_heading"
+    heading = prose.text(key, lang, index=p.index, total=w.total_passes, stage=p.stage,
                          title=notes["title"])
     out = [
         *(style.bold(line) for line in _wrap(heading, width, "", "  ")),
@@ -81,7 +83,7 @@ def _pass(w: Walkthrough, p: Pass, style: _Style, lang: str, meanings: Meanings,
         for c in changes:
             out.extend(style.dim(line) for line in _wrap(_change_line(c, lang, w), width, "    ", "        "))
     else:
-        out.extend(_wrap(prose.text("unchanged", lang), width, "  ", "  "))
+        out.extend(_wrap(prose.text("unchanged" if p.index > 1 else "unchanged_first", lang), width, "  ", "  "))
     focused = [inv for inv in p.invocations if inv.focus]
     if not focused:
         out.append("  " + prose.text("no_focus", lang))
@@ -155,7 +157,8 @@ def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en", widt
     if written:
         lines.extend(_wrap(prose.text("notes", lang), width, "", ""))
         for n in written:
-            where = (prose.text("ends_up", lang, passes=", ".join(map(str, n.passes))) if n.passes
+            where = (prose.text("ends_up" if len(n.passes) > 1 else "ends_up_one", lang,
+                                passes=", ".join(map(str, n.passes))) if n.passes
                      else prose.text("ends_up_none", lang))
             lines.extend(_wrap(prose.text("note", lang, macro=n.macro, means=n.means, where=where),
                                width, "  ", "    "))
@@ -209,12 +212,16 @@ def _why(b: Became, f: Followed, lang: str, roots: tuple[str, ...]) -> str:
                                   file=shown_path(b.meaning.file, roots), line=b.meaning.line)
 
 
-def render_followed(f: Followed, lang: str = "en", width: int = 80, roots: tuple[str, ...] = ()) -> str:
+def render_followed(f: Followed, lang: str = "en", width: int = 80, roots: tuple[str, ...] = (),
+                    stopped: Walkthrough | None = None) -> str:
     """explain follow's text: the line, where it is, then each pass's
-    code made of it and why."""
+    code made of it and why; then, if *stopped* has diagnostics, what
+    went wrong after those passes."""
     words = prose.load(lang)["follow"]
     total = len(f.passes)
-    lines = _wrap(str(words["heading"]).format(header=f.header, line=f.line, passes=total), width, "", "  ")
+    # After a stop, the passes that worked are all there is to count.
+    tail = "_stopped" if stopped is not None and stopped.diagnostics else ""
+    lines = _wrap(str(words["heading" + tail]).format(header=f.header, line=f.line, passes=total), width, "", "  ")
     if f.text is not None:
         lines.append(f"{f.line:6} | {f.text.expandtabs(8)}")
     if f.invocation is None:
@@ -233,11 +240,15 @@ def render_followed(f: Followed, lang: str = "en", width: int = 80, roots: tuple
     if f.invocation is not None:
         for b in f.passes:
             title = prose.stage(b.stage, lang)["title"]
-            key = "made" if b.code else "nothing"
+            key = ("made" if b.code else "nothing") + tail
             lines.append(str(words[key]).format(index=b.index, total=total, title=title))
             if b.code:
                 lines.append(textwrap.indent(b.code, "    ").rstrip("\n"))
             lines.extend(_wrap(_why(b, f, lang, roots), width, "  ", "      "))
+    if stopped is not None and stopped.diagnostics:
+        lines.extend(("", findings.stopped_heading(stopped, lang) + ":"))
+        for d in stopped.diagnostics:
+            lines.extend(_finding(d, width, lang))
     return undecodable.visible("\n".join(lines) + "\n")
 
 

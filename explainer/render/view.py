@@ -679,6 +679,7 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
         stopped=findings.stopped_heading(w, lang) if w.diagnostics else "",
         self_read=w.self_read,
         sources=_sources(w, header, shown),
-        notes=tuple((n.macro, n.means, words["ends_up"].format(passes=", ".join(map(str, n.passes)))
+        notes=tuple((n.macro, n.means, words["ends_up" if len(n.passes) > 1 else "ends_up_one"].format(
+                         passes=", ".join(map(str, n.passes)))
                      if n.passes else words["ends_up_none"]) for n in page_notes(w, meanings, lang)),
     )

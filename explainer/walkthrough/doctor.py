@@ -22,6 +22,7 @@ from explainer.kernel import knowledge
 from explainer.kernel.translation_unit import TranslationUnit, shown_path
 from explainer.model import Finding, HiddenMacro, ReInclude, Walkthrough
 from explainer.resources import bundled_headers
+from explainer.walkthrough import arguments
 from explainer.walkthrough.arguments import params, wrapper
 from explainer.walkthrough.compiled import CompilerMessage
 
@@ -383,10 +384,14 @@ def preprocess_finding(exc: PreprocessError, where: tuple[int, str, str | None, 
     if named is not None and text is not None and named.group(1) in text:
         column = text.find(named.group(1)) + 1
     index, stage, macro, at = where if where is not None else (None, None, None, None)
+    written = arguments.written(source, at, macro.partition("(")[0]) if macro and at and source else []
+    argument = arguments.holding(written, line)
+    wrapped = arguments.wrapper(written[argument][0]) if argument is not None else None
     fix = None
     file = tu.shown(exc.file)
     if 'macro "__assign_str" passed 2 arguments, but takes just 1' in exc.cause:
         fix = _words("fix_assign_str_one", lang)
     elif 'macro "__assign_str" requires 2 arguments, but only 1 given' in exc.cause:
         fix = _words("fix_assign_str_two", lang)
-    return Finding("error", exc.cause, file, line, column, text, index, stage, macro, at or None, fix=fix)
+    return Finding("error", exc.cause, file, line, column, text, index, stage, macro, at or None,
+                   argument, None, wrapped, fix=fix)

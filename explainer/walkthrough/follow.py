@@ -13,7 +13,7 @@ import re
 import textwrap
 
 from explainer.model import Became, Followed, Invocation, Pass, Walkthrough
-from explainer.walkthrough import notes
+from explainer.walkthrough import arguments, notes
 from explainer.walkthrough.arguments import params, wrapper
 from explainer.walkthrough.meanings import Meanings
 
@@ -25,6 +25,11 @@ def follow(w: Walkthrough, line: int, source: list[str]) -> Followed:
     pass of *w* (a walkthrough of every invocation, with provenance)."""
     text = source[line - 1] if 0 < line <= len(source) else None
     holder, argument = _holder(w.passes, line)
+    if holder is None or argument is None:  # no token of the line reached any pass: read where it is written
+        written = _written_at(w.passes, line, source)
+        if written is not None:
+            holder = holder or written[0]
+            argument = written[1] if argument is None else argument
     first = next((inv for p in w.passes for inv in p.invocations if _same(inv, holder)), None)
     meanings = Meanings(w)
     macro = _macro(text, meanings.names)
@@ -66,6 +71,18 @@ def _holder(passes: tuple[Pass, ...], line: int) -> tuple[tuple[str, int] | None
                 if holder is None and pr.called == line:
                     holder = (inv.macro, inv.line)
     return holder, None
+
+
+def _written_at(passes: tuple[Pass, ...], line: int, source: list[str]) -> tuple[tuple[str, int], int | None] | None:
+    """The invocation (macro, line) whose call, as written, spans *line*,
+    and the argument that holds it."""
+    for inv in passes[0].invocations if passes else ():
+        if inv.line > line:
+            break
+        args = arguments.written(source, inv.line, inv.macro)
+        if args and inv.line <= line <= args[-1][2]:
+            return (inv.macro, inv.line), arguments.holding(args, line)
+    return None
 
 
 def _macro(text: str | None, names: tuple[str, ...]) -> str | None:
