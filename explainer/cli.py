@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     words = prose.load()["cli"]
     parser = argparse.ArgumentParser(
         prog="explain",
-        description=words["description"],
+        description=_paragraph(words["description"]),
         epilog=words["epilog"],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -90,6 +90,15 @@ class _Intro(argparse.Action):
 
         sys.stdout.write(to_text.intro(width=terminal_width(True)))
         parser.exit()
+
+
+def _paragraph(text: str) -> str:
+    """A --help description wrapped to the terminal, as argparse wraps
+    the options (the epilog's examples keep their own lines, so the
+    formatter leaves descriptions as they are)."""
+    import textwrap
+
+    return textwrap.fill(text, width=min(shutil.get_terminal_size((80, 24)).columns, 100) - 2)
 
 
 def version_text(words: dict[str, str]) -> str:
@@ -296,7 +305,7 @@ def write_atomically(path: Path, text: str) -> None:
 def build_site_parser() -> argparse.ArgumentParser:
     words = prose.load()["cli"]
     parser = argparse.ArgumentParser(
-        prog="explain site", description=words["site_description"],
+        prog="explain site", description=_paragraph(words["site_description"]),
         epilog=words["site_epilog"], formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("headers", metavar="HEADER", nargs="*", help=words["site_headers"])
@@ -343,7 +352,7 @@ def _verb_parser(verb: str, dest: str, metavar: str, key: str) -> argparse.Argum
     words are [cli] VERB_description, VERB_epilog, *key* and VERB_format."""
     words = prose.load()["cli"]
     parser = argparse.ArgumentParser(
-        prog=f"explain {verb}", description=words[f"{verb}_description"],
+        prog=f"explain {verb}", description=_paragraph(words[f"{verb}_description"]),
         epilog=words[f"{verb}_epilog"], formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(dest, metavar=metavar, help=words[key])

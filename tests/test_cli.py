@@ -126,3 +126,13 @@ def test_command_writes_everything_before_it_leaves(capsys: pytest.CaptureFixtur
     proc = subprocess.run([sys.executable, "-m", "explainer", "TRACE_EVENT", "missing.h"],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and "missing.h" in proc.stderr and proc.stdout == ""
+
+
+@pytest.mark.parametrize("verb", [[], ["follow"], ["check"], ["site"]])
+def test_help_fits_an_80_column_terminal(verb: list[str], capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit):
+        cli.main([*verb, "--help"])
+    wide = [line for line in capsys.readouterr().out.splitlines() if len(line) > 80]
+    assert wide == []

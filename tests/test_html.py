@@ -167,4 +167,4 @@ def test_the_notes_say_what_each_macro_means_and_where_it_is_at_work() -> None:
     assert found["__field"] == "at work in passes 3, 6"  # a struct member, then a row of the field table
     assert found["TP_fast_assign"] == "at work in passes 8, 10"  # the probe, and perf's
     assert found["TP_printk"] == "at work in passes 5, 9"  # the printer, and print fmt
-    assert found["__get_str"] == "at work in passes 5"
+    assert found["__get_str"] == "at work in pass 5"
