@@ -12,6 +12,7 @@ import pytest
 
 from explainer.cpp import lexer
 from explainer.kernel.translation_unit import setup
+from explainer.walkthrough.follow import GAP
 
 from conftest import FOO_DIR, SAMPLE, explain_in, gcc_pass_tokens, requires_gcc
 
@@ -46,7 +47,7 @@ def check_against_gcc(data: dict[str, object], gcc: list[list[str]]) -> None:
     passes = data["passes"]
     assert isinstance(passes, list) and len(passes) == len(gcc)
     for p, theirs in zip(passes, gcc, strict=True):
-        for piece in p["code"].split("\n\n") if p["code"] else []:
+        for piece in p["code"].split(f"\n{GAP}\n") if p["code"] else []:
             assert inside(lexer.spellings(piece), theirs), (p["index"], piece)
 
 
@@ -138,3 +139,15 @@ def test_the_note_for_the_author_follows_the_trees_definition(capsys: pytest.Cap
     line = line_of(tu.header_abspath, "__assign_str(filename,")
     old = as_data(capsys, tmp_path, "sched.h", line, "--kernel", str(debian_tree))["note"]
     assert isinstance(old, str) and old.startswith("__assign_str(name, src) copies src") and "before Linux 6.10" in old
+
+
+def test_stretches_from_one_line_are_marked_apart(capsys: pytest.CaptureFixture[str]) -> None:
+    """The TRACE_EVENT( line makes most of pass 1, around TP_PROTO's
+    parameters (other lines): a GAP line stands where those are, and each
+    stretch is a run of gcc's tokens."""
+    line = line_of(SAMPLE, "TRACE_EVENT(sample_work,")
+    data = as_data(capsys, SAMPLE.parent, "sample.h", line)
+    first = data["passes"][0]["code"]
+    assert f"\n{GAP}\n" in first and first.startswith("extern int __traceiter_sample_work(void *__data")
+    tu = setup("sample.h", [], [], SAMPLE.parent, None, None)
+    check_against_gcc(data, gcc_pass_tokens(tu))

@@ -18,6 +18,7 @@ from explainer.walkthrough.arguments import params, wrapper
 from explainer.walkthrough.meanings import Meanings
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
+GAP = "\u22ef"  # between two stretches of code from the line: "⋯" (not C's "...")
 
 
 def follow(w: Walkthrough, line: int, source: list[str]) -> Followed:
@@ -96,7 +97,8 @@ def _macro(text: str | None, names: tuple[str, ...]) -> str | None:
 
 def _code(inv: Invocation, line: int) -> str:
     """The stretches of *inv*'s code that hold the tokens from *line*, each
-    from its line's indentation, dedented, one after the other."""
+    from its line's indentation, dedented, one after the other, with a
+    line GAP between two (the code of other lines stands there)."""
     runs: list[tuple[int, int]] = []
     for k, pr in enumerate(inv.provenance):
         if pr.called != line:
@@ -113,4 +115,4 @@ def _code(inv: Invocation, line: int) -> str:
         if not code[line_start:start].strip():
             start = line_start
         pieces.append(textwrap.dedent(code[start:stop].expandtabs(8)))
-    return "\n".join(pieces)
+    return f"\n{GAP}\n".join(pieces)
