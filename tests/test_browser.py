@@ -259,7 +259,15 @@ def test_the_cycle_diagram_stays_readable_on_a_phone(browser: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 400
     assert page.locator("svg.cycle").bounding_box()["width"] >= 600
     assert page.locator("figure").evaluate("e => e.scrollWidth > e.clientWidth")
+    # It says so above the diagram, where the cut-off boxes would puzzle.
+    hint = page.locator("figure .scroll-hint")
+    assert hint.is_visible() and hint.bounding_box()["y"] < page.locator("svg.cycle").bounding_box()["y"]
     context.close()
+    wide = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = wide.new_page()
+    page.goto((REPO / "site" / "cycle.html").as_uri())
+    assert not page.locator("figure .scroll-hint").is_visible()
+    wide.close()
 
 
 def test_a_folded_helper_opens_its_expansion_in_one_click(page: Any, tmp_path: Path) -> None:
