@@ -162,7 +162,6 @@ def run(args: argparse.Namespace, cwd: Path) -> tuple[str, ExplainError | None]:
     # Then the helper process, which starts scanning the translation
     # unit's files while the recorder's modules load.
     with ahead(tu=tu) as helper:
-        from explainer.cpp import expand
         from explainer.cpp.recorder import Recorder
         from explainer.model import PAGE_BUDGET
         from explainer.walkthrough import assemble, doctor
@@ -177,24 +176,7 @@ def run(args: argparse.Namespace, cwd: Path) -> tuple[str, ExplainError | None]:
         budget = PAGE_BUDGET if every_pass else None
         recorder = Recorder(tu, trace, on_pass=helper.submit, files=helper.files(),
                             steps=args.format == "html", budget=budget)
-        stopped: doctor.Stop | None
-        try:
-            recording = recorder.run()
-        except PreprocessError as exc:
-            if expand.time_left() == 0:  # out of time: nothing more is done
-                raise exc.shown(tu.shown) from None
-            recording = recorder.partial()
-            finding = doctor.preprocess_finding(exc, recorder.failed_at, tu)
-            stopped = (finding, len(recording.passes))
-            # Standard error names the line the output's diagnosis points at:
-            # the call itself, where gcc names the line its expansion began on.
-            shown = exc.shown(tu.shown)
-            problem: ExplainError | None = PreprocessError(shown.file, finding.line or shown.line, shown.cause,
-                                                           shown.chain)
-        else:
-            stopped = doctor.diagnose(recording)
-            # The output has the detail: standard error says the headline.
-            problem = ExplainError(stopped[0].message) if stopped is not None else None
+        recording, stopped, problem = doctor.recorded(recorder)
         if args.format == "html":
             # jinja2 and the page's template load while the helper lays
             # out the last passes, rather than after.

@@ -27,32 +27,19 @@ def run(args: argparse.Namespace, cwd: Path, width: int) -> tuple[str, ExplainEr
     output then follows the line through the passes that worked, and
     says what went wrong after them)."""
     from explainer.cpp.recorder import Recorder
-    from explainer.errors import PreprocessError
     from explainer.kernel.translation_unit import setup
     from explainer.walkthrough import assemble, doctor
     from explainer.walkthrough.follow import follow
 
     header, line = place(args.place)
     tu = setup(header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode)
-    source = tu.header_abspath.read_bytes().decode("utf-8", "surrogateescape").splitlines()
-    if line > len(source):
-        raise ExplainError(_words("follow_no_line", place=args.place, header=tu.shown(tu.header), count=len(source)))
+    count = len(tu.lines())
+    if line > count:
+        raise ExplainError(_words("follow_no_line", place=args.place, header=tu.shown(tu.header), count=count))
     # Only the invocation written across the line is followed token by token.
-    recorder = Recorder(tu, assemble.trace_filter("all"), line=line)
-    problem: ExplainError | None = None
-    try:
-        recording = recorder.run()
-        stopped = doctor.diagnose(recording)
-    except PreprocessError as exc:
-        recording = recorder.partial()
-        finding = doctor.preprocess_finding(exc, recorder.failed_at, tu)
-        stopped = (finding, len(recording.passes))
-        shown = exc.shown(tu.shown)
-        problem = PreprocessError(shown.file, finding.line or shown.line, shown.cause, shown.chain)
-    else:
-        problem = ExplainError(stopped[0].message) if stopped is not None else None
+    recording, stopped, problem = doctor.recorded(Recorder(tu, assemble.trace_filter("all"), line=line))
     walkthrough = assemble.build(recording, "all", stopped=stopped, diagnosed=True)
-    followed = follow(walkthrough, line, source)
+    followed = follow(walkthrough, line)
     if args.format == "json":
         from explainer.render import to_json
 

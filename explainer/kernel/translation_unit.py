@@ -61,6 +61,14 @@ class TranslationUnit:
         """*path* (as the translation unit spells it) as users read it."""
         return shown_path(path, self.roots)
 
+    def lines(self) -> tuple[str, ...]:
+        """The header's text, a line each, its bytes as gcc reads them
+        (what is not UTF-8 kept as surrogate escapes); none if unreadable."""
+        try:
+            return tuple(self.header_abspath.read_bytes().decode("utf-8", "surrogateescape").splitlines())
+        except OSError:
+            return ()
+
     def predefined_macros(self) -> tuple[str, ...]:
         """``predefined``, or gcc's.  setup asks gcc early, in a thread, so
         that the answer comes while explainer imports the rest of itself."""

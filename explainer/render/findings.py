@@ -48,21 +48,29 @@ def parts(f: Finding, lang: str = "en") -> list[tuple[bool, str]]:
     it) or the header's own line and its caret (False: kept as it is)."""
     out = [(True, headline(f))]
     if f.source is not None:
-        shown = f.source.expandtabs(TAB)
-        out.append((False, f"{f.line:6} | {shown}"))
-        if f.column:
-            caret = len(f.source[: f.column - 1].expandtabs(TAB))
-            out.append((False, f"{'':6} | {' ' * caret}^"))
-    place = where(f, lang)
-    if place is not None:
-        out.append((True, "  " + place))
-    if f.chain:
-        made_by = " -> ".join(f"{m} ({w})" for m, w in f.chain)
-        out.append((True, "  " + _words("made_by", lang, chain=made_by)))
-    if f.fix is not None:
-        out.append((True, "  " + _words("fix", lang, fix=f.fix)))
+        out.append((False, f"{f.line:6} | {f.source.expandtabs(TAB)}"))
+        at = caret(f)
+        if at is not None:
+            out.append((False, f"{'':6} | {' ' * at}^"))
+    out.extend((True, "  " + text) for text in (where(f, lang), made_by(f, lang), fix(f, lang)) if text is not None)
     out.extend((True, "  " + line) for line in f.detail)
     return out
+
+
+def caret(f: Finding) -> int | None:
+    """The column of the source line, tabs expanded, the caret stands under."""
+    return len(f.source[: f.column - 1].expandtabs(TAB)) if f.source is not None and f.column else None
+
+
+def made_by(f: Finding, lang: str = "en") -> str | None:
+    """"made by TP_printk (...) -> __stringify (...)"."""
+    if not f.chain:
+        return None
+    return _words("made_by", lang, chain=" -> ".join(f"{m} ({w})" for m, w in f.chain))
+
+
+def fix(f: Finding, lang: str = "en") -> str | None:
+    return _words("fix", lang, fix=f.fix) if f.fix is not None else None
 
 
 def where(f: Finding, lang: str = "en") -> str | None:

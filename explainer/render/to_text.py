@@ -46,15 +46,19 @@ def _wrap(text: str, width: int, indent: str, more: str) -> list[str]:
                          break_long_words=False, break_on_hyphens=False) or [indent]
 
 
-def _change_line(change: MeaningChange, lang: str, w: Walkthrough) -> str:
-    c = change.change
+def _define(c: Change, lang: str) -> str:
+    """A definition on one line, a long body cut (its file:line follows)."""
     body = c.body or ""
     if len(body) > BODY_PREVIEW:
         body = body[: BODY_PREVIEW - 3] + "..."
     params = f"({c.params})" if c.params is not None else ""
-    text = prose.text("define", lang, name=c.name, params=params, body=body).rstrip()
+    return prose.text("define", lang, name=c.name, params=params, body=body).rstrip()
+
+
+def _change_line(change: MeaningChange, lang: str, w: Walkthrough) -> str:
+    c = change.change
     status = prose.text(f"status_{change.status}", lang)
-    return f"{status} {text}  " + prose.text("at", lang, file=w.display(c.file), line=c.line)
+    return f"{status} {_define(c, lang)}  " + prose.text("at", lang, file=w.display(c.file), line=c.line)
 
 
 def _pass(w: Walkthrough, p: Pass, style: _Style, lang: str, meanings: Meanings, width: int,
@@ -186,15 +190,6 @@ def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en", widt
     return text
 
 
-def _define(c: Change) -> str:
-    """A definition on one line, a long body cut (its file:line follows)."""
-    body = c.body or ""
-    if len(body) > BODY_PREVIEW:
-        body = body[: BODY_PREVIEW - 3] + "..."
-    params = f"({c.params})" if c.params is not None else ""
-    return f"#define {c.name}{params} {body}".rstrip()
-
-
 def _why(b: Became, f: Followed, lang: str, roots: tuple[str, ...]) -> str:
     """Why the line became what it did in one pass (files as users read
     them, from *roots*: TranslationUnit.roots)."""
@@ -202,13 +197,13 @@ def _why(b: Became, f: Followed, lang: str, roots: tuple[str, ...]) -> str:
     if b.dropped and b.outer is not None and f.argument is not None:
         return str(words["dropped"]).format(
             outer=b.outer.name, number=f.argument + 1, name=f.wrapper or f.parameter or "",
-            define=_define(b.outer), file=shown_path(b.outer.file, roots), line=b.outer.line)
+            define=_define(b.outer, lang), file=shown_path(b.outer.file, roots), line=b.outer.line)
     if b.macro is None:
         return str(words["as_written"])
     if b.meaning is None:
         return str(words["undefined"]).format(macro=b.macro)
     key = "means" if b.code else "means_nothing"
-    return str(words[key]).format(macro=b.macro, define=_define(b.meaning),
+    return str(words[key]).format(macro=b.macro, define=_define(b.meaning, lang),
                                   file=shown_path(b.meaning.file, roots), line=b.meaning.line)
 
 

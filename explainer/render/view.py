@@ -249,14 +249,11 @@ def _sources(w: Walkthrough, header: str, shown: tuple[Pass, ...]) -> dict[str, 
 
 
 def _diagnosis(f: Finding, lang: str) -> DiagnosisView:
-    words = prose.load(lang)["check"]
-    caret = len(f.source[: f.column - 1].expandtabs(findings.TAB)) if f.source and f.column else None
     return DiagnosisView(
         headline=findings.headline(f), line=f.line if f.source is not None else 0,
-        source=f.source.expandtabs(findings.TAB) if f.source is not None else None, caret=caret,
-        where=findings.where(f, lang),
-        made_by=str(words["made_by"]).format(chain=" -> ".join(f"{m} ({w})" for m, w in f.chain)) if f.chain else None,
-        fix=str(words["fix"]).format(fix=f.fix) if f.fix else None, detail=f.detail,
+        source=f.source.expandtabs(findings.TAB) if f.source is not None else None, caret=findings.caret(f),
+        where=findings.where(f, lang), made_by=findings.made_by(f, lang), fix=findings.fix(f, lang),
+        detail=f.detail,
     )
 
 

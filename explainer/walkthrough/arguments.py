@@ -3,6 +3,8 @@ macro it is written as a call of (TP_STRUCT__entry, TP_printk ...)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from explainer.cpp.macros import IDENTIFIER
 from explainer.model import Pass
 
@@ -27,7 +29,7 @@ def wrapper(text: str) -> str | None:
 MAX_LINES = 200
 
 
-def written(source: list[str], at: int, macro: str) -> list[tuple[str, int, int]]:
+def written(source: Sequence[str], at: int, macro: str) -> list[tuple[str, int, int]]:
     """The arguments of the call of *macro* that begins on line *at* of
     *source*, as written, each with the lines it starts and ends on:
     commas inside parentheses, literals and comments do not split them."""

@@ -10,7 +10,6 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from explainer.cpp.recording import PassRecord, RawInvocation, Recording
 from explainer.errors import ExplainError
@@ -159,15 +158,8 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
         shown=tuple(p.index for p in passes), reproduce=reproduce, left_out=recording.left_out,
         warnings=recording.warnings, changes_after=recording.changes_after,
         steps_dropped=recording.steps_dropped, diagnostics=(stopped[0],) if stopped else (),
-        roots=tu.roots, self_read=self_read, system=_system(recording), header_lines=_lines(tu.header_abspath),
+        roots=tu.roots, self_read=self_read, system=_system(recording), header_lines=tu.lines(),
     )
-
-
-def _lines(path: Path) -> tuple[str, ...]:
-    try:
-        return tuple(path.read_bytes().decode("utf-8", "surrogateescape").splitlines())
-    except OSError:
-        return ()
 
 
 def _system(recording: Recording) -> str | None:
@@ -197,6 +189,13 @@ def _check_focus(header: str, focus: str, passes: list[Pass], trace_seen: list[t
                 if option is not None and option not in choices:
                     choices.append(option)
         raise ExplainError(f'{header}: nothing named "{focus}" to explain; try one of: ' + ", ".join(choices))
+
+
+def indented(code: str, start: int) -> int:
+    """Where a stretch of laid-out *code* that begins at *start* is cut
+    from: its line's start, when only indentation comes before it."""
+    line_start = code.rfind("\n", 0, start) + 1
+    return line_start if not code[line_start:start].strip() else start
 
 
 class _Cutter:
@@ -229,11 +228,8 @@ class _Cutter:
             self._done[raw.start] = ("", ())
             return "", ()
         spans, code = self._spans, self.code
-        begin = spans.starts[first]
+        begin = indented(code, spans.starts[first])
         stop = spans.ends[last - 1]
-        line_start = code.rfind("\n", 0, begin) + 1
-        if not code[line_start:begin].strip():
-            begin = line_start
         snippet = code[begin:stop].rstrip() + "\n"
         token_spans = tuple(spans.pairs(first, last, begin)) if with_spans else None
         self._done[raw.start] = (snippet, token_spans)

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from explainer import prose
+from explainer.cpp import expand
 from explainer.cpp.macros import PAD
 from explainer.cpp.recording import PassRecord, RawInvocation, Recording
-from explainer.errors import Diagnosis, PreprocessError
+from explainer.errors import Diagnosis, ExplainError, PreprocessError
 from explainer.kernel import knowledge
 from explainer.kernel.translation_unit import TranslationUnit, shown_path
 from explainer.model import Finding, HiddenMacro, ReInclude, Walkthrough
@@ -25,6 +28,9 @@ from explainer.resources import bundled_headers
 from explainer.walkthrough import arguments
 from explainer.walkthrough.arguments import params, wrapper
 from explainer.walkthrough.compiled import CompilerMessage
+
+if TYPE_CHECKING:
+    from explainer.cpp.recorder import Recorder
 
 _CONFIG = re.compile(r"\bCONFIG_\w+")
 _GUARD = re.compile(r"^(?:ifndef\s+(\w+)|if\s+!\s*defined\s*\(?\s*(\w+)\s*\)?)\s*$")
@@ -39,6 +45,29 @@ def _words(key: str, lang: str, **values: object) -> str:
 # What stopped a translation unit: the finding, and how many of its
 # passes worked before it (those a walkthrough still shows).
 Stop = tuple[Finding, int]
+
+
+def recorded(recorder: Recorder, lang: str = "en") -> tuple[Recording, Stop | None, ExplainError | None]:
+    """Run *recorder*: the recording (when the preprocessor stopped, the
+    passes that worked), what stopped or would mislead it (for assemble.
+    build's *stopped*), and the one line standard error says of it.  Out
+    of time (--time-limit), the error is raised: nothing more is done."""
+    tu = recorder.tu
+    try:
+        recording = recorder.run()
+    except PreprocessError as exc:
+        shown = exc.shown(tu.shown)
+        if expand.time_left() == 0:
+            raise shown from None
+        recording = recorder.partial()
+        finding = preprocess_finding(exc, recorder.failed_at, tu, lang)
+        # Standard error names the line the diagnosis points at: the call
+        # itself, where gcc names the line its expansion began on.
+        line = PreprocessError(shown.file, finding.line or shown.line, shown.cause, shown.chain)
+        return recording, (finding, len(recording.passes)), line
+    stop = diagnose(recording, lang)
+    # The output has the detail: standard error says the headline.
+    return recording, stop, ExplainError(stop[0].message) if stop is not None else None
 
 
 def check(recording: Recording, lang: str = "en") -> None:
@@ -69,12 +98,12 @@ def diagnose(recording: Recording, lang: str = "en") -> Stop | None:
         empty = [p for p in passes[1:] if not p.invocations]
         hidden = [h for h in recording.hidden if h.pass_index == empty[0].index] if empty else []
         if traced and hidden and any(_makes_events(raw) for raw in passes[0].invocations):
-            return _guard(header, tu.header_abspath, hidden[0], empty[0], lang), empty[0].index - 1
+            return _guard(header, tu, hidden[0], empty[0], lang), empty[0].index - 1
     if not traced:
         hidden = [h for h in recording.hidden if h.pass_index == 1]
         first = passes[0] if passes else None
         if hidden:
-            return _configured_out(header, tu.header_abspath, hidden[0], first, lang), 0
+            return _configured_out(header, tu, hidden[0], first, lang), 0
         if reads_itself(recording):
             return None
         return _helper(header, tu.header_abspath, first, lang), 0
@@ -85,9 +114,9 @@ def diagnose(recording: Recording, lang: str = "en") -> Stop | None:
     return None
 
 
-def _diagnosis(message: str, file: str, line: int, path: Path | None, detail: tuple[str, ...],
+def _diagnosis(message: str, file: str, line: int, tu: TranslationUnit | None, detail: tuple[str, ...],
                at: PassRecord | None = None) -> Finding:
-    lines = _header_lines(path) if path is not None and line else []
+    lines = tu.lines() if tu is not None and line else ()
     source = lines[line - 1] if 0 < line <= len(lines) else None
     return Finding("diagnosis", message, file, line, 0, source, at.index if at else None,
                    at.stage if at else None, detail=detail)
@@ -160,16 +189,16 @@ def _read_another_file(tu: TranslationUnit, r: ReInclude, lang: str) -> Finding:
     )
 
 
-def _guard(header: str, path: Path, h: HiddenMacro, empty: PassRecord, lang: str) -> Finding:
+def _guard(header: str, tu: TranslationUnit, h: HiddenMacro, empty: PassRecord, lang: str) -> Finding:
     m = _GUARD.match(h.opening)
     name = (m.group(1) or m.group(2)) if m else "_TRACE_..._H"
     return _diagnosis(
         _words("guard", lang, header=header, line=h.opening_line, guard=h.opening, index=empty.index),
-        header, h.opening_line, path, (_words("guard_fix", lang, name=name),), empty,
+        header, h.opening_line, tu, (_words("guard_fix", lang, name=name),), empty,
     )
 
 
-def _configured_out(header: str, path: Path, h: HiddenMacro, first: PassRecord | None, lang: str) -> Finding:
+def _configured_out(header: str, tu: TranslationUnit, h: HiddenMacro, first: PassRecord | None, lang: str) -> Finding:
     names = list(dict.fromkeys(_CONFIG.findall(h.group if h.group != h.opening else h.opening)))
     if not names:
         names = list(dict.fromkeys(_CONFIG.findall(h.opening)))
@@ -182,7 +211,7 @@ def _configured_out(header: str, path: Path, h: HiddenMacro, first: PassRecord |
     return _diagnosis(
         _words("configured_out", lang, header=header, line=h.line, macro=h.macro, conditional=where,
                conditional_line=h.group_line),
-        header, h.line, path, tuple(detail), first,
+        header, h.line, tu, tuple(detail), first,
     )
 
 
@@ -222,7 +251,7 @@ def compile_findings(recording: Recording, w: Walkthrough, messages: list[Compil
     """Each error and warning gcc gave when it compiled the passes, as a
     Finding at the header's line (notes are gcc's detail, left out: the
     finding says the same from the recording)."""
-    source = _header_lines(recording.tu.header_abspath)
+    source = recording.tu.lines()
     found: list[Finding] = []
     for m in messages:
         if m.kind not in ("error", "warning"):
@@ -258,7 +287,7 @@ def preprocess_findings(recording: Recording, messages: list[CompilerMessage],
                         lang: str = "en") -> list[Finding]:
     """gcc -E's warnings about the header's own lines (a macro redefined)."""
     tu = recording.tu
-    source = _header_lines(tu.header_abspath)
+    source = tu.lines()
     found: list[Finding] = []
     for m in messages:
         if m.kind != "warning" or not m.file or not _same(tu.cwd / m.file, tu.header_abspath):
@@ -272,14 +301,7 @@ def preprocess_findings(recording: Recording, messages: list[CompilerMessage],
     return merged(found)
 
 
-def _header_lines(path: Path) -> list[str]:
-    try:
-        return path.read_bytes().decode("utf-8", "surrogateescape").splitlines()
-    except OSError:
-        return []
-
-
-def _locate(recording: Recording, w: Walkthrough, m: CompilerMessage, source: list[str], lang: str) -> Finding:
+def _locate(recording: Recording, w: Walkthrough, m: CompilerMessage, source: Sequence[str], lang: str) -> Finding:
     index = m.pass_index or 1
     record = recording.passes[index - 1]
     token = m.token or 0
@@ -371,7 +393,7 @@ def preprocess_finding(exc: PreprocessError, where: tuple[int, str, str | None, 
                        tu: TranslationUnit, lang: str = "en") -> Finding:
     """An error of the preprocessor (explain's own) as a Finding: in the
     pass and invocation *where* (index, stage, macro, line) it stopped."""
-    source = _header_lines(tu.header_abspath) if os.path.basename(exc.file) == os.path.basename(tu.header) else []
+    source = tu.lines() if os.path.basename(exc.file) == os.path.basename(tu.header) else []
     line = exc.line
     named = _NAMED_MACRO.search(exc.cause)
     if named is not None and source:

@@ -9,21 +9,23 @@ its laid-out code those tokens stand in, never text made up here.
 
 from __future__ import annotations
 
-import re
 import textwrap
+from collections.abc import Sequence
 
+from explainer.cpp.macros import IDENTIFIER
 from explainer.model import Became, Followed, Invocation, Pass, Walkthrough
 from explainer.walkthrough import arguments, notes
 from explainer.walkthrough.arguments import params, wrapper
+from explainer.walkthrough.assemble import indented
 from explainer.walkthrough.meanings import Meanings
 
-_IDENT = re.compile(r"[A-Za-z_]\w*")
 GAP = "\u22ef"  # between two stretches of code from the line: "⋯" (not C's "...")
 
 
-def follow(w: Walkthrough, line: int, source: list[str]) -> Followed:
-    """Line *line* of *w*'s header (whose text is *source*) through every
-    pass of *w* (a walkthrough of every invocation, with provenance)."""
+def follow(w: Walkthrough, line: int) -> Followed:
+    """Line *line* of *w*'s header through every pass of *w* (a
+    walkthrough of every invocation, with provenance)."""
+    source = w.header_lines
     text = source[line - 1] if 0 < line <= len(source) else None
     holder, argument = _holder(w.passes, line)
     if holder is None or argument is None:  # no token of the line reached any pass: read where it is written
@@ -74,7 +76,7 @@ def _holder(passes: tuple[Pass, ...], line: int) -> tuple[tuple[str, int] | None
     return holder, None
 
 
-def _written_at(passes: tuple[Pass, ...], line: int, source: list[str]) -> tuple[tuple[str, int], int | None] | None:
+def _written_at(passes: tuple[Pass, ...], line: int, source: Sequence[str]) -> tuple[tuple[str, int], int | None] | None:
     """The invocation (macro, line) whose call, as written, spans *line*,
     and the argument that holds it."""
     for inv in passes[0].invocations if passes else ():
@@ -89,7 +91,7 @@ def _written_at(passes: tuple[Pass, ...], line: int, source: list[str]) -> tuple
 def _macro(text: str | None, names: tuple[str, ...]) -> str | None:
     """The first macro written on the line among those the code went through."""
     known = set(names)
-    for m in _IDENT.finditer(text or ""):
+    for m in IDENTIFIER.finditer(text or ""):
         if m.group(0) in known:
             return m.group(0)
     return None
@@ -110,9 +112,6 @@ def _code(inv: Invocation, line: int) -> str:
     code = inv.code
     pieces = []
     for a, b in runs:
-        start, stop = inv.spans[a][0], inv.spans[b - 1][1]
-        line_start = code.rfind("\n", 0, start) + 1
-        if not code[line_start:start].strip():
-            start = line_start
+        start, stop = indented(code, inv.spans[a][0]), inv.spans[b - 1][1]
         pieces.append(textwrap.dedent(code[start:stop].expandtabs(8)))
     return f"\n{GAP}\n".join(pieces)

@@ -9,13 +9,10 @@ is chosen by the definition this tree has, not by a version number.
 
 from __future__ import annotations
 
-import re
-
 from explainer import prose
+from explainer.cpp.macros import IDENTIFIER
 from explainer.model import AuthorNote, Change, Invocation, Walkthrough
 from explainer.walkthrough.meanings import Meanings
-
-_IDENT = re.compile(r"[A-Za-z_]\w*")
 
 
 def notes(w: Walkthrough, inv: Invocation, meanings: Meanings, lang: str = "en") -> tuple[AuthorNote, ...]:
@@ -24,7 +21,7 @@ def notes(w: Walkthrough, inv: Invocation, meanings: Meanings, lang: str = "en")
     author = prose.load(lang)["author"]
     written: dict[str, set[int] | None] = {inv.macro: None}  # each macro, and the arguments it is written in
     for k, text in enumerate(inv.args):
-        for m in _IDENT.finditer(text):
+        for m in IDENTIFIER.finditer(text):
             args = written.setdefault(m.group(0), set())
             if args is not None:
                 args.add(k)
