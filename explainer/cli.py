@@ -352,17 +352,30 @@ def build_follow_parser() -> argparse.ArgumentParser:
     return _verb_parser("follow", "place", "HEADER:LINE", "follow_place")
 
 
+def build_format_parser() -> argparse.ArgumentParser:
+    words = prose.load()["cli"]
+    parser = argparse.ArgumentParser(
+        prog="explain format", description=_paragraph(words["format_description"]),
+        epilog=words["format_epilog"], formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("event", metavar="EVENT", help=words["format_event"])
+    parser.add_argument("header", metavar="HEADER", nargs="?", help=words["format_header"])
+    _tree_options(parser, words)
+    parser.add_argument("--explain", action="store_true", help=words["format_explain"])
+    parser.add_argument("--format", choices=("text", "json"), default="text", help=words["format_format"])
+    parser.add_argument("-o", "--output", metavar="FILE", help=words["output"])
+    return parser
+
+
+# The verbs: explain VERB ... (anything else is explain MACRO [HEADER]).
+VERBS = {"site": build_site_parser, "check": build_check_parser, "follow": build_follow_parser,
+         "format": build_format_parser}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    verb = argv[0] if argv and argv[0] in ("site", "check", "follow") else None
-    if verb == "site":
-        args = build_site_parser().parse_args(argv[1:])
-    elif verb == "check":
-        args = build_check_parser().parse_args(argv[1:])
-    elif verb == "follow":
-        args = build_follow_parser().parse_args(argv[1:])
-    else:
-        args = build_parser().parse_args(argv)
+    verb = argv[0] if argv and argv[0] in VERBS else None
+    args = VERBS[verb]().parse_args(argv[1:]) if verb is not None else build_parser().parse_args(argv)
     status = EXIT_OK
     problem: ExplainError | None = None
     try:
@@ -379,6 +392,10 @@ def main(argv: list[str] | None = None) -> int:
                     from explainer import follow
 
                     text, problem = follow.run(args, Path.cwd(), terminal_width(args.output is None))
+                elif verb == "format":
+                    from explainer import tracefs
+
+                    text = tracefs.run_format(args, Path.cwd(), terminal_width(args.output is None))
                 else:
                     text, problem = run(args, Path.cwd())
         if args.output:

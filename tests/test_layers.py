@@ -19,8 +19,10 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("model", ("explainer.model",)),
     ("cpp", ("explainer.cpp",)),
     ("walkthrough", ("explainer.walkthrough",)),
+    ("userspace", ("explainer.userspace",)),
     ("render", ("explainer.render",)),
-    ("commands", ("explainer.cli", "explainer.site", "explainer.check", "explainer.follow", "explainer.__main__")),
+    ("commands", ("explainer.cli", "explainer.site", "explainer.check", "explainer.follow", "explainer.tracefs",
+                  "explainer.__main__")),
 )
 
 

@@ -112,3 +112,8 @@ def focused_keep() -> list[str]:
 
 def focused_config() -> list[str]:
     return [str(c) for c in _data()["focused"]["config"]]
+
+
+def common_fields() -> list[dict[str, str]]:
+    """The format file's common fields: their type and struct trace_entry member."""
+    return [{"type": str(c["type"]), "member": str(c["member"])} for c in _data()["userspace"]["common_fields"]]

@@ -56,6 +56,10 @@ class TranslationUnit:
     # module's copy in focused mode) relative to cwd: a file in one is
     # shown to users from there (shown), not climbing out of their folder.
     roots: tuple[str, ...] = ()
+    # What kbuild compiles with, beyond the preprocessor's flags, that
+    # changes what gcc computes (userspace/constants.py): -funsigned-char
+    # since 6.2, read from the tree's Makefile.
+    cflags: tuple[str, ...] = ()
 
     def shown(self, path: str) -> str:
         """*path* (as the translation unit spells it) as users read it."""
@@ -234,6 +238,7 @@ def _setup_real(
         compiler_flags=trees.COMPILER_FLAGS,
         predefined=None,
         roots=_roots(root, *tree.layers),
+        cflags=trees.kbuild_cflags(tree),
     )
 
 

@@ -31,6 +31,9 @@ KBUILD_DIRS = (
 FORCED = ("include/linux/compiler-version.h", "include/linux/kconfig.h",
           "include/linux/compiler_types.h")
 COMPILER_FLAGS = ("-nostdinc", "-std=gnu11", "-mfentry")
+# kbuild's compiler flags that change what gcc computes for the format
+# file (a char field's signedness), when the top Makefile sets them.
+VALUE_CFLAGS = ("-funsigned-char",)
 _INCLUDE_COMMON = re.compile(r"^include\s+(\S+)/Makefile\s*$", re.MULTILINE)
 
 
@@ -88,6 +91,13 @@ def _layers(root: Path) -> tuple[Path, ...]:
     return (root,)
 
 
+def kbuild_cflags(tree: Tree) -> tuple[str, ...]:
+    """Those of VALUE_CFLAGS the tree's top Makefile adds to KBUILD_CFLAGS."""
+    makefile = tree.find("Makefile")
+    text = makefile.read_text(errors="replace") if makefile is not None else ""
+    return tuple(f for f in VALUE_CFLAGS if re.search(rf"^KBUILD_CFLAGS\s*\+=.*\s{re.escape(f)}\b", text, re.MULTILINE))
+
+
 def open_tree(path: Path, shown: str) -> Tree:
     if not path.is_dir():
         raise ExplainError(f"--kernel {shown}: no such directory")
@@ -128,6 +138,20 @@ def header_in_tree(tree: Tree, header: str, cwd: Path) -> Path | None:
         if candidate.is_file():
             return candidate.resolve()
     return None
+
+
+def event_headers(tree: Tree, event: str) -> list[str]:
+    """The trace headers of include/trace/events/ that invoke a macro
+    with *event* as its first or second argument (TRACE_EVENT(event, ...),
+    DEFINE_EVENT(class, event, ...)), as paths in the tree."""
+    invoked = re.compile(rf"^\s*[A-Za-z_]\w*\s*\(\s*(?:\w+\s*,\s*)?{re.escape(event)}\s*,", re.MULTILINE)
+    found: dict[str, None] = {}
+    for d in tree.events_dirs():
+        for header in sorted(d.glob("*.h")):
+            text = header.read_text(errors="replace")
+            if event in text and invoked.search(text):
+                found[f"include/trace/events/{header.name}"] = None
+    return list(found)
 
 
 def include_spelling(tree: Tree, path: Path) -> str | None:

@@ -1,0 +1,118 @@
+"""What user space sees, for the terminal: an event's format file as
+``cat`` shows it, and with --explain each line followed by where it
+comes from (the header's line, argument and pass) and how its numbers
+were made."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from explainer import prose
+from explainer.model import Walkthrough
+from explainer.userspace.format import EventFormat, Field, Origin
+
+ARROW = "\u2190"  # "←": what the line above comes from
+
+
+def _w(key: str, **values: object) -> str:
+    return str(prose.load()["format"][key]).format(**values)
+
+
+def notes(f: EventFormat, flags: Sequence[str]) -> list[str]:
+    """What the reader must know about the numbers shown."""
+    out: list[str] = []
+    if not f.computed:
+        missing = _w("focused")
+        names = [m.string for m in f.maps]
+        out.append(missing + (" " + _w("focused_maps", names=", ".join(names)) if names else ""))
+    elif f.mismatches:
+        out.append(_w("mismatch", count=len(f.mismatches), names=", ".join(f.mismatches)))
+    return out
+
+
+def render_format(f: EventFormat, w: Walkthrough, explain: bool, width: int, flags: Sequence[str]) -> str:
+    lines = f.lines()
+    lines[1] = _w("id", id=_w("id_unknown"))
+    if not explain:
+        tail = notes(f, flags)
+        return "\n".join(lines) + "\n" + "".join(f"\n{n}" for n in tail) + ("\n" if tail else "")
+    out: list[str] = []
+
+    def say(text: str, *why: str) -> None:
+        out.append(text)
+        for n, reason in enumerate(why):
+            lead = f"    {ARROW} " if n == 0 else "      "
+            out.extend(textwrap.wrap(reason, width=max(40, width), initial_indent=lead,
+                                     subsequent_indent="      ", break_on_hyphens=False,
+                                     break_long_words=False))
+
+    o = f.name_origin
+    say(lines[0], _w("from_name", event=f.event, header=f.header, invocation=o.invocation, line=o.invocation_line, index=o.pass_index))
+    say(lines[1], _w("from_id"))
+    say(lines[2], _w("from_format"))
+    for c in f.common:
+        say(c.line(), _w("from_common", member=c.member))
+    say("")
+    previous_end: int | None = None
+    for field in f.fields:
+        say(field.line(), *_field_reasons(f, w, field, previous_end))
+        if field.offset is not None and field.size is not None:
+            previous_end = field.offset + field.size
+    say("")
+    p = f.print_origin
+    say(lines[-1], _w("from_print", print_name=f.print_name, header=f.header, invocation=p.invocation,
+                      line=p.line or p.invocation_line, index=p.pass_index), *_map_reasons(f))
+    tail = notes(f, flags)
+    if f.computed:
+        tail.append(_w("computed", flags=" ".join(("gcc -S -O2", *flags)), record=f.record))
+    for n in tail:
+        out.append("")
+        out.extend(textwrap.wrap(n, width=max(40, width), break_on_hyphens=False, break_long_words=False))
+    return "\n".join(out) + "\n"
+
+
+def _field_reasons(f: EventFormat, w: Walkthrough, field: Field, previous_end: int | None) -> list[str]:
+    o = field.origin
+    reasons = [_where(o, w) if o is not None else ""]
+    if field.type.startswith(("__data_loc", "__rel_loc")):
+        reasons.append(_w("from_dynamic", kind=field.type.split()[0]))
+    elif field.has_length and field.length:
+        reasons.append(_w("from_array", size=field.size if field.size is not None else "?", length=field.length))
+    if field.offset is not None and field.align is not None:
+        if previous_end is None:
+            reason = _w("offset_first", start=f.record_size, align=field.align)
+        else:
+            reason = _w("offset_next", end=previous_end, align=field.align)
+        reasons.append(_w("numbers", offset=field.offset, reason=reason, size=field.size,
+                          signed=int(bool(field.signed))))
+        key = "offset_checked" if field.struct_offset == field.offset else "offset_differs"
+        reasons.append(_w(key, record=f.record, member=field.member, offset=field.struct_offset))
+    return [r for r in reasons if r]
+
+
+def _where(o: Origin, w: Walkthrough) -> str:
+    if o.line is None or o.argument is None:
+        return _w("from_field_unknown", invocation=o.invocation, index=o.pass_index)
+    source = w.header_lines
+    text = " ".join(source[o.line - 1].split()) if 0 < o.line <= len(source) else ""
+    parameter = f" ({o.parameter})" if o.parameter else ""
+    return _w("from_field", header=w.display(w.header), line=o.line, text=text, invocation=o.invocation, number=o.argument + 1,
+              parameter=parameter, index=o.pass_index)
+
+
+def _map_reasons(f: EventFormat) -> list[str]:
+    out: list[str] = []
+    for m in f.maps:
+        name = m.string
+        if name not in f.written_print_fmt:
+            continue
+        kind = "SIZEOF" if name.startswith("sizeof(") else "ENUM"
+        line = m.origin.line if m.origin is not None else "?"
+        if m.value is None:
+            out.append(_w("from_print_map_unknown", name=name, kind=kind))
+        else:
+            from explainer.userspace.rewrite import as_printed
+
+            out.append(_w("from_print_map", name=name, value=as_printed(m.value), kind=kind, line=line))
+    return out

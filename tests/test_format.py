@@ -1,0 +1,232 @@
+"""explain format: the tracefs format file, its every number checked
+against gcc by another way than the one explainer uses (static
+assertions compiled with the translation unit), its print fmt against
+stage 7's string in gcc -E's own output, with the boot-time rewrites."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE, explain_in, gcc_pass_tokens, requires_gcc
+
+from explainer.kernel import oracle
+from explainer.kernel.translation_unit import TranslationUnit
+from explainer.tracefs import walkthrough
+from explainer.userspace import format as tracefs_format
+from explainer.userspace import rewrite
+from explainer.userspace.cparse import string_value
+from explainer.userspace.format import EventFormat
+
+pytestmark = requires_gcc
+
+SAMPLE_EVENTS = ["sample_work", "sample_mode_enter", "sample_mode_exit", "sample_mode_stuck",
+                 "sample_buffer", "sample_tick"]
+
+
+def _args(header: str | None, kernel: Path | None = None, event: str = "") -> argparse.Namespace:
+    return argparse.Namespace(header=header, include_dirs=[], macro_args=[], event=event,
+                              kernel=str(kernel) if kernel else None, mode=None)
+
+
+def formats_of(header: str, kernel: Path | None = None) -> tuple[list[EventFormat], TranslationUnit]:
+    w, tu = walkthrough(_args(header, kernel), Path.cwd())
+    names = tracefs_format.events(w)
+    return tracefs_format.build_all(w, tu, names, compute=True), tu
+
+
+def _element_type(type_: str) -> str:
+    """The C type a format line's signedness is of."""
+    for prefix in ("__data_loc ", "__rel_loc "):
+        type_ = type_.removeprefix(prefix)
+    return type_.split("[", 1)[0].strip()
+
+
+def assert_numbers_are_gccs(formats: list[EventFormat], tu: TranslationUnit) -> None:
+    """Every offset and size the files show is gcc's offsetof / sizeof of
+    stage 1's struct member, every signedness gcc's, every map's value
+    gcc's: static assertions that only compile if all hold."""
+    checks = []
+    for f in formats:
+        record = f"struct {f.record}"
+        for c in f.common:
+            checks.append(f"__builtin_offsetof(struct trace_entry, {c.member}) == {c.offset}")
+            checks.append(f"sizeof(((struct trace_entry *)0)->{c.member}) == {c.size}")
+        for x in f.fields:
+            assert x.offset is not None and x.size is not None
+            checks.append(f"__builtin_offsetof({record}, {x.member}) == {x.offset}")
+            checks.append(f"sizeof((({record} *)0)->{x.member}) == {x.size}")
+            element = _element_type(x.type)
+            if "*" not in element and "cpumask" not in element and not element.startswith(("struct", "union")):
+                checks.append(f"((({element})(-1)) < ({element})1) == {int(bool(x.signed))}")
+        for m in f.maps:
+            assert m.value is not None
+            checks.append(f"({m.expression}) == {m.value}")
+    source = tu.text + "".join(f'_Static_assert({c}, "{n}");\n' for n, c in enumerate(checks))
+    argv = list(tu.gcc_argv())
+    argv[1:2] = ["-fsyntax-only", "-w", *tu.cflags]
+    proc = oracle.run(tu, argv, source)
+    failed = re.findall(r'static assertion failed: "(\d+)"', proc.stderr)
+    assert proc.returncode == 0, [checks[int(n)] for n in failed] or proc.stderr[-2000:]
+
+
+def _replace_outside_strings(text: str, name: str, value: str) -> str:
+    parts = re.split(r'("(?:[^"\\]|\\.)*")', text)
+    return "".join(p if p.startswith('"') else re.sub(rf"(?<![\w.>]){re.escape(name)}(?!\w)", value, p)
+                   for p in parts)
+
+
+def assert_print_fmt_is_stage7s(formats: list[EventFormat], tu: TranslationUnit) -> None:
+    """print fmt: is stage 7's print_fmt_<class> in gcc -E's own output,
+    with each map's name outside string literals replaced by its value."""
+    passes = gcc_pass_tokens(tu)
+    for f in formats:
+        written = None
+        for toks in passes:
+            for i in range(len(toks) - 3):
+                if toks[i] == f.print_name and toks[i + 1:i + 4] == ["[", "]", "="]:
+                    end = toks.index(";", i)
+                    written = string_value(toks[i + 4:end])
+        assert written is not None, f.print_name
+        expected = written
+        for m in f.maps:
+            assert m.value is not None
+            expected = _replace_outside_strings(expected, m.string, rewrite.as_printed(m.value))
+        assert f.written_print_fmt == written
+        assert f.print_fmt == expected, f.event
+
+
+def test_sample_events_are_all_there() -> None:
+    formats, _ = formats_of("sample.h")
+    assert [f.event for f in formats] == SAMPLE_EVENTS
+
+
+def test_sample_numbers_and_print_fmt_are_gccs() -> None:
+    formats, tu = formats_of("sample.h")
+    assert_numbers_are_gccs(formats, tu)
+    assert_print_fmt_is_stage7s(formats, tu)
+    assert all(f.computed and not f.mismatches for f in formats)
+
+
+def test_sample_work_file_line_by_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = explain_in(capsys, SAMPLE.parent, "format", "sample_work")
+    assert status == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "name: sample_work"
+    assert lines[1].startswith("ID: ")
+    assert lines[2] == "format:"
+    assert lines[3] == "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;"
+    assert lines[6] == "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;"
+    assert lines[7] == ""
+    # __data_loc: the type as the kernel writes it, never split into NAME[]
+    assert lines[8].startswith("\tfield:__data_loc char[] name;\toffset:8;\tsize:4;")
+    # an array: its length after the name
+    assert lines[12].startswith("\tfield:char tag[4];\toffset:32;\tsize:4;")
+    assert lines[-2] == ""
+    assert lines[-1].startswith('print fmt: "name=%s id=%d flags=%s pos=%d,%d", __get_str(name), REC->id,')
+
+
+def test_trace_define_enum_values_replace_names(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = explain_in(capsys, SAMPLE.parent, "format", "sample_mode_enter")
+    assert status == 0
+    fmt = out.splitlines()[-1]
+    assert '{ 0, "idle" }, { 1, "busy" }, { 2, "sleep" }' in fmt
+    assert "SAMPLE_MODE_IDLE" not in fmt
+
+
+def test_explain_names_line_argument_and_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = explain_in(capsys, SAMPLE.parent, "format", "sample_work", "--explain")
+    assert status == 0
+    text = " ".join(out.split())
+    source = SAMPLE.read_text().splitlines()
+    id_line = next(n for n, t in enumerate(source, 1) if re.search(r"__field\(\s*int,\s*id\s*\)", t))
+    assert f"sample.h:{id_line}: __field( int, id )" in text
+    assert "TRACE_EVENT(sample_work)'s argument 4 (tstruct); stage 4's row, pass 6" in text
+    assert "gcc's offsetof(struct trace_event_raw_sample_work, id) = 12: the same" in text
+    assert "SAMPLE_MODE" not in text  # sample_work's printk has no enum
+    assert "print_fmt_sample_work in TRACE_EVENT(sample_work)" in text
+
+
+def test_json_is_structured(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = explain_in(capsys, SAMPLE.parent, "format", "sample_mode_stuck", "--format", "json")
+    assert status == 0
+    data = json.loads(out)
+    assert data["event"] == "sample_mode_stuck" and data["class"] == "sample_mode_class"
+    assert data["print_fmt"]["variable"] == "print_fmt_sample_mode_stuck"
+    assert [f["name"] for f in data["fields"]] == ["cpu", "mode"]
+    assert data["fields"][1]["origin"]["stage"] == "stage4_event_fields"
+    assert data["file"].splitlines()[-1].startswith('print fmt: "cpu %d stuck in %s"')
+    assert [m["value"] for m in data["maps"]] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["format", "no_such_event"], "no_such_event: include/trace/events/sample.h makes no trace event"),
+    (["format", "sample_mode_class"], "makes no trace event of that name"),
+    (["format", "sample_work", "nothere.h"], "nothere.h: no such file"),
+])
+def test_bad_input_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str],
+                               says: str) -> None:
+    status, out, err = explain_in(capsys, tmp_path, *argv)
+    assert status == 2 and out == ""
+    assert says in err and len(err.strip().splitlines()) == 1
+
+
+def test_kernel_rewrites_as_the_kernel_does() -> None:
+    # numbers are skipped with what follows them, members after . and ->
+    assert rewrite.print_fmt('"%d", A, 1A, x.A, x->A, (A)', [("A", 7)]) == '"%d", 7, 1A, x.A, x->A, (7)'
+    # never inside string literals
+    assert rewrite.print_fmt('"A", A', [("A", 3)]) == '"A", 3'
+    # a value longer than the name: the kernel gives up on that map
+    assert rewrite.print_fmt("B, B", [("B", 12)]) == "B, B"
+    assert rewrite.as_printed(2**64 - 1) == "-1"
+    assert rewrite.sanitize("int __attribute__((aligned(8)))") == "int "
+    assert rewrite.sanitize("x__attribute__((a)) int") == "x__attribute__((a)) int"
+    # in a field type only the array size is rewritten, and no end is checked
+    assert rewrite.field_type("u64[NR_ITEMS]", [("NR_ITEMS", 4)]) == "u64[4]"
+    assert rewrite.field_type("u64[NR_ITEMSX]", [("NR_ITEMS", 4)]) == "u64[4X]"
+
+
+@pytest.mark.parametrize("header", ["sched.h", "kmem.h"])
+def test_debian_61_every_event(debian_tree: Path, header: str) -> None:
+    formats, tu = formats_of(header, debian_tree)
+    assert formats
+    assert_numbers_are_gccs(formats, tu)
+    assert_print_fmt_is_stage7s(formats, tu)
+    assert not any(f.mismatches for f in formats)
+
+
+def test_debian_61_sched_switch(debian_tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the header found by the event's name
+    status, out, err = explain_in(capsys, Path.cwd(), "format", "sched_switch", "--kernel", str(debian_tree))
+    assert status == 0, err
+    lines = out.splitlines()
+    # 6.1 compiles char as signed (-funsigned-char is 6.2's)
+    assert "\tfield:char prev_comm[16];\toffset:8;\tsize:16;\tsigned:1;" in lines
+    assert "\tfield:long prev_state;\toffset:32;\tsize:8;\tsigned:1;" in lines
+
+
+def test_debian_61_enum_maps(debian_tree: Path) -> None:
+    formats, _ = formats_of("kmem.h", debian_tree)
+    rss = next(f for f in formats if f.event == "rss_stat")
+    assert {m.string for m in rss.maps} >= {"MM_FILEPAGES", "MM_ANONPAGES"}
+    assert "MM_FILEPAGES" in rss.written_print_fmt and "MM_FILEPAGES" not in rss.print_fmt
+
+
+def test_focused_mode_says_what_needs_a_tree(debian_tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = explain_in(capsys, Path.cwd(), "format", "sched_switch", "sched.h",
+                                  "--kernel", str(debian_tree), "--mode", "focused")
+    assert status == 0, err
+    assert "\tfield:char prev_comm[16];\toffset:?;\tsize:?;\tsigned:?;" in out.splitlines()
+    assert "need a configured tree" in " ".join(out.split())
+
+
+def test_unsigned_char_flag_is_read_from_the_makefile(tmp_path: Path) -> None:
+    from explainer.kernel import trees
+
+    for text, flags in (("KBUILD_CFLAGS += -funsigned-char\n", ("-funsigned-char",)), ("", ())):
+        (tmp_path / "Makefile").write_text(text)
+        assert trees.kbuild_cflags(trees.Tree(tmp_path, (tmp_path,))) == flags
+
