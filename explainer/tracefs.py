@@ -26,7 +26,7 @@ def walkthrough(args: argparse.Namespace, cwd: Path) -> tuple[Walkthrough, Trans
     from explainer.walkthrough import assemble, doctor
 
     header = args.header or default_header(args, cwd)
-    tu = setup(header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode)
+    tu = setup(header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode, as_kernel=True)
     recording, stopped, problem = doctor.recorded(Recorder(tu, assemble.trace_filter("all")))
     if problem is not None:
         raise problem
@@ -62,10 +62,10 @@ def run_format(args: argparse.Namespace, cwd: Path, width: int) -> str:
         return userspace_json.render_format(f, tu)
     from explainer.render import userspace_text
 
-    return userspace_text.render_format(f, w, explain=args.explain, width=width, flags=tu.cflags)
+    return userspace_text.render_format(f, w, explain=args.explain, width=width, flags=tu.cflags, tu=tu)
 
 
 def _computes(tu: TranslationUnit) -> bool:
     """Whether gcc can compile the translation unit: not in focused mode,
     whose copy of the machinery names helpers it never declares."""
-    return tu.keep is None
+    return tu.keep is None  # the bundled model kernel compiles too

@@ -11,15 +11,16 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, explain_in, gcc_pass_tokens, requires_gcc
 
 from explainer.kernel import oracle
 from explainer.kernel.translation_unit import TranslationUnit
 from explainer.tracefs import walkthrough
+from explainer.userspace import constants, rewrite
 from explainer.userspace import format as tracefs_format
-from explainer.userspace import rewrite
 from explainer.userspace.cparse import string_value
 from explainer.userspace.format import EventFormat
+
+from conftest import SAMPLE, explain_in, gcc_pass_tokens, requires_gcc
 
 pytestmark = requires_gcc
 
@@ -32,10 +33,13 @@ def _args(header: str | None, kernel: Path | None = None, event: str = "") -> ar
                               kernel=str(kernel) if kernel else None, mode=None)
 
 
-def formats_of(header: str, kernel: Path | None = None) -> tuple[list[EventFormat], TranslationUnit]:
+def formats_of(header: str, kernel: Path | None = None) -> tuple[list[EventFormat], TranslationUnit, int]:
     w, tu = walkthrough(_args(header, kernel), Path.cwd())
+    if kernel is not None:  # read as the kernel's own .c file reads it
+        assert tu.creator is not None
     names = tracefs_format.events(w)
-    return tracefs_format.build_all(w, tu, names, compute=True), tu
+    stage4 = next(p.index for p in w.passes if p.stage == "stage4_event_fields")
+    return tracefs_format.build_all(w, tu, names, compute=True), tu, stage4
 
 
 def _element_type(type_: str) -> str:
@@ -45,10 +49,11 @@ def _element_type(type_: str) -> str:
     return type_.split("[", 1)[0].strip()
 
 
-def assert_numbers_are_gccs(formats: list[EventFormat], tu: TranslationUnit) -> None:
+def assert_numbers_are_gccs(formats: list[EventFormat], tu: TranslationUnit, through: int) -> None:
     """Every offset and size the files show is gcc's offsetof / sizeof of
     stage 1's struct member, every signedness gcc's, every map's value
-    gcc's: static assertions that only compile if all hold."""
+    gcc's: static assertions that only compile if all hold, after the
+    code up to stage 4's pass *through*."""
     checks = []
     for f in formats:
         record = f"struct {f.record}"
@@ -65,9 +70,9 @@ def assert_numbers_are_gccs(formats: list[EventFormat], tu: TranslationUnit) -> 
         for m in f.maps:
             assert m.value is not None
             checks.append(f"({m.expression}) == {m.value}")
-    source = tu.text + "".join(f'_Static_assert({c}, "{n}");\n' for n, c in enumerate(checks))
-    argv = list(tu.gcc_argv())
-    argv[1:2] = ["-fsyntax-only", "-w", *tu.cflags]
+    code = constants.up_to(oracle.run_gcc(tu), tu, through)
+    source = code + "".join(f'_Static_assert({c}, "{n}");\n' for n, c in enumerate(checks))
+    argv = ["gcc", "-fsyntax-only", "-w", *tu.compiler_flags, *tu.cflags, "-x", "cpp-output", "-"]
     proc = oracle.run(tu, argv, source)
     failed = re.findall(r'static assertion failed: "(\d+)"', proc.stderr)
     assert proc.returncode == 0, [checks[int(n)] for n in failed] or proc.stderr[-2000:]
@@ -100,13 +105,13 @@ def assert_print_fmt_is_stage7s(formats: list[EventFormat], tu: TranslationUnit)
 
 
 def test_sample_events_are_all_there() -> None:
-    formats, _ = formats_of("sample.h")
+    formats, _, _ = formats_of("sample.h")
     assert [f.event for f in formats] == SAMPLE_EVENTS
 
 
 def test_sample_numbers_and_print_fmt_are_gccs() -> None:
-    formats, tu = formats_of("sample.h")
-    assert_numbers_are_gccs(formats, tu)
+    formats, tu, stage4 = formats_of("sample.h")
+    assert_numbers_are_gccs(formats, tu, stage4)
     assert_print_fmt_is_stage7s(formats, tu)
     assert all(f.computed and not f.mismatches for f in formats)
 
@@ -189,11 +194,11 @@ def test_kernel_rewrites_as_the_kernel_does() -> None:
     assert rewrite.field_type("u64[NR_ITEMSX]", [("NR_ITEMS", 4)]) == "u64[4X]"
 
 
-@pytest.mark.parametrize("header", ["sched.h", "kmem.h"])
+@pytest.mark.parametrize("header", ["sched.h", "irq.h", "kmem.h"])
 def test_debian_61_every_event(debian_tree: Path, header: str) -> None:
-    formats, tu = formats_of(header, debian_tree)
+    formats, tu, stage4 = formats_of(header, debian_tree)
     assert formats
-    assert_numbers_are_gccs(formats, tu)
+    assert_numbers_are_gccs(formats, tu, stage4)
     assert_print_fmt_is_stage7s(formats, tu)
     assert not any(f.mismatches for f in formats)
 
@@ -209,17 +214,19 @@ def test_debian_61_sched_switch(debian_tree: Path, capsys: pytest.CaptureFixture
 
 
 def test_debian_61_enum_maps(debian_tree: Path) -> None:
-    formats, _ = formats_of("kmem.h", debian_tree)
+    formats, _, _ = formats_of("kmem.h", debian_tree)
     rss = next(f for f in formats if f.event == "rss_stat")
     assert {m.string for m in rss.maps} >= {"MM_FILEPAGES", "MM_ANONPAGES"}
-    assert "MM_FILEPAGES" in rss.written_print_fmt and "MM_FILEPAGES" not in rss.print_fmt
+    assert '{ MM_FILEPAGES, "MM_FILEPAGES" }' in rss.written_print_fmt
+    # replaced outside the string literal only
+    assert '{ 0, "MM_FILEPAGES" }' in rss.print_fmt and "{ MM_FILEPAGES," not in rss.print_fmt
 
 
 def test_focused_mode_says_what_needs_a_tree(debian_tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = explain_in(capsys, Path.cwd(), "format", "sched_switch", "sched.h",
                                   "--kernel", str(debian_tree), "--mode", "focused")
     assert status == 0, err
-    assert "\tfield:char prev_comm[16];\toffset:?;\tsize:?;\tsigned:?;" in out.splitlines()
+    assert "\tfield:char prev_comm[TASK_COMM_LEN];\toffset:?;\tsize:?;\tsigned:?;" in out.splitlines()
     assert "need a configured tree" in " ".join(out.split())
 
 
@@ -230,3 +237,41 @@ def test_unsigned_char_flag_is_read_from_the_makefile(tmp_path: Path) -> None:
         (tmp_path / "Makefile").write_text(text)
         assert trees.kbuild_cflags(trees.Tree(tmp_path, (tmp_path,))) == flags
 
+
+
+def test_tcp_is_read_as_net_traces_c_reads_it(debian_tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = explain_in(capsys, Path.cwd(), "format", "tcp_send_reset", "--kernel", str(debian_tree))
+    assert status == 0, err
+    fmt = next(line for line in out.splitlines() if line.startswith("print fmt:"))
+    # sock.h, read first, defines show_family_name(): the kernel's print fmt
+    assert "__print_symbolic(REC->family" in fmt and "show_family_name" not in fmt
+    assert "translation unit: net/core/net-traces.c, as the kernel compiles it" in out
+
+
+def test_creators_are_known_for_every_61_and_612_event_header() -> None:
+    from explainer.kernel import creators
+
+    assert {"6.1", "6.12"} <= set(creators.versions())
+    for version in ("6.1", "6.12"):
+        known = creators.known(version)
+        assert known["trace/events/tcp.h"].file == "net/core/net-traces.c"
+        assert known["trace/events/irq.h"].file == "kernel/softirq.c"
+        assert known["trace/events/rcu.h"].through == "kernel/rcu/rcu.h"
+        for header, c in known.items():
+            assert c.lines[-1] == f"#include <{header}>", header
+            assert any("CREATE_" in line for line in c.lines), header
+
+
+def test_creators_scan_a_source_tree(tmp_path: Path) -> None:
+    from explainer.kernel import creators
+
+    (tmp_path / "net").mkdir()
+    (tmp_path / "net" / "a.c").write_text(
+        '/* #include <not/this.h> */\n#include <linux/x.h>\n#include "local.h"\nint code;\n'
+        "#define CREATE_TRACE_POINTS\n#include <trace/events/one.h>\n#include <trace/events/two.h>\n"
+        "#undef CREATE_TRACE_POINTS\n#include <trace/events/three.h>\n")
+    found = creators.scan(tmp_path)
+    assert sorted(found) == ["trace/events/one.h", "trace/events/two.h"]
+    assert found["trace/events/two.h"].lines == (
+        "#include <linux/x.h>", '#include "local.h"', "#define CREATE_TRACE_POINTS",
+        "#include <trace/events/one.h>", "#include <trace/events/two.h>")

@@ -59,6 +59,8 @@ def test_the_wheel_carries_headers_data_and_compiled_modules(installed: tuple[Pa
         "explainer/headers/examples/broken/oldfoo.h",
         "explainer/data/kernel.toml",
         "explainer/data/prose.en.toml",
+        "explainer/data/creators/6.1.json",
+        "explainer/data/creators/6.12.json",
         "explainer/py.typed",
         "explainer/templates/base.html.jinja2",
         "explainer/templates/walkthrough.html.jinja2",

@@ -60,6 +60,16 @@ class TranslationUnit:
     # changes what gcc computes (userspace/constants.py): -funsigned-char
     # since 6.2, read from the tree's Makefile.
     cflags: tuple[str, ...] = ()
+    # Read as the kernel reads it: the .c file that creates the header's
+    # tracepoints (kernel/creators.py), None for explainer's own three
+    # lines; and that file's "local" includes a tree of headers alone lacks.
+    creator: str | None = None
+    creator_left_out: tuple[str, ...] = ()
+
+    @property
+    def full_mode(self) -> bool:
+        """A real kernel tree read whole (not the bundled model kernel, not focused mode)."""
+        return self.predefined is None and self.keep is None
 
     def shown(self, path: str) -> str:
         """*path* (as the translation unit spells it) as users read it."""
@@ -163,11 +173,13 @@ def setup(
     cwd: Path,
     kernel: str | None = None,
     mode: str | None = None,
+    as_kernel: bool = False,
 ) -> TranslationUnit:
     """The translation unit for *header*: with the bundled model kernel, or
-    with the tree *kernel* names ("auto": see kernel.auto) in *mode*."""
+    with the tree *kernel* names ("auto": see kernel.auto) in *mode*; in
+    full mode, *as_kernel*: as the .c file that creates it reads it."""
     if kernel is not None:
-        return _setup_real(header, include_dirs, macro_args, cwd, kernel, mode)
+        return _setup_real(header, include_dirs, macro_args, cwd, kernel, mode, as_kernel)
     if mode is not None:
         raise ExplainError("--mode needs --kernel: the bundled model kernel has one mode")
     return _setup_bundled(header, include_dirs, macro_args, cwd)
@@ -183,7 +195,7 @@ def _user_dirs(include_dirs: list[str], cwd: Path) -> list[Path]:
 
 def _setup_real(
     header: str, include_dirs: list[str], macro_args: list[tuple[str, str]], cwd: Path,
-    kernel_arg: str, mode: str | None,
+    kernel_arg: str, mode: str | None, as_kernel: bool = False,
 ) -> TranslationUnit:
     from explainer.kernel import compiler, trees
 
@@ -224,8 +236,12 @@ def _setup_real(
     dirs += module_dirs + [_relative(d, root) for d in _user_dirs(include_dirs, cwd)]
     forced = [tree.find(f) for f in trees.FORCED]
     lines = [f'#include "{_relative(f, root)}"' for f in forced if f is not None]
-    lines += ["#define CREATE_TRACE_POINTS", include_line]
-    stem = path.stem
+    creator = _creator(tree, spelled, root) if as_kernel and spelled is not None else None
+    if creator is not None:
+        lines += creator[1]
+    else:
+        lines += ["#define CREATE_TRACE_POINTS", include_line]
+    stem = Path(creator[0]).stem if creator is not None else path.stem
     kbuild = [("-D", "__KERNEL__"), ("-D", f'KBUILD_MODNAME="{stem}"'),
               ("-D", f'KBUILD_BASENAME="{stem}"'), ("-D", "CC_USING_FENTRY")]
     return TranslationUnit(
@@ -239,7 +255,36 @@ def _setup_real(
         predefined=None,
         roots=_roots(root, *tree.layers),
         cflags=trees.kbuild_cflags(tree),
+        creator=creator[0] if creator is not None else None,
+        creator_left_out=creator[2] if creator is not None else (),
     )
+
+
+def _creator(tree: object, spelled: str, root: Path) -> tuple[str, list[str], tuple[str, ...]] | None:
+    """The .c file that creates *spelled*'s tracepoints, its lines for the
+    translation unit (its "local" includes spelled from *root*, or left
+    out where the tree lacks them), and those left out; None if unknown."""
+    from explainer.kernel import creators, trees
+
+    assert isinstance(tree, trees.Tree)
+    found = creators.of(tree, spelled)
+    if found is None:
+        return None
+    folder = creators.posix_dir(found.file)
+    lines: list[str] = []
+    left_out: list[str] = []
+    for line in found.lines:
+        local = creators.local_include(line)
+        if local is None:
+            lines.append(line)
+            continue
+        place = tree.find(posixpath.normpath(f"{folder}/{local}"))
+        if place is None:
+            left_out.append(local)
+            lines.append(f"/* {line}: not in this tree */")
+        else:
+            lines.append(f'#include "{_relative(place, root)}"')
+    return found.file, lines, tuple(left_out)
 
 
 def _setup_focused(

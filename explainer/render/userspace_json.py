@@ -31,6 +31,7 @@ def render_format(f: EventFormat, tu: TranslationUnit) -> str:
         "header": f.header,
         "computed": f.computed,
         "cflags": list(tu.cflags),
+        "translation_unit": {"creator": tu.creator, "left_out": list(tu.creator_left_out)},
         "file": "\n".join(lines) + "\n",
         "id": None,
         "name": {"text": lines[0], "origin": asdict(f.name_origin)},

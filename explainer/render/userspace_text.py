@@ -9,6 +9,7 @@ import textwrap
 from collections.abc import Sequence
 
 from explainer import prose
+from explainer.kernel.translation_unit import TranslationUnit
 from explainer.model import Walkthrough
 from explainer.userspace.format import EventFormat, Field, Origin
 
@@ -19,9 +20,10 @@ def _w(key: str, **values: object) -> str:
     return str(prose.load()["format"][key]).format(**values)
 
 
-def notes(f: EventFormat, flags: Sequence[str]) -> list[str]:
-    """What the reader must know about the numbers shown."""
-    out: list[str] = []
+def notes(f: EventFormat, flags: Sequence[str], tu: TranslationUnit) -> list[str]:
+    """What the reader must know about the numbers shown and the
+    translation unit they come from."""
+    out: list[str] = [unit_note(tu)] if tu.full_mode else []
     if not f.computed:
         missing = _w("focused")
         names = [m.string for m in f.maps]
@@ -31,11 +33,22 @@ def notes(f: EventFormat, flags: Sequence[str]) -> list[str]:
     return out
 
 
-def render_format(f: EventFormat, w: Walkthrough, explain: bool, width: int, flags: Sequence[str]) -> str:
+def unit_note(tu: TranslationUnit) -> str:
+    """Which translation unit the passes are of: the kernel's .c file, or
+    explainer's own three lines (and why)."""
+    header = tu.shown(tu.header)
+    if tu.creator is None:
+        return _w("unit_own", header=header)
+    left = ", ".join(f'"{x}"' for x in tu.creator_left_out)
+    return _w("unit_creator", file=tu.creator, header=header) + (_w("unit_left_out", files=left) if left else "")
+
+
+def render_format(f: EventFormat, w: Walkthrough, explain: bool, width: int, flags: Sequence[str],
+                  tu: TranslationUnit) -> str:
     lines = f.lines()
     lines[1] = _w("id", id=_w("id_unknown"))
     if not explain:
-        tail = notes(f, flags)
+        tail = notes(f, flags, tu)
         return "\n".join(lines) + "\n" + "".join(f"\n{n}" for n in tail) + ("\n" if tail else "")
     out: list[str] = []
 
@@ -63,7 +76,7 @@ def render_format(f: EventFormat, w: Walkthrough, explain: bool, width: int, fla
     p = f.print_origin
     say(lines[-1], _w("from_print", print_name=f.print_name, header=f.header, invocation=p.invocation,
                       line=p.line or p.invocation_line, index=p.pass_index), *_map_reasons(f))
-    tail = notes(f, flags)
+    tail = notes(f, flags, tu)
     if f.computed:
         tail.append(_w("computed", flags=" ".join(("gcc -S -O2", *flags)), record=f.record))
     for n in tail:

@@ -20,35 +20,44 @@ _VALUE = re.compile(rf'"->{_MARK} (\d+) \$?(-?\d+)"')
 _ERROR = re.compile(r"^(.+?):(\d+):\d+: error: (.*)$", re.MULTILINE)
 
 
-def unit(expressions: Mapping[str, str], after: str) -> tuple[str, list[str], int]:
-    """The translation unit's text *after* and the added function: the
-    source, the keys in the order emitted, and the line the first
-    constant is on."""
+def unit(expressions: Mapping[str, str]) -> tuple[str, list[str]]:
+    """The added function, as file <explainer> (the constant of key
+    keys[n] on its line FIRST_LINE + n), and the keys in that order."""
     keys = sorted(expressions)
-    lines = [after.rstrip("\n"), "void __explainer_constants(void);",
-             "void __explainer_constants(void)", "{"]
-    first = len(lines) + 1
+    lines = ['# 1 "<explainer>"', "void __explainer_constants(void);", "void __explainer_constants(void)", "{"]
     for n, key in enumerate(keys):
         lines.append(f'\tasm volatile("\\n.ascii \\"->{_MARK} {n} %0\\"" : : "i" ({expressions[key]}));')
     lines.append("}")
-    return "\n".join(lines) + "\n", keys, first
+    return "\n".join(lines) + "\n", keys
 
 
-def compute(tu: TranslationUnit, expressions: Mapping[str, str]) -> dict[str, int]:
-    """The value of each of *expressions* (C integer constant expressions
-    in the translation unit's scope), by key, as gcc computes them with
-    the flags the kernel is compiled with."""
+FIRST_LINE = 4
+
+def compute(tu: TranslationUnit, expressions: Mapping[str, str], through: int) -> dict[str, int]:
+    """The value of each of *expressions* (C integer constant expressions,
+    macros expanded, in the scope of the translation unit's code up to
+    the end of the header's pass *through*), by key, as gcc computes them
+    with the flags the kernel is compiled with.  Only the code up to that
+    pass is compiled: the functions later passes make may use what a tree
+    of headers alone lacks (kmem.h's stage 6 reads a struct kmem_cache
+    that mm/slab.h defines), and the numbers need only the declarations."""
     if not expressions:
         return {}
-    source, keys, first = unit(expressions, tu.text)
-    argv = list(tu.gcc_argv())
-    argv[1:2] = ["-S", "-O2", "-w", *tu.cflags, "-o", "-"]
+    try:
+        preprocessed = oracle.run(tu, tu.gcc_argv(), tu.text)
+    except OSError as exc:
+        raise ExplainError(f"computing the format's numbers: running gcc failed: {exc}") from None
+    if preprocessed.returncode != 0:
+        raise oracle.failed(preprocessed)
+    added, keys = unit(expressions)
+    source = up_to(preprocessed.stdout, tu, through) + added
+    argv = ["gcc", "-S", "-O2", "-w", *tu.compiler_flags, *tu.cflags, "-o", "-", "-x", "cpp-output", "-"]
     try:
         proc = oracle.run(tu, argv, source)
     except OSError as exc:
         raise ExplainError(f"computing the format's numbers: running gcc failed: {exc}") from None
     if proc.returncode != 0:
-        raise _failure(tu, proc.stderr, keys, expressions, first)
+        raise _failure(tu, proc.stderr, keys, expressions)
     found: dict[str, int] = {}
     for m in _VALUE.finditer(proc.stdout):
         found[keys[int(m.group(1))]] = int(m.group(2))
@@ -58,15 +67,25 @@ def compute(tu: TranslationUnit, expressions: Mapping[str, str]) -> dict[str, in
     return found
 
 
-def _failure(tu: TranslationUnit, stderr: str, keys: list[str], expressions: Mapping[str, str], first: int) -> ExplainError:
+def up_to(output: str, tu: TranslationUnit, through: int) -> str:
+    """gcc -E's *output* up to the end of the header's pass *through* (1-based)."""
+    kept: list[str] = []
+    for line, index, _ in oracle.walk(output, tu.cwd, tu.header_abspath):
+        if index is not None and index >= through:
+            break
+        kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+def _failure(tu: TranslationUnit, stderr: str, keys: list[str], expressions: Mapping[str, str]) -> ExplainError:
     """gcc's error, naming the constant it is about when it is one of ours."""
     m = _ERROR.search(stderr)
     if m is None:
         lines = stderr.strip().splitlines()
         return ExplainError("computing the format's numbers: gcc failed: " + (lines[-1] if lines else "no message"))
     file, line, message = m.group(1), int(m.group(2)), m.group(3)
-    if file == "<stdin>" and first <= line < first + len(keys):
-        key = keys[line - first]
+    if file == "<explainer>" and FIRST_LINE <= line < FIRST_LINE + len(keys):
+        key = keys[line - FIRST_LINE]
         return ExplainError(f"computing {key} ({expressions[key]}): gcc: {message}")
     return ExplainError(prose.load()["format"]["does_not_compile"].format(
         header=tu.shown(tu.header), where=f"{tu.shown(file)}:{line}", message=message))

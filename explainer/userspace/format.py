@@ -64,7 +64,8 @@ class Field:
     expressions: tuple[tuple[str, str], ...] = ()
 
     def line(self) -> str:
-        """The line as f_show() prints it (numbers as "?" when unknown)."""
+        """The line as f_show() prints it (numbers as "?" when unknown; an
+        array whose .len gcc did not compute, with the type's own size)."""
         numbers = (f"\toffset:{_num(self.offset)};\tsize:{_num(self.size)};"
                    f"\tsigned:{_num(None if self.signed is None else int(self.signed))};")
         bracket = self.type.find("[")
@@ -72,7 +73,7 @@ class Field:
             return f"\tfield:{self.type} {self.name};{numbers}"
         if self.has_length and self.length:
             return f"\tfield:{self.type[:bracket]} {self.name}[{self.length}];{numbers}"
-        if self.has_length:
+        if self.has_length and self.length is not None:
             return f"\tfield:{self.type[:bracket]} {self.name}[];{numbers}"
         return f"\tfield:{self.type[:bracket]} {self.name}{self.type[bracket:]};{numbers}"
 
@@ -142,8 +143,8 @@ def build_all(w: Walkthrough, tu: TranslationUnit, names: Sequence[str], compute
     """The format files of the events *names*, their numbers computed
     by one run of gcc when *compute*."""
     read = [_read(w, event) for event in names]
-    if compute:
-        read = _computed(read, tu)
+    if compute and read:
+        read = _computed(read, tu, _one_stage(w, "stage4_event_fields", names[0]).index)
     return [_rewritten(f) for f in read]
 
 
@@ -317,10 +318,11 @@ def _maps(w: Walkthrough, system_var: str) -> tuple[EvalMap, ...]:
     return tuple(found)
 
 
-def _computed(formats: Sequence[EventFormat], tu: TranslationUnit) -> list[EventFormat]:
+def _computed(formats: Sequence[EventFormat], tu: TranslationUnit, through: int) -> list[EventFormat]:
     """*formats* with gcc's numbers (one run of gcc for them all), their
     fields laid out as event_define_fields() lays them out, each checked
-    against gcc's offsetof."""
+    against gcc's offsetof.  gcc compiles the code up to the end of pass
+    *through* (stage 4's: what the numbers need is declared by then)."""
     from explainer.userspace import constants
 
     asked: dict[str, str] = {"entry_size": "sizeof(struct trace_entry)"}
@@ -335,7 +337,7 @@ def _computed(formats: Sequence[EventFormat], tu: TranslationUnit) -> list[Event
             asked[f"{n}.{field.name}.offsetof"] = f"__builtin_offsetof(struct {f.record}, {field.member})"
         for k, m in enumerate(f.maps):
             asked[f"{n}.map.{k}"] = m.expression
-    values = constants.compute(tu, asked)
+    values = constants.compute(tu, asked, through)
     return [_laid_out(f, values, f"{n}.") for n, f in enumerate(formats)]
 
 

@@ -142,10 +142,21 @@ def _same(a: str | Path, b: str | Path) -> bool:
 def _another_file(recording: Recording) -> ReInclude | None:
     """The first of define_trace.h's re-includes that found a file other
     than the header (None if none did: not found is an error of its own)."""
+    tu = recording.tu
     for r in recording.re_includes:
-        if r.found_abspath is not None and not _same(r.found_abspath, recording.tu.header_abspath):
+        if r.found_abspath is not None and not _same(r.found_abspath, tu.header_abspath):
+            # The kernel's own .c creates other headers first (net-traces.c: skb.h ... tcp.h).
+            if tu.creator is not None and r.found is not None and _created_first(r.found, tu.text):
+                continue
             return r
     return None
+
+
+def _created_first(found: str, text: str) -> bool:
+    """Whether the translation unit's *text* includes *found* (a header as
+    shown) itself: a header its .c file creates before the one explained."""
+    return any(found.endswith("/" + line.split("<", 1)[1].rstrip(">").strip())
+               for line in text.splitlines() if line.startswith("#include <"))
 
 
 def shown(display: str, abspath: str | None, line: int = 0, lang: str = "en", roots: tuple[str, ...] = ()) -> str:

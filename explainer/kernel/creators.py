@@ -1,0 +1,168 @@
+"""Which .c file creates a trace header's tracepoints, and what it reads
+first: the kernel compiles ``tcp.h`` in net/core/net-traces.c after
+skb.h, net.h, napi.h, sock.h and udp.h, and what those define (sock.h's
+``show_family_name()``) is in its print format.  Found by scanning a
+source tree's .c files for ``#define CREATE_TRACE_POINTS``, and kept as
+data for the kernel versions explainer knows (data/creators/*.json, made
+from Debian's source packages by bench/creators.py), so that a tree of
+headers alone gets the creating file's preprocessor lines too."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from explainer import resources
+from explainer.kernel.trees import Tree
+
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
+_DIRECTIVE = re.compile(r"^\s*#\s*(include|define|undef|if|ifdef|ifndef|elif|else|endif)\b(.*)$")
+_CREATE = re.compile(r"^\s*#\s*define\s+(CREATE_TRACE_POINTS|CREATE_CUSTOM_TRACE_EVENTS)\b")
+_UNCREATE = re.compile(r"^\s*#\s*undef\s+(CREATE_TRACE_POINTS|CREATE_CUSTOM_TRACE_EVENTS)\b")
+_INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
+_SKIP_DIRS = {"Documentation", "tools", "scripts", "usr", ".git"}
+
+
+@dataclass(frozen=True)
+class Creator:
+    """The .c file (relative to the tree) that creates *header*'s
+    tracepoints, and its preprocessor lines up to and including the
+    header's #include (block comments and code left out; a directive's
+    continuation lines joined)."""
+
+    header: str  # as the .c includes it: "trace/events/tcp.h", or "drivers/x/trace.h" for a local one
+    file: str
+    lines: tuple[str, ...]
+    # The header the .c includes that includes this one (fs/afs/main.c
+    # creates afs.h through "internal.h"); the last line then names ours.
+    through: str | None = None
+
+
+
+def local_include(line: str) -> str | None:
+    """The file a "quoted" #include line names (looked for beside the .c)."""
+    m = _INCLUDE.match(line)
+    return m.group(2) if m is not None and m.group(1) == '"' else None
+
+
+def of(tree: Tree, header: str) -> Creator | None:
+    """The creator of *header* ("trace/events/tcp.h") in *tree*: read
+    from the tree's own .c file when it has it, else from the data of
+    the tree's kernel version."""
+    found = known(_version(tree.version())).get(header)
+    if found is None and tree.find("kernel/fork.c") is not None:  # a source tree of a version without data
+        found = _scanned(tree.root).get(header)
+    if found is not None:
+        c_file = tree.find(found.file)
+        if c_file is not None:  # a source tree: its own lines, which may differ from the data's
+            own = next((c for c in creators_in(c_file, found.file) if c.header == header), None)
+            return own or found
+    return found
+
+
+@cache
+def _scanned(root: Path) -> dict[str, Creator]:
+    return scan(root)
+
+
+def _version(release: str | None) -> str:
+    """"6.1" of "6.1.0-57-amd64" or "6.12.118+deb12-amd64"."""
+    m = re.match(r"(\d+)\.(\d+)", release or "")
+    return f"{m.group(1)}.{m.group(2)}" if m else ""
+
+
+def directives(text: str) -> Iterator[str]:
+    """The preprocessor lines of *text* that decide what is defined,
+    comments removed, continuations joined."""
+    text = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text.replace("\\\n", ""))
+    for line in text.splitlines():
+        if _DIRECTIVE.match(line):
+            yield " ".join(line.split())
+
+
+def creators_in(c_file: Path, relative: str) -> list[Creator]:
+    """What *c_file* creates: a Creator for each header it includes while
+    CREATE_TRACE_POINTS (or CREATE_CUSTOM_TRACE_EVENTS) is defined."""
+    try:
+        text = c_file.read_text(errors="replace")
+    except OSError:
+        return []
+    if "CREATE_" not in text:
+        return []
+    found: list[Creator] = []
+    lines: list[str] = []
+    creating = False
+    folder = posix_dir(relative)
+    for line in directives(text):
+        lines.append(line)
+        if _CREATE.match(line):
+            creating = True
+        elif _UNCREATE.match(line):
+            creating = False
+        elif creating and (m := _INCLUDE.match(line)):
+            header = m.group(2) if m.group(1) == "<" else os.path.normpath(f"{folder}/{m.group(2)}")
+            found.append(Creator(header, relative, tuple(lines)))
+    return found
+
+
+def posix_dir(relative: str) -> str:
+    return relative.rsplit("/", 1)[0] if "/" in relative else "."
+
+
+def scan(root: Path) -> dict[str, Creator]:
+    """Every creating .c file of the source tree *root*, by header (the
+    first file in path order where two create the same header)."""
+    found: dict[str, Creator] = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        for name in sorted(files):
+            if name.endswith(".c"):
+                path = Path(folder) / name
+                relative = path.relative_to(root).as_posix()
+                for c in creators_in(path, relative):
+                    found.setdefault(c.header, c)
+    for c in list(found.values()):
+        for header in _trace_includes(root, c.header):
+            last = f"#include <{header}>"
+            found.setdefault(header, Creator(header, c.file, (*c.lines[:-1], last), through=c.header))
+    return found
+
+
+def _trace_includes(root: Path, header: str) -> list[str]:
+    """The trace headers of include/ that *header* (not one itself)
+    includes: those a .c creates through it."""
+    if header.startswith("trace/"):
+        return []
+    for path in (root / header, root / "include" / header):
+        if path.is_file():
+            return [m.group(2) for line in directives(path.read_text(errors="replace"))
+                    if (m := _INCLUDE.match(line)) and m.group(1) == "<" and m.group(2).startswith("trace/events/")]
+    return []
+
+
+def to_json(found: dict[str, Creator], only_public: bool = True) -> str:
+    """*found* as the data file keeps it: the headers of include/ only
+    (those a tree of headers alone has), sorted."""
+    kept = {h: {"file": c.file, "lines": list(c.lines), **({"through": c.through} if c.through else {})}
+            for h, c in sorted(found.items()) if not only_public or h.startswith("trace/")}
+    return json.dumps(kept, indent=1, sort_keys=True) + "\n"
+
+
+@cache
+def known(version: str) -> dict[str, Creator]:
+    """The data for kernel *version* ("6.1"), by header; empty if none."""
+    path = resources.data(f"creators/{version}.json")
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text("utf-8"))
+    return {h: Creator(h, str(e["file"]), tuple(e["lines"]), e.get("through")) for h, e in data.items()}
+
+
+def versions() -> list[str]:
+    folder = resources.data("creators")
+    return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
