@@ -367,9 +367,23 @@ def build_format_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_decode_parser() -> argparse.ArgumentParser:
+    words = prose.load()["cli"]
+    parser = argparse.ArgumentParser(
+        prog="explain decode", description=_paragraph(words["decode_description"]),
+        epilog=words["decode_epilog"], formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("event", metavar="EVENT", help=words["decode_event"])
+    parser.add_argument("items", metavar="FIELD=VALUE", nargs="+", help=words["decode_items"])
+    _tree_options(parser, words)
+    parser.add_argument("--format", choices=("text", "json"), default="text", help=words["follow_format"])
+    parser.add_argument("-o", "--output", metavar="FILE", help=words["output"])
+    return parser
+
+
 # The verbs: explain VERB ... (anything else is explain MACRO [HEADER]).
 VERBS = {"site": build_site_parser, "check": build_check_parser, "follow": build_follow_parser,
-         "format": build_format_parser}
+         "format": build_format_parser, "decode": build_decode_parser}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -396,6 +410,10 @@ def main(argv: list[str] | None = None) -> int:
                     from explainer import tracefs
 
                     text = tracefs.run_format(args, Path.cwd(), terminal_width(args.output is None))
+                elif verb == "decode":
+                    from explainer import tracefs
+
+                    text = tracefs.run_decode(args, Path.cwd(), terminal_width(args.output is None))
                 else:
                     text, problem = run(args, Path.cwd())
         if args.output:

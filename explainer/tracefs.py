@@ -69,3 +69,24 @@ def _computes(tu: TranslationUnit) -> bool:
     """Whether gcc can compile the translation unit: not in focused mode,
     whose copy of the machinery names helpers it never declares."""
     return tu.keep is None  # the bundled model kernel compiles too
+
+
+def run_decode(args: argparse.Namespace, cwd: Path, width: int) -> str:
+    """The values given (FIELD=VALUE) as the kernel prints them."""
+    from explainer.userspace import decode
+    from explainer.userspace import format as tracefs_format
+
+    given = [a for a in args.items if "=" in a]
+    rest = [a for a in args.items if "=" not in a]
+    if len(rest) > 1 or not given:
+        raise ExplainError(_words("decode_usage", items=" ".join(args.items)))
+    args.header = rest[0] if rest else None
+    w, tu = walkthrough(args, cwd)
+    f = tracefs_format.build(w, tu, args.event, compute=_computes(tu))
+    if not _computes(tu):
+        raise ExplainError(_words("decode_focused"))
+    stage4 = next(p.index for p in w.passes if p.stage == "stage4_event_fields")
+    decoded = decode.decode(f, tu, given, stage4)
+    from explainer.render import decoded as render
+
+    return render.render_json(decoded) if args.format == "json" else render.render_text(decoded, width)

@@ -16,31 +16,41 @@ from explainer.kernel import oracle
 from explainer.kernel.translation_unit import TranslationUnit
 
 _MARK = "explainer_constant"
-_VALUE = re.compile(rf'"->{_MARK} (\d+) \$?(-?\d+)"')
+_VALUE = re.compile(rf'"->{_MARK} (\d+) \$?(-?\d+)(?: \$?(-?\d+))?"')
 _ERROR = re.compile(r"^(.+?):(\d+):\d+: error: (.*)$", re.MULTILINE)
 
 
-def unit(expressions: Mapping[str, str]) -> tuple[str, list[str]]:
+def unit(expressions: Mapping[str, str], loose: bool = False) -> tuple[str, list[str]]:
     """The added function, as file <explainer> (the constant of key
-    keys[n] on its line FIRST_LINE + n), and the keys in that order."""
+    keys[n] on its line FIRST_LINE + n), and the keys in that order.
+    *loose*: an expression gcc cannot fold to a constant gives no value
+    (its line says so with an operand of its own) rather than an error."""
     keys = sorted(expressions)
     lines = ['# 1 "<explainer>"', "void __explainer_constants(void);", "void __explainer_constants(void)", "{"]
     for n, key in enumerate(keys):
-        lines.append(f'\tasm volatile("\\n.ascii \\"->{_MARK} {n} %0\\"" : : "i" ({expressions[key]}));')
+        e = expressions[key]
+        if loose:
+            known = f"__builtin_constant_p({e})"
+            lines.append(f'\tasm volatile("\\n.ascii \\"->{_MARK} {n} %0 %1\\"" : : "i" ({known}),'
+                         f' "i" (__builtin_choose_expr({known}, (long long)({e}), 0LL)));')
+            continue
+        lines.append(f'\tasm volatile("\\n.ascii \\"->{_MARK} {n} %0\\"" : : "i" ({e}));')
     lines.append("}")
     return "\n".join(lines) + "\n", keys
 
 
 FIRST_LINE = 4
 
-def compute(tu: TranslationUnit, expressions: Mapping[str, str], through: int) -> dict[str, int]:
+def compute(tu: TranslationUnit, expressions: Mapping[str, str], through: int,
+            loose: bool = False) -> dict[str, int]:
     """The value of each of *expressions* (C integer constant expressions,
     macros expanded, in the scope of the translation unit's code up to
     the end of the header's pass *through*), by key, as gcc computes them
     with the flags the kernel is compiled with.  Only the code up to that
     pass is compiled: the functions later passes make may use what a tree
     of headers alone lacks (kmem.h's stage 6 reads a struct kmem_cache
-    that mm/slab.h defines), and the numbers need only the declarations."""
+    that mm/slab.h defines), and the numbers need only the declarations.
+    *loose*: leave out the expressions gcc cannot fold (see unit())."""
     if not expressions:
         return {}
     try:
@@ -49,7 +59,7 @@ def compute(tu: TranslationUnit, expressions: Mapping[str, str], through: int) -
         raise ExplainError(f"computing the format's numbers: running gcc failed: {exc}") from None
     if preprocessed.returncode != 0:
         raise oracle.failed(preprocessed)
-    added, keys = unit(expressions)
+    added, keys = unit(expressions, loose)
     source = up_to(preprocessed.stdout, tu, through) + added
     argv = ["gcc", "-S", "-O2", "-w", *tu.compiler_flags, *tu.cflags, "-o", "-", "-x", "cpp-output", "-"]
     try:
@@ -60,9 +70,12 @@ def compute(tu: TranslationUnit, expressions: Mapping[str, str], through: int) -
         raise _failure(tu, proc.stderr, keys, expressions)
     found: dict[str, int] = {}
     for m in _VALUE.finditer(proc.stdout):
-        found[keys[int(m.group(1))]] = int(m.group(2))
+        if not loose:
+            found[keys[int(m.group(1))]] = int(m.group(2))
+        elif m.group(2) == "1" and m.group(3) is not None:  # gcc folded it to a constant
+            found[keys[int(m.group(1))]] = int(m.group(3))
     missing = [k for k in keys if k not in found]
-    if missing:
+    if missing and not loose:
         raise ExplainError(f"computing the format's numbers: gcc gave no value for {missing[0]}")
     return found
 
