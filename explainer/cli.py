@@ -27,6 +27,7 @@ from explainer.kernel import knowledge
 
 if TYPE_CHECKING:  # imported lazily at run time: --help must start fast
     from explainer.model import Walkthrough
+    from explainer.render.format_view import FormatPanel
 
 EXIT_OK, EXIT_INPUT, EXIT_BUG = 0, 2, 3
 # Limits (README, "Limits"): a stranger's header must not hang or eat the machine.
@@ -184,10 +185,15 @@ def run(args: argparse.Namespace, cwd: Path) -> tuple[str, ExplainError | None]:
 
             to_html.warm()
         whole = assemble.build(recording, args.macro, helper.layout(recording), stopped=stopped, diagnosed=True)
-    return render(_select(whole, args.pass_index, args.stage), args), problem
+    fmt = None
+    if args.format == "html" and not whole.diagnostics:  # an event's page shows its format file
+        from explainer.site import format_panels
+
+        fmt = format_panels(whole, tu, "en", only=args.macro).get(args.macro)
+    return render(_select(whole, args.pass_index, args.stage), args, fmt), problem
 
 
-def render(chosen: Walkthrough, args: argparse.Namespace) -> str:
+def render(chosen: Walkthrough, args: argparse.Namespace, fmt: FormatPanel | None = None) -> str:
     # Each renderer imported only when used: jinja2 and pygments take a
     # noticeable part of a short run.
     if args.format == "json":
@@ -197,7 +203,7 @@ def render(chosen: Walkthrough, args: argparse.Namespace) -> str:
     if args.format == "html":
         from explainer.render import to_html
 
-        return to_html.render(chosen)
+        return to_html.render(chosen, fmt=fmt)
     from explainer.render import to_text
 
     color = args.color == "always" or (

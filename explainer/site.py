@@ -28,6 +28,7 @@ from explainer.kernel import knowledge
 from explainer.kernel.translation_unit import TranslationUnit, setup
 from explainer.model import Walkthrough
 from explainer.render import to_html, view
+from explainer.render.format_view import FormatPanel
 from explainer.render.view import slug
 from explainer.walkthrough import assemble
 
@@ -267,16 +268,40 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str,
         _write_page(staging, written[0],
                     to_html.render(whole, lang, home="../index.html", steps_elsewhere=bool(pages), pages=pages))
         topics = []
+        panels = format_panels(whole, tu, lang)
         for name, page in pages.items():
             focused = assemble.build(recording, name, layout)
             _write_page(staging, f"{folder}/{page}",
-                        to_html.render(focused, lang, home="../index.html", pages=pages))
+                        to_html.render(focused, lang, home="../index.html", pages=pages, fmt=panels.get(name)))
             written.append(f"{folder}/{page}")
             topics.append(Topic(name, f"{folder}/{page}"))
     finally:
         view.forget()
     return (HeaderEntry(whole.display(tu.header), f"{folder}/index.html", whole.total_passes, tuple(topics),
                         whole.self_read), written)
+
+
+def format_panels(w: Walkthrough, tu: TranslationUnit, lang: str, only: str | None = None) -> dict[str, FormatPanel]:
+    """Each event's format file and decoder tables, by event (*only*: that
+    event's, if it is one): one run of gcc for the numbers, one for the
+    tables (none in focused mode, whose numbers show as ?)."""
+    from explainer.render.format_view import panel
+    from explainer.userspace import decode
+    from explainer.userspace import format as tracefs_format
+
+    names = [n for n in tracefs_format.events(w) if only is None or n == only]
+    stage4 = next((p.index for p in w.passes if p.stage == "stage4_event_fields"), None)
+    if not names or stage4 is None:
+        return {}
+    computes = tu.keep is None
+    problem = None
+    try:
+        formats = tracefs_format.build_all(w, tu, names, compute=computes)
+        tables = {f.event: decode.page_tables(f, tu, stage4) if computes else () for f in formats}
+    except ExplainError as exc:  # the numbers: the page says why they are missing
+        formats = tracefs_format.build_all(w, tu, names, compute=False)
+        tables, problem = {}, str(exc)
+    return {f.event: panel(f, w, tu, tables.get(f.event, ()), lang, problem) for f in formats}
 
 
 def _example(entries: list[HeaderEntry]) -> Topic | None:

@@ -357,4 +357,85 @@
       next.scrollIntoView({ block: "nearest", inline: "nearest" });
     });
   }
+
+  // The format panel's decoder: a field's value walked through each table
+  // its print fmt has for it, as the kernel's trace_print_flags_seq() and
+  // trace_print_symbols_seq() walk them.  64-bit values, so BigInt; the
+  // tables' numbers are gcc's, in the data block.
+  var WORD = (BigInt(1) << BigInt(64)) - BigInt(1);
+
+  function say(key, values) {
+    return (words[key] || "").replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
+  }
+
+  function hex(v) { return "0x" + v.toString(16); }
+
+  function parseValue(text) {
+    var t = text.trim(), negative = false;
+    if (t.charAt(0) === "-") { negative = true; t = t.slice(1); }
+    if (!/^(0[xX][0-9a-fA-F]+|[0-9]+)$/.test(t)) return null;
+    var v = BigInt(t);
+    return negative ? (-v) & WORD : v & WORD;
+  }
+
+  function walk(table, value) {
+    var v = value, lines = [];
+    if (table.mask !== null) {
+      v = v & BigInt(table.mask);
+      lines.push(say("decoder_masked", { mask: table.mask, value: hex(v) }));
+    }
+    if (v === BigInt(0) && table.otherwise !== null) {
+      lines.push(say("decoder_otherwise", { text: table.otherwise }));
+      return lines;
+    }
+    var printed = [];
+    if (table.helper === "flags") {
+      var left = v, terms = [];
+      for (var i = 0; i < table.rows.length && left !== BigInt(0); i++) {
+        var mask = BigInt(table.rows[i][1]);
+        if ((left & mask) !== mask) continue;
+        left = left & ~mask & WORD;
+        printed.push(table.rows[i][0]);
+        terms.push(table.rows[i][0] + " (" + hex(mask) + ")");
+      }
+      if (left !== BigInt(0)) terms.push(say("decoder_leftover", { left: hex(left) }));
+      var text = printed.join(table.delim || "");
+      if (left !== BigInt(0)) text += (printed.length && table.delim ? table.delim : "") + hex(left);
+      lines.push(say("decoder_sum", { value: hex(v), terms: terms.join(" | ") || "0" }));
+      lines.push(say("decoder_prints", { printed: text }));
+    } else {
+      var hit = null;
+      for (var k = 0; k < table.rows.length; k++) {
+        if (BigInt(table.rows[k][1]) === v && table.rows[k][0]) { hit = table.rows[k][0]; break; }
+      }
+      if (hit === null) lines.push(say("decoder_no_row", { value: hex(v) }));
+      lines.push(say("decoder_prints", { printed: hit === null ? hex(v) : hit }));
+    }
+    return lines;
+  }
+
+  var inputs = document.querySelectorAll("form.decoder input[data-field]");
+  for (var d = 0; d < inputs.length; d++) {
+    inputs[d].addEventListener("input", function (event) {
+      var input = event.currentTarget;
+      var field = input.getAttribute("data-field");
+      var out = input.parentNode.querySelector("output");
+      out.textContent = "";
+      if (!input.value.trim()) return;
+      var value = parseValue(input.value);
+      if (value === null) { out.textContent = say("decoder_bad", {}); return; }
+      var tables = (data.decoder || []).filter(function (t) { return t.field === field; });
+      tables.forEach(function (table) {
+        walk(table, value).forEach(function (line) {
+          var p = document.createElement("span");
+          p.className = "decoded";
+          p.textContent = line;
+          out.appendChild(p);
+        });
+      });
+    });
+  }
+  document.querySelectorAll("form.decoder").forEach(function (form) {
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+  });
 })();

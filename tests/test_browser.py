@@ -346,3 +346,43 @@ def test_the_toys_page(page: Any, tmp_path: Path) -> None:
     panel = page.locator("#provenance .body").inner_text()
     assert "made by # from the argument's text" in panel and "COLOR" in panel
     assert page.problems == []
+
+
+def _decoded(page: Any, field: str, value: str) -> list[str]:
+    page.fill(f"#decode-{field}", value)
+    return page.eval_on_selector_all(f"output[data-field='{field}'] .decoded", "els => els.map(e => e.textContent)")
+
+
+def test_the_event_pages_decoder_walks_the_tables(page: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import explain_in
+
+    status, html, _ = explain_in(capsys, SAMPLE.parent, "sample_work", "--format", "html")
+    assert status == 0
+    open_page(page, tmp_path, html)
+    assert _decoded(page, "flags", "0x15") == ["0x15 = READ (0x1) | URGENT (0x4) | leftover 0x10",
+                                               "prints READ|URGENT|0x10"]
+    assert _decoded(page, "flags", "21") == ["0x15 = READ (0x1) | URGENT (0x4) | leftover 0x10",
+                                             "prints READ|URGENT|0x10"]
+    assert _decoded(page, "flags", "blue") == []
+    assert "not a number" in page.text_content("output[data-field='flags']")
+    # the same as explain decode says in the terminal
+    _, out, _ = explain_in(capsys, SAMPLE.parent, "decode", "sample_work", "flags=0x15")
+    assert "0x15 = READ (0x1) | URGENT (0x4) | leftover 0x10" in " ".join(out.split())
+    status, html, _ = explain_in(capsys, SAMPLE.parent, "sample_mode_enter", "--format", "html")
+    open_page(page, tmp_path, html)
+    assert _decoded(page, "mode", "1")[-1] == "prints busy"
+    assert _decoded(page, "mode", "0x9")[-1] == "prints 0x9"
+    assert page.problems == []
+
+
+def test_a_masked_table_with_its_otherwise(page: Any, tmp_path: Path, debian_tree: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import explain_in
+
+    status, html, err = explain_in(capsys, Path.cwd(), "sched_switch", "sched.h", "--kernel", str(debian_tree),
+                                   "--format", "html")
+    assert status == 0, err
+    open_page(page, tmp_path, html)
+    assert _decoded(page, "prev_state", "0x102")[-1] == "prints D"
+    assert _decoded(page, "prev_state", "0x100") == ["(the value & 0xff: 0x0)", '0: prints "R" instead']
+    assert page.problems == []

@@ -275,3 +275,20 @@ def test_creators_scan_a_source_tree(tmp_path: Path) -> None:
     assert found["trace/events/two.h"].lines == (
         "#include <linux/x.h>", '#include "local.h"', "#define CREATE_TRACE_POINTS",
         "#include <trace/events/one.h>", "#include <trace/events/two.h>")
+
+
+@pytest.mark.parametrize("event", SAMPLE_EVENTS)
+def test_the_event_page_shows_the_same_file(capsys: pytest.CaptureFixture[str], event: str) -> None:
+    import html as htmlmod
+
+    status, text, _ = explain_in(capsys, SAMPLE.parent, "format", event)
+    assert status == 0
+    status, page, _ = explain_in(capsys, SAMPLE.parent, event, "--format", "html")
+    assert status == 0
+    shown = re.search(r'<pre class="format-file"[^>]*>(.*?)</pre>', page, re.DOTALL)
+    assert shown is not None
+    assert htmlmod.unescape(shown.group(1)) == text
+    # every line's origin cell names the pass it links to
+    for href, cell in re.findall(r'<a href="#(pass-\d+)">([^<]*)</a>', page.split('id="format"', 1)[1]):
+        assert f"pass {href.split('-')[1]}" in htmlmod.unescape(cell)
+        assert f'id="{href}"' in page

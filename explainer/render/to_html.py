@@ -13,7 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -24,6 +24,9 @@ from explainer.render import undecodable, view
 from explainer.render.template_cache import template_cache
 from explainer.render.to_text import shell_command
 from explainer.resources import templates
+
+if TYPE_CHECKING:  # a page with a format panel imports it itself
+    from explainer.render.format_view import FormatPanel
 
 
 @dataclass(frozen=True)
@@ -310,23 +313,33 @@ def render_fragment(name: str, lang: str = "en", **context: Any) -> Markup:
 
 
 def render(walkthrough: Walkthrough, lang: str = "en", home: str | None = None,
-           steps_elsewhere: bool = False, pages: dict[str, str] | None = None) -> str:
+           steps_elsewhere: bool = False, pages: dict[str, str] | None = None,
+           fmt: FormatPanel | None = None) -> str:
     """The walkthrough page of *walkthrough*; *steps_elsewhere* says that
     the step lists are on the pages of the events (a site's header page);
-    *pages* names the page of each event or class, in a site."""
+    *pages* names the page of each event or class, in a site; *fmt*, an
+    event's format file and decoder (format_view.py)."""
     page = view.page(walkthrough, shell_command(walkthrough.reproduce), lang, home, steps_elsewhere, pages)
-    data = {
+    shown_words = {k: page.words[k] for k in (
+        "from_macro", "from_argument", "of", "chain", "made_by_paste", "made_by_stringify",
+        "follow_pick", "follow_line", "follow_nothing", "pass")}
+    data: dict[str, Any] = {
         "provenance": [list(p) for p in page.provenance],
         "chains": [list(c) for c in page.chains],
         "sources": page.sources,
         "invocations": list(page.invocations),
-        "words": {k: page.words[k] for k in (
-            "from_macro", "from_argument", "of", "chain", "made_by_paste", "made_by_stringify",
-            "follow_pick", "follow_line", "follow_nothing", "pass")},
+        "words": shown_words,
     }
+    fwords = {k: str(v) for k, v in prose.load(lang)["format"].items()}
+    if fmt is not None and fmt.tables:
+        data["decoder"] = list(fmt.tables)
+        shown_words.update({k: fwords[k] for k in (
+            "decoder_prints", "decoder_sum", "decoder_leftover", "decoder_masked", "decoder_otherwise",
+            "decoder_no_row", "decoder_bad")})
     why = prose.load(lang)["why"]
-    html = render_template("walkthrough.html.jinja2", lang, page=page, data=data, raw_bytes=False, why=why)
+    html = render_template("walkthrough.html.jinja2", lang, page=page, data=data, raw_bytes=False, why=why,
+                           fmt=fmt, fwords=fwords)
     if undecodable.present(html):  # rare: written again, with a note
-        html = undecodable.visible(
-            render_template("walkthrough.html.jinja2", lang, page=page, data=data, raw_bytes=True, why=why))
+        html = undecodable.visible(render_template(
+            "walkthrough.html.jinja2", lang, page=page, data=data, raw_bytes=True, why=why, fmt=fmt, fwords=fwords))
     return html

@@ -43,46 +43,59 @@ def unit_note(tu: TranslationUnit) -> str:
     return _w("unit_creator", file=tu.creator, header=header) + (_w("unit_left_out", files=left) if left else "")
 
 
-def render_format(f: EventFormat, w: Walkthrough, explain: bool, width: int, flags: Sequence[str],
-                  tu: TranslationUnit) -> str:
+def explained(f: EventFormat, w: Walkthrough) -> list[tuple[str, list[str], int | None]]:
+    """Each line of the file (ID as words), with where it comes from and
+    how its numbers were made, and the pass it is read from (the text's
+    --explain and the page's panel say the same)."""
     lines = f.lines()
     lines[1] = _w("id", id=_w("id_unknown"))
+    o, p = f.name_origin, f.print_origin
+    out: list[tuple[str, list[str], int | None]] = [
+        (lines[0], [_w("from_name", event=f.event, header=f.header, invocation=o.invocation,
+                       line=o.invocation_line, index=o.pass_index)], o.pass_index),
+        (lines[1], [_w("from_id")], None),
+        (lines[2], [_w("from_format")], None),
+    ]
+    out += [(c.line(), [_w("from_common", member=c.member)], None) for c in f.common]
+    out.append(("", [], None))
+    previous_end: int | None = None
+    for field in f.fields:
+        out.append((field.line(), _field_reasons(f, w, field, previous_end),
+                    field.origin.pass_index if field.origin is not None else None))
+        if field.offset is not None and field.size is not None:
+            previous_end = field.offset + field.size
+    out.append(("", [], None))
+    out.append((lines[-1], [_w("from_print", print_name=f.print_name, header=f.header, invocation=p.invocation,
+                                line=p.line or p.invocation_line, index=p.pass_index), *_map_reasons(f)],
+                p.pass_index))
+    return out
+
+
+def render_format(f: EventFormat, w: Walkthrough, explain: bool, width: int, flags: Sequence[str],
+                  tu: TranslationUnit) -> str:
+    tail = notes(f, flags, tu)
     if not explain:
-        tail = notes(f, flags, tu)
+        lines = f.lines()
+        lines[1] = _w("id", id=_w("id_unknown"))
         return "\n".join(lines) + "\n" + "".join(f"\n{n}" for n in tail) + ("\n" if tail else "")
     out: list[str] = []
-
-    def say(text: str, *why: str) -> None:
+    for text, why, _ in explained(f, w):
         out.append(text)
         for n, reason in enumerate(why):
             lead = f"    {ARROW} " if n == 0 else "      "
             out.extend(textwrap.wrap(reason, width=max(40, width), initial_indent=lead,
                                      subsequent_indent="      ", break_on_hyphens=False,
                                      break_long_words=False))
-
-    o = f.name_origin
-    say(lines[0], _w("from_name", event=f.event, header=f.header, invocation=o.invocation, line=o.invocation_line, index=o.pass_index))
-    say(lines[1], _w("from_id"))
-    say(lines[2], _w("from_format"))
-    for c in f.common:
-        say(c.line(), _w("from_common", member=c.member))
-    say("")
-    previous_end: int | None = None
-    for field in f.fields:
-        say(field.line(), *_field_reasons(f, w, field, previous_end))
-        if field.offset is not None and field.size is not None:
-            previous_end = field.offset + field.size
-    say("")
-    p = f.print_origin
-    say(lines[-1], _w("from_print", print_name=f.print_name, header=f.header, invocation=p.invocation,
-                      line=p.line or p.invocation_line, index=p.pass_index), *_map_reasons(f))
-    tail = notes(f, flags, tu)
     if f.computed:
-        tail.append(_w("computed", flags=" ".join(("gcc -S -O2", *flags)), record=f.record))
-    for n in tail:
+        tail.append(computed_note(f, flags))
+    for note in tail:
         out.append("")
-        out.extend(textwrap.wrap(n, width=max(40, width), break_on_hyphens=False, break_long_words=False))
+        out.extend(textwrap.wrap(note, width=max(40, width), break_on_hyphens=False, break_long_words=False))
     return "\n".join(out) + "\n"
+
+
+def computed_note(f: EventFormat, flags: Sequence[str]) -> str:
+    return _w("computed", flags=" ".join(("gcc -S -O2", *flags)), record=f.record)
 
 
 def _field_reasons(f: EventFormat, w: Walkthrough, field: Field, previous_end: int | None) -> list[str]:

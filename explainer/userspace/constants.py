@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from explainer import prose
 from explainer.errors import ExplainError
@@ -53,14 +54,8 @@ def compute(tu: TranslationUnit, expressions: Mapping[str, str], through: int,
     *loose*: leave out the expressions gcc cannot fold (see unit())."""
     if not expressions:
         return {}
-    try:
-        preprocessed = oracle.run(tu, tu.gcc_argv(), tu.text)
-    except OSError as exc:
-        raise ExplainError(f"computing the format's numbers: running gcc failed: {exc}") from None
-    if preprocessed.returncode != 0:
-        raise oracle.failed(preprocessed)
     added, keys = unit(expressions, loose)
-    source = up_to(preprocessed.stdout, tu, through) + added
+    source = _code(tu, through) + added
     argv = ["gcc", "-S", "-O2", "-w", *tu.compiler_flags, *tu.cflags, "-o", "-", "-x", "cpp-output", "-"]
     try:
         proc = oracle.run(tu, argv, source)
@@ -78,6 +73,19 @@ def compute(tu: TranslationUnit, expressions: Mapping[str, str], through: int,
     if missing and not loose:
         raise ExplainError(f"computing the format's numbers: gcc gave no value for {missing[0]}")
     return found
+
+
+@lru_cache(maxsize=4)
+def _code(tu: TranslationUnit, through: int) -> str:
+    """The translation unit's code up to the end of pass *through*,
+    preprocessed by gcc (kept: a page asks for its fields, then its tables)."""
+    try:
+        preprocessed = oracle.run(tu, tu.gcc_argv(), tu.text)
+    except OSError as exc:
+        raise ExplainError(f"computing the format's numbers: running gcc failed: {exc}") from None
+    if preprocessed.returncode != 0:
+        raise oracle.failed(preprocessed)
+    return up_to(preprocessed.stdout, tu, through)
 
 
 def up_to(output: str, tu: TranslationUnit, through: int) -> str:

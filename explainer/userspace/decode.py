@@ -488,3 +488,76 @@ def _fill(fmt: str, printed: Sequence[str]) -> str:
         n += 1
     out.append(fmt[at:])
     return "".join(out)
+
+
+@dataclass(frozen=True)
+class PageTable:
+    """A print fmt table a page's decoder walks in the browser: the field
+    it reads, the mask gcc computed for ``REC->field & MASK`` (None: the
+    field as it is), its rows, and what is printed instead when the
+    value is 0 (the ``? ... : "none"`` around it)."""
+
+    field: str
+    argument: int  # 0-based, of the print fmt's arguments
+    helper: str
+    delim: str | None
+    mask: int | None
+    rows: tuple[tuple[str, int], ...]
+    otherwise: str | None
+
+
+def page_tables(f: EventFormat, tu: TranslationUnit, through: int) -> tuple[PageTable, ...]:
+    """The tables of *f*'s print fmt that read one field, as it is or
+    masked by a constant, each with its numbers from gcc; the others
+    (the value an expression of several fields) are left to explain decode."""
+    from explainer.userspace import constants
+
+    _, args = arguments(f.print_fmt)
+    found: list[tuple[int, Node, str | None, tuple[str, ...]]] = []  # argument, call, otherwise, mask
+    for n, node in enumerate(parse(a) for a in args):
+        otherwise = None
+        call = node
+        if node.kind == "cond" and node.parts[2].kind == "string":
+            call, otherwise = node.parts[1], cparse.string_value(node.parts[2].tokens)
+        if call.kind != "call" or call.name not in FLAGS + SYMBOLS or not call.parts:
+            continue
+        read = _one_field(call.parts[0].tokens)
+        if read is None:
+            continue
+        if otherwise is not None and _one_field(node.parts[0].tokens) != read:
+            continue
+        found.append((n, call, otherwise, read[1]))
+    asked: dict[str, str] = {}
+    for k, (_, call, _, mask) in enumerate(found):
+        if mask:
+            asked[f"{k}.mask"] = cparse.text(mask)
+        for r, (value, _) in enumerate(call.table):
+            asked[f"{k}.{r}"] = cparse.text(value)
+    values = constants.compute(tu, asked, through, loose=True) if asked else {}
+    tables: list[PageTable] = []
+    for k, (n, call, otherwise, mask) in enumerate(found):
+        rows = [(name, values.get(f"{k}.{r}")) for r, (_, name) in enumerate(call.table)]
+        if any(v is None for _, v in rows) or (mask and f"{k}.mask" not in values):
+            continue
+        delim = cparse.string_value(call.parts[1].tokens) if call.name in FLAGS and len(call.parts) > 1 else None
+        field = _one_field(call.parts[0].tokens)
+        assert field is not None
+        tables.append(PageTable(field[0], n, "flags" if call.name in FLAGS else "symbols", delim,
+                                values.get(f"{k}.mask"),
+                                tuple((name, (v or 0) & ((1 << 64) - 1)) for name, v in rows), otherwise))
+    return tuple(tables)
+
+
+def _one_field(toks: Sequence[str]) -> tuple[str, tuple[str, ...]] | None:
+    """(field, mask tokens) for ``REC->field`` or ``REC->field & MASK``
+    (MASK reading no field); None otherwise."""
+    toks = tuple(toks)
+    while len(toks) >= 2 and toks[0] == "(" and _closing(toks, 0) == len(toks) - 1:
+        toks = toks[1:-1]
+    if len(toks) < 3 or toks[:2] != ("REC", "->"):
+        return None
+    if len(toks) == 3:
+        return toks[2], ()
+    if toks[3] == "&" and "REC" not in toks[4:] and len(toks) > 4:
+        return toks[2], toks[4:]
+    return None

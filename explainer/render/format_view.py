@@ -1,0 +1,68 @@
+"""What an event's page shows of user space (view-model): its format
+file, each line with where it comes from (the same sentences as
+``explain format --explain``), and the tables its decoder walks in the
+browser, with gcc's numbers as hex strings (64-bit values: the script
+reads them as BigInt)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from explainer import prose
+from explainer.kernel.translation_unit import TranslationUnit
+from explainer.model import Walkthrough
+from explainer.render import userspace_text
+from explainer.userspace.decode import PageTable
+from explainer.userspace.format import EventFormat
+
+
+@dataclass(frozen=True)
+class FormatRow:
+    text: str
+    why: tuple[str, ...]
+    href: str | None  # the pass it is read from
+
+
+@dataclass(frozen=True)
+class DecoderField:
+    key: str  # the input's id
+    field: str
+    label: str
+    example: str
+
+
+@dataclass(frozen=True)
+class FormatPanel:
+    heading: str
+    path: str  # events/<system>/<event>/format
+    file: str
+    rows: tuple[FormatRow, ...]
+    notes: tuple[str, ...]
+    fields: tuple[DecoderField, ...]
+    tables: tuple[dict[str, Any], ...]  # for the script
+
+
+def panel(f: EventFormat, w: Walkthrough, tu: TranslationUnit, tables: Sequence[PageTable],
+          lang: str = "en", problem: str | None = None) -> FormatPanel:
+    """The panel of *f*; *problem*: why gcc could not compute its numbers."""
+    words = prose.load(lang)["format"]
+    path = f"events/{f.system or '<system>'}/{f.event}/format"
+    rows = tuple(FormatRow(text, tuple(why), f"#pass-{index}" if index is not None else None)
+                 for text, why, index in userspace_text.explained(f, w))
+    notes = [*userspace_text.notes(f, tu.cflags, tu), *([problem] if problem else [])]
+    if f.computed:
+        notes.append(userspace_text.computed_note(f, tu.cflags))
+    fields: dict[str, DecoderField] = {}
+    for t in tables:
+        example = next((hex(v) for _, v in t.rows if v), "0x1")
+        fields.setdefault(t.field, DecoderField(f"decode-{t.field}", t.field,
+                                                str(words["decoder_label"]).format(field=t.field), example))
+    data = tuple({
+        "field": t.field, "argument": t.argument + 1, "helper": t.helper, "delim": t.delim,
+        "mask": None if t.mask is None else hex(t.mask & ((1 << 64) - 1)),
+        "rows": [[name, hex(v)] for name, v in t.rows], "otherwise": t.otherwise,
+    } for t in tables)
+    return FormatPanel(str(words["panel_heading"]).format(path=path), path,
+                       "\n".join(r.text for r in rows) + "\n", rows, tuple(notes), tuple(fields.values()), data)
