@@ -27,9 +27,11 @@ def main() -> None:
     found = creators.scan(args.source)
     out = data(f"creators/{args.version}.json")
     out.parent.mkdir(exist_ok=True)
-    out.write_text(creators.to_json(found))
+    orphaned = creators.orphans(args.source, found)
+    out.write_text(creators.to_json(found, orphaned))
     public = sum(1 for h in found if h.startswith("trace/"))
-    print(f"{out}: {public} headers of include/ (of {len(found)} created in {args.source})")
+    print(f"{out}: {public} headers of include/ (of {len(found)} created in {args.source});"
+          f" created by none: {', '.join(orphaned) or 'none'}")
 
 
 if __name__ == "__main__":

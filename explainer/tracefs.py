@@ -55,14 +55,27 @@ def run_format(args: argparse.Namespace, cwd: Path, width: int) -> str:
     from explainer.userspace import format as tracefs_format
 
     w, tu = walkthrough(args, cwd)
-    f = tracefs_format.build(w, tu, args.event, compute=_computes(tu))
+    problem = None
+    try:
+        f = tracefs_format.build(w, tu, args.event, compute=_computes(tu))
+    except ExplainError as exc:  # gcc could not compute the numbers: the rest, and why
+        if not _computes(tu):
+            raise
+        f = tracefs_format.build(w, tu, args.event, compute=False)
+        f = tracefs_format.with_undeclared([f], tu, _stage4(w))[0]
+        problem = str(exc)
     if args.format == "json":
         from explainer.render import userspace_json
 
-        return userspace_json.render_format(f, tu)
+        return userspace_json.render_format(f, tu, problem)
     from explainer.render import userspace_text
 
-    return userspace_text.render_format(f, w, explain=args.explain, width=width, flags=tu.cflags, tu=tu)
+    return userspace_text.render_format(f, w, explain=args.explain, width=width, flags=tu.cflags, tu=tu,
+                                        problem=problem)
+
+
+def _stage4(w: Walkthrough) -> int:
+    return next(p.index for p in w.passes if p.stage == "stage4_event_fields")
 
 
 def _computes(tu: TranslationUnit) -> bool:
@@ -85,8 +98,7 @@ def run_decode(args: argparse.Namespace, cwd: Path, width: int) -> str:
     f = tracefs_format.build(w, tu, args.event, compute=_computes(tu))
     if not _computes(tu):
         raise ExplainError(_words("decode_focused"))
-    stage4 = next(p.index for p in w.passes if p.stage == "stage4_event_fields")
-    decoded = decode.decode(f, tu, given, stage4)
+    decoded = decode.decode(f, tu, given, _stage4(w))
     from explainer.render import decoded as render
 
     return render.render_json(decoded) if args.format == "json" else render.render_text(decoded, width)

@@ -70,7 +70,7 @@ def assert_numbers_are_gccs(formats: list[EventFormat], tu: TranslationUnit, thr
         for m in f.maps:
             assert m.value is not None
             checks.append(f"({m.expression}) == {m.value}")
-    code = constants.up_to(oracle.run_gcc(tu), tu, through)
+    code = (formats[0].prelude if formats else "") + constants.up_to(oracle.run_gcc(tu), tu, through)
     source = code + "".join(f'_Static_assert({c}, "{n}");\n' for n, c in enumerate(checks))
     argv = ["gcc", "-fsyntax-only", "-w", *tu.compiler_flags, *tu.cflags, "-x", "cpp-output", "-"]
     proc = oracle.run(tu, argv, source)
@@ -194,7 +194,7 @@ def test_kernel_rewrites_as_the_kernel_does() -> None:
     assert rewrite.field_type("u64[NR_ITEMSX]", [("NR_ITEMS", 4)]) == "u64[4X]"
 
 
-@pytest.mark.parametrize("header", ["sched.h", "irq.h", "kmem.h"])
+@pytest.mark.parametrize("header", ["sched.h", "irq.h", "kmem.h", "host1x.h", "avc.h"])
 def test_debian_61_every_event(debian_tree: Path, header: str) -> None:
     formats, tu, stage4 = formats_of(header, debian_tree)
     assert formats
@@ -236,6 +236,11 @@ def test_unsigned_char_flag_is_read_from_the_makefile(tmp_path: Path) -> None:
     for text, flags in (("KBUILD_CFLAGS += -funsigned-char\n", ("-funsigned-char",)), ("", ())):
         (tmp_path / "Makefile").write_text(text)
         assert trees.kbuild_cflags(trees.Tree(tmp_path, (tmp_path,))) == flags
+    # 7.x: the dialect's -fms-extensions comes from the configuration
+    (tmp_path / "Makefile").write_text("CC_FLAGS_DIALECT += $(CONFIG_CC_MS_EXTENSIONS)\n")
+    (tmp_path / "include" / "config").mkdir(parents=True)
+    (tmp_path / "include" / "config" / "auto.conf").write_text("CONFIG_CC_MS_EXTENSIONS=-fms-extensions\n")
+    assert trees.kbuild_cflags(trees.Tree(tmp_path, (tmp_path,))) == ("-fms-extensions",)
 
 
 
@@ -248,18 +253,33 @@ def test_tcp_is_read_as_net_traces_c_reads_it(debian_tree: Path, capsys: pytest.
     assert "translation unit: net/core/net-traces.c, as the kernel compiles it" in out
 
 
-def test_creators_are_known_for_every_61_and_612_event_header() -> None:
+def test_creators_are_known_for_every_kernel_explainer_knows() -> None:
     from explainer.kernel import creators
 
-    assert {"6.1", "6.12"} <= set(creators.versions())
-    for version in ("6.1", "6.12"):
+    assert {"6.1", "6.12", "7.2", "7.3"} <= set(creators.versions())
+    for version in creators.versions():
         known = creators.known(version)
         assert known["trace/events/tcp.h"].file == "net/core/net-traces.c"
         assert known["trace/events/irq.h"].file == "kernel/softirq.c"
         assert known["trace/events/rcu.h"].through == "kernel/rcu/rcu.h"
         for header, c in known.items():
-            assert c.lines[-1] == f"#include <{header}>", header
+            if not c.file:  # an orphan: no .c file creates it
+                continue
+            last = [line for line in c.lines if line != "#endif"][-1]
+            assert last == f"#include <{header}>", header
             assert any("CREATE_" in line for line in c.lines), header
+    assert creators.known("7.3")["trace/events/intel-sst.h"].file == ""
+
+
+def test_every_event_header_of_61_has_its_creator(debian_tree: Path) -> None:
+    from explainer.kernel import creators, trees
+
+    tree = trees.open_tree(debian_tree, str(debian_tree))
+    events = [p.name for d in tree.events_dirs() for p in sorted(d.glob("*.h"))
+              if creators.defines_events(p.read_text(errors="replace"))]
+    known = creators.known("6.1")
+    assert len(events) > 140
+    assert [h for h in events if f"trace/events/{h}" not in known] == []
 
 
 def test_creators_scan_a_source_tree(tmp_path: Path) -> None:
@@ -269,9 +289,13 @@ def test_creators_scan_a_source_tree(tmp_path: Path) -> None:
     (tmp_path / "net" / "a.c").write_text(
         '/* #include <not/this.h> */\n#include <linux/x.h>\n#include "local.h"\nint code;\n'
         "#define CREATE_TRACE_POINTS\n#include <trace/events/one.h>\n#include <trace/events/two.h>\n"
-        "#undef CREATE_TRACE_POINTS\n#include <trace/events/three.h>\n")
+        "#undef CREATE_TRACE_POINTS\n#include <trace/events/three.h>\n"
+        "#define CREATE_TRACE_POINTS\n#ifdef CONFIG_X\n#include <trace/events/four.h>\n#endif\n")
     found = creators.scan(tmp_path)
-    assert sorted(found) == ["trace/events/one.h", "trace/events/two.h"]
+    assert sorted(found) == ["trace/events/four.h", "trace/events/one.h", "trace/events/two.h"]
+    # a conditional open at the header's #include is closed after it
+    assert found["trace/events/four.h"].lines[-3:] == (
+        "#ifdef CONFIG_X", "#include <trace/events/four.h>", "#endif")
     assert found["trace/events/two.h"].lines == (
         "#include <linux/x.h>", '#include "local.h"', "#define CREATE_TRACE_POINTS",
         "#include <trace/events/one.h>", "#include <trace/events/two.h>")
@@ -292,3 +316,88 @@ def test_the_event_page_shows_the_same_file(capsys: pytest.CaptureFixture[str], 
     for href, cell in re.findall(r'<a href="#(pass-\d+)">([^<]*)</a>', page.split('id="format"', 1)[1]):
         assert f"pass {href.split('-')[1]}" in htmlmod.unescape(cell)
         assert f'id="{href}"' in page
+
+
+def test_own_unit_names_what_the_kernels_build_defines(debian_tree: Path) -> None:
+    """Read in explainer's own three-line unit, tcp.h's print fmt keeps
+    show_family_name(), which sock.h defines: said, by gcc's word."""
+    from explainer.cpp.recorder import Recorder
+    from explainer.kernel.translation_unit import setup
+    from explainer.walkthrough import assemble, doctor
+
+    tu = setup("tcp.h", [], [], Path.cwd(), str(debian_tree))
+    assert tu.creator is None
+    recording, stopped, problem = doctor.recorded(Recorder(tu, assemble.trace_filter("all")))
+    assert problem is None
+    w = assemble.build(recording, "all", stopped=stopped, diagnosed=True)
+    f = tracefs_format.build(w, tu, "tcp_send_reset", compute=True)
+    assert "show_family_name(REC->family)" in f.print_fmt
+    assert "show_family_name" in f.undeclared and "TCP_ESTABLISHED" not in f.undeclared
+
+
+def test_private_headers_missing_leaves_numbers_out_and_says_why(
+        debian_tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = explain_in(capsys, Path.cwd(), "format", "ext4_mballoc_alloc", "--kernel", str(debian_tree))
+    assert status == 0, err
+    text = " ".join(out.split())
+    assert "\tfield:__u8 cr;\toffset:?;\tsize:?;\tsigned:?;" in out.splitlines()
+    assert "unknown type name \u2018ext4_group_t\u2019" in text
+    assert 'fs/ext4/super.c reads headers of its own folder that this tree of headers lacks ("ext4.h"' in text
+    assert "neither declares nor defines: EXT4_MB_HINT_MERGE," in text
+
+
+def test_two_fields_of_one_name(debian_tree: Path) -> None:
+    # host1x.h's cmdbuf is a bool and a __data_loc array: each its own numbers
+    formats, _, _ = formats_of("host1x.h", debian_tree)
+    gather = next(f for f in formats if f.event == "host1x_cdma_push_gather")
+    flag, array = [x for x in gather.fields if x.name == "cmdbuf"]
+    assert (flag.size, flag.member, array.size, array.member) == (1, "cmdbuf", 4, "__data_loc_cmdbuf")
+    assert array.offset == 36 and not gather.mismatches
+
+
+def test_forward_declarations_when_the_cs_own_headers_are_left_out(debian_tree: Path) -> None:
+    formats, tu, _ = formats_of("avc.h", debian_tree)
+    assert tu.creator == "security/selinux/avc.c" and "avc.h" in tu.creator_left_out
+    assert formats[0].forward == ("selinux_audit_data",) and formats[0].computed
+
+
+REL_HEADER = """/* A module's trace header that keeps its string at a relative location. */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM relmod
+
+#if !defined(_RELMOD_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _RELMOD_TRACE_H
+
+#include <linux/tracepoint.h>
+
+TRACE_EVENT(relmod_note,
+	TP_PROTO(const char *text, int level),
+	TP_ARGS(text, level),
+	TP_STRUCT__entry(
+		__field(int, level)
+		__rel_string(text, text)
+	),
+	TP_fast_assign(
+		__entry->level = level;
+		__assign_rel_str(text, text);
+	),
+	TP_printk("level=%d text=%s", __entry->level, __get_rel_str(text))
+);
+
+#endif
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#define TRACE_INCLUDE_FILE relmod
+#include <trace/define_trace.h>
+"""
+
+
+def test_rel_loc_is_split_as_the_kernel_splits_it(debian_tree: Path, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "relmod.h").write_text(REL_HEADER)
+    status, out, err = explain_in(capsys, tmp_path, "format", "relmod_note", "relmod.h", "--kernel", str(debian_tree))
+    assert status == 0, err
+    # f_show() keeps __data_loc whole but not __rel_loc: its [] goes after the name
+    assert "\tfield:__rel_loc char text[];\toffset:12;\tsize:4;\tsigned:1;" in out.splitlines()
+    assert 'print fmt: "level=%d text=%s", REC->level, __get_rel_str(text)' in out

@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from explainer import resources
-from explainer.kernel.trees import Tree
+from explainer.kernel.trees import ARCH, Tree
 
 _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
 _DIRECTIVE = re.compile(r"^\s*#\s*(include|define|undef|if|ifdef|ifndef|elif|else|endif)\b(.*)$")
@@ -33,10 +33,11 @@ class Creator:
     """The .c file (relative to the tree) that creates *header*'s
     tracepoints, and its preprocessor lines up to and including the
     header's #include (block comments and code left out; a directive's
-    continuation lines joined)."""
+    continuation lines joined), then an #endif for each conditional
+    still open there."""
 
     header: str  # as the .c includes it: "trace/events/tcp.h", or "drivers/x/trace.h" for a local one
-    file: str
+    file: str  # "" for an orphan: no .c file creates it
     lines: tuple[str, ...]
     # The header the .c includes that includes this one (fs/afs/main.c
     # creates afs.h through "internal.h"); the last line then names ours.
@@ -50,6 +51,29 @@ def local_include(line: str) -> str | None:
     return m.group(2) if m is not None and m.group(1) == '"' else None
 
 
+def angle_include(line: str) -> str | None:
+    """The file an #include <...> line names."""
+    m = _INCLUDE.match(line)
+    return m.group(2) if m is not None and m.group(1) == "<" else None
+
+
+def missing_includes(path: Path) -> list[str]:
+    """The "quoted" includes of the header *path* that are not there,
+    looked for beside it, as the preprocessor looks first."""
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return []
+    return [name for line in directives(text) if (name := local_include(line)) is not None
+            and not (path.parent / name).exists()]
+
+
+def orphan(tree: Tree, header: str) -> bool:
+    """Whether the data says no .c file of the tree's version creates *header*."""
+    found = known(_version(tree.version())).get(header)
+    return found is not None and not found.file
+
+
 def of(tree: Tree, header: str) -> Creator | None:
     """The creator of *header* ("trace/events/tcp.h") in *tree*: read
     from the tree's own .c file when it has it, else from the data of
@@ -57,6 +81,8 @@ def of(tree: Tree, header: str) -> Creator | None:
     found = known(_version(tree.version())).get(header)
     if found is None and tree.find("kernel/fork.c") is not None:  # a source tree of a version without data
         found = _scanned(tree.root).get(header)
+    if found is not None and (not found.file or _arch_rank(found.file) == 2):
+        return None  # no .c creates it, or only other architectures': an x86 kernel does not
     if found is not None:
         c_file = tree.find(found.file)
         if c_file is not None:  # a source tree: its own lines, which may differ from the data's
@@ -76,12 +102,22 @@ def _version(release: str | None) -> str:
     return f"{m.group(1)}.{m.group(2)}" if m else ""
 
 
+_LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+
+
 def directives(text: str) -> Iterator[str]:
     """The preprocessor lines of *text* that decide what is defined,
-    comments removed, continuations joined."""
+    comments removed, continuations joined; an #include inside braces
+    (arch/x86/xen/trace.c's table of names, filled by one) is the code's
+    content, not a declaration, and is left with the code."""
     text = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text.replace("\\\n", ""))
+    depth = 0
     for line in text.splitlines():
-        if _DIRECTIVE.match(line):
+        m = _DIRECTIVE.match(line)
+        if m is None:
+            code = _LITERAL.sub("", line)
+            depth = max(0, depth + code.count("{") - code.count("}"))
+        elif not (m.group(1) == "include" and depth > 0):
             yield " ".join(line.split())
 
 
@@ -98,15 +134,22 @@ def creators_in(c_file: Path, relative: str) -> list[Creator]:
     lines: list[str] = []
     creating = False
     folder = posix_dir(relative)
+    depth = 0  # conditionals open here: closed after the header's #include
     for line in directives(text):
         lines.append(line)
-        if _CREATE.match(line):
+        word = _DIRECTIVE.match(line)
+        kind = word.group(1) if word else ""
+        if kind in ("if", "ifdef", "ifndef"):
+            depth += 1
+        elif kind == "endif":
+            depth = max(0, depth - 1)
+        elif _CREATE.match(line):
             creating = True
         elif _UNCREATE.match(line):
             creating = False
         elif creating and (m := _INCLUDE.match(line)):
             header = m.group(2) if m.group(1) == "<" else os.path.normpath(f"{folder}/{m.group(2)}")
-            found.append(Creator(header, relative, tuple(lines)))
+            found.append(Creator(header, relative, (*lines, *["#endif"] * depth)))
     return found
 
 
@@ -115,22 +158,34 @@ def posix_dir(relative: str) -> str:
 
 
 def scan(root: Path) -> dict[str, Creator]:
-    """Every creating .c file of the source tree *root*, by header (the
-    first file in path order where two create the same header)."""
-    found: dict[str, Creator] = {}
+    """Every creating .c file of the source tree *root*, by header (where
+    several create the same header, as _arch_rank orders them, then the
+    first in path order)."""
+    every: list[Creator] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
         for name in sorted(files):
             if name.endswith(".c"):
                 path = Path(folder) / name
-                relative = path.relative_to(root).as_posix()
-                for c in creators_in(path, relative):
-                    found.setdefault(c.header, c)
+                every += creators_in(path, path.relative_to(root).as_posix())
+    found: dict[str, Creator] = {}
+    for c in sorted(every, key=lambda c: (_arch_rank(c.file), c.file)):
+        found.setdefault(c.header, c)
     for c in list(found.values()):
         for header in _trace_includes(root, c.header):
-            last = f"#include <{header}>"
-            found.setdefault(header, Creator(header, c.file, (*c.lines[:-1], last), through=c.header))
+            at = max(k for k, line in enumerate(c.lines) if _INCLUDE.match(line))
+            lines = (*c.lines[:at], f"#include <{header}>", *c.lines[at + 1:])
+            found.setdefault(header, Creator(header, c.file, lines, through=c.header))
     return found
+
+
+def _arch_rank(file: str) -> int:
+    """Which creator to keep where several create a header: one that every
+    architecture compiles, then x86's (explainer's kernel view is x86_64),
+    then another architecture's (ipi.h is created by arm64 and by others)."""
+    if not file.startswith("arch/"):
+        return 0
+    return 1 if file.startswith(f"arch/{ARCH}/") else 2
 
 
 def _trace_includes(root: Path, header: str) -> list[str]:
@@ -145,11 +200,29 @@ def _trace_includes(root: Path, header: str) -> list[str]:
     return []
 
 
-def to_json(found: dict[str, Creator], only_public: bool = True) -> str:
+_EVENTS = re.compile(r"^\s*(?:TRACE_EVENT|DEFINE_EVENT|DECLARE_EVENT_CLASS)\w*\s*\(", re.MULTILINE)
+
+
+def defines_events(text: str) -> bool:
+    """Whether a header's text invokes TRACE_EVENT, DEFINE_EVENT or their kin."""
+    return _EVENTS.search(text) is not None
+
+
+def orphans(root: Path, found: dict[str, Creator]) -> list[str]:
+    """The event headers of *root*'s include/trace/events/ that no .c file
+    creates (7.x's intel-sst.h): their events are in no build."""
+    folder = root / "include" / "trace" / "events"
+    return [f"trace/events/{p.name}" for p in sorted(folder.glob("*.h"))
+            if f"trace/events/{p.name}" not in found and defines_events(p.read_text(errors="replace"))]
+
+
+def to_json(found: dict[str, Creator], orphaned: list[str]) -> str:
     """*found* as the data file keeps it: the headers of include/ only
-    (those a tree of headers alone has), sorted."""
-    kept = {h: {"file": c.file, "lines": list(c.lines), **({"through": c.through} if c.through else {})}
-            for h, c in sorted(found.items()) if not only_public or h.startswith("trace/")}
+    (those a tree of headers alone has), sorted; an orphan's file is null."""
+    kept: dict[str, object] = {
+        h: {"file": c.file, "lines": list(c.lines), **({"through": c.through} if c.through else {})}
+        for h, c in sorted(found.items()) if h.startswith("trace/")}
+    kept.update({h: {"file": None, "lines": []} for h in orphaned})
     return json.dumps(kept, indent=1, sort_keys=True) + "\n"
 
 
@@ -160,7 +233,7 @@ def known(version: str) -> dict[str, Creator]:
     if not path.is_file():
         return {}
     data = json.loads(path.read_text("utf-8"))
-    return {h: Creator(h, str(e["file"]), tuple(e["lines"]), e.get("through")) for h, e in data.items()}
+    return {h: Creator(h, e["file"] or "", tuple(e["lines"]), e.get("through")) for h, e in data.items()}
 
 
 def versions() -> list[str]:

@@ -117,3 +117,8 @@ def focused_config() -> list[str]:
 def common_fields() -> list[dict[str, str]]:
     """The format file's common fields: their type and struct trace_entry member."""
     return [{"type": str(c["type"]), "member": str(c["member"])} for c in _data()["userspace"]["common_fields"]]
+
+
+def print_helpers() -> frozenset[str]:
+    """The names a print fmt may hold that user space tools know."""
+    return frozenset(str(n) for n in _data()["userspace"]["print_helpers"])

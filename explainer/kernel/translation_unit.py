@@ -65,6 +65,10 @@ class TranslationUnit:
     # lines; and that file's "local" includes a tree of headers alone lacks.
     creator: str | None = None
     creator_left_out: tuple[str, ...] = ()
+    orphan: bool = False  # no .c file of this kernel creates the header
+    # The .c file that creates the header in the kernel's build, when
+    # known, whether or not this unit reads it that way.
+    kernel_creator: str | None = None
 
     @property
     def full_mode(self) -> bool:
@@ -236,7 +240,8 @@ def _setup_real(
     dirs += module_dirs + [_relative(d, root) for d in _user_dirs(include_dirs, cwd)]
     forced = [tree.find(f) for f in trees.FORCED]
     lines = [f'#include "{_relative(f, root)}"' for f in forced if f is not None]
-    creator = _creator(tree, spelled, root) if as_kernel and spelled is not None else None
+    known = _creator(tree, spelled, root) if spelled is not None else None
+    creator = known if as_kernel else None
     if creator is not None:
         lines += creator[1]
     else:
@@ -257,7 +262,16 @@ def _setup_real(
         cflags=trees.kbuild_cflags(tree),
         creator=creator[0] if creator is not None else None,
         creator_left_out=creator[2] if creator is not None else (),
+        kernel_creator=known[0] if known is not None else None,
+        orphan=as_kernel and spelled is not None and _orphan(tree, spelled),
     )
+
+
+def _orphan(tree: object, spelled: str) -> bool:
+    from explainer.kernel import creators, trees
+
+    assert isinstance(tree, trees.Tree)
+    return creators.orphan(tree, spelled)
 
 
 def _creator(tree: object, spelled: str, root: Path) -> tuple[str, list[str], tuple[str, ...]] | None:
@@ -275,6 +289,15 @@ def _creator(tree: object, spelled: str, root: Path) -> tuple[str, list[str], tu
     left_out: list[str] = []
     for line in found.lines:
         local = creators.local_include(line)
+        other = creators.angle_include(line)
+        if other is not None and other != spelled and other.startswith("trace/events/"):
+            # Another header the .c creates first, which reads private files
+            # (bridge.h: "../../../net/bridge/br_private.h"): left out too.
+            path = tree.find(f"include/{other}")
+            if path is not None and creators.missing_includes(path):
+                left_out.append(other)
+                lines.append(f"/* {line}: reads files not in this tree */")
+                continue
         if local is None:
             lines.append(line)
             continue

@@ -92,10 +92,19 @@ def _layers(root: Path) -> tuple[Path, ...]:
 
 
 def kbuild_cflags(tree: Tree) -> tuple[str, ...]:
-    """Those of VALUE_CFLAGS the tree's top Makefile adds to KBUILD_CFLAGS."""
+    """Those of VALUE_CFLAGS the tree's top Makefile adds to KBUILD_CFLAGS,
+    then the dialect flags its configuration gives (7.x's
+    CONFIG_CC_MS_EXTENSIONS=-fms-extensions, which lets a struct embed
+    another anonymously and so changes struct sizes)."""
     makefile = tree.find("Makefile")
     text = makefile.read_text(errors="replace") if makefile is not None else ""
-    return tuple(f for f in VALUE_CFLAGS if re.search(rf"^KBUILD_CFLAGS\s*\+=.*\s{re.escape(f)}\b", text, re.MULTILINE))
+    found = [f for f in VALUE_CFLAGS if re.search(rf"^KBUILD_CFLAGS\s*\+=.*\s{re.escape(f)}\b", text, re.MULTILINE)]
+    config = tree.find("include/config/auto.conf")
+    if config is not None and "$(CONFIG_CC_MS_EXTENSIONS)" in text:
+        m = re.search(r"^CONFIG_CC_MS_EXTENSIONS=\"?([^\"\n]+)\"?$", config.read_text(errors="replace"), re.MULTILINE)
+        if m:
+            found += m.group(1).split()
+    return tuple(found)
 
 
 def open_tree(path: Path, shown: str) -> Tree:

@@ -17,12 +17,21 @@ from explainer.render import userspace_text
 from explainer.userspace.decode import PageTable
 from explainer.userspace.format import EventFormat
 
+# The origins table names a line by its start: the file above has it whole
+# (a print fmt of gfp flags is thousands of characters).
+SHORT = 100
+
 
 @dataclass(frozen=True)
 class FormatRow:
     text: str
     why: tuple[str, ...]
     href: str | None  # the pass it is read from
+
+    @property
+    def short(self) -> str:
+        text = self.text.strip()
+        return text if len(text) <= SHORT else text[:SHORT - 1] + "\u2026"
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,7 @@ def panel(f: EventFormat, w: Walkthrough, tu: TranslationUnit, tables: Sequence[
     path = f"events/{f.system or '<system>'}/{f.event}/format"
     rows = tuple(FormatRow(text, tuple(why), f"#pass-{index}" if index is not None else None)
                  for text, why, index in userspace_text.explained(f, w))
-    notes = [*userspace_text.notes(f, tu.cflags, tu), *([problem] if problem else [])]
+    notes = userspace_text.notes(f, tu.cflags, tu, problem)
     if f.computed:
         notes.append(userspace_text.computed_note(f, tu.cflags))
     fields: dict[str, DecoderField] = {}

@@ -21,7 +21,7 @@ def _field(field: Field) -> dict[str, Any]:
     return out
 
 
-def render_format(f: EventFormat, tu: TranslationUnit) -> str:
+def render_format(f: EventFormat, tu: TranslationUnit, problem: str | None = None) -> str:
     lines = f.lines()
     data: dict[str, Any] = {
         "schema": SCHEMA,
@@ -30,6 +30,7 @@ def render_format(f: EventFormat, tu: TranslationUnit) -> str:
         "class": f.event_class,
         "header": f.header,
         "computed": f.computed,
+        "not_computed_because": problem,
         "cflags": list(tu.cflags),
         "translation_unit": {"creator": tu.creator, "left_out": list(tu.creator_left_out)},
         "file": "\n".join(lines) + "\n",
@@ -46,5 +47,7 @@ def render_format(f: EventFormat, tu: TranslationUnit) -> str:
         },
         "maps": [asdict(m) for m in f.maps],
         "mismatches": list(f.mismatches),
+        "undeclared": list(f.undeclared),
+        "forward_declared": list(f.forward),
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -20,16 +20,23 @@ def _w(key: str, **values: object) -> str:
     return str(prose.load()["format"][key]).format(**values)
 
 
-def notes(f: EventFormat, flags: Sequence[str], tu: TranslationUnit) -> list[str]:
+def notes(f: EventFormat, flags: Sequence[str], tu: TranslationUnit, problem: str | None = None) -> list[str]:
     """What the reader must know about the numbers shown and the
-    translation unit they come from."""
+    translation unit they come from; *problem*: why gcc could not
+    compute them in full mode."""
     out: list[str] = [unit_note(tu)] if tu.full_mode else []
-    if not f.computed:
+    if problem is not None:
+        out.append(problem)
+    elif not f.computed:
         missing = _w("focused")
         names = [m.string for m in f.maps]
         out.append(missing + (" " + _w("focused_maps", names=", ".join(names)) if names else ""))
     elif f.mismatches:
         out.append(_w("mismatch", count=len(f.mismatches), names=", ".join(f.mismatches)))
+    if f.forward:
+        out.append(_w("forward", tags=", ".join(f.forward)))
+    if f.undeclared:
+        out.append(_w("undeclared", names=", ".join(f.undeclared)))
     return out
 
 
@@ -37,6 +44,10 @@ def unit_note(tu: TranslationUnit) -> str:
     """Which translation unit the passes are of: the kernel's .c file, or
     explainer's own three lines (and why)."""
     header = tu.shown(tu.header)
+    if tu.orphan:
+        return _w("unit_orphan", header=header)
+    if tu.creator is None and tu.kernel_creator is not None:
+        return _w("unit_own_known", header=header, file=tu.kernel_creator)
     if tu.creator is None:
         return _w("unit_own", header=header)
     left = ", ".join(f'"{x}"' for x in tu.creator_left_out)
@@ -72,8 +83,8 @@ def explained(f: EventFormat, w: Walkthrough) -> list[tuple[str, list[str], int 
 
 
 def render_format(f: EventFormat, w: Walkthrough, explain: bool, width: int, flags: Sequence[str],
-                  tu: TranslationUnit) -> str:
-    tail = notes(f, flags, tu)
+                  tu: TranslationUnit, problem: str | None = None) -> str:
+    tail = notes(f, flags, tu, problem)
     if not explain:
         lines = f.lines()
         lines[1] = _w("id", id=_w("id_unknown"))

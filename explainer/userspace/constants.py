@@ -8,7 +8,7 @@ anything being run: kbuild's asm-offsets (include/linux/kbuild.h's
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from explainer import prose
@@ -43,7 +43,7 @@ def unit(expressions: Mapping[str, str], loose: bool = False) -> tuple[str, list
 FIRST_LINE = 4
 
 def compute(tu: TranslationUnit, expressions: Mapping[str, str], through: int,
-            loose: bool = False) -> dict[str, int]:
+            loose: bool = False, prelude: str = "") -> dict[str, int]:
     """The value of each of *expressions* (C integer constant expressions,
     macros expanded, in the scope of the translation unit's code up to
     the end of the header's pass *through*), by key, as gcc computes them
@@ -51,11 +51,12 @@ def compute(tu: TranslationUnit, expressions: Mapping[str, str], through: int,
     pass is compiled: the functions later passes make may use what a tree
     of headers alone lacks (kmem.h's stage 6 reads a struct kmem_cache
     that mm/slab.h defines), and the numbers need only the declarations.
-    *loose*: leave out the expressions gcc cannot fold (see unit())."""
+    *loose*: leave out the expressions gcc cannot fold (see unit());
+    *prelude*: declarations put before the unit's code."""
     if not expressions:
         return {}
     added, keys = unit(expressions, loose)
-    source = _code(tu, through) + added
+    source = prelude + _code(tu, through) + added
     argv = ["gcc", "-S", "-O2", "-w", *tu.compiler_flags, *tu.cflags, "-o", "-", "-x", "cpp-output", "-"]
     try:
         proc = oracle.run(tu, argv, source)
@@ -108,5 +109,37 @@ def _failure(tu: TranslationUnit, stderr: str, keys: list[str], expressions: Map
     if file == "<explainer>" and FIRST_LINE <= line < FIRST_LINE + len(keys):
         key = keys[line - FIRST_LINE]
         return ExplainError(f"computing {key} ({expressions[key]}): gcc: {message}")
-    return ExplainError(prose.load()["format"]["does_not_compile"].format(
-        header=tu.shown(tu.header), where=f"{tu.shown(file)}:{line}", message=message))
+    words = prose.load()["format"]
+    why = str(words["does_not_compile"]).format(where=f"{tu.shown(file)}:{line}", message=message)
+    if tu.creator is None:
+        why += str(words["does_not_compile_own"]).format(header=tu.shown(tu.header))
+    elif tu.creator_left_out:
+        why += str(words["does_not_compile_left_out"]).format(
+            creator=tu.creator, files=", ".join(f'"{x}"' for x in tu.creator_left_out))
+    return ExplainError(why)
+
+
+_UNDECLARED_LINE = re.compile(r"^<explainer>:(\d+):\d+: error: ", re.MULTILINE)
+
+
+def undeclared(tu: TranslationUnit, names: Sequence[str], through: int, prelude: str = "") -> list[str]:
+    """Those of *names* that gcc finds neither declared nor defined in the
+    code up to the end of pass *through* (each asked on a line of its own,
+    ``sizeof(name)``: gcc reports every line it cannot read)."""
+    if not names:
+        return []
+    lines = ['# 1 "<explainer>"', *(f"enum {{ __explainer_name_{n} = sizeof({name}) }};"
+                                    for n, name in enumerate(names))]
+    argv = ["gcc", "-fsyntax-only", "-w", "-fmax-errors=0", *tu.compiler_flags, *tu.cflags,
+            "-x", "cpp-output", "-"]
+    try:
+        proc = oracle.run(tu, argv, prelude + _code(tu, through) + "\n".join(lines) + "\n")
+    except OSError as exc:
+        raise ExplainError(f"asking gcc which names are declared failed: {exc}") from None
+    failed = {int(m.group(1)) - 1 for m in _UNDECLARED_LINE.finditer(proc.stderr)}
+    return [name for n, name in enumerate(names) if n in failed]
+
+
+def forward_declarations(tags: Sequence[str]) -> str:
+    """``struct tag;`` for each of *tags*, as file <explainer-forward>."""
+    return "".join(['# 1 "<explainer-forward>"\n', *(f"struct {t};\n" for t in tags)])

@@ -246,7 +246,7 @@ def decode(f: EventFormat, tu: TranslationUnit, given: Sequence[str], through: i
         for k, call in enumerate(_calls(node)):
             for r, (value, _) in enumerate(call.table):
                 _ask(asked, f"{n}.{k}.{r}", value)
-    table_values = constants.compute(tu, asked, through, loose=True)
+    table_values = constants.compute(tu, asked, through, loose=True, prelude=f.prelude)
     names: dict[tuple[str, str], int] = {}
     for n, node in enumerate(nodes):
         for field in fields_of(node):
@@ -267,7 +267,7 @@ def decode(f: EventFormat, tu: TranslationUnit, given: Sequence[str], through: i
             substituted = _substitute(part.tokens, by_field, types) if fields_of(part) else None
             if substituted is not None:
                 _ask(asked, f"{n}.i{k}", substituted)
-    int_values = constants.compute(tu, asked, through, loose=True)
+    int_values = constants.compute(tu, asked, through, loose=True, prelude=f.prelude)
     conversions = _conversions(fmt)
     evaluated: list[Argument] = []
     printed: list[str] = []
@@ -533,7 +533,7 @@ def page_tables(f: EventFormat, tu: TranslationUnit, through: int) -> tuple[Page
             asked[f"{k}.mask"] = cparse.text(mask)
         for r, (value, _) in enumerate(call.table):
             asked[f"{k}.{r}"] = cparse.text(value)
-    values = constants.compute(tu, asked, through, loose=True) if asked else {}
+    values = constants.compute(tu, asked, through, loose=True, prelude=f.prelude) if asked else {}
     tables: list[PageTable] = []
     for k, (n, call, otherwise, mask) in enumerate(found):
         rows = [(name, values.get(f"{k}.{r}")) for r, (_, name) in enumerate(call.table)]

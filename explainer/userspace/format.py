@@ -12,6 +12,7 @@ put the enum maps' values in at boot, ``f_show()`` prints the file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -111,6 +112,19 @@ class EventFormat:
     record: str  # struct trace_event_raw_<class>
     record_size: int | None = None  # sizeof(struct trace_entry): where the fields start
     mismatches: tuple[str, ...] = ()  # a field whose run-time offset is not gcc's offsetof
+    # Names the print fmt holds that the translation unit neither declares
+    # nor defines: the kernel's own build may give them values.
+    undeclared: tuple[str, ...] = ()
+    # Struct tags gcc was given forward declarations of, to compile a unit
+    # whose .c file's own headers (which declare them) were left out.
+    forward: tuple[str, ...] = ()
+
+    @property
+    def prelude(self) -> str:
+        """What gcc reads before the unit's code for this format's numbers."""
+        from explainer.userspace.constants import forward_declarations
+
+        return forward_declarations(self.forward) if self.forward else ""
 
     def lines(self) -> list[str]:
         """The file, a line each, as ``cat .../format`` prints it."""
@@ -144,8 +158,57 @@ def build_all(w: Walkthrough, tu: TranslationUnit, names: Sequence[str], compute
     by one run of gcc when *compute*."""
     read = [_read(w, event) for event in names]
     if compute and read:
-        read = _computed(read, tu, _one_stage(w, "stage4_event_fields", names[0]).index)
+        through = _one_stage(w, "stage4_event_fields", names[0]).index
+        try:
+            read = _computed(read, tu, through)
+        except ExplainError:
+            tags = struct_tags(w.header_lines)
+            if not tags:
+                raise
+            read = _computed([replace(f, forward=tags) for f in read], tu, through)
+        read = with_undeclared(read, tu, through)
     return [_rewritten(f) for f in read]
+
+
+_TAG = re.compile(r"\bstruct\s+([A-Za-z_]\w*)")
+
+
+def struct_tags(lines: Sequence[str]) -> tuple[str, ...]:
+    """The struct tags the header's text names, in order, once each."""
+    return tuple(dict.fromkeys(m.group(1) for line in lines for m in _TAG.finditer(line)))
+
+
+_C_WORDS = frozenset("""auto break case char const continue default do double else enum extern float for goto if
+    inline int long register restrict return short signed sizeof static struct switch typedef typeof union
+    unsigned void volatile while _Bool __typeof__ __alignof__ __builtin_offsetof""".split())
+
+
+def print_names(print_fmt: str) -> list[str]:
+    """The names a print fmt holds outside its string literals that are
+    not a member (after . or ->), a tag (after struct), C's own words or
+    the print helpers user space knows."""
+    toks = cparse.tokens(print_fmt)
+    found: dict[str, None] = {}
+    for k, t in enumerate(toks):
+        if not (t[:1].isalpha() or t[:1] == "_") or t in _C_WORDS or t in knowledge.print_helpers():
+            continue
+        if k and toks[k - 1] in (".", "->", "struct", "union", "enum"):
+            continue
+        if k > 1 and toks[k - 1] == "(" and toks[k - 2].startswith(("__get_", "__print_")):
+            continue  # a field's name: __get_str(name)
+        found[t] = None
+    return list(found)
+
+
+def with_undeclared(formats: list[EventFormat], tu: TranslationUnit, through: int) -> list[EventFormat]:
+    """*formats* with the names their print fmt holds that gcc finds
+    neither declared nor defined in the code up to pass *through*."""
+    from explainer.userspace import constants
+
+    asked = sorted({n for f in formats for n in print_names(f.written_print_fmt)})
+    missing = set(constants.undeclared(tu, asked, through, formats[0].prelude if formats else ""))
+    return [replace(f, undeclared=tuple(n for n in print_names(f.written_print_fmt) if n in missing))
+            for f in formats]
 
 
 def _read(w: Walkthrough, event: str) -> EventFormat:
@@ -331,13 +394,15 @@ def _computed(formats: Sequence[EventFormat], tu: TranslationUnit, through: int)
         asked[f"common.{c.member}.size"] = f"sizeof(((struct trace_entry *)0)->{c.member})"
         asked[f"common.{c.member}.is_signed"] = f"(({c.type})(-1) < ({c.type})1)"
     for n, f in enumerate(formats):
-        for field in f.fields:
+        # By the field's place: two fields may share a name (host1x.h's
+        # cmdbuf is a bool and a __data_loc array).
+        for i, field in enumerate(f.fields):
             for key, expression in field.expressions:
-                asked[f"{n}.{field.name}.{key}"] = expression
-            asked[f"{n}.{field.name}.offsetof"] = f"__builtin_offsetof(struct {f.record}, {field.member})"
+                asked[f"{n}.{i}.{key}"] = expression
+            asked[f"{n}.{i}.offsetof"] = f"__builtin_offsetof(struct {f.record}, {field.member})"
         for k, m in enumerate(f.maps):
             asked[f"{n}.map.{k}"] = m.expression
-    values = constants.compute(tu, asked, through)
+    values = constants.compute(tu, asked, through, prelude=formats[0].prelude if formats else "")
     return [_laid_out(f, values, f"{n}.") for n, f in enumerate(formats)]
 
 
@@ -348,8 +413,8 @@ def _laid_out(f: EventFormat, values: dict[str, int], prefix: str) -> EventForma
     offset = start = values["entry_size"]
     fields: list[Field] = []
     mismatches: list[str] = []
-    for field in f.fields:
-        key = f"{prefix}{field.name}"
+    for i, field in enumerate(f.fields):
+        key = f"{prefix}{i}"
         align = values.get(f"{key}.align", 1) or 1
         offset = (offset + align - 1) // align * align
         laid = replace(field, offset=offset, size=values[f"{key}.size"], align=align,
