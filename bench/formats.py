@@ -26,6 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from sweep import default_tree
+
 from explainer.errors import ExplainError
 
 
@@ -69,15 +71,10 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("headers", nargs="*")
     args = parser.parse_args()
-    tree = args.kernel
+    tree = default_tree(args.kernel)
     if tree is None:
-        from kernels import debian_headers
-
-        found = debian_headers()
-        if found is None:
-            print("Debian's 6.1 headers are not available", file=sys.stderr)
-            return 2
-        tree = str(found)
+        print("formats: no kernel tree (give --kernel DIR, or install apt-get and dpkg)", file=sys.stderr)
+        return 2
     from explainer.site import tree_headers
 
     headers = args.headers or tree_headers(tree, Path.cwd())

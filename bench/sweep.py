@@ -74,6 +74,16 @@ def one(job: tuple[str, str, str | None]) -> tuple[str, str, float, str]:
     return header, "explained", seconds, f"{len(ours)} passes identical"
 
 
+def default_tree(kernel: str | None) -> str | None:
+    """--kernel's tree, else Debian's 6.1 headers (fetched by tests/kernels.py)."""
+    if kernel is not None:
+        return kernel
+    from kernels import debian_headers
+
+    found = debian_headers()
+    return None if found is None else str(found)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kernel")
@@ -81,15 +91,10 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("headers", nargs="*")
     args = parser.parse_args()
-    tree = args.kernel
+    tree = default_tree(args.kernel)
     if tree is None:
-        from kernels import debian_headers
-
-        found = debian_headers()
-        if found is None:
-            print("sweep: no kernel tree (give --kernel DIR, or install apt-get and dpkg)")
-            return 2
-        tree = str(found)
+        print("sweep: no kernel tree (give --kernel DIR, or install apt-get and dpkg)")
+        return 2
     from explainer.kernel import trees
 
     events = trees.open_tree(Path(tree), tree).events_dirs()

@@ -334,57 +334,41 @@ def _progress_line(done: int, total: int, header: str) -> None:
     sys.stderr.flush()
 
 
-def _verb_parser(verb: str, dest: str, metavar: str, key: str) -> argparse.ArgumentParser:
-    """The parser of ``explain VERB``, for a verb that reads one place of
-    a header (check: HEADER, follow: HEADER:LINE), as text or JSON; its
-    words are [cli] VERB_description, VERB_epilog, *key* and VERB_format."""
+def _verb_parser(verb: str, *positionals: tuple[str, str, str | None], explain: bool = False) -> argparse.ArgumentParser:
+    """The parser of ``explain VERB``, for a verb that reads a header (check:
+    HEADER, follow: HEADER:LINE, format: EVENT [HEADER], decode: EVENT
+    FIELD=VALUE...), as text or JSON: each positional as (name, metavar,
+    nargs); its words are [cli] VERB_description, VERB_epilog,
+    VERB_<name>, VERB_format and (with *explain*) VERB_explain."""
     words = prose.load()["cli"]
     parser = argparse.ArgumentParser(
         prog=f"explain {verb}", description=_paragraph(words[f"{verb}_description"]),
         epilog=words[f"{verb}_epilog"], formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(dest, metavar=metavar, help=words[key])
+    for dest, metavar, nargs in positionals:
+        parser.add_argument(dest, metavar=metavar, nargs=nargs, help=words[f"{verb}_{dest}"])
     _tree_options(parser, words)
+    if explain:
+        parser.add_argument("--explain", action="store_true", help=words[f"{verb}_explain"])
     parser.add_argument("--format", choices=("text", "json"), default="text", help=words[f"{verb}_format"])
     parser.add_argument("-o", "--output", metavar="FILE", help=words["output"])
     return parser
 
 
 def build_check_parser() -> argparse.ArgumentParser:
-    return _verb_parser("check", "header", "HEADER", "check_header")
+    return _verb_parser("check", ("header", "HEADER", None))
 
 
 def build_follow_parser() -> argparse.ArgumentParser:
-    return _verb_parser("follow", "place", "HEADER:LINE", "follow_place")
+    return _verb_parser("follow", ("place", "HEADER:LINE", None))
 
 
 def build_format_parser() -> argparse.ArgumentParser:
-    words = prose.load()["cli"]
-    parser = argparse.ArgumentParser(
-        prog="explain format", description=_paragraph(words["format_description"]),
-        epilog=words["format_epilog"], formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("event", metavar="EVENT", help=words["format_event"])
-    parser.add_argument("header", metavar="HEADER", nargs="?", help=words["format_header"])
-    _tree_options(parser, words)
-    parser.add_argument("--explain", action="store_true", help=words["format_explain"])
-    parser.add_argument("--format", choices=("text", "json"), default="text", help=words["format_format"])
-    parser.add_argument("-o", "--output", metavar="FILE", help=words["output"])
-    return parser
+    return _verb_parser("format", ("event", "EVENT", None), ("header", "HEADER", "?"), explain=True)
 
 
 def build_decode_parser() -> argparse.ArgumentParser:
-    words = prose.load()["cli"]
-    parser = argparse.ArgumentParser(
-        prog="explain decode", description=_paragraph(words["decode_description"]),
-        epilog=words["decode_epilog"], formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("event", metavar="EVENT", help=words["decode_event"])
-    parser.add_argument("items", metavar="FIELD=VALUE", nargs="+", help=words["decode_items"])
-    _tree_options(parser, words)
-    parser.add_argument("--format", choices=("text", "json"), default="text", help=words["follow_format"])
-    parser.add_argument("-o", "--output", metavar="FILE", help=words["output"])
-    return parser
+    return _verb_parser("decode", ("event", "EVENT", None), ("items", "FIELD=VALUE", "+"))
 
 
 # The verbs: explain VERB ... (anything else is explain MACRO [HEADER]).
