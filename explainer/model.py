@@ -321,6 +321,10 @@ class Walkthrough:
     self_read: bool = False
     system: str | None = None  # TRACE_SYSTEM as the header defines it
     header_lines: tuple[str, ...] = ()  # the header's text, a line each (a page follows a line)
+    # Read as the kernel reads it: the .c file that creates the header
+    # (TranslationUnit.creator), and what of it a tree of headers lacks.
+    creator: str | None = None
+    creator_left_out: tuple[str, ...] = ()
 
     def display(self, path: str) -> str:
         """A file as users read it in text and pages (JSON keeps the

@@ -401,3 +401,38 @@ def test_rel_loc_is_split_as_the_kernel_splits_it(debian_tree: Path, tmp_path: P
     # f_show() keeps __data_loc whole but not __rel_loc: its [] goes after the name
     assert "\tfield:__rel_loc char text[];\toffset:12;\tsize:4;\tsigned:1;" in out.splitlines()
     assert 'print fmt: "level=%d text=%s", REC->level, __get_rel_str(text)' in out
+
+
+def test_a_source_tree_reads_the_header_as_its_c_file_does(debian_tree: Path, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A configured tree with the kernel's .c files (made here from the
+    headers package and two .c files written for the test): every output
+    says which .c file the passes are read as, and they stay gcc's."""
+    import shutil
+
+    common = next(debian_tree.parent.glob("*-common"))
+    (tmp_path / common.name).symlink_to(common)
+    tree = tmp_path / debian_tree.name
+    shutil.copytree(debian_tree, tree, symlinks=True)
+    (tree / "kernel" / "sched").mkdir(parents=True)
+    (tree / "kernel" / "fork.c").write_text("/* a source tree has it */\n")
+    (tree / "kernel" / "sched" / "core.c").write_text(
+        "#include <linux/sched.h>\n#include \"sched.h\"\n#define CREATE_TRACE_POINTS\n#include <trace/events/sched.h>\n")
+    (tree / "kernel" / "sched" / "sched.h").write_text("/* the scheduler's own header */\n#define SCHED_OWN 1\n")
+    status, out, err = explain_in(capsys, tmp_path, "sched_switch", "sched.h", "--kernel", tree.name,
+                                  "--pass", "3")
+    assert status == 0, err
+    assert "translation unit: kernel/sched/core.c, as the kernel compiles it" in " ".join(out.split()[:60])
+    status, out, _ = explain_in(capsys, tmp_path, "sched_switch", "sched.h", "--kernel", tree.name,
+                                "--format", "json")
+    data = json.loads(out)
+    assert data["translation_unit"] == {"creator": "kernel/sched/core.c", "left_out": []}
+    assert '#include "' in data["reproduce"]["stdin"] and "kernel/sched/sched.h" in data["reproduce"]["stdin"]
+    from explainer.cpp.recorder import Recorder
+    from explainer.kernel.translation_unit import setup
+
+    from conftest import pass_tokens
+
+    tu = setup("sched.h", [], [], tmp_path, tree.name)
+    assert tu.creator == "kernel/sched/core.c"
+    assert pass_tokens(Recorder(tu).run()) == gcc_pass_tokens(tu)

@@ -177,11 +177,14 @@ def setup(
     cwd: Path,
     kernel: str | None = None,
     mode: str | None = None,
-    as_kernel: bool = False,
+    as_kernel: bool | None = None,
 ) -> TranslationUnit:
     """The translation unit for *header*: with the bundled model kernel, or
     with the tree *kernel* names ("auto": see kernel.auto) in *mode*; in
-    full mode, *as_kernel*: as the .c file that creates it reads it."""
+    full mode, *as_kernel*: as the .c file that creates it reads it
+    (None: so in a source tree, which has that file and its folder's
+    headers; a tree of headers alone reads it in explainer's own unit,
+    the lines kbuild's forced includes and the header need)."""
     if kernel is not None:
         return _setup_real(header, include_dirs, macro_args, cwd, kernel, mode, as_kernel)
     if mode is not None:
@@ -199,7 +202,7 @@ def _user_dirs(include_dirs: list[str], cwd: Path) -> list[Path]:
 
 def _setup_real(
     header: str, include_dirs: list[str], macro_args: list[tuple[str, str]], cwd: Path,
-    kernel_arg: str, mode: str | None, as_kernel: bool = False,
+    kernel_arg: str, mode: str | None, as_kernel: bool | None = None,
 ) -> TranslationUnit:
     from explainer.kernel import compiler, trees
 
@@ -241,6 +244,8 @@ def _setup_real(
     forced = [tree.find(f) for f in trees.FORCED]
     lines = [f'#include "{_relative(f, root)}"' for f in forced if f is not None]
     known = _creator(tree, spelled, root) if spelled is not None else None
+    if as_kernel is None:
+        as_kernel = tree.find("kernel/fork.c") is not None
     creator = known if as_kernel else None
     if creator is not None:
         lines += creator[1]

@@ -57,6 +57,7 @@ def to_data(w: Walkthrough) -> dict[str, Any]:
         "focus": w.focus,
         "total_passes": w.total_passes,
         "reproduce": {"argv": list(r.argv), "cwd": r.cwd, "stdin": r.stdin, "env": dict(r.env)},
+        "translation_unit": {"creator": w.creator, "left_out": list(w.creator_left_out)},
         "passes": [_pass(p) for p in w.shown_passes()],
         "left_out": [{"include": x.include, **_site(x.site)} for x in w.left_out],
         "warnings": list(w.warnings),

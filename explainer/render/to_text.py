@@ -131,6 +131,23 @@ def _folded_helpers(walkthrough: Walkthrough) -> list[str]:
     return names
 
 
+def unit_line(w: Walkthrough, lang: str = "en") -> str | None:
+    """Which .c file the passes are read as, when the kernel's own: every
+    output says so."""
+    if w.creator is None:
+        return None
+    return creator_line(w.creator, w.display(w.header), w.creator_left_out, lang)
+
+
+def creator_line(creator: str, header: str, left_out: tuple[str, ...], lang: str = "en") -> str:
+    """"translation unit: net/core/net-traces.c, as the kernel compiles it ..."."""
+    words = prose.load(lang)["format"]
+    line = str(words["unit_creator"]).format(file=creator, header=header)
+    if left_out:
+        line += str(words["unit_left_out"]).format(files=", ".join(f'"{x}"' for x in left_out))
+    return line
+
+
 def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en", width: int = 80,
            unfold: bool = False) -> str:
     """The walkthrough for a terminal *width* columns wide (prose and
@@ -143,6 +160,9 @@ def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en", widt
     heading = prose.text("heading_stopped" if stopped else "heading", lang, header=walkthrough.display(walkthrough.header),
                          passes=total, focus=walkthrough.focus)
     lines = [*(style.bold(line) for line in _wrap(heading, width, "", "  "))]
+    unit = unit_line(walkthrough, lang)
+    if unit is not None:
+        lines.extend(style.dim(line) for line in _wrap(unit, width, "", "  "))
     helpers = [] if unfold else _folded_helpers(walkthrough)
     if helpers:
         shown = ", ".join(helpers[:FOLDED_NAMES]) + (", ..." if len(helpers) > FOLDED_NAMES else "")

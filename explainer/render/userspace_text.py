@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from explainer import prose
 from explainer.kernel.translation_unit import TranslationUnit
 from explainer.model import Walkthrough
+from explainer.render.to_text import creator_line
 from explainer.userspace.format import EventFormat, Field, Origin
 
 ARROW = "\u2190"  # "←": what the line above comes from
@@ -44,14 +45,13 @@ def unit_note(tu: TranslationUnit) -> str:
     """Which translation unit the passes are of: the kernel's .c file, or
     explainer's own three lines (and why)."""
     header = tu.shown(tu.header)
+    if tu.creator is not None:
+        return creator_line(tu.creator, header, tu.creator_left_out)
     if tu.orphan:
         return _w("unit_orphan", header=header)
-    if tu.creator is None and tu.kernel_creator is not None:
+    if tu.kernel_creator is not None:
         return _w("unit_own_known", header=header, file=tu.kernel_creator)
-    if tu.creator is None:
-        return _w("unit_own", header=header)
-    left = ", ".join(f'"{x}"' for x in tu.creator_left_out)
-    return _w("unit_creator", file=tu.creator, header=header) + (_w("unit_left_out", files=left) if left else "")
+    return _w("unit_own", header=header)
 
 
 def explained(f: EventFormat, w: Walkthrough) -> list[tuple[str, list[str], int | None]]:

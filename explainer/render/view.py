@@ -25,6 +25,7 @@ from explainer.model import (
     page_bytes,
 )
 from explainer.render import findings, highlight
+from explainer.render.to_text import unit_line
 from explainer.walkthrough.arguments import params, wrapper
 from explainer.walkthrough.meanings import Meanings, same_meaning
 from explainer.walkthrough.notes import page_notes
@@ -223,6 +224,7 @@ class Page:
     steps_elsewhere: bool  # the step lists are on the events' pages
     plain: bool  # too large for each token's origin and the step lists: code as plain text
     left_out: tuple[tuple[str, str], ...]  # focused mode: (include, "file:line")
+    unit: str | None  # the kernel's .c file the passes are read as, said in a sentence
     # What stopped the translation unit, after the passes that worked.
     diagnostics: tuple[DiagnosisView, ...] = ()
     stopped: str = ""  # the heading of their section
@@ -672,6 +674,7 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
         steps_elsewhere=steps_elsewhere,
         plain=plain,
         left_out=tuple((x.include, f"{w.display(x.site.file)}:{x.site.line}") for x in w.left_out),
+        unit=unit_line(w, lang),
         diagnostics=tuple(_diagnosis(f, lang) for f in w.diagnostics),
         stopped=findings.stopped_heading(w, lang) if w.diagnostics else "",
         self_read=w.self_read,

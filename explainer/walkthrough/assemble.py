@@ -159,6 +159,7 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
         warnings=recording.warnings, changes_after=recording.changes_after,
         steps_dropped=recording.steps_dropped, diagnostics=(stopped[0],) if stopped else (),
         roots=tu.roots, self_read=self_read, system=_system(recording), header_lines=tu.lines(),
+        creator=tu.creator, creator_left_out=tu.creator_left_out,
     )
 
 
