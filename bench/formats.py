@@ -50,7 +50,7 @@ def one(job: tuple[str, str]) -> tuple[str, str, float, str]:
     try:
         formats = tracefs_format.build_all(w, tu, names, compute=tu.keep is None)
         stage4 = next(p.index for p in w.passes if p.stage == "stage4_event_fields")
-        tables = sum(len(decode.page_tables(f, tu, stage4)) for f in formats)
+        tables = sum(len(t) for t in decode.page_tables(formats, tu, stage4).values())
     except ExplainError as exc:
         # explain format then prints the files without numbers, and why
         try:

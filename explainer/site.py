@@ -297,7 +297,7 @@ def format_panels(w: Walkthrough, tu: TranslationUnit, lang: str, only: str | No
     problem = None
     try:
         formats = tracefs_format.build_all(w, tu, names, compute=computes)
-        tables = {f.event: decode.page_tables(f, tu, stage4) if computes else () for f in formats}
+        tables = decode.page_tables(formats, tu, stage4) if computes else {}
     except ExplainError as exc:  # the numbers: the page says why they are missing
         formats = tracefs_format.build_all(w, tu, names, compute=False)
         tables, problem = {}, str(exc)

@@ -506,14 +506,42 @@ class PageTable:
     otherwise: str | None
 
 
-def page_tables(f: EventFormat, tu: TranslationUnit, through: int) -> tuple[PageTable, ...]:
-    """The tables of *f*'s print fmt that read one field, as it is or
-    masked by a constant, each with its numbers from gcc; the others
-    (the value an expression of several fields) are left to explain decode."""
+def page_tables(formats: Sequence[EventFormat], tu: TranslationUnit, through: int,
+                ) -> dict[str, tuple[PageTable, ...]]:
+    """By event, the tables of each print fmt that read one field, as it
+    is or masked by a constant, with their numbers from one run of gcc
+    for them all; the others (the value an expression of several fields)
+    are left to explain decode."""
     from explainer.userspace import constants
 
+    found = [(f.event, *t) for f in formats for t in _single_field_tables(f)]
+    asked: dict[str, str] = {}
+    for k, (_, _, call, _, mask) in enumerate(found):
+        if mask:
+            asked[f"{k}.mask"] = cparse.text(mask)
+        for r, (value, _) in enumerate(call.table):
+            asked[f"{k}.{r}"] = cparse.text(value)
+    prelude = formats[0].prelude if formats else ""
+    values = constants.compute(tu, asked, through, loose=True, prelude=prelude) if asked else {}
+    tables: dict[str, list[PageTable]] = {f.event: [] for f in formats}
+    for k, (event, n, call, otherwise, mask) in enumerate(found):
+        rows = [(name, values.get(f"{k}.{r}")) for r, (_, name) in enumerate(call.table)]
+        if any(v is None for _, v in rows) or (mask and f"{k}.mask" not in values):
+            continue
+        delim = cparse.string_value(call.parts[1].tokens) if call.name in FLAGS and len(call.parts) > 1 else None
+        field = _one_field(call.parts[0].tokens)
+        assert field is not None
+        tables[event].append(PageTable(field[0], n, "flags" if call.name in FLAGS else "symbols", delim,
+                                       values.get(f"{k}.mask"),
+                                       tuple((name, (v or 0) & ((1 << 64) - 1)) for name, v in rows), otherwise))
+    return {event: tuple(t) for event, t in tables.items()}
+
+
+def _single_field_tables(f: EventFormat) -> list[tuple[int, Node, str | None, tuple[str, ...]]]:
+    """(argument, the helper's call, what prints instead of 0, mask
+    tokens) of each table of *f*'s print fmt that reads one field."""
     _, args = arguments(f.print_fmt)
-    found: list[tuple[int, Node, str | None, tuple[str, ...]]] = []  # argument, call, otherwise, mask
+    found: list[tuple[int, Node, str | None, tuple[str, ...]]] = []
     for n, node in enumerate(parse(a) for a in args):
         otherwise = None
         call = node
@@ -527,25 +555,7 @@ def page_tables(f: EventFormat, tu: TranslationUnit, through: int) -> tuple[Page
         if otherwise is not None and _one_field(node.parts[0].tokens) != read:
             continue
         found.append((n, call, otherwise, read[1]))
-    asked: dict[str, str] = {}
-    for k, (_, call, _, mask) in enumerate(found):
-        if mask:
-            asked[f"{k}.mask"] = cparse.text(mask)
-        for r, (value, _) in enumerate(call.table):
-            asked[f"{k}.{r}"] = cparse.text(value)
-    values = constants.compute(tu, asked, through, loose=True, prelude=f.prelude) if asked else {}
-    tables: list[PageTable] = []
-    for k, (n, call, otherwise, mask) in enumerate(found):
-        rows = [(name, values.get(f"{k}.{r}")) for r, (_, name) in enumerate(call.table)]
-        if any(v is None for _, v in rows) or (mask and f"{k}.mask" not in values):
-            continue
-        delim = cparse.string_value(call.parts[1].tokens) if call.name in FLAGS and len(call.parts) > 1 else None
-        field = _one_field(call.parts[0].tokens)
-        assert field is not None
-        tables.append(PageTable(field[0], n, "flags" if call.name in FLAGS else "symbols", delim,
-                                values.get(f"{k}.mask"),
-                                tuple((name, (v or 0) & ((1 << 64) - 1)) for name, v in rows), otherwise))
-    return tuple(tables)
+    return found
 
 
 def _one_field(toks: Sequence[str]) -> tuple[str, tuple[str, ...]] | None:

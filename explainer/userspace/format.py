@@ -156,7 +156,8 @@ def build(w: Walkthrough, tu: TranslationUnit, event: str, compute: bool) -> Eve
 def build_all(w: Walkthrough, tu: TranslationUnit, names: Sequence[str], compute: bool) -> list[EventFormat]:
     """The format files of the events *names*, their numbers computed
     by one run of gcc when *compute*."""
-    read = [_read(w, event) for event in names]
+    maps = _maps(w)
+    read = [_read(w, event, maps) for event in names]
     if compute and read:
         through = _one_stage(w, "stage4_event_fields", names[0]).index
         try:
@@ -211,8 +212,9 @@ def with_undeclared(formats: list[EventFormat], tu: TranslationUnit, through: in
             for f in formats]
 
 
-def _read(w: Walkthrough, event: str) -> EventFormat:
-    """What the generated code says of *event*'s format, numbers aside."""
+def _read(w: Walkthrough, event: str, maps: Sequence[tuple[str, EvalMap]]) -> EventFormat:
+    """What the generated code says of *event*'s format, numbers aside;
+    *maps*: the translation unit's, with the system variable of each."""
     stage7 = _one_stage(w, "stage7_class_define", event)
     defined = _object(stage7, f"event_{event}")
     if defined is None:
@@ -238,11 +240,11 @@ def _read(w: Walkthrough, event: str) -> EventFormat:
     _, c_toks, (c_start, c_end) = class_object
     system_var = cparse.text(cparse.members(c_toks[c_start:c_end], ()).get("system", []))
     fields = _fields(w, klass, event)
-    maps = _maps(w, system_var)
     return EventFormat(
         system=w.system, event=event, event_class=klass, header=w.display(w.header),
         common=_common(), fields=fields, written_print_fmt=written_fmt, print_fmt=written_fmt,
-        maps=maps, computed=False, name_origin=name_origin, print_origin=print_origin,
+        maps=tuple(m for system, m in maps if system == system_var), computed=False,
+        name_origin=name_origin, print_origin=print_origin,
         print_name=print_name, record=f"trace_event_raw_{klass}",
     )
 
@@ -351,9 +353,10 @@ def _common() -> tuple[Field, ...]:
     )
 
 
-def _maps(w: Walkthrough, system_var: str) -> tuple[EvalMap, ...]:
-    """Stage 1's trace_eval_map objects of the event's system, in order."""
-    found: list[EvalMap] = []
+def _maps(w: Walkthrough) -> list[tuple[str, EvalMap]]:
+    """Stage 1's trace_eval_map objects, in order, each with its system
+    variable (the kernel applies a map to the events of its system)."""
+    found: list[tuple[str, EvalMap]] = []
     for p in _stage(w, "stage1_struct_define"):
         by_name = {inv.args[0].strip(): inv for inv in p.invocations
                    if inv.macro in ("TRACE_DEFINE_ENUM", "TRACE_DEFINE_SIZEOF") and inv.args}
@@ -369,7 +372,7 @@ def _maps(w: Walkthrough, system_var: str) -> tuple[EvalMap, ...]:
                 continue
             row = cparse.members(toks[eq + 1:eq - 1 + end[1]], ())
             string = cparse.string_value(row.get("eval_string", []))
-            if string is None or cparse.text(row.get("system", [])) != system_var:
+            if string is None:
                 continue
             written = string[len("sizeof("):-1] if string.startswith("sizeof(") else string
             inv = by_name.get(written)
@@ -377,8 +380,9 @@ def _maps(w: Walkthrough, system_var: str) -> tuple[EvalMap, ...]:
             if inv is not None:
                 title = f"{inv.macro}({inv.name or written})"
                 origin = Origin(p.index, p.stage, title, inv.line, inv.line, 0, None)
-            found.append(EvalMap(string, None, cparse.text(row.get("eval_value", [])), origin))
-    return tuple(found)
+            found.append((cparse.text(row.get("system", [])),
+                          EvalMap(string, None, cparse.text(row.get("eval_value", [])), origin)))
+    return found
 
 
 def _computed(formats: Sequence[EventFormat], tu: TranslationUnit, through: int) -> list[EventFormat]:
