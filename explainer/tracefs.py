@@ -70,8 +70,7 @@ def run_format(args: argparse.Namespace, cwd: Path, width: int) -> str:
         return userspace_json.render_format(f, tu, problem)
     from explainer.render import userspace_text
 
-    return userspace_text.render_format(f, w, explain=args.explain, width=width, flags=tu.cflags, tu=tu,
-                                        problem=problem)
+    return userspace_text.render_format(f, w, explain=args.explain, width=width, tu=tu, problem=problem)
 
 
 def _stage4(w: Walkthrough) -> int:

@@ -60,7 +60,7 @@ def panel(f: EventFormat, w: Walkthrough, tu: TranslationUnit, tables: Sequence[
     path = f"events/{f.system or '<system>'}/{f.event}/format"
     rows = tuple(FormatRow(text, tuple(why), f"#pass-{index}" if index is not None else None)
                  for text, why, index in userspace_text.explained(f, w))
-    notes = userspace_text.notes(f, tu.cflags, tu, problem)
+    notes = userspace_text.notes(f, tu, problem)
     if f.computed:
         notes.append(userspace_text.computed_note(f, tu.cflags))
     fields: dict[str, DecoderField] = {}

@@ -21,7 +21,7 @@ def _w(key: str, **values: object) -> str:
     return str(prose.load()["format"][key]).format(**values)
 
 
-def notes(f: EventFormat, flags: Sequence[str], tu: TranslationUnit, problem: str | None = None) -> list[str]:
+def notes(f: EventFormat, tu: TranslationUnit, problem: str | None = None) -> list[str]:
     """What the reader must know about the numbers shown and the
     translation unit they come from; *problem*: why gcc could not
     compute them in full mode."""
@@ -82,9 +82,9 @@ def explained(f: EventFormat, w: Walkthrough) -> list[tuple[str, list[str], int 
     return out
 
 
-def render_format(f: EventFormat, w: Walkthrough, explain: bool, width: int, flags: Sequence[str],
-                  tu: TranslationUnit, problem: str | None = None) -> str:
-    tail = notes(f, flags, tu, problem)
+def render_format(f: EventFormat, w: Walkthrough, explain: bool, width: int, tu: TranslationUnit,
+                  problem: str | None = None) -> str:
+    tail = notes(f, tu, problem)
     if not explain:
         lines = f.lines()
         lines[1] = _w("id", id=_w("id_unknown"))
@@ -98,7 +98,7 @@ def render_format(f: EventFormat, w: Walkthrough, explain: bool, width: int, fla
                                      subsequent_indent="      ", break_on_hyphens=False,
                                      break_long_words=False))
     if f.computed:
-        tail.append(computed_note(f, flags))
+        tail.append(computed_note(f, tu.cflags))
     for note in tail:
         out.append("")
         out.extend(textwrap.wrap(note, width=max(40, width), break_on_hyphens=False, break_long_words=False))

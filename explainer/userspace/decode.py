@@ -188,7 +188,7 @@ def _field_types(f: EventFormat) -> dict[str, str]:
     return {x.name: x.type for x in f.fields}
 
 
-def values_given(f: EventFormat, given: Sequence[str], nodes: Sequence[Node],
+def values_given(f: EventFormat, given: Sequence[str],
                  names: Mapping[tuple[str, str], int]) -> list[tuple[str, str, int | str]]:
     """FIELD=VALUE pairs read: a number, a table's names joined by "|", or
     for a string field its text; one-line errors otherwise."""
@@ -255,7 +255,7 @@ def decode(f: EventFormat, tu: TranslationUnit, given: Sequence[str], through: i
                     v = table_values.get(f"{n}.{k}.{r}")
                     if v is not None:
                         names.setdefault((field, name), v)
-    values = values_given(f, given, nodes, names)
+    values = values_given(f, given, names)
     named = tuple((field, name.strip(), names[(field, name.strip())]) for field, raw, value in values
                   if isinstance(value, int) for name in raw.split("|") if (field, name.strip()) in names)
     by_field = {field: value for field, _, value in values}
