@@ -261,3 +261,26 @@ def test_bytes_that_are_not_utf8_show_as_escapes(capsys: pytest.CaptureFixture[s
     assert '"caf\xe9 \xc4\xe3\xba\xc3 '.encode("latin-1") in fmt_code.encode("utf-8", "surrogateescape")
     page = (tmp_path / "out.html").read_text("utf-8")
     assert "caf\\xe9 \\xc4\\xe3\\xba\\xc3" in page and "are shown as \\xNN" in page
+
+
+def test_a_header_read_before_its_create_read_is_no_guard_mistake() -> None:
+    """7.x's arch/x86/mm/init.c reads tlb.h through asm/mmu_context.h
+    before its CREATE_TRACE_POINTS read, which the guard then skips;
+    define_trace.h, outside the guard, reads it again all the same."""
+    from dataclasses import replace
+
+    from explainer.cpp.recorder import Recorder
+    from explainer.kernel.translation_unit import setup
+    from explainer.walkthrough import doctor
+
+    from conftest import gcc_pass_tokens, pass_tokens
+
+    tu = setup("sample.h", [], [], Path.cwd())
+    tu = replace(tu, text="#include <linux/kconfig.h>\n#include <trace/events/sample.h>\n"
+                          "#define CREATE_TRACE_POINTS\n#include <trace/events/sample.h>\n")
+    recording, stopped, problem = doctor.recorded(Recorder(tu))
+    assert problem is None and stopped is None
+    assert [(p.stage, bool(p.invocations)) for p in recording.passes[:3]] == [
+        ("declare", True), ("pass", False), ("define", True)]
+    assert len(recording.passes) == 12
+    assert pass_tokens(recording) == gcc_pass_tokens(tu)

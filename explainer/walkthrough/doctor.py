@@ -97,7 +97,13 @@ def diagnose(recording: Recording, lang: str = "en") -> Stop | None:
     if len(passes) >= 2:
         empty = [p for p in passes[1:] if not p.invocations]
         hidden = [h for h in recording.hidden if h.pass_index == empty[0].index] if empty else []
-        if traced and hidden and any(_makes_events(raw) for raw in passes[0].invocations):
+        # An empty read followed by full ones is no guard mistake: the .c
+        # file included the header before (7.x's arch/x86/mm/init.c reads
+        # tlb.h through asm/mmu_context.h), its CREATE_TRACE_POINTS read
+        # finds the guard closed, and define_trace.h, outside the guard,
+        # still reads it again with TRACE_HEADER_MULTI_READ.
+        later = bool(empty) and any(p.invocations for p in passes if p.index > empty[0].index)
+        if traced and hidden and not later and any(_makes_events(raw) for raw in passes[0].invocations):
             return _guard(header, tu, hidden[0], empty[0], lang), empty[0].index - 1
     if not traced:
         hidden = [h for h in recording.hidden if h.pass_index == 1]
