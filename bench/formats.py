@@ -49,7 +49,8 @@ def one(job: tuple[str, str]) -> tuple[str, str, float, str]:
         return header, "no-events", time.perf_counter() - start, "no stage 7 event_<name> (DECLARE_TRACE only?)"
     try:
         formats = tracefs_format.build_all(w, tu, names, compute=tu.keep is None)
-        stage4 = next(p.index for p in w.passes if p.stage == "stage4_event_fields")
+        stage4 = tracefs_format.fields_pass(w)
+        assert stage4 is not None  # the formats were read from it
         tables = sum(len(t) for t in decode.page_tables(formats, tu, stage4).values())
     except ExplainError as exc:
         # explain format then prints the files without numbers, and why

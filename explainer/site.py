@@ -290,7 +290,7 @@ def format_panels(w: Walkthrough, tu: TranslationUnit, lang: str, only: str | No
     from explainer.userspace import format as tracefs_format
 
     names = [n for n in tracefs_format.events(w) if only is None or n == only]
-    stage4 = next((p.index for p in w.passes if p.stage == "stage4_event_fields"), None)
+    stage4 = tracefs_format.fields_pass(w)
     if not names or stage4 is None:
         return {}
     computes = tu.keep is None

@@ -74,7 +74,11 @@ def run_format(args: argparse.Namespace, cwd: Path, width: int) -> str:
 
 
 def _stage4(w: Walkthrough) -> int:
-    return next(p.index for p in w.passes if p.stage == "stage4_event_fields")
+    from explainer.userspace.format import fields_pass
+
+    through = fields_pass(w)
+    assert through is not None  # the format was read from it
+    return through
 
 
 def _computes(tu: TranslationUnit) -> bool:

@@ -8,6 +8,7 @@ anything being run: kbuild's asm-offsets (include/linux/kbuild.h's
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
@@ -42,6 +43,20 @@ def unit(expressions: Mapping[str, str], loose: bool = False) -> tuple[str, list
 
 FIRST_LINE = 4
 
+
+def _run(tu: TranslationUnit, argv: list[str] | tuple[str, ...], source: str) -> subprocess.CompletedProcess[str]:
+    try:
+        return oracle.run(tu, argv, source)
+    except OSError as exc:
+        raise ExplainError(f"computing the format's numbers: running gcc failed: {exc}") from None
+
+
+def _compile(tu: TranslationUnit, how: Sequence[str], source: str) -> subprocess.CompletedProcess[str]:
+    """gcc *how* on preprocessed *source*, with the flags the kernel is
+    compiled with, warnings off (the numbers are the point)."""
+    return _run(tu, ["gcc", *how, "-w", *tu.compiler_flags, *tu.cflags, "-x", "cpp-output", "-"], source)
+
+
 def compute(tu: TranslationUnit, expressions: Mapping[str, str], through: int,
             loose: bool = False, prelude: str = "") -> dict[str, int]:
     """The value of each of *expressions* (C integer constant expressions,
@@ -56,12 +71,7 @@ def compute(tu: TranslationUnit, expressions: Mapping[str, str], through: int,
     if not expressions:
         return {}
     added, keys = unit(expressions, loose)
-    source = prelude + _code(tu, through) + added
-    argv = ["gcc", "-S", "-O2", "-w", *tu.compiler_flags, *tu.cflags, "-o", "-", "-x", "cpp-output", "-"]
-    try:
-        proc = oracle.run(tu, argv, source)
-    except OSError as exc:
-        raise ExplainError(f"computing the format's numbers: running gcc failed: {exc}") from None
+    proc = _compile(tu, ("-S", "-O2", "-o", "-"), prelude + _code(tu, through) + added)
     if proc.returncode != 0:
         raise _failure(tu, proc.stderr, keys, expressions)
     found: dict[str, int] = {}
@@ -80,10 +90,7 @@ def compute(tu: TranslationUnit, expressions: Mapping[str, str], through: int,
 def _code(tu: TranslationUnit, through: int) -> str:
     """The translation unit's code up to the end of pass *through*,
     preprocessed by gcc (kept: a page asks for its fields, then its tables)."""
-    try:
-        preprocessed = oracle.run(tu, tu.gcc_argv(), tu.text)
-    except OSError as exc:
-        raise ExplainError(f"computing the format's numbers: running gcc failed: {exc}") from None
+    preprocessed = _run(tu, tu.gcc_argv(), tu.text)
     if preprocessed.returncode != 0:
         raise oracle.failed(preprocessed)
     return up_to(preprocessed.stdout, tu, through)
@@ -130,12 +137,8 @@ def undeclared(tu: TranslationUnit, names: Sequence[str], through: int, prelude:
         return []
     lines = ['# 1 "<explainer>"', *(f"enum {{ __explainer_name_{n} = sizeof({name}) }};"
                                     for n, name in enumerate(names))]
-    argv = ["gcc", "-fsyntax-only", "-w", "-fmax-errors=0", *tu.compiler_flags, *tu.cflags,
-            "-x", "cpp-output", "-"]
-    try:
-        proc = oracle.run(tu, argv, prelude + _code(tu, through) + "\n".join(lines) + "\n")
-    except OSError as exc:
-        raise ExplainError(f"asking gcc which names are declared failed: {exc}") from None
+    proc = _compile(tu, ("-fsyntax-only", "-fmax-errors=0"),
+                    prelude + _code(tu, through) + "\n".join(lines) + "\n")
     failed = {int(m.group(1)) - 1 for m in _UNDECLARED_LINE.finditer(proc.stderr)}
     return [name for n, name in enumerate(names) if n in failed]
 

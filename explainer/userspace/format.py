@@ -249,6 +249,12 @@ def _read(w: Walkthrough, event: str, maps: Sequence[tuple[str, EvalMap]]) -> Ev
     )
 
 
+def fields_pass(w: Walkthrough) -> int | None:
+    """The index of stage 4's pass: the code up to its end declares what
+    the numbers need (constants.compute's *through*)."""
+    return next((p.index for p in _stage(w, "stage4_event_fields")), None)
+
+
 def _words(key: str, **values: object) -> str:
     return str(prose.load()["format"][key]).format(**values)
 
