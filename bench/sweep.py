@@ -2,15 +2,18 @@
 and compare every pass with gcc.  Prints one line per header and the
 counts.  Usage:
 
-    python bench/sweep.py [--kernel DIR] [--mode full|focused] [--jobs N] [HEADER ...]
+    python bench/sweep.py [--kernel DIR|6.1|6.12|7|7-source] [--mode full|focused] [--jobs N] [HEADER ...]
 
-Without --kernel it fetches Debian's 6.1 headers (tests/kernels.py).
+--kernel names a tree, or one of the Debian kernels tests/kernels.py
+fetches (6.1, the default; 6.12; 7, the newest configured 7.x headers;
+7-source, the parts of the newest 7.x source it keeps, focused mode).
 Each header is one of: explained (every pass identical to gcc's, and
 the doctor finds nothing wrong); why-not (explainer says why it has no
 walkthrough: the doctor's diagnosis, or an error gcc reports too, such
-as a private file the tree does not ship); differs (a pass is not
-gcc's); explain-fails (explainer refuses what gcc reads, without a
-diagnosis).  Exit status 0 when none differs or fails.
+as a private file the tree does not ship); unnamed (a trace macro's
+invocation has no name); differs (a pass is not gcc's); explain-fails
+(explainer refuses what gcc reads, without a diagnosis).  Exit status 0
+when none is unnamed, differs or fails.
 """
 
 from __future__ import annotations
@@ -26,12 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from explainer.cpp import lexer
 from explainer.cpp.recorder import Recorder
 from explainer.errors import Diagnosis, ExplainError, PreprocessError
-from explainer.kernel import oracle
+from explainer.kernel import knowledge, oracle
 from explainer.kernel.translation_unit import setup
+from explainer.model import Walkthrough
 from explainer.walkthrough import assemble
 from explainer.walkthrough.layout import lay_out_pass
 
-FAILURES = ("differs", "explain-fails")
+FAILURES = ("differs", "explain-fails", "unnamed")
 
 
 def one(job: tuple[str, str, str | None]) -> tuple[str, str, float, str]:
@@ -66,21 +70,33 @@ def one(job: tuple[str, str, str | None]) -> tuple[str, str, float, str]:
         bad = [i + 1 for i, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b]
         return header, "differs", seconds, f"{len(ours)} vs {len(theirs)} passes; differing: {bad}"
     try:
-        assemble.build(recording, "all", steps=False)
+        w = assemble.build(recording, "all", steps=False)
     except Diagnosis as exc:
         return header, "why-not", seconds, f"{len(ours)} passes identical; {exc.headline}"
     except ExplainError as exc:
         return header, "explain-fails", seconds, f"{len(ours)} passes identical; {exc}"
+    nameless = unnamed(w)
+    if nameless:
+        return header, "unnamed", seconds, f"{len(ours)} passes identical; no name: {nameless[:3]}"
     return header, "explained", seconds, f"{len(ours)} passes identical"
 
 
-def default_tree(kernel: str | None) -> str | None:
-    """--kernel's tree, else Debian's 6.1 headers (fetched by tests/kernels.py)."""
-    if kernel is not None:
-        return kernel
-    from kernels import debian_headers
+def unnamed(w: Walkthrough) -> list[tuple[int, str, int]]:
+    """The invocations of trace macros (or of their aliases) without a
+    name: (pass, macro, line)."""
+    return [(p.index, inv.macro, inv.line) for p in w.passes for inv in p.invocations
+            if inv.name is None and (knowledge.roles(inv.macro) is not None
+                                     or any(knowledge.roles(u) is not None for u in inv.used))]
 
-    found = debian_headers()
+
+def default_tree(kernel: str | None) -> str | None:
+    """--kernel's tree: a folder, or a kernel tests/kernels.py fetches
+    (default: Debian's 6.1 headers)."""
+    from kernels import FETCH
+
+    if kernel is not None and kernel not in FETCH:
+        return kernel
+    found = FETCH[kernel or "6.1"]()
     return None if found is None else str(found)
 
 

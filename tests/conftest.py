@@ -45,6 +45,39 @@ def debian_tree() -> Path:
     return found
 
 
+def _fetched(name: str, what: str) -> Path:
+    import kernels
+
+    found: Path | None = kernels.FETCH[name]()
+    if found is None:
+        pytest.skip(f"{what} is not available (needs apt-get and Debian's archive; .ci/run fetches it)")
+    return found
+
+
+@pytest.fixture(scope="session")
+def tree_612() -> Path:
+    """Debian 12's configured 6.12 headers (security updates)."""
+    return _fetched("6.12", "Debian's linux-headers-6.12 package")
+
+
+@pytest.fixture(scope="session")
+def tree_7() -> Path:
+    """Debian unstable's newest configured 7.x headers."""
+    return _fetched("7", "Debian's linux-headers-7.x package")
+
+
+@pytest.fixture(scope="session")
+def source_7() -> Path:
+    """The parts of the newest linux-source-7.x the tests read (unconfigured)."""
+    return _fetched("7-source", "Debian's linux-source-7.x package")
+
+
+@pytest.fixture(scope="session", params=["6.1", "6.12", "7"])
+def configured_tree(request: pytest.FixtureRequest) -> Path:
+    """Each configured kernel a user runs: 6.1, 6.12 and 7.x."""
+    return _fetched(request.param, f"Debian's {request.param} headers")
+
+
 requires_gcc = pytest.mark.skipif(
     shutil.which("gcc") is None, reason="gcc is the oracle and is not installed (.ci/run installs it)"
 )
