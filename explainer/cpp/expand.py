@@ -82,6 +82,8 @@ class Listener(Protocol):
 
     def macro_used(self, macro: MacroDef) -> None: ...
 
+    def arguments(self, macro: MacroDef, args: list[list[Tok] | None], depth: int) -> None: ...
+
 
 class Tracer(Protocol):
     """Told every rewrite step while set (for the step-by-step view)."""
@@ -395,6 +397,10 @@ class Expander:
             args = self._arguments(macro, name)
             if args is None:
                 return False
+            if not top and self._stack[-1] is self._base and self.listener is not None and not self._in_directive:
+                # An alias (sched.h's DEFINE_EVENT_SCHEDSTAT, object-like)
+                # whose macro takes its arguments from the file.
+                self.listener.arguments(macro, args, len(self._stack))
         if listener is not None:
             listener.invocation(name, macro, args)
         frame = self._frame(macro, name.frame, args, None, name.src) if self.framing else None

@@ -64,9 +64,10 @@ class PassBuilder:
 class _Open:
     """The invocation being expanded, while it is."""
 
-    def __init__(self, raw: RawInvocation, arg_of: dict[int, tuple[int, int, int, int]],
+    def __init__(self, raw: RawInvocation, macro: MacroDef, arg_of: dict[int, tuple[int, int, int, int]],
                  traced: bool, steps: StepRecorder | None) -> None:
         self.raw = raw
+        self.macro = macro
         # id(file token) -> (argument index, start, end in its text, line)
         self.arg_of = arg_of
         self.traced = traced
@@ -287,17 +288,37 @@ class InvocationRecorder:
         texts, arg_of = _spelled(args) if args is not None else ((), {})
         raw = RawInvocation(macro=macro.name, line=name.lineno, args=texts, start=len(builder.emitted),
                             changes_before=len(self.changes))
-        steps = None
-        traced = self.trace is not None and self.trace(macro.name, texts)
-        if traced and self.line is not None:
-            last = max((place[3] for place in arg_of.values()), default=name.lineno)
-            traced = name.lineno <= self.line <= last
-        if traced:
-            self.expander.framing = True
-            if self.with_steps:
-                steps = StepRecorder()
-                self.expander.tracer = steps
-        self._open = _Open(raw, arg_of, traced, steps)
+        self._open = _Open(raw, macro, arg_of, False, None)
+        self._start_tracing(name.lineno)
+
+    def _start_tracing(self, line: int) -> None:
+        opened = self._open
+        if opened is None or self.trace is None or not self.trace(opened.raw.macro, opened.raw.args):
+            return
+        if self.line is not None:
+            last = max((place[3] for place in opened.arg_of.values()), default=line)
+            if not line <= self.line <= last:
+                return
+        opened.traced = True
+        self.expander.framing = True
+        if self.with_steps:
+            opened.steps = self.expander.tracer = StepRecorder()
+
+    def arguments(self, macro: MacroDef, args: list[list[Tok] | None], depth: int) -> None:
+        """The open invocation is an alias (an object-like macro) whose
+        *macro* took its arguments from the file: they are the invocation's."""
+        opened = self._open
+        if opened is None or opened.raw.args or opened.macro.funlike:
+            return
+        raw = opened.raw
+        raw.args, opened.arg_of = _spelled(args)
+        raw.called = macro.name
+        if opened.traced:
+            return
+        self._start_tracing(raw.line)
+        if opened.steps is not None:
+            # Its own step, which came before tracing could start.
+            opened.steps.expanded(opened.macro, None, {}, opened.macro.body, depth)
 
     @property
     def opened(self) -> RawInvocation | None:

@@ -127,7 +127,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                               knowledge.trace_macros())
         # The machinery's computed includes, and whether CREATE_TRACE_POINTS
         # was defined when the header was first read (walkthrough/doctor.py).
-        self._re_includers = frozenset(name for name, _ in knowledge.includer_order())
+        self._re_includers = knowledge.re_includers()
         self.re_includes: list[ReInclude] = []
         self._create_trace_points = False
         # Where an error stopped the recording (see where_now), and how
@@ -241,6 +241,9 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         ordinal = self._per_includer.get(includer, 0)
         self._per_includer[includer] = ordinal + 1
         stage = knowledge.stage_for(includer, ordinal, first=index == 1)
+        if index == 2 and self._passes[0].stage == knowledge.first_stage():
+            # The second read says whose machinery the .c file's first read was for.
+            self._passes[0].stage = knowledge.first_stage_for(includer) or self._passes[0].stage
         chain = (site, *(v.site for v in reversed(self._visits) if v.site is not None))
         previous = self._passes[-1].changes_at_start if self._passes else 0
         self._passes.append(PassBuilder(index, stage, site, chain, len(self.changes), previous))
@@ -554,7 +557,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         opened = self._invocations.opened
         if opened is None:
             return (current.index, current.stage, None, 0)
-        roles = knowledge.roles(opened.macro) or {}
+        roles = knowledge.roles(opened.macro) or knowledge.roles(opened.called or "") or {}
         named = roles.get("event", roles.get("class"))
         call = opened.macro
         if named is not None and named < len(opened.args):

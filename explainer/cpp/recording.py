@@ -29,6 +29,9 @@ class RawInvocation:
     args: tuple[str, ...]
     start: int
     end: int = -1
+    # For an alias (an object-like macro), the macro that took the
+    # arguments from the file after its name.
+    called: str | None = None
     # The same, counting only the tokens that are not padding (those laid out).
     real_start: int = 0
     real_end: int = 0

@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from explainer import resources
+from explainer.kernel.knowledge import Machinery
 from explainer.kernel.trees import ARCH, Tree
 
 _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
@@ -239,3 +240,64 @@ def known(version: str) -> dict[str, Creator]:
 def versions() -> list[str]:
     folder = resources.data("creators")
     return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+
+
+def machinery_of(path: Path) -> Machinery | None:
+    """The machinery other than define_trace.h's that the header *path*
+    includes at its end (custom events'), if any."""
+    from explainer.kernel import knowledge
+
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return None
+    named = {angle_include(line) for line in directives(text)}
+    return next((m for m in knowledge.machineries() if m.create and m.define in named), None)
+
+
+def create_macro(path: Path) -> str:
+    """The macro a .c file defines before it includes the header *path*:
+    that of its machinery (custom events: CREATE_CUSTOM_TRACE_EVENTS),
+    else CREATE_TRACE_POINTS."""
+    found = machinery_of(path)
+    return found.create if found is not None else "CREATE_TRACE_POINTS"
+
+
+@dataclass(frozen=True)
+class Definer:
+    """The file that names a header for a machinery that reads it from a
+    path (remote events' REMOTE_EVENT_INCLUDE_FILE), and its lines that do."""
+
+    path: Path
+    relative: str  # from the tree's root
+    lines: tuple[str, ...]
+
+
+def definer(tree: Tree, path: Path) -> Definer | None:
+    """The .h or .c file beside the header *path* that names it, by its
+    path from the tree's root, for a machinery (kvm_define_hypevents.h for
+    arm64's kvm_hypevents.h); None when no file there does."""
+    from explainer.kernel import knowledge
+
+    named = [m for m in knowledge.machineries() if m.names_file]
+    try:
+        relative = path.resolve().relative_to(tree.base).as_posix()
+    except ValueError:
+        return None
+    for m in named:
+        wanted = re.compile(rf"^\s*#\s*define\s+{m.names_file}\s+{re.escape(relative)}\s*$")
+        for candidate in sorted(path.parent.glob("*.[ch]")):
+            if candidate == path:
+                continue
+            lines = list(directives(candidate.read_text(errors="replace")))
+            at = next((i for i, line in enumerate(lines) if wanted.match(line)), None)
+            if at is None:
+                continue
+            rel = candidate.resolve().relative_to(tree.base).as_posix()
+            if candidate.suffix == ".h":
+                return Definer(candidate, rel, (f'#include "{rel}"',))
+            # A .c file: its #define and what follows up to the include of the machinery.
+            end = next((i for i in range(at, len(lines)) if angle_include(lines[i]) == m.define), None)
+            if end is not None:
+                return Definer(candidate, rel, tuple(lines[at:end + 1]))
+    return None

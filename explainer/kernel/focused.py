@@ -29,9 +29,10 @@ def _write_if_changed(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def copy(tree: Tree, extra: list[Path]) -> Path:
+def copy(tree: Tree, extra: list[Path], in_place: list[Path] | None = None) -> Path:
     """The copy of *tree*'s kept files (and of *extra* files, a module's
-    headers, under module/), made or refreshed; returns its root."""
+    headers, under module/, and of *in_place* files of the tree where
+    they are in it), made or refreshed; returns its root."""
     key = hashlib.sha256("\0".join(str(p) for p in tree.layers).encode()).hexdigest()[:16]
     root = cache_dir() / "focused" / key
     for layer in reversed(tree.layers):  # the first layer wins
@@ -44,6 +45,8 @@ def copy(tree: Tree, extra: list[Path]) -> Path:
                     _write_if_changed(root / path.relative_to(layer), path.read_bytes())
     for path in extra:
         _write_if_changed(root / "module" / path.name, path.read_bytes())
+    for path in in_place or []:
+        _write_if_changed(root / path.resolve().relative_to(tree.base), path.read_bytes())
     return root
 
 

@@ -4,11 +4,26 @@ of trace macro arguments.  Nothing here is prose."""
 from __future__ import annotations
 
 import fnmatch
+import re
 import tomllib
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
 from explainer import resources
+
+
+@dataclass(frozen=True)
+class Machinery:
+    """A machinery that reads a header again, other than define_trace.h's."""
+
+    id: str
+    define: str  # the file the header includes last ("trace/define_custom_trace.h")
+    create: str  # the macro the .c file defines first, if any
+    names_file: str  # the macro that names the header for it, if any
+    first_stage: str
+    includers: dict[str, tuple[str, ...]]
+    focused_keep: tuple[str, ...] = ()
 
 
 @cache
@@ -17,16 +32,49 @@ def _data() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+@cache
+def machineries() -> tuple[Machinery, ...]:
+    """The machineries besides trace/define_trace.h's (kernel.toml)."""
+    return tuple(Machinery(
+        str(m["id"]), str(m["define"]), str(m.get("create", "")), str(m.get("names_file", "")),
+        str(m["first_stage"]), {str(k): tuple(str(s) for s in v) for k, v in m["includers"].items()},
+        tuple(str(p) for p in m.get("focused_keep", ())),
+    ) for m in _data()["machineries"])
+
+
+def _machinery_of(includer: str) -> Machinery | None:
+    return next((m for m in machineries() if includer in m.includers), None)
+
+
 def stage_for(includer: str, ordinal: int, first: bool) -> str:
     """Stage id of a read of the header by file *includer* (base name),
     the *ordinal*-th read from that file (0-based)."""
     data = _data()
-    if first:
+    other = _machinery_of(includer)
+    if other is not None:  # its reads are its stages, the first one too (remote events)
+        stages: Any = other.includers[includer]
+    elif first:
         return str(data["first_stage"])
-    stages = data["includers"].get(includer)
+    else:
+        stages = data["includers"].get(includer)
     if stages is None or ordinal >= len(stages):
         return str(data["unknown_stage"])
     return str(stages[ordinal])
+
+
+def first_stage_for(includer: str) -> str | None:
+    """The stage of the .c file's first read when the second read comes
+    from *includer* of a machinery that is not define_trace.h's."""
+    other = _machinery_of(includer)
+    return other.first_stage if other is not None else None
+
+
+def re_includers() -> frozenset[str]:
+    """Every file that reads the header again, of every machinery."""
+    names = set(_data()["includers"])
+    for m in machineries():
+        names.update(m.includers)
+    return frozenset(names)
 
 
 def stage_ids() -> list[str]:
@@ -34,8 +82,35 @@ def stage_ids() -> list[str]:
     seen = [data["first_stage"]]
     for stages in data["includers"].values():
         seen.extend(s for s in stages if s not in seen)
+    for m in machineries():
+        seen.append(m.first_stage)
+        for ids in m.includers.values():
+            seen.extend(s for s in ids if s not in seen)
     seen.extend((data["unknown_stage"], data["self_read_first_stage"], data["self_read_again_stage"]))
     return [str(s) for s in seen]
+
+
+def _release(version: str | None) -> tuple[int, int] | None:
+    m = re.match(r"(\d+)\.(\d+)", version or "")
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def suffix(macro: str, version: str | None) -> str:
+    """What the tracepoint a *macro* invocation names adds to its name
+    argument in kernel *version* (a release string; None: explainer's
+    model kernel, which names them as 6.1 does)."""
+    release = _release(version)
+    for rule in _data()["renamed"]:
+        since = _release(str(rule["since"]))
+        if release is not None and since is not None and release >= since and macro in rule["macros"]:
+            return str(rule["suffix"])
+    return ""
+
+
+def suffixes() -> frozenset[str]:
+    """Every suffix some kernel adds (a focus on pelt_cfs_tp traces
+    DECLARE_TRACE(pelt_cfs, ...))."""
+    return frozenset(str(rule["suffix"]) for rule in _data()["renamed"])
 
 
 def roles(macro: str) -> dict[str, int] | None:
@@ -83,9 +158,11 @@ def likely_questions() -> dict[str, list[str]]:
     return {op: [str(n) for n in names] for op, names in _data()["likely_questions"].items()}
 
 
+@cache
 def machinery_files() -> list[str]:
     """fnmatch patterns of the files that define the tracing machinery."""
-    return [str(p) for p in _data()["machinery"]["files"]]
+    other = [str(p) for m in _data()["machineries"] for p in m.get("files", ())]
+    return [str(p) for p in _data()["machinery"]["files"]] + other
 
 
 @lru_cache(maxsize=4096)

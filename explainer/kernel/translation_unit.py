@@ -69,6 +69,9 @@ class TranslationUnit:
     # The .c file that creates the header in the kernel's build, when
     # known, whether or not this unit reads it that way.
     kernel_creator: str | None = None
+    # The kernel's release ("7.2.13+deb14-amd64", "6.12"), None for the
+    # bundled model kernel: what names a tracepoint (knowledge.suffix).
+    kernel_version: str | None = None
 
     @property
     def full_mode(self) -> bool:
@@ -204,7 +207,7 @@ def _setup_real(
     header: str, include_dirs: list[str], macro_args: list[tuple[str, str]], cwd: Path,
     kernel_arg: str, mode: str | None, as_kernel: bool | None = None,
 ) -> TranslationUnit:
-    from explainer.kernel import compiler, trees
+    from explainer.kernel import compiler, creators, trees
 
     if kernel_arg == "auto":
         given = (cwd / header)
@@ -250,7 +253,7 @@ def _setup_real(
     if creator is not None:
         lines += creator[1]
     else:
-        lines += ["#define CREATE_TRACE_POINTS", include_line]
+        lines += [f"#define {creators.create_macro(path)}", include_line]
     stem = Path(creator[0]).stem if creator is not None else path.stem
     kbuild = [("-D", "__KERNEL__"), ("-D", f'KBUILD_MODNAME="{stem}"'),
               ("-D", f'KBUILD_BASENAME="{stem}"'), ("-D", "CC_USING_FENTRY")]
@@ -269,6 +272,7 @@ def _setup_real(
         creator_left_out=creator[2] if creator is not None else (),
         kernel_creator=known[0] if known is not None else None,
         orphan=as_kernel and spelled is not None and _orphan(tree, spelled),
+        kernel_version=tree.version(),
     )
 
 
@@ -318,17 +322,30 @@ def _creator(tree: object, spelled: str, root: Path) -> tuple[str, list[str], tu
 def _setup_focused(
     tree: object, path: Path, include_dirs: list[str], macro_args: list[tuple[str, str]], cwd: Path,
 ) -> TranslationUnit:
-    from explainer.kernel import focused, knowledge, trees
+    from explainer.kernel import creators, focused, knowledge, trees
 
     assert isinstance(tree, trees.Tree)
     spelled = trees.include_spelling(tree, path)
-    module = [] if spelled is not None else sorted(path.parent.glob("*.h"))
-    root = focused.copy(tree, module)
-    dirs = ["include"]
+    named_by = creators.definer(tree, path) if spelled is None else None
+    module = [] if spelled is not None or named_by is not None else sorted(path.parent.glob("*.h"))
+    in_place = [path, named_by.path] if named_by is not None else []
     keep = [*knowledge.focused_keep()]
+    machinery = creators.machinery_of(path)
+    for pattern in machinery.focused_keep if machinery is not None else ():
+        keep.append(pattern)
+        in_place += [found] if (found := tree.find(pattern)) is not None else []
+    root = focused.copy(tree, module, in_place)
+    dirs = ["include"]
+    create = f"#define {creators.create_macro(path)}\n"
     if spelled is not None:
         include_line = f"#include <{spelled}>"
         header = f"include/{spelled}"
+    elif named_by is not None:
+        # Read where the machinery names it from (remote events).
+        header = _relative(path, tree.base)
+        keep += [header, named_by.relative]
+        include_line = "\n".join(named_by.lines)
+        create = ""
     else:
         include_line = f'#include "{path.name}"'
         header = f"module/{path.name}"
@@ -343,11 +360,12 @@ def _setup_focused(
         named_header=path,
         include_dirs=tuple(dirs),
         macro_args=tuple(config + list(macro_args)),
-        text=f'#include "include/linux/kconfig.h"\n#define CREATE_TRACE_POINTS\n{include_line}\n',
+        text=f'#include "include/linux/kconfig.h"\n{create}{include_line}\n',
         compiler_flags=FOCUSED_FLAGS,
         predefined=None,
         keep=tuple(keep),
-        roots=() if spelled is not None else ("module",),
+        roots=() if spelled is not None or named_by is not None else ("module",),
+        kernel_version=tree.version(),
     )
 
 
@@ -364,6 +382,8 @@ def _setup_bundled(
     "name.h" from its own directory, which is also searched, the way
     kbuild's ``CFLAGS_x.o := -I$(src)`` makes it.
     """
+    from explainer.kernel import creators
+
     path = locate_header(header, cwd)
     kernel = bundled_headers().resolve()
     kinclude = kernel / "include"
@@ -380,7 +400,7 @@ def _setup_bundled(
         dirs = [_relative(kinclude, root), "."]
         shown = path.name
     dirs += [_relative(d, root) for d in extra]
-    text = f"#include <linux/kconfig.h>\n#define CREATE_TRACE_POINTS\n{include_line}\n"
+    text = f"#include <linux/kconfig.h>\n#define {creators.create_macro(path)}\n{include_line}\n"
     return TranslationUnit(
         cwd=root,
         header=shown,

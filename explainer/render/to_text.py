@@ -76,6 +76,8 @@ def _pass(w: Walkthrough, p: Pass, style: _Style, lang: str, meanings: Meanings,
     sees = prose.sees(p.stage, w.system, w.event_in_focus(p), lang)
     if sees is not None:
         out.extend(_wrap(f"{prose.text('sees', lang)} {sees}", width, "  ", "       "))
+    if "kernels" in notes:
+        out.extend(_wrap(f"{prose.text('kernels', lang)} {notes['kernels']}", width, "  ", "       "))
     site = prose.text("included_from", lang, file=w.display(p.included_from.file), line=p.included_from.line)
     outer = " < ".join(f"{w.display(s.file)}:{s.line}" for s in p.chain[1:])
     if outer:

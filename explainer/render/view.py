@@ -138,6 +138,7 @@ class PassView:
     makes: str
     why: str
     sees: str | None  # what user space sees of it, for the event in focus
+    kernels: str | None  # which kernel versions read it so
     site: str
     chain: tuple[str, ...]
     changes: tuple[ChangeView, ...]  # those listed: see _listed
@@ -501,6 +502,7 @@ def _pass_view(
     return PassView(
         index=p.index, anchor=f"pass-{p.index}", stage=p.stage, title=notes["title"],
         makes=notes["makes"], why=notes["why"], sees=prose.sees(p.stage, w.system, w.event_in_focus(p), lang),
+        kernels=notes.get("kernels"),
         site=f"{w.display(p.included_from.file)}:{p.included_from.line}",
         chain=tuple(f"{w.display(s.file)}:{s.line}" for s in p.chain[1:]),
         changes=changes, changes_count=len(p.changes), unlisted_count=len(p.changes) - len(changes),

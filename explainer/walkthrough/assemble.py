@@ -34,6 +34,8 @@ def _roles(raw: RawInvocation, any_macro: bool = False) -> dict[str, int] | None
     DEFINE_EVENT_SCHEDSTAT), those of the trace macro it expands to;
     with *any_macro*, a symbol's for any other."""
     found = knowledge.roles(raw.macro)
+    if found is None and raw.called is not None:
+        found = knowledge.roles(raw.called)
     if found is not None:
         return found
     for name in sorted(raw.used):
@@ -50,11 +52,15 @@ def _arg(raw: RawInvocation, index: int | None) -> str | None:
     return text if _IDENT.fullmatch(text) else None
 
 
-def _names(raw: RawInvocation, roles: dict[str, int]) -> tuple[str | None, str | None]:
+def _names(raw: RawInvocation, roles: dict[str, int], version: str | None) -> tuple[str | None, str | None]:
     event = _arg(raw, roles.get("event"))
+    if event is not None:
+        event += knowledge.suffix(raw.called or raw.macro, version)
     klass = _arg(raw, roles.get("class"))
     symbol = _arg(raw, roles.get("symbol"))
-    name = event or klass or symbol
+    # A list macro without arguments (sched.h's NUMAB_SKIP_REASON, whose
+    # EM() entries become TRACE_DEFINE_ENUMs) goes by its own name.
+    name = event or klass or symbol or (raw.macro if not raw.args else None)
     template = klass if klass is not None and klass != name else None
     return name, template
 
@@ -147,7 +153,8 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
         layout.unfocused, layout.folded, strict=True,
     ):
         cut = _Cutter(spans, code, snippets, folds)
-        passes.append(_build_pass(record, cut, declares, focus, steps, trace_seen, unfocused, self_read))
+        passes.append(_build_pass(record, cut, declares, focus, steps, trace_seen, unfocused, self_read,
+                                  tu.kernel_version))
     if stopped is None:  # (when stopped, what stopped it is the point)
         _check_focus(tu.header, focus, passes, trace_seen)
     reproduce = Reproduce(
@@ -240,14 +247,14 @@ class _Cutter:
 def _build_pass(
     record: PassRecord, cutter: _Cutter, declares: dict[int, tuple[str, ...]], focus: str, steps: bool,
     trace_seen: list[tuple[str, str | None]], unfocused: dict[int, tuple[Invocation, bool]],
-    self_read: bool = False,
+    self_read: bool = False, version: str | None = None,
 ) -> Pass:
     invocations = []
     for raw in record.invocations:
         known = unfocused.get(raw.start)
         if known is None:
             roles = _roles(raw, self_read)
-            name, template = _names(raw, roles) if roles is not None else (None, None)
+            name, template = _names(raw, roles, version) if roles is not None else (None, None)
             snippet, _ = cutter.cut(raw, False)
             known = unfocused[raw.start] = (Invocation(
                 macro=raw.macro, line=raw.line, name=name, template=template,
@@ -284,4 +291,7 @@ def trace_filter(focus: str) -> Callable[[str, tuple[str, ...]], bool]:
     the focused ones (names are only certain after expansion)."""
     if focus == "all":
         return lambda macro, args: True
-    return lambda macro, args: macro == focus or any(a.strip() == focus for a in args)
+    # A tracepoint some kernels name with a suffix (pelt_cfs_tp of
+    # DECLARE_TRACE(pelt_cfs, ...) since 6.16).
+    names = {focus, *(focus.removesuffix(s) for s in knowledge.suffixes() if focus.endswith(s))}
+    return lambda macro, args: macro == focus or any(a.strip() in names for a in args)
