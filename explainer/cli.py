@@ -115,13 +115,17 @@ def version_text(words: dict[str, str]) -> str:
     return f"explain {__version__}, {words['version_plain'].format(why=why)}"
 
 
-def _tree_options(parser: argparse.ArgumentParser, words: dict[str, str]) -> None:
-    """The options that decide the translation unit, shared by both commands."""
+def _tree_options(parser: argparse.ArgumentParser, words: dict[str, str], kernels: str | None = None) -> None:
+    """The options that decide the translation unit, shared by every
+    command; with *kernels* (its help's key), --kernel may be given twice."""
     parser.add_argument("--time-limit", metavar="SECONDS", type=float, default=TIME_LIMIT_SECONDS,
                         help=words["time_limit_help"])
     parser.add_argument("--memory-limit", metavar="MB", type=int, default=MEMORY_LIMIT_MB,
                         help=words["memory_limit_help"])
-    parser.add_argument("--kernel", metavar="DIR", help=words["kernel"])
+    if kernels is not None:
+        parser.add_argument("--kernel", metavar="DIR", action="append", help=words[kernels])
+    else:
+        parser.add_argument("--kernel", metavar="DIR", help=words["kernel"])
     parser.add_argument("--mode", choices=("full", "focused"), help=words["mode"])
     parser.add_argument("-I", dest="include_dirs", metavar="DIR", action="append", default=[],
                         help=words["include"])
@@ -334,7 +338,8 @@ def _progress_line(done: int, total: int, header: str) -> None:
     sys.stderr.flush()
 
 
-def _verb_parser(verb: str, *positionals: tuple[str, str, str | None], explain: bool = False) -> argparse.ArgumentParser:
+def _verb_parser(verb: str, *positionals: tuple[str, str, str | None], explain: bool = False,
+                 kernels: bool = False) -> argparse.ArgumentParser:
     """The parser of ``explain VERB``, for a verb that reads a header (check:
     HEADER, follow: HEADER:LINE, format: EVENT [HEADER], decode: EVENT
     FIELD=VALUE...), as text or JSON: each positional as (name, metavar,
@@ -347,7 +352,7 @@ def _verb_parser(verb: str, *positionals: tuple[str, str, str | None], explain: 
     )
     for dest, metavar, nargs in positionals:
         parser.add_argument(dest, metavar=metavar, nargs=nargs, help=words[f"{verb}_{dest}"])
-    _tree_options(parser, words)
+    _tree_options(parser, words, f"{verb}_kernel" if kernels else None)
     if explain:
         parser.add_argument("--explain", action="store_true", help=words[f"{verb}_explain"])
     parser.add_argument("--format", choices=("text", "json"), default="text", help=words[f"{verb}_format"])
@@ -371,9 +376,18 @@ def build_decode_parser() -> argparse.ArgumentParser:
     return _verb_parser("decode", ("event", "EVENT", None), ("items", "FIELD=VALUE", "+"))
 
 
+def build_diff_parser() -> argparse.ArgumentParser:
+    parser = _verb_parser("diff", ("event", "EVENT", None), ("headers", "HEADER", "*"), kernels=True)
+    parser.set_defaults(format="text")
+    for action in parser._actions:
+        if action.dest == "format":
+            action.choices = ("text", "json", "html")
+    return parser
+
+
 # The verbs: explain VERB ... (anything else is explain MACRO [HEADER]).
 VERBS = {"site": build_site_parser, "check": build_check_parser, "follow": build_follow_parser,
-         "format": build_format_parser, "decode": build_decode_parser}
+         "format": build_format_parser, "decode": build_decode_parser, "diff": build_diff_parser}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -404,6 +418,10 @@ def main(argv: list[str] | None = None) -> int:
                     from explainer import tracefs
 
                     text = tracefs.run_decode(args, Path.cwd(), terminal_width(args.output is None))
+                elif verb == "diff":
+                    from explainer import diff
+
+                    text = diff.run(args, Path.cwd(), terminal_width(args.output is None))
                 else:
                     text, problem = run(args, Path.cwd())
         if args.output:

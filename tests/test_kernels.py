@@ -108,7 +108,7 @@ def test_an_alias_takes_its_name_and_class_from_the_arguments_after_it(tmp_path:
 # -- Debian's kernels ----------------------------------------------------------
 
 @requires_gcc
-@pytest.mark.parametrize("header", ["sched.h", "syscalls.h"])
+@pytest.mark.parametrize("header", ["sched.h", "syscalls.h", "9p.h"])
 def test_every_invocation_is_named_on_every_kernel(configured_tree: Path, header: str, tmp_path: Path) -> None:
     w = walkthrough(header, configured_tree, tmp_path)
     assert len(w.passes) == 11

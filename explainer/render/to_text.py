@@ -39,7 +39,7 @@ class _Style:
         return textwrap.indent(text.expandtabs(8), "    ")
 
 
-def _wrap(text: str, width: int, indent: str, more: str) -> list[str]:
+def wrap(text: str, width: int, indent: str, more: str) -> list[str]:
     """*text* wrapped to the terminal's *width*, never inside a word or a
     path (a word longer than a line stays whole)."""
     return textwrap.wrap(text, width=max(width, 40), initial_indent=indent, subsequent_indent=more,
@@ -69,27 +69,27 @@ def _pass(w: Walkthrough, p: Pass, style: _Style, lang: str, meanings: Meanings,
     heading = prose.text(key, lang, index=p.index, total=w.total_passes, stage=p.stage,
                          title=notes["title"])
     out = [
-        *(style.bold(line) for line in _wrap(heading, width, "", "  ")),
-        *_wrap(f"{prose.text('makes', lang)} {notes['makes']}", width, "  ", "        "),
-        *_wrap(f"{prose.text('why', lang)} {notes['why']}", width, "  ", "       "),
+        *(style.bold(line) for line in wrap(heading, width, "", "  ")),
+        *wrap(f"{prose.text('makes', lang)} {notes['makes']}", width, "  ", "        "),
+        *wrap(f"{prose.text('why', lang)} {notes['why']}", width, "  ", "       "),
     ]
     sees = prose.sees(p.stage, w.system, w.event_in_focus(p), lang)
     if sees is not None:
-        out.extend(_wrap(f"{prose.text('sees', lang)} {sees}", width, "  ", "       "))
+        out.extend(wrap(f"{prose.text('sees', lang)} {sees}", width, "  ", "       "))
     if "kernels" in notes:
-        out.extend(_wrap(f"{prose.text('kernels', lang)} {notes['kernels']}", width, "  ", "       "))
+        out.extend(wrap(f"{prose.text('kernels', lang)} {notes['kernels']}", width, "  ", "       "))
     site = prose.text("included_from", lang, file=w.display(p.included_from.file), line=p.included_from.line)
     outer = " < ".join(f"{w.display(s.file)}:{s.line}" for s in p.chain[1:])
     if outer:
         site += ", " + prose.text("via", lang, chain=outer)
-    out.extend(style.dim(line) for line in _wrap(site, width, "  ", "    "))
+    out.extend(style.dim(line) for line in wrap(site, width, "  ", "    "))
     changes = meanings.changes_for(p)
     if changes:
-        out.extend(_wrap(prose.text("changed" if p.index > 1 else "changed_first", lang), width, "  ", "  "))
+        out.extend(wrap(prose.text("changed" if p.index > 1 else "changed_first", lang), width, "  ", "  "))
         for c in changes:
-            out.extend(style.dim(line) for line in _wrap(_change_line(c, lang, w), width, "    ", "        "))
+            out.extend(style.dim(line) for line in wrap(_change_line(c, lang, w), width, "    ", "        "))
     else:
-        out.extend(_wrap(prose.text("unchanged" if p.index > 1 else "unchanged_first", lang), width, "  ", "  "))
+        out.extend(wrap(prose.text("unchanged" if p.index > 1 else "unchanged_first", lang), width, "  ", "  "))
     focused = [inv for inv in p.invocations if inv.focus]
     if not focused:
         out.append("  " + prose.text("no_focus", lang))
@@ -112,7 +112,7 @@ def _finding(f: Finding, width: int, lang: str) -> list[str]:
             out.append("  " + line)
             continue
         indent = "  " + line[: len(line) - len(line.lstrip())]
-        out.extend(_wrap(line.strip(), width, indent, indent + "  "))
+        out.extend(wrap(line.strip(), width, indent, indent + "  "))
     return out
 
 
@@ -161,14 +161,14 @@ def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en", widt
     stopped = walkthrough.diagnostics
     heading = prose.text("heading_stopped" if stopped else "heading", lang, header=walkthrough.display(walkthrough.header),
                          passes=total, focus=walkthrough.focus)
-    lines = [*(style.bold(line) for line in _wrap(heading, width, "", "  "))]
+    lines = [*(style.bold(line) for line in wrap(heading, width, "", "  "))]
     unit = unit_line(walkthrough, lang)
     if unit is not None:
-        lines.extend(style.dim(line) for line in _wrap(unit, width, "", "  "))
+        lines.extend(style.dim(line) for line in wrap(unit, width, "", "  "))
     helpers = [] if unfold else _folded_helpers(walkthrough)
     if helpers:
         shown = ", ".join(helpers[:FOLDED_NAMES]) + (", ..." if len(helpers) > FOLDED_NAMES else "")
-        lines.extend(style.dim(line) for line in _wrap(
+        lines.extend(style.dim(line) for line in wrap(
             prose.text("folded", lang, count=len(helpers), names=shown), width, "", ""))
     lines.append("")
     for p in walkthrough.shown_passes():
@@ -181,12 +181,12 @@ def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en", widt
         lines.append("")
     written = page_notes(walkthrough, meanings, lang)
     if written:
-        lines.extend(_wrap(prose.text("notes", lang), width, "", ""))
+        lines.extend(wrap(prose.text("notes", lang), width, "", ""))
         for n in written:
             where = (prose.text("ends_up" if len(n.passes) > 1 else "ends_up_one", lang,
                                 passes=", ".join(map(str, n.passes))) if n.passes
                      else prose.text("ends_up_none", lang))
-            lines.extend(_wrap(prose.text("note", lang, macro=n.macro, means=n.means, where=where),
+            lines.extend(wrap(prose.text("note", lang, macro=n.macro, means=n.means, where=where),
                                width, "  ", "    "))
         lines.append("")
     if walkthrough.left_out:
@@ -202,12 +202,12 @@ def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en", widt
         lines.append("")
     # The command stays one line, to paste into a shell.
     label, _, command = prose.text("reproduce", lang, command=shell_command(walkthrough.reproduce)).partition("\n")
-    lines.extend(_wrap(label, width, "", ""))
+    lines.extend(wrap(label, width, "", ""))
     lines.append(command)
     text = "\n".join(lines) + "\n"
     if undecodable.present(text):
         head, _, rest = text.partition("\n\n")
-        note = "\n".join(_wrap(prose.text("raw_bytes", lang), width, "", ""))
+        note = "\n".join(wrap(prose.text("raw_bytes", lang), width, "", ""))
         text = undecodable.visible(f"{head}\n{style.dim(note)}\n\n{rest}")
     return text
 
@@ -238,21 +238,21 @@ def render_followed(f: Followed, lang: str = "en", width: int = 80, roots: tuple
     total = len(f.passes)
     # After a stop, the passes that worked are all there is to count.
     tail = "_stopped" if stopped is not None and stopped.diagnostics else ""
-    lines = _wrap(str(words["heading" + tail]).format(header=f.header, line=f.line, passes=total), width, "", "  ")
+    lines = wrap(str(words["heading" + tail]).format(header=f.header, line=f.line, passes=total), width, "", "  ")
     if f.text is not None:
         lines.append(f"{f.line:6} | {f.text.expandtabs(8)}")
     if f.invocation is None:
-        lines.extend(_wrap(str(words["not_found"]).format(line=f.line), width, "  ", "    "))
+        lines.extend(wrap(str(words["not_found"]).format(line=f.line), width, "  ", "    "))
     elif f.argument is not None:
-        lines.extend(_wrap(str(words["where"]).format(
+        lines.extend(wrap(str(words["where"]).format(
             invocation=f.invocation, invocation_line=f.invocation_line, number=f.argument + 1,
             name=f.wrapper or f.parameter or ""), width, "  ", "    "))
     else:
         macro = f.invocation.partition("(")[0]
-        lines.extend(_wrap(str(words["where_own"]).format(invocation=f.invocation, macro=macro),
+        lines.extend(wrap(str(words["where_own"]).format(invocation=f.invocation, macro=macro),
                            width, "  ", "    "))
     if f.note is not None:
-        lines.extend(_wrap(str(words["for_author"]).format(note=f.note), width, "  ", "    "))
+        lines.extend(wrap(str(words["for_author"]).format(note=f.note), width, "  ", "    "))
     lines.append("")
     if f.invocation is not None:
         for b in f.passes:
@@ -261,7 +261,7 @@ def render_followed(f: Followed, lang: str = "en", width: int = 80, roots: tuple
             lines.append(str(words[key]).format(index=b.index, total=total, title=title))
             if b.code:
                 lines.append(textwrap.indent(b.code, "    ").rstrip("\n"))
-            lines.extend(_wrap(_why(b, f, lang, roots), width, "  ", "      "))
+            lines.extend(wrap(_why(b, f, lang, roots), width, "  ", "      "))
     if stopped is not None and stopped.diagnostics:
         lines.extend(("", findings.stopped_heading(stopped, lang) + ":"))
         for d in stopped.diagnostics:
@@ -275,15 +275,15 @@ def intro(lang: str = "en", width: int = 80) -> str:
     why = prose.load(lang)["why"]
     lines = [str(why["title"]), ""]
     for paragraph in why["paragraphs"]:
-        lines.extend(_wrap(str(paragraph), width, "", ""))
+        lines.extend(wrap(str(paragraph), width, "", ""))
         lines.append("")
     lines.append(str(why["start"]))
     steps = [(str(command), str(what)) for command, what in why["steps"]]
     column = max(len(command) for command, _ in steps) + 4
     for command, what in steps:
-        lines.extend(_wrap(what, width, f"  {command:<{column - 2}}", " " * column))
+        lines.extend(wrap(what, width, f"  {command:<{column - 2}}", " " * column))
     glossary = prose.load(lang)["glossary"]
     lines.extend(("", f"{glossary['title']}:"))
     for t in glossary["terms"]:
-        lines.extend(_wrap(f"{t['term']}: {t['means']}", width, "  ", "    "))
+        lines.extend(wrap(f"{t['term']}: {t['means']}", width, "  ", "    "))
     return "\n".join(lines) + "\n"

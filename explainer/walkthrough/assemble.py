@@ -21,7 +21,9 @@ from explainer.walkthrough.fold import FoldCall, FoldedParts, folded
 from explainer.walkthrough.layout import Spans, lay_out_values, values
 from explainer.walkthrough.summary import declared
 
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A name is pasted into identifiers (trace_<name>), so it may start with
+# a digit: 9p.h's events are 9p_client_req and friends.
+_IDENT = re.compile(r"[A-Za-z0-9_]+")
 
 
 # A header that reads itself (doctor.reads_itself): each of its

@@ -1,0 +1,114 @@
+"""``explain diff EVENT [HEADER] --kernel A --kernel B`` and ``explain
+diff EVENT OLD.h NEW.h``: the two sides the command line names, each a
+walkthrough focused on the event, compared (walkthrough/diff.py) and
+written as text, JSON or a page."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from explainer import prose
+from explainer.errors import Diagnosis, ExplainError, PreprocessError
+from explainer.walkthrough.diff import Side, compare
+
+
+def _words(key: str, **values: object) -> str:
+    return str(prose.load()["diff"][key]).format(**values)
+
+
+def _side(args: argparse.Namespace, cwd: Path, header: str | None, kernel: str | None) -> Side:
+    from explainer.cpp.recorder import Recorder
+    from explainer.kernel import trees
+    from explainer.kernel.translation_unit import setup
+    from explainer.walkthrough import assemble
+
+    tree = trees.open_tree(cwd / kernel, kernel) if kernel is not None else None
+    label = (tree.version() or kernel) if tree is not None and kernel is not None else (header or "")
+    if header is None:  # in neither tree
+        return Side(label, "", None, _words("no_header", event=args.event, label=label))
+    if tree is not None and trees.header_in_tree(tree, header, cwd) is None:
+        return Side(label, "", None, _words("no_such_header", event=args.event, label=label, header=header))
+    tu = setup(header, args.include_dirs, args.macro_args or [], cwd, kernel, args.mode)
+    recording = Recorder(tu, assemble.trace_filter(args.event)).run()
+    try:
+        w = assemble.build(recording, args.event)
+    except (Diagnosis, PreprocessError):
+        raise
+    except ExplainError:
+        # The header has no such event: this side shows it without.
+        return Side(label, tu.shown(tu.header), None, _words("no_event", event=args.event, label=label,
+                                                              header=tu.shown(tu.header)))
+    if not any(inv.focus and inv.name == args.event for p in w.passes for inv in p.invocations):
+        return Side(label, tu.shown(tu.header), None, _words("no_event", event=args.event, label=label,
+                                                              header=tu.shown(tu.header)))
+    return Side(label, w.display(w.header), w)
+
+
+def _named_by(event: str, cwd: Path, kernel: str) -> str | None:
+    """The header of *kernel*'s include/trace/events/ that names *event*."""
+    from explainer.kernel import trees
+
+    tree = trees.open_tree(cwd / kernel, kernel)
+    found = trees.event_headers(tree, event)
+    if len(found) > 1:
+        raise ExplainError(_words("many_headers", event=event, label=tree.version() or kernel,
+                                  headers=", ".join(found)))
+    return found[0] if found else None
+
+
+def _architecture(cwd: Path, kernel: str) -> str | None:
+    from explainer.kernel import trees
+
+    tree = trees.open_tree(cwd / kernel, kernel)
+    config = tree.find("include/generated/autoconf.h")
+    if config is None:
+        return None
+    text = config.read_text(errors="replace")
+    for arch, symbol in (("x86_64", "CONFIG_X86_64"), ("arm64", "CONFIG_ARM64"), ("i386", "CONFIG_X86_32"),
+                         ("riscv", "CONFIG_RISCV"), ("powerpc", "CONFIG_PPC"), ("s390", "CONFIG_S390")):
+        if re.search(rf"^#define {symbol} 1$", text, re.MULTILINE):
+            return arch
+    return None
+
+
+def sides(args: argparse.Namespace, cwd: Path) -> tuple[Side, Side]:
+    """The two sides the command line names: two kernels (a header or
+    none, found by the event's name in each), or two headers of one tree."""
+    kernels: list[str] = args.kernel or []
+    headers: list[str] = args.headers
+    if len(kernels) == 2 and len(headers) <= 1:
+        arches = [_architecture(cwd, k) for k in kernels]
+        if None not in arches and arches[0] != arches[1]:
+            raise ExplainError(_words("arches", a=kernels[0], b=kernels[1], arch_a=arches[0], arch_b=arches[1]))
+        header = headers[0] if headers else None
+        if header is None:
+            # The header that names the event in one tree is the one to read in both.
+            found = [_named_by(args.event, cwd, k) for k in kernels]
+            header = next((f for f in found if f is not None), None)
+        pair = (_side(args, cwd, header, kernels[0]), _side(args, cwd, header, kernels[1]))
+    elif len(kernels) <= 1 and len(headers) == 2:
+        kernel = kernels[0] if kernels else None
+        pair = (_side(args, cwd, headers[0], kernel), _side(args, cwd, headers[1], kernel))
+    else:
+        raise ExplainError(_words("usage"))
+    if pair[0].walkthrough is None and pair[1].walkthrough is None:
+        raise ExplainError(_words("neither", event=args.event, a=pair[0].missing, b=pair[1].missing))
+    return pair
+
+
+def run(args: argparse.Namespace, cwd: Path, width: int) -> str:
+    old, new = sides(args, cwd)
+    d = compare(args.event, old, new)
+    if args.format == "json":
+        from explainer.render import diff_json
+
+        return diff_json.render(d)
+    if args.format == "html":
+        from explainer.render import diff_html
+
+        return diff_html.render(d)
+    from explainer.render import diff_text
+
+    return diff_text.render(d, width)
