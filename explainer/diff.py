@@ -11,7 +11,7 @@ from pathlib import Path
 
 from explainer import prose
 from explainer.errors import Diagnosis, ExplainError, PreprocessError
-from explainer.walkthrough.diff import Side, compare
+from explainer.walkthrough.diff import Side, compare, extract
 
 
 def _words(key: str, **values: object) -> str:
@@ -43,7 +43,7 @@ def _side(args: argparse.Namespace, cwd: Path, header: str | None, kernel: str |
     if not any(inv.focus and inv.name == args.event for p in w.passes for inv in p.invocations):
         return Side(label, tu.shown(tu.header), None, _words("no_event", event=args.event, label=label,
                                                               header=tu.shown(tu.header)))
-    return Side(label, w.display(w.header), w)
+    return Side(label, w.display(w.header), extract(w, args.event))
 
 
 def _named_by(event: str, cwd: Path, kernel: str) -> str | None:
@@ -93,7 +93,7 @@ def sides(args: argparse.Namespace, cwd: Path) -> tuple[Side, Side]:
         pair = (_side(args, cwd, headers[0], kernel), _side(args, cwd, headers[1], kernel))
     else:
         raise ExplainError(_words("usage"))
-    if pair[0].walkthrough is None and pair[1].walkthrough is None:
+    if pair[0].extract is None and pair[1].extract is None:
         raise ExplainError(_words("neither", event=args.event, a=pair[0].missing, b=pair[1].missing))
     return pair
 

@@ -12,7 +12,7 @@ SCHEMA = "explainer-diff/1"
 
 
 def _side(s: Side) -> dict[str, Any]:
-    return {"label": s.label, "header": s.header or None, "has_event": s.walkthrough is not None,
+    return {"label": s.label, "header": s.header or None, "has_event": s.extract is not None,
             "missing": s.missing}
 
 

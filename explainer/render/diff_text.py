@@ -16,7 +16,7 @@ def _w(key: str, **values: object) -> str:
 
 
 def _side(s: Side) -> str:
-    return _w("side", label=s.label, header=s.header) if s.walkthrough is not None else s.label
+    return _w("side", label=s.label, header=s.header) if s.extract is not None else s.label
 
 
 def _collapsed(text: str) -> str:
@@ -79,7 +79,7 @@ def render(d: EventDiff, width: int = 80) -> str:
     for s in (d.old, d.new):
         if s.missing is not None:
             out += [*wrap(_w("missing", event=d.event, why=s.missing), width, "", "  "), ""]
-    if d.old.walkthrough is not None and d.new.walkthrough is not None:
+    if d.old.extract is not None and d.new.extract is not None:
         out.append(_w("definition"))
         a, b = d.macros
         if a != b:
@@ -109,7 +109,7 @@ def render(d: EventDiff, width: int = 80) -> str:
                 out += wrap(_w(key, names=", ".join(found), stages=stages), width, "  ", "    ")
         out.append("")
     out.append(_w("passes"))
-    both = d.old.walkthrough is not None and d.new.walkthrough is not None
+    both = d.old.extract is not None and d.new.extract is not None
     for p in d.passes:
         title = _pass_title(p, both)
         if p.same:

@@ -21,14 +21,35 @@ _LEADING = re.compile(r"\s*([A-Za-z_]\w*)\s*\(")
 
 
 @dataclass(frozen=True)
+class PassExtract:
+    """What one pass made of the event, and the machinery's macros its
+    invocations went through there (name -> "#define ..."; None: #undef)."""
+
+    index: int
+    stage: str
+    code: str
+    macros: tuple[tuple[str, str | None], ...]
+
+
+@dataclass(frozen=True)
+class Extract:
+    """What a comparison needs of an event's walkthrough: small, so that
+    a site keeps one per event and kernel, not the walkthroughs."""
+
+    macros: tuple[str, ...]  # the trace macros that define it (its class's, its own)
+    args: tuple[tuple[str, str], ...]  # (label, text) of their arguments
+    passes: tuple[PassExtract, ...]
+
+
+@dataclass(frozen=True)
 class Side:
     """One side of the comparison: its label (a kernel release, a header
-    path), the header read, and the walkthrough focused on the event;
-    None, with *missing* saying why, where the event is not there."""
+    path), the header read, and what the event is there; None, with
+    *missing* saying why, where the event is not there."""
 
     label: str
     header: str
-    walkthrough: Walkthrough | None
+    extract: Extract | None
     missing: str | None = None
 
 
@@ -202,10 +223,11 @@ def _hunks(old: str, new: str) -> tuple[tuple[Line, ...], ...]:
     return tuple(hunks)
 
 
-def _matched(old: Sequence[Pass], new: Sequence[Pass]) -> list[tuple[Pass | None, Pass | None]]:
+def _matched(old: Sequence[PassExtract], new: Sequence[PassExtract],
+             ) -> list[tuple[PassExtract | None, PassExtract | None]]:
     """The passes paired by stage (the n-th read of a stage with the n-th),
     in the order they come, a stage one side lacks where it would be."""
-    def keyed(passes: Sequence[Pass]) -> list[tuple[str, int]]:
+    def keyed(passes: Sequence[PassExtract]) -> list[tuple[str, int]]:
         seen: dict[str, int] = {}
         keys = []
         for p in passes:
@@ -215,7 +237,7 @@ def _matched(old: Sequence[Pass], new: Sequence[Pass]) -> list[tuple[Pass | None
 
     ka, kb = keyed(old), keyed(new)
     matcher = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
-    pairs: list[tuple[Pass | None, Pass | None]] = []
+    pairs: list[tuple[PassExtract | None, PassExtract | None]] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             pairs += [(old[i], new[j1 + (i - i1)]) for i in range(i1, i2)]
@@ -225,32 +247,37 @@ def _matched(old: Sequence[Pass], new: Sequence[Pass]) -> list[tuple[Pass | None
     return pairs
 
 
+def extract(w: Walkthrough, event: str) -> Extract:
+    macros, args = definition(w, event)
+    return Extract(macros, tuple(args.items()), tuple(
+        PassExtract(p.index, p.stage, _code(p), tuple(_used_macros(p, w.header).items())) for p in w.passes))
+
+
 def compare(event: str, old: Side, new: Side) -> EventDiff:
-    wa, wb = old.walkthrough, new.walkthrough
-    macros_a, args_a = definition(wa, event) if wa is not None else ((), {})
-    macros_b, args_b = definition(wb, event) if wb is not None else ((), {})
+    ea, eb = old.extract, new.extract
+    args_a = dict(ea.args) if ea is not None else {}
+    args_b = dict(eb.args) if eb is not None else {}
     changed = []
     for label in [*args_a, *(k for k in args_b if k not in args_a)]:
         a, b = args_a.get(label), args_b.get(label)
-        if a != b and wa is not None and wb is not None:
+        if a != b and ea is not None and eb is not None:
             changed.append(ArgumentDiff(label, a, b, token_ops(a or "", b or "")))
     machinery: dict[tuple[str, str | None, str | None], list[str]] = {}
     passes = []
-    for pa, pb in _matched(wa.passes if wa else (), wb.passes if wb else ()):
+    for pa, pb in _matched(ea.passes if ea else (), eb.passes if eb else ()):
         if pa is not None and pb is not None:
-            ua = _used_macros(pa, wa.header if wa else "")
-            ub = _used_macros(pb, wb.header if wb else "")
+            ua, ub = dict(pa.macros), dict(pb.macros)
             for name in sorted(set(ua) | set(ub)):
                 if ua.get(name) != ub.get(name):
                     machinery.setdefault((name, ua.get(name), ub.get(name)), []).append(pa.stage)
-        code_a = _code(pa) if pa is not None else ""
-        code_b = _code(pb) if pb is not None else ""
+        code_a = pa.code if pa is not None else ""
+        code_b = pb.code if pb is not None else ""
         either = pa if pa is not None else pb
         stage = either.stage if either is not None else ""
         passes.append(PassDiff(stage, pa.index if pa else None, pb.index if pb else None,
                                _hunks(code_a, code_b), code_a, code_b))
     return EventDiff(
-        event, old, new, (macros_a, macros_b), tuple(changed),
+        event, old, new, (ea.macros if ea else (), eb.macros if eb else ()), tuple(changed),
         tuple(MacroDiff(name, tuple(stages), a, b) for (name, a, b), stages in machinery.items()),
         tuple(passes),
     )
