@@ -304,7 +304,7 @@ def build_site_parser() -> argparse.ArgumentParser:
     parser.add_argument("-o", "--output", metavar="DIR", required=True, help=words["site_output"])
     parser.add_argument("-j", "--jobs", metavar="N", type=int, default=os.cpu_count() or 1,
                         help=words["site_jobs"])
-    _tree_options(parser, words)
+    _tree_options(parser, words, "site_kernel")
     return parser
 
 
@@ -312,17 +312,27 @@ def run_site(args: argparse.Namespace, cwd: Path) -> str:
     from explainer import site
 
     words = prose.load()["cli"]
-    every = args.kernel is not None and not args.headers
-    if every:
-        headers = [(cwd, h) for h in site.tree_headers(args.kernel, cwd)]
-    else:
-        headers = [(cwd, h) for h in args.headers] or site.default_headers()
+    kernels: list[str] = args.kernel or []
     progress = _progress_line if sys.stderr.isatty() else None
-    written, skipped = site.build(
-        headers, args.include_dirs, args.macro_args or [], Path(args.output), cwd,
-        kernel=args.kernel, mode=args.mode, jobs=max(1, args.jobs), progress=progress,
-        skip_failures=every, time_limit=args.time_limit if args.time_limit > 0 else None,
-    )
+    time_limit = args.time_limit if args.time_limit > 0 else None
+    if len(kernels) > 1:
+        from explainer import site_kernels
+
+        written, skipped = site_kernels.build_kernels(
+            kernels, args.headers, args.include_dirs, args.macro_args or [], Path(args.output), cwd,
+            mode=args.mode, jobs=max(1, args.jobs), progress=progress, time_limit=time_limit)
+    else:
+        kernel = kernels[0] if kernels else None
+        every = kernel is not None and not args.headers
+        if kernel is not None and every:
+            headers = [(cwd, h) for h in site.tree_headers(kernel, cwd)]
+        else:
+            headers = [(cwd, h) for h in args.headers] or site.default_headers()
+        written, skipped = site.build(
+            headers, args.include_dirs, args.macro_args or [], Path(args.output), cwd,
+            kernel=kernel, mode=args.mode, jobs=max(1, args.jobs), progress=progress,
+            skip_failures=every, time_limit=time_limit,
+        )
     for line in skipped:
         print("explain: " + words["site_skipped"].format(reason=line), file=sys.stderr)
     done = str(words["site_done"])

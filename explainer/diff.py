@@ -6,7 +6,6 @@ written as text, JSON or a page."""
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 
 from explainer import prose
@@ -58,30 +57,15 @@ def _named_by(event: str, cwd: Path, kernel: str) -> str | None:
     return found[0] if found else None
 
 
-def _architecture(cwd: Path, kernel: str) -> str | None:
-    from explainer.kernel import trees
-
-    tree = trees.open_tree(cwd / kernel, kernel)
-    config = tree.find("include/generated/autoconf.h")
-    if config is None:
-        return None
-    text = config.read_text(errors="replace")
-    for arch, symbol in (("x86_64", "CONFIG_X86_64"), ("arm64", "CONFIG_ARM64"), ("i386", "CONFIG_X86_32"),
-                         ("riscv", "CONFIG_RISCV"), ("powerpc", "CONFIG_PPC"), ("s390", "CONFIG_S390")):
-        if re.search(rf"^#define {symbol} 1$", text, re.MULTILINE):
-            return arch
-    return None
-
-
 def sides(args: argparse.Namespace, cwd: Path) -> tuple[Side, Side]:
     """The two sides the command line names: two kernels (a header or
     none, found by the event's name in each), or two headers of one tree."""
+    from explainer.kernel import trees
+
     kernels: list[str] = args.kernel or []
     headers: list[str] = args.headers
     if len(kernels) == 2 and len(headers) <= 1:
-        arches = [_architecture(cwd, k) for k in kernels]
-        if None not in arches and arches[0] != arches[1]:
-            raise ExplainError(_words("arches", a=kernels[0], b=kernels[1], arch_a=arches[0], arch_b=arches[1]))
+        trees.same_architecture(kernels, cwd)
         header = headers[0] if headers else None
         if header is None:
             # The header that names the event in one tree is the one to read in both.

@@ -31,6 +31,7 @@ from explainer.render import to_html, view
 from explainer.render.format_view import FormatPanel
 from explainer.render.view import slug
 from explainer.walkthrough import assemble
+from explainer.walkthrough.diff import Extract, extract
 
 MARKER = ".explainer-site"
 
@@ -39,6 +40,7 @@ MARKER = ".explainer-site"
 class Topic:
     name: str
     page: str  # relative to the site root
+    kind: str = "event"  # or "class"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,19 @@ class HeaderEntry:
     passes: int
     events: tuple[Topic, ...]
     self_read: bool = False  # a header that reads itself (the toy), not a trace header
+    macros: tuple[str, ...] = ()  # the trace macros it invokes
+
+
+@dataclass
+class Built:
+    """A site's header pages, built: what a site's index is made of."""
+
+    written: list[str]
+    entries: list[HeaderEntry]
+    skipped: list[str]
+    left_out: list[tuple[str, str, tuple[str, ...]]]  # header, why, the detail
+    # Per event or class, what explain diff compares (when asked for).
+    extracts: dict[str, tuple[str, Extract]]  # name -> (its header, its extract)
 
 
 @dataclass(frozen=True)
@@ -117,14 +132,22 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _topics(w: Walkthrough) -> list[str]:
-    names: list[str] = []
+def _topics(w: Walkthrough) -> dict[str, str]:
+    """The events and classes of the header, in order, with their kind."""
+    names: dict[str, str] = {}
     for inv in w.passes[0].invocations:
-        if inv.name is None or knowledge.kind(inv.macro) is None:
+        kind = knowledge.kind(inv.macro)
+        if inv.name is None or kind is None:
             continue
         if inv.name not in names:
-            names.append(inv.name)
+            names[inv.name] = kind if inv.name != inv.template else "class"
     return names
+
+
+def _macros(w: Walkthrough) -> tuple[str, ...]:
+    """The trace macros the header invokes (its aliases' too)."""
+    return tuple(sorted({inv.macro for inv in w.passes[0].invocations
+                         if knowledge.roles(inv.macro) is not None or inv.name not in (None, inv.macro)}))
 
 
 def tree_headers(kernel: str, cwd: Path) -> list[str]:
@@ -166,62 +189,89 @@ def build(
     first failure stops the build and nothing is written).  *time_limit*
     is for each header."""
     _check_target(out)
+    plan = plan_of(headers, include_dirs, macro_args, kernel, mode)
+    staging = _staging(out)
+    try:
+        built = build_pages(plan, staging, lang, jobs, progress, skip_failures, time_limit)
+        pages = write_index(built, staging, lang)
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return sorted([*built.written, *pages]), built.skipped
+
+
+def plan_of(headers: list[tuple[Path, str]], include_dirs: list[str], macro_args: list[tuple[str, str]],
+            kernel: str | None, mode: str | None) -> list[tuple[TranslationUnit, str]]:
+    """Each header's translation unit and the folder of its pages."""
     taken: set[str] = {"index", "cycle"}
     plan: list[tuple[TranslationUnit, str]] = []
     for directory, header in headers:
         tu = setup(header, include_dirs, macro_args, directory, kernel, mode)
         plan.append((tu, _unique(slug(Path(tu.header).stem), taken)))
-    staging = _staging(out)
-    try:
-        written: list[str] = []
-        entries: list[HeaderEntry] = []
-        skipped: list[str] = []
-        left_out: list[tuple[str, str, tuple[str, ...]]] = []  # header, why, the detail
-        for k, (tu, result) in enumerate(_run(plan, staging, lang, jobs, time_limit)):
-            if isinstance(result, ExplainError):
-                if not skip_failures:
-                    raise result
-                skipped.append(f"{tu.header}: {result}")
-                if isinstance(result, Diagnosis):
-                    left_out.append((tu.shown(tu.header), result.headline, result.detail))
-                else:
-                    left_out.append((tu.shown(tu.header), str(result), ()))
+    return plan
+
+
+def build_pages(plan: list[tuple[TranslationUnit, str]], root: Path, lang: str, jobs: int,
+                progress: Progress | None, skip_failures: bool, time_limit: float | None,
+                extracts: bool = False) -> Built:
+    """Every header's pages, written under *root* (a site's root); with
+    *extracts*, also what explain diff compares of each event."""
+    built = Built([], [], [], [], {})
+    for k, (tu, result) in enumerate(_run(plan, root, lang, jobs, time_limit, extracts)):
+        if isinstance(result, ExplainError):
+            if not skip_failures:
+                raise result
+            built.skipped.append(f"{tu.header}: {result}")
+            if isinstance(result, Diagnosis):
+                built.left_out.append((tu.shown(tu.header), result.headline, result.detail))
             else:
-                entries.append(result[0])
-                written.extend(result[1])
-            if progress is not None:
-                progress(k + 1, len(plan), tu.header)
-        steps = course(entries, lang)
-        pages = {
-            "index.html": to_html.render_template(
-                "index.html.jinja2", lang, entries=entries, site=prose.load(lang)["site"],
-                left_out=left_out, course=steps, why=prose.load(lang)["why"]),
-            "cycle.html": to_html.render_template(
-                "cycle.html.jinja2", lang, diagram=cycle(lang, _example(entries)), site=prose.load(lang)["site"],
-                example=_example(entries), course=course_nav(steps, "cycle.html", lang)),
-        }
-        for name, text in pages.items():
-            _write_page(staging, name, text)
-        for step in steps[1:]:  # the walkthrough pages of the course, written already
-            path = staging / step.page
-            path.write_text(path.read_text("utf-8").replace(COURSE_MARK, course_nav(steps, step.page, lang), 1),
-                            "utf-8")
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return sorted([*written, *pages]), skipped
+                built.left_out.append((tu.shown(tu.header), str(result), ()))
+        else:
+            entry, written, found = result
+            built.entries.append(entry)
+            built.written.extend(written)
+            for name, one in found.items():
+                built.extracts.setdefault(name, (entry.header, one))
+        if progress is not None:
+            progress(k + 1, len(plan), tu.header)
+    return built
+
+
+def write_index(built: Built, root: Path, lang: str, up: tuple[str, str] | None = None) -> list[str]:
+    """A site's index and cycle pages, and the course's links in its
+    pages; *up*: a link (href, text) to the site above (across kernels)."""
+    steps = course(built.entries, lang)
+    pages = {
+        "index.html": to_html.render_template(
+            "index.html.jinja2", lang, entries=built.entries, site=prose.load(lang)["site"],
+            left_out=built.left_out, course=steps, why=prose.load(lang)["why"], up=up),
+        "cycle.html": to_html.render_template(
+            "cycle.html.jinja2", lang, diagram=cycle(lang, _example(built.entries)), site=prose.load(lang)["site"],
+            example=_example(built.entries), course=course_nav(steps, "cycle.html", lang)),
+    }
+    for name, text in pages.items():
+        _write_page(root, name, text)
+    for step in steps[1:]:  # the walkthrough pages of the course, written already
+        path = root / step.page
+        path.write_text(path.read_text("utf-8").replace(COURSE_MARK, course_nav(steps, step.page, lang), 1),
+                        "utf-8")
+    return list(pages)
+
+
+Pages = tuple[HeaderEntry, list[str], dict[str, Extract]]
 
 
 def _run(plan: list[tuple[TranslationUnit, str]], staging: Path, lang: str, jobs: int,
-         time_limit: float | None) -> Iterator[tuple[TranslationUnit, tuple[HeaderEntry, list[str]] | ExplainError]]:
+         time_limit: float | None, extracts: bool) -> Iterator[tuple[TranslationUnit, Pages | ExplainError]]:
     """Each header's pages, written into *staging*; results in plan order."""
     if jobs <= 1 or len(plan) <= 1:
         for tu, folder in plan:
-            yield tu, _header_pages(tu, folder, staging, lang, time_limit)
+            yield tu, _header_pages(tu, folder, staging, lang, time_limit, extracts)
         return
     with ProcessPoolExecutor(max_workers=min(jobs, len(plan))) as pool:
-        futures = [pool.submit(_header_pages, tu, folder, staging, lang, time_limit) for tu, folder in plan]
+        futures = [pool.submit(_header_pages, tu, folder, staging, lang, time_limit, extracts)
+                   for tu, folder in plan]
         try:
             for (tu, _), future in zip(plan, futures, strict=True):
                 yield tu, future.result()
@@ -236,18 +286,18 @@ _FILES = scan.FileCache()
 
 
 def _header_pages(tu: TranslationUnit, folder: str, staging: Path, lang: str,
-                  time_limit: float | None) -> tuple[HeaderEntry, list[str]] | ExplainError:
+                  time_limit: float | None, extracts: bool = False) -> Pages | ExplainError:
     """Write one header's pages: its walkthrough and one per event or
     class.  An input error is returned (to be reported by the parent)."""
     try:
         with gcpause.held():
-            return _pages_of(tu, folder, staging, lang, time_limit)
+            return _pages_of(tu, folder, staging, lang, time_limit, extracts)
     finally:
         gcpause.settle()
 
 
 def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str,
-              time_limit: float | None) -> tuple[HeaderEntry, list[str]] | ExplainError:
+              time_limit: float | None, extracts: bool) -> Pages | ExplainError:
     expand.set_deadline(time_limit)
     try:
         recording = Recorder(tu, assemble.trace_filter("all"), files=_FILES).run()
@@ -262,23 +312,27 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str,
         names: set[str] = {"index"}
         # Each event's or class's page, by name: the timeline links to the
         # page that has a cell's code.
-        pages = {name: f"{_unique(slug(name), names)}.html" for name in _topics(whole)}
+        kinds = _topics(whole)
+        pages = {name: f"{_unique(slug(name), names)}.html" for name in kinds}
         if not pages:  # no event or class has a page of its own (the toy): the steps are here
             whole = assemble.build(recording, "all", layout)
         _write_page(staging, written[0],
                     to_html.render(whole, lang, home="../index.html", steps_elsewhere=bool(pages), pages=pages))
         topics = []
+        found: dict[str, Extract] = {}
         panels = format_panels(whole, tu, lang)
         for name, page in pages.items():
             focused = assemble.build(recording, name, layout)
             _write_page(staging, f"{folder}/{page}",
                         to_html.render(focused, lang, home="../index.html", pages=pages, fmt=panels.get(name)))
             written.append(f"{folder}/{page}")
-            topics.append(Topic(name, f"{folder}/{page}"))
+            topics.append(Topic(name, f"{folder}/{page}", kinds[name]))
+            if extracts:
+                found[name] = extract(focused, name)
     finally:
         view.forget()
     return (HeaderEntry(whole.display(tu.header), f"{folder}/index.html", whole.total_passes, tuple(topics),
-                        whole.self_read), written)
+                        whole.self_read, _macros(whole)), written, found)
 
 
 def format_panels(w: Walkthrough, tu: TranslationUnit, lang: str, only: str | None = None) -> dict[str, FormatPanel]:

@@ -438,4 +438,25 @@
   document.querySelectorAll("form.decoder").forEach(function (form) {
     form.addEventListener("submit", function (event) { event.preventDefault(); });
   });
+  // A site across kernels: the index's rows filtered by name as you type.
+  var find = document.getElementById("find-input");
+  if (find) {
+    var rows = document.querySelectorAll("table.index tbody tr[data-name]");
+    var count = document.querySelector("output.find-count");
+    var filter = function () {
+      var query = find.value.trim().toLowerCase();
+      var shown = 0;
+      for (var i = 0; i < rows.length; i++) {
+        var hit = !query || rows[i].getAttribute("data-name").indexOf(query) !== -1;
+        rows[i].hidden = !hit;
+        if (hit) shown++;
+      }
+      if (count) {
+        count.textContent = find.getAttribute("data-count")
+          .replace("{shown}", String(shown)).replace("{total}", String(rows.length));
+      }
+    };
+    find.addEventListener("input", filter);
+    filter();
+  }
 })();

@@ -22,7 +22,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("userspace", ("explainer.userspace",)),
     ("render", ("explainer.render",)),
     ("commands", ("explainer.cli", "explainer.site", "explainer.check", "explainer.follow", "explainer.tracefs",
-                  "explainer.diff",
+                  "explainer.diff", "explainer.site_kernels",
                   "explainer.__main__")),
 )
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from explainer import prose
 from explainer.errors import ExplainError
 
 ARCH = "x86"
@@ -76,6 +77,34 @@ class Tree:
             if all(parts):
                 return ".".join(p.group(1) for p in parts if p)
         return None
+
+
+# The architecture a configured tree was built for, by its config symbol.
+ARCHITECTURES = (("x86_64", "CONFIG_X86_64"), ("i386", "CONFIG_X86_32"), ("arm64", "CONFIG_ARM64"),
+                 ("arm", "CONFIG_ARM"), ("riscv", "CONFIG_RISCV"), ("powerpc", "CONFIG_PPC"),
+                 ("s390", "CONFIG_S390"), ("loongarch", "CONFIG_LOONGARCH"))
+
+
+def architecture(tree: Tree) -> str | None:
+    """What a configured *tree* was built for; None for an unconfigured one."""
+    config = tree.find("include/generated/autoconf.h")
+    if config is None:
+        return None
+    text = config.read_text(errors="replace")
+    return next((arch for arch, symbol in ARCHITECTURES
+                 if re.search(rf"^#define {symbol} 1$", text, re.MULTILINE)), None)
+
+
+def same_architecture(kernels: list[str], cwd: Path) -> list[Tree]:
+    """The trees *kernels* name, refused (one line) unless every configured
+    one was built for the same architecture."""
+    found = [open_tree(cwd / k, k) for k in kernels]
+    arches = [(k, a) for k, t in zip(kernels, found, strict=True) if (a := architecture(t)) is not None]
+    for k, a in arches[1:]:
+        if a != arches[0][1]:
+            raise ExplainError(str(prose.load()["cli"]["arches"]).format(
+                a=arches[0][0], arch_a=arches[0][1], b=k, arch_b=a))
+    return found
 
 
 def _layers(root: Path) -> tuple[Path, ...]:
