@@ -2,7 +2,8 @@
 and compare every pass with gcc.  Prints one line per header and the
 counts.  Usage:
 
-    python bench/sweep.py [--kernel DIR|6.1|6.12|7|7-source] [--mode full|focused] [--jobs N] [HEADER ...]
+    python bench/sweep.py [--kernel DIR|6.1|6.12|7|7-source] [--mode full|focused] [--jobs N]
+                          [--json FILE] [HEADER ...]
 
 --kernel names a tree, or one of the Debian kernels tests/kernels.py
 fetches (6.1, the default; 6.12; 7, the newest configured 7.x headers;
@@ -13,12 +14,15 @@ walkthrough: the doctor's diagnosis, or an error gcc reports too, such
 as a private file the tree does not ship); unnamed (a trace macro's
 invocation has no name); differs (a pass is not gcc's); explain-fails
 (explainer refuses what gcc reads, without a diagnosis).  Exit status 0
-when none is unnamed, differs or fails.
+when none is unnamed, differs or fails.  --json also writes each
+header's verdict, its passes and the invocations it could not name (none
+in a sweep that passes), without timings, so that two sweeps compare.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -38,14 +42,14 @@ from explainer.walkthrough.layout import lay_out_pass
 FAILURES = ("differs", "explain-fails", "unnamed")
 
 
-def one(job: tuple[str, str, str | None]) -> tuple[str, str, float, str]:
-    """(header, verdict, seconds, detail)."""
+def one(job: tuple[str, str, str | None]) -> tuple[str, str, float, str, list[tuple[int, str, int]]]:
+    """(header, verdict, seconds, detail, the invocations without a name)."""
     tree, header, mode = job
     start = time.perf_counter()
     try:
         tu = setup(header, [], [], Path.cwd(), tree, mode)
     except ExplainError as exc:
-        return header, "explain-fails", 0.0, str(exc)
+        return header, "explain-fails", 0.0, str(exc), []
     # explainer first: in focused mode it leaves the empty files gcc needs.
     try:
         recording = Recorder(tu).run()
@@ -59,26 +63,26 @@ def one(job: tuple[str, str, str | None]) -> tuple[str, str, float, str]:
         gcc = oracle.split_passes(oracle.run_gcc(tu), tu.cwd, tu.header_abspath)
     except ExplainError as exc:
         if explain_error is not None:  # both refuse it, and explainer says why
-            return header, "why-not", seconds, explain_error.splitlines()[0]
-        return header, "explain-fails", seconds, f"gcc fails ({exc}), explainer does not"
+            return header, "why-not", seconds, explain_error.splitlines()[0], []
+        return header, "explain-fails", seconds, f"gcc fails ({exc}), explainer does not", []
     if explain_error is not None:
-        return header, "explain-fails", seconds, explain_error
+        return header, "explain-fails", seconds, explain_error, []
     # Read back from the code as shown, laid out.
     ours = [lexer.spellings(lay_out_pass(p.emitted)[0]) for p in recording.passes]
     theirs = [lexer.spellings(g) for g in gcc]
     if ours != theirs:
         bad = [i + 1 for i, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b]
-        return header, "differs", seconds, f"{len(ours)} vs {len(theirs)} passes; differing: {bad}"
+        return header, "differs", seconds, f"{len(ours)} vs {len(theirs)} passes; differing: {bad}", []
     try:
         w = assemble.build(recording, "all", steps=False)
     except Diagnosis as exc:
-        return header, "why-not", seconds, f"{len(ours)} passes identical; {exc.headline}"
+        return header, "why-not", seconds, f"{len(ours)} passes identical; {exc.headline}", []
     except ExplainError as exc:
-        return header, "explain-fails", seconds, f"{len(ours)} passes identical; {exc}"
+        return header, "explain-fails", seconds, f"{len(ours)} passes identical; {exc}", []
     nameless = unnamed(w)
     if nameless:
-        return header, "unnamed", seconds, f"{len(ours)} passes identical; no name: {nameless[:3]}"
-    return header, "explained", seconds, f"{len(ours)} passes identical"
+        return header, "unnamed", seconds, f"{len(ours)} passes identical; no name: {nameless[:3]}", nameless
+    return header, "explained", seconds, f"{len(ours)} passes identical", []
 
 
 def unnamed(w: Walkthrough) -> list[tuple[int, str, int]]:
@@ -105,6 +109,7 @@ def main() -> int:
     parser.add_argument("--kernel")
     parser.add_argument("--mode", choices=("full", "focused"))
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--json", metavar="FILE")
     parser.add_argument("headers", nargs="*")
     args = parser.parse_args()
     tree = default_tree(args.kernel)
@@ -116,12 +121,19 @@ def main() -> int:
     events = trees.open_tree(Path(tree), tree).events_dirs()
     headers = args.headers or sorted({p.name for d in events for p in d.glob("*.h")})
     counts: dict[str, int] = {}
+    report: list[dict[str, object]] = []
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        for header, verdict, seconds, detail in pool.map(one, [(tree, h, args.mode) for h in headers]):
+        for header, verdict, seconds, detail, nameless in pool.map(one, [(tree, h, args.mode) for h in headers]):
             counts[verdict] = counts.get(verdict, 0) + 1
             print(f"{verdict:14} {seconds:6.1f}s  {header}: {detail}", flush=True)
+            report.append({"header": header, "verdict": verdict, "detail": detail, "unnamed": nameless})
     total = len(headers)
     print(f"\n{total} headers: " + ", ".join(f"{n} {v}" for v, n in sorted(counts.items())))
+    if args.json:
+        release = trees.open_tree(Path(tree), tree).version()
+        Path(args.json).write_text(json.dumps({"kernel": release, "mode": args.mode or "default",
+                                               "counts": dict(sorted(counts.items())), "headers": report},
+                                              indent=1) + "\n")
     return 1 if any(counts.get(v) for v in FAILURES) else 0
 
 

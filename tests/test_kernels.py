@@ -177,3 +177,24 @@ def test_remote_events_are_explained(source_7: Path, capsys: pytest.CaptureFixtu
     assert pass_tokens(Recorder(tu).run()) == gcc_pass_tokens(tu)
     code, out, _ = explain_in(capsys, source_7, "hyp_enter", header, "--kernel", ".")
     assert code == 0 and "Remote events: the field table and the event" in out
+
+
+@requires_gcc
+def test_the_sweep_reports_no_unnamed_invocation(tree_7: Path, tmp_path: Path) -> None:
+    """bench/sweep.py's JSON on the headers whose names are hardest (an
+    alias, names that start with a digit, 7.x's syscall and _tp macros)."""
+    import json
+    import subprocess
+    import sys
+
+    from conftest import REPO, environment
+
+    out = tmp_path / "sweep.json"
+    run = subprocess.run([sys.executable, str(REPO / "bench" / "sweep.py"), "--kernel", str(tree_7), "--jobs", "1",
+                          "--json", str(out), "sched.h", "9p.h", "rcu.h", "syscalls.h"],
+                         capture_output=True, text=True, env=environment(), check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    report = json.loads(out.read_text())
+    assert report["kernel"].startswith("7.")
+    assert [(h["header"], h["verdict"], h["unnamed"]) for h in report["headers"]] == [
+        (h, "explained", []) for h in ("sched.h", "9p.h", "rcu.h", "syscalls.h")]
