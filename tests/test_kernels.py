@@ -198,3 +198,12 @@ def test_the_sweep_reports_no_unnamed_invocation(tree_7: Path, tmp_path: Path) -
     assert report["kernel"].startswith("7.")
     assert [(h["header"], h["verdict"], h["unnamed"]) for h in report["headers"]] == [
         (h, "explained", []) for h in ("sched.h", "9p.h", "rcu.h", "syscalls.h")]
+
+
+@requires_gcc
+def test_focused_copies_are_kept_apart(source_7: Path) -> None:
+    """The custom events' copy of the tree holds linux/trace_events.h;
+    another header's focused run, after it, must not have gcc read it."""
+    setup("trace_custom_sched.h", [], [], source_7 / "samples" / "trace_events", "../..", None)
+    tu = setup("clk.h", [], [], source_7, ".", "focused")
+    assert pass_tokens(Recorder(tu).run()) == gcc_pass_tokens(tu)

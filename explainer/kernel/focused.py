@@ -33,7 +33,11 @@ def copy(tree: Tree, extra: list[Path], in_place: list[Path] | None = None) -> P
     """The copy of *tree*'s kept files (and of *extra* files, a module's
     headers, under module/, and of *in_place* files of the tree where
     they are in it), made or refreshed; returns its root."""
-    key = hashlib.sha256("\0".join(str(p) for p in tree.layers).encode()).hexdigest()[:16]
+    # A copy per set of files: one that also holds a module's headers, or
+    # in-place files (custom events' linux/trace_events.h), must not be
+    # what another header's gcc reads, where explainer leaves them out.
+    named = [*(str(p) for p in tree.layers), "\1", *sorted(str(p) for p in [*extra, *(in_place or [])])]
+    key = hashlib.sha256("\0".join(named).encode()).hexdigest()[:16]
     root = cache_dir() / "focused" / key
     for layer in reversed(tree.layers):  # the first layer wins
         base = layer / "include"
