@@ -26,9 +26,9 @@ def _side(args: argparse.Namespace, cwd: Path, header: str | None, kernel: str |
     tree = trees.open_tree(cwd / kernel, kernel) if kernel is not None else None
     label = (tree.version() or kernel) if tree is not None and kernel is not None else (header or "")
     if header is None:  # in neither tree
-        return Side(label, "", None, _words("no_header", event=args.event, label=label))
+        return Side(label, "", None, _words("no_header", label=label))
     if tree is not None and trees.header_in_tree(tree, header, cwd) is None:
-        return Side(label, "", None, _words("no_such_header", event=args.event, label=label, header=header))
+        return Side(label, "", None, _words("no_such_header", label=label, header=header))
     tu = setup(header, args.include_dirs, args.macro_args or [], cwd, kernel, args.mode)
     recording = Recorder(tu, assemble.trace_filter(args.event)).run()
     try:
@@ -36,12 +36,9 @@ def _side(args: argparse.Namespace, cwd: Path, header: str | None, kernel: str |
     except (Diagnosis, PreprocessError):
         raise
     except ExplainError:
-        # The header has no such event: this side shows it without.
-        return Side(label, tu.shown(tu.header), None, _words("no_event", event=args.event, label=label,
-                                                              header=tu.shown(tu.header)))
-    if not any(inv.focus and inv.name == args.event for p in w.passes for inv in p.invocations):
-        return Side(label, tu.shown(tu.header), None, _words("no_event", event=args.event, label=label,
-                                                              header=tu.shown(tu.header)))
+        w = None  # nothing of that name: this side shows it without
+    if w is None or not any(inv.focus and inv.name == args.event for p in w.passes for inv in p.invocations):
+        return Side(label, tu.shown(tu.header), None, _words("no_event", label=label, header=tu.shown(tu.header)))
     return Side(label, w.display(w.header), extract(w, args.event))
 
 

@@ -2,8 +2,9 @@
 header): what changed in its definition, in the machinery its
 invocations went through, and in the code each pass made of it.  Passes
 are matched by stage, not by number: a stage one kernel has and the
-other lacks shows on one side.  Two walkthroughs in, an EventDiff out;
-render/diff_*.py write it as text, JSON or a page (explain diff)."""
+other lacks shows on one side.  An Extract of each walkthrough in (what
+a comparison needs of it), an EventDiff out; render/diff_*.py write it
+as text, JSON or a page (explain diff, a site across kernels)."""
 
 from __future__ import annotations
 
