@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("header", metavar="HEADER", nargs="?", default="sample.h",
                         help=words["header"])
     _tree_options(parser, words)
+    parser.add_argument("--from", dest="reader", metavar="FILE", help=words["from_help"])
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--pass", dest="pass_index", metavar="N", type=int, help=words["pass"])
     which.add_argument("--stage", metavar="ID",
@@ -161,7 +162,8 @@ def run(args: argparse.Namespace, cwd: Path) -> tuple[str, ExplainError | None]:
 
     # First: for a kernel tree, setup asks gcc for its predefined macros
     # in a thread, and the answer comes while the modules below load.
-    tu = setup(args.header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode)
+    tu = setup(args.header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode,
+               reader=args.reader)
     from explainer.walkthrough.helper import ahead
 
     # Then the helper process, which starts scanning the translation

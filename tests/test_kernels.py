@@ -207,3 +207,37 @@ def test_focused_copies_are_kept_apart(source_7: Path) -> None:
     setup("trace_custom_sched.h", [], [], source_7 / "samples" / "trace_events", "../..", None)
     tu = setup("clk.h", [], [], source_7, ".", "focused")
     assert pass_tokens(Recorder(tu).run()) == gcc_pass_tokens(tu)
+
+
+XMACRO_LIST = "COLOR(red, 1)\nCOLOR(green, 2)\n"
+XMACRO_READER = """\
+#define COLOR(n, v) n = v,
+enum color {
+#include "colors.def"
+};
+#undef COLOR
+#define COLOR(n, v) #n,
+const char *color_names[] = {
+#include "colors.def"
+};
+"""
+
+
+@requires_gcc
+def test_a_list_read_by_its_c_file_is_shown_read_by_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A user's X-macro list, included twice by their .c file (--from):
+    two passes with generic labels, its macros not folded, gcc's tokens."""
+    import json
+
+    (tmp_path / "colors.def").write_text(XMACRO_LIST)
+    (tmp_path / "main.c").write_text(XMACRO_READER)
+    tu = setup("colors.def", [], [], tmp_path, None, None, reader="main.c")
+    assert pass_tokens(Recorder(tu).run()) == gcc_pass_tokens(tu)
+    code, out, err = explain_in(capsys, tmp_path, "all", "colors.def", "--from", "main.c", "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert [p["stage"] for p in data["passes"]] == ["first_read", "read_again"]
+    codes = [[" ".join(i["code"].split()) for i in p["invocations"]] for p in data["passes"]]
+    assert codes == [["red = 1,", "green = 2,"], ['"red",', '"green",']]
+    code, _, err = explain_in(capsys, tmp_path, "all", "colors.def", "--from", "nope.c")
+    assert code == 2 and err == "explain: --from nope.c: no such file\n"

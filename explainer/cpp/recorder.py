@@ -102,10 +102,11 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self.line_directive: str | None = None
         self.expander = Expander(self.macros, self._builtin, self._expansion_error)
         self.changes: list[Change] = []
-        header = tu.header
+        header, reader = tu.header, tu.reader
         self._invocations = InvocationRecorder(
             self.expander, trace, self.changes,
-            lambda macro: not knowledge.folds(macro.name, macro.file, header), steps, budget, line)
+            lambda macro: macro.file == reader or not knowledge.folds(macro.name, macro.file, header),
+            steps, budget, line)
         self._on_pass = on_pass
         self._visits: list[_Visit] = []
         self._counter = 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import posixpath
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,6 +72,9 @@ class TranslationUnit:
     # The kernel's release ("7.2.13+deb14-amd64", "6.12"), None for the
     # bundled model kernel: what names a tracepoint (knowledge.suffix).
     kernel_version: str | None = None
+    # The user's file that includes the header (explain --from), as the
+    # unit spells it: its macros are the header's own, never folded.
+    reader: str | None = None
 
     @property
     def full_mode(self) -> bool:
@@ -181,18 +184,39 @@ def setup(
     kernel: str | None = None,
     mode: str | None = None,
     as_kernel: bool | None = None,
+    reader: str | None = None,
 ) -> TranslationUnit:
     """The translation unit for *header*: with the bundled model kernel, or
     with the tree *kernel* names ("auto": see kernel.auto) in *mode*; in
     full mode, *as_kernel*: as the .c file that creates it reads it
     (None: so in a source tree, which has that file and its folder's
     headers; a tree of headers alone reads it in explainer's own unit,
-    the lines kbuild's forced includes and the header need)."""
+    the lines kbuild's forced includes and the header need).  *reader*:
+    the file (a user's .c) that includes the header, as many times as it
+    does, instead of explainer's lines that include it once."""
     if kernel is not None:
-        return _setup_real(header, include_dirs, macro_args, cwd, kernel, mode, as_kernel)
-    if mode is not None:
+        tu = _setup_real(header, include_dirs, macro_args, cwd, kernel, mode,
+                         False if reader is not None else as_kernel)
+    elif mode is not None:
         raise ExplainError("--mode needs --kernel: the bundled model kernel has one mode")
-    return _setup_bundled(header, include_dirs, macro_args, cwd)
+    else:
+        tu = _setup_bundled(header, include_dirs, macro_args, cwd)
+    return _read_by(tu, reader, cwd) if reader is not None else tu
+
+
+def _read_by(tu: TranslationUnit, reader: str, cwd: Path) -> TranslationUnit:
+    """*tu* with its last lines (the #define CREATE_... and the #include
+    of the header) replaced by an #include of *reader*."""
+    path = (cwd / reader).resolve()
+    if not path.is_file():
+        raise ExplainError(f"--from {reader}: no such file")
+    if tu.keep is not None:
+        raise ExplainError(f"--from {reader}: focused mode reads only the tracing machinery; use --mode full")
+    lines = tu.text.splitlines()[:-1]
+    if lines and lines[-1].startswith("#define CREATE_"):
+        lines.pop()
+    spelled = os.path.relpath(path, tu.cwd).replace(os.sep, "/")
+    return replace(tu, text="\n".join([*lines, f'#include "{spelled}"']) + "\n", reader=spelled)
 
 
 def _user_dirs(include_dirs: list[str], cwd: Path) -> list[Path]:
