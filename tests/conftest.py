@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -158,3 +160,35 @@ def ours_and_gcc(
 ) -> tuple[list[list[str]], list[list[str]]]:
     tu = snippet_tu(tmp_path, files, main, entry)
     return pass_tokens(Recorder(tu).run()), gcc_pass_tokens(tu)
+
+
+# -- the browser tests (test_browser.py, test_site_kernels.py) ------------------
+
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright, or a skip that says what is missing."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("no system Chromium (apt-get install chromium; .ci/run does)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    """A tab of 1280x900 that collects console errors and warnings (problems)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    p.problems = []
+    p.on("console", lambda m: p.problems.append(m.text) if m.type in ("error", "warning") else None)
+    p.on("pageerror", lambda e: p.problems.append(str(e)))
+    yield p
+    p.screenshot(path=str(tmp_path / "final.png"), full_page=False)
+    context.close()

@@ -117,35 +117,31 @@ def debian_headers() -> Path | None:
     return _headers("headers", None)
 
 
-def headers_612() -> Path | None:
-    """Debian 12's security updates' newest configured 6.12 headers."""
-    existing = sorted(CACHE.glob("headers-6.12/usr/src/linux-headers-*-amd64"))
-    if existing:
-        return existing[-1]
-    if shutil.which("apt-cache") is None:
-        return None
-    try:
-        arch = _newest([], r"linux-headers-6\.12\.[0-9]+\+deb12-amd64")
-    except (subprocess.CalledProcessError, RuntimeError, OSError) as exc:
-        print(f"kernels: no 6.12 headers: {exc}", file=sys.stderr)
-        return None
-    return _headers("headers-6.12", ([], arch))
-
-
-def headers_7() -> Path | None:
-    """The newest configured 7.x headers of Debian unstable."""
-    existing = sorted(CACHE.glob("headers-7/usr/src/linux-headers-*-amd64"))
+def _newest_headers(name: str, pattern: str, private: bool) -> Path | None:
+    """The newest configured headers whose -amd64 package matches
+    *pattern*, in CACHE/*name*; from the private apt list if *private*."""
+    existing = sorted(CACHE.glob(f"{name}/usr/src/linux-headers-*-amd64"))
     if existing:
         return existing[-1]
     if shutil.which("apt-get") is None:
         return None
     try:
-        options = _private_apt()
-        arch = _newest(options, r"linux-headers-7\.[0-9]+\.[0-9]+\+deb[0-9]+-amd64")
+        options = _private_apt() if private else []
+        arch = _newest(options, pattern)
     except (subprocess.CalledProcessError, RuntimeError, OSError) as exc:
-        print(f"kernels: no 7.x headers: {exc}", file=sys.stderr)
+        print(f"kernels: no {name}: {exc}", file=sys.stderr)
         return None
-    return _headers("headers-7", (options, arch))
+    return _headers(name, (options, arch))
+
+
+def headers_612() -> Path | None:
+    """Debian 12's security updates' newest configured 6.12 headers."""
+    return _newest_headers("headers-6.12", r"linux-headers-6\.12\.[0-9]+\+deb12-amd64", private=False)
+
+
+def headers_7() -> Path | None:
+    """The newest configured 7.x headers of Debian unstable (or backports)."""
+    return _newest_headers("headers-7", r"linux-headers-7\.[0-9]+\.[0-9]+\+deb[0-9]+-amd64", private=True)
 
 
 def source_7() -> Path | None:

@@ -5,7 +5,6 @@ Chromium (no browser download); .ci/run installs it."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,30 +22,6 @@ pytestmark = [
     requires_gcc,
     pytest.mark.skipif(CHROMIUM is None, reason="no system Chromium (apt-get install chromium; .ci/run does)"),
 ]
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    p = context.new_page()
-    p.problems = []
-    p.on("console", lambda m: p.problems.append(m.text) if m.type in ("error", "warning") else None)
-    p.on("pageerror", lambda e: p.problems.append(str(e)))
-    yield p
-    p.screenshot(path=str(tmp_path / "final.png"), full_page=False)
-    context.close()
-
-
 def open_page(page: Any, tmp_path: Path, html: str) -> None:
     path = tmp_path / "page.html"
     path.write_text(html)

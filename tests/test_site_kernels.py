@@ -4,7 +4,6 @@ pages and its index, found as you type."""
 from __future__ import annotations
 
 import filecmp
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,27 +66,6 @@ def test_two_architectures_are_refused(capsys: pytest.CaptureFixture[str], tmp_p
 
 
 # -- in the browser --------------------------------------------------------------
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
-
-
-@pytest.fixture
-def page(tmp_path: Path) -> Iterator[Any]:
-    import shutil
-
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("no system Chromium (apt-get install chromium; .ci/run does)")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        tab = context.new_page()
-        tab.problems = []
-        tab.on("console", lambda m: tab.problems.append(m.text) if m.type in ("error", "warning") else None)
-        tab.on("pageerror", lambda e: tab.problems.append(str(e)))
-        yield tab
-        browser.close()
-
 
 def test_the_index_finds_names_as_you_type(page: Any, two_kernels: tuple[Path, Path, Path]) -> None:
     out, _, _ = two_kernels
