@@ -203,6 +203,18 @@ def test_debian_61_every_event(debian_tree: Path, header: str) -> None:
     assert not any(f.mismatches for f in formats)
 
 
+def test_sched_h_on_every_kernel(configured_tree: Path) -> None:
+    formats, tu, stage4 = formats_of("sched.h", configured_tree)
+    assert any(f.event == "sched_switch" for f in formats)
+    assert_numbers_are_gccs(formats, tu, stage4)
+    assert_print_fmt_is_stage7s(formats, tu)
+    assert not any(f.mismatches for f in formats)
+    switch = next(f for f in formats if f.event == "sched_switch")
+    # char is signed on 6.1, unsigned since 6.2's -funsigned-char
+    (comm,) = [fl for fl in switch.fields if fl.name == "prev_comm"]
+    assert comm.signed == (tu.kernel_version or "").startswith("6.1.")
+
+
 def test_debian_61_sched_switch(debian_tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # the header found by the event's name
     status, out, err = explain_in(capsys, Path.cwd(), "format", "sched_switch", "--kernel", str(debian_tree))

@@ -101,7 +101,9 @@ def compile_passes(tu: TranslationUnit, output: str, compiler: str = "gcc") -> l
     module is built), its passes read back a token a line; gcc's messages."""
     shown = os.path.basename(tu.header)
     text = token_lines(output, tu.cwd, tu.header_abspath, shown)
-    argv = [compiler, "-fsyntax-only", *tu.compiler_flags, "-Wall", "-fdiagnostics-format=json",
+    # With what kbuild compiles with beyond the preprocessor's flags: 7.x's
+    # -fms-extensions lets a struct embed another, which its headers need.
+    argv = [compiler, "-fsyntax-only", *tu.compiler_flags, *tu.cflags, "-Wall", "-fdiagnostics-format=json",
             "-x", "cpp-output", "-"]
     _, found = _gcc(argv, text, tu)
     return _messages(found)
