@@ -112,7 +112,7 @@ def course_nav(steps: list[Step], page: str, lang: str = "en") -> Markup:
         next=link(steps[at + 1]) if at + 1 < len(steps) else None)
 
 
-def _check_target(out: Path) -> None:
+def check_target(out: Path) -> None:
     resolved = out.resolve()
     if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
         raise ExplainError(f"{out}: refusing to build a site in / or the home directory")
@@ -124,7 +124,7 @@ def _check_target(out: Path) -> None:
         )
 
 
-def _unique(name: str, taken: set[str]) -> str:
+def unique(name: str, taken: set[str]) -> str:
     candidate, n = name, 2
     while candidate in taken:
         candidate, n = f"{name}-{n}", n + 1
@@ -188,13 +188,13 @@ def build(
     header left out because it failed (only with *skip_failures*; else the
     first failure stops the build and nothing is written).  *time_limit*
     is for each header."""
-    _check_target(out)
+    check_target(out)
     plan = plan_of(headers, include_dirs, macro_args, kernel, mode)
-    staging = _staging(out)
+    staging = staging_dir(out)
     try:
         built = build_pages(plan, staging, lang, jobs, progress, skip_failures, time_limit)
         pages = write_index(built, staging, lang)
-        _swap(staging, out)
+        swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -208,7 +208,7 @@ def plan_of(headers: list[tuple[Path, str]], include_dirs: list[str], macro_args
     plan: list[tuple[TranslationUnit, str]] = []
     for directory, header in headers:
         tu = setup(header, include_dirs, macro_args, directory, kernel, mode)
-        plan.append((tu, _unique(slug(Path(tu.header).stem), taken)))
+        plan.append((tu, unique(slug(Path(tu.header).stem), taken)))
     return plan
 
 
@@ -251,7 +251,7 @@ def write_index(built: Built, root: Path, lang: str, up: tuple[str, str] | None 
             example=_example(built.entries), course=course_nav(steps, "cycle.html", lang)),
     }
     for name, text in pages.items():
-        _write_page(root, name, text)
+        write_page(root, name, text)
     for step in steps[1:]:  # the walkthrough pages of the course, written already
         path = root / step.page
         path.write_text(path.read_text("utf-8").replace(COURSE_MARK, course_nav(steps, step.page, lang), 1),
@@ -313,17 +313,17 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str,
         # Each event's or class's page, by name: the timeline links to the
         # page that has a cell's code.
         kinds = _topics(whole)
-        pages = {name: f"{_unique(slug(name), names)}.html" for name in kinds}
+        pages = {name: f"{unique(slug(name), names)}.html" for name in kinds}
         if not pages:  # no event or class has a page of its own (the toy): the steps are here
             whole = assemble.build(recording, "all", layout)
-        _write_page(staging, written[0],
+        write_page(staging, written[0],
                     to_html.render(whole, lang, home="../index.html", steps_elsewhere=bool(pages), pages=pages))
         topics = []
         found: dict[str, Extract] = {}
         panels = format_panels(whole, tu, lang)
         for name, page in pages.items():
             focused = assemble.build(recording, name, layout)
-            _write_page(staging, f"{folder}/{page}",
+            write_page(staging, f"{folder}/{page}",
                         to_html.render(focused, lang, home="../index.html", pages=pages, fmt=panels.get(name)))
             written.append(f"{folder}/{page}")
             topics.append(Topic(name, f"{folder}/{page}", kinds[name]))
@@ -367,13 +367,13 @@ def _example(entries: list[HeaderEntry]) -> Topic | None:
     return None
 
 
-def _staging(out: Path) -> Path:
+def staging_dir(out: Path) -> Path:
     target = out.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
 
 
-def _write_page(staging: Path, name: str, text: str) -> None:
+def write_page(staging: Path, name: str, text: str) -> None:
     path = (staging / name).resolve()
     if not path.is_relative_to(staging.resolve()):
         raise ExplainError(f"refusing to write outside the site: {name}")
@@ -381,7 +381,7 @@ def _write_page(staging: Path, name: str, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _swap(staging: Path, out: Path) -> None:
+def swap(staging: Path, out: Path) -> None:
     """Put the finished site in place of the old one."""
     target = out.resolve()
     (staging / MARKER).write_text("This directory was built by explainer site.\n", encoding="utf-8")

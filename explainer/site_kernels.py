@@ -22,15 +22,15 @@ from explainer.render.view import slug
 from explainer.site import (
     Built,
     Progress,
-    _check_target,
-    _staging,
-    _swap,
-    _unique,
-    _write_page,
     build_pages,
+    check_target,
     plan_of,
+    staging_dir,
+    swap,
     tree_headers,
+    unique,
     write_index,
+    write_page,
 )
 from explainer.walkthrough.diff import Side, compare
 
@@ -100,12 +100,12 @@ def build_kernels(
     """The site of *headers* (default: every event header of each tree)
     in each of *kernels*, into *out*; returns the files written, sorted,
     and one line per header left out (which fail, each saying why)."""
-    _check_target(out)
+    check_target(out)
     found = trees.same_architecture(kernels, cwd)
     taken: set[str] = {"index", "diff"}
     labels = [t.version() or k for k, t in zip(kernels, found, strict=True)]
-    folders = [_unique(slug(label), taken) for label in labels]
-    staging = _staging(out)
+    folders = [unique(slug(label), taken) for label in labels]
+    staging = staging_dir(out)
     written: list[str] = []
     skipped: list[str] = []
     entries: list[KernelEntry] = []
@@ -128,11 +128,11 @@ def build_kernels(
                 built[-1].extracts.clear()  # compared: the next kernel is compared with this one
             built.append(b)
         rows = _rows(entries, built, diffs)
-        _write_page(staging, "index.html", to_html.render_template(
+        write_page(staging, "index.html", to_html.render_template(
             "kernels.html.jinja2", lang, kernels=entries, rows=rows, words_k=prose.load(lang)["site_kernels"],
             site=prose.load(lang)["site"], why=prose.load(lang)["why"]))
         written.append("index.html")
-        _swap(staging, out)
+        swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -150,8 +150,8 @@ def _diff_pages(old: Built, new: Built, labels: tuple[str, str], folders: tuple[
         for label, b in zip(labels, (old, new), strict=True):
             header, one = b.extracts.get(name, ("", None))
             sides.append(Side(label, header, one, None if one is not None else _w("not_in", label=label)))
-        page = f"{folder}/{_unique(slug(name), taken)}.html"
-        _write_page(staging, page, diff_html.render(compare(name, sides[0], sides[1]), lang, home="../../index.html"))
+        page = f"{folder}/{unique(slug(name), taken)}.html"
+        write_page(staging, page, diff_html.render(compare(name, sides[0], sides[1]), lang, home="../../index.html"))
         diffs.setdefault(name, []).append((page, f"{labels[0]} \u2192 {labels[1]}"))
         written.append(page)
     return written
