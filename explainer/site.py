@@ -140,7 +140,7 @@ def _topics(w: Walkthrough) -> dict[str, str]:
         if inv.name is None or kind is None:
             continue
         if inv.name not in names:
-            names[inv.name] = kind if inv.name != inv.template else "class"
+            names[inv.name] = kind
     return names
 
 

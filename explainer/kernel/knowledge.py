@@ -83,9 +83,9 @@ def stage_ids() -> list[str]:
     for stages in data["includers"].values():
         seen.extend(s for s in stages if s not in seen)
     for m in machineries():
-        seen.append(m.first_stage)
-        for ids in m.includers.values():
-            seen.extend(s for s in ids if s not in seen)
+        for s in (m.first_stage, *(s for ids in m.includers.values() for s in ids)):
+            if s not in seen:
+                seen.append(s)
     seen.extend((data["unknown_stage"], data["self_read_first_stage"], data["self_read_again_stage"]))
     return [str(s) for s in seen]
 
