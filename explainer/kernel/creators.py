@@ -255,12 +255,16 @@ def machinery_of(path: Path) -> Machinery | None:
     return next((m for m in knowledge.machineries() if m.create and m.define in named), None)
 
 
+# What a .c file defines before it includes a header of define_trace.h's machinery.
+DEFAULT_CREATE = "CREATE_TRACE_POINTS"
+
+
 def create_macro(path: Path) -> str:
     """The macro a .c file defines before it includes the header *path*:
     that of its machinery (custom events: CREATE_CUSTOM_TRACE_EVENTS),
     else CREATE_TRACE_POINTS."""
     found = machinery_of(path)
-    return found.create if found is not None else "CREATE_TRACE_POINTS"
+    return found.create if found is not None else DEFAULT_CREATE
 
 
 @dataclass(frozen=True)

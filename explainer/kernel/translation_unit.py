@@ -360,7 +360,7 @@ def _setup_focused(
         in_place += [found] if (found := tree.find(pattern)) is not None else []
     root = focused.copy(tree, module, in_place)
     dirs = ["include"]
-    create = f"#define {creators.create_macro(path)}\n"
+    create = f"#define {machinery.create if machinery is not None else creators.DEFAULT_CREATE}\n"
     if spelled is not None:
         include_line = f"#include <{spelled}>"
         header = f"include/{spelled}"
