@@ -10,6 +10,7 @@ from pathlib import Path
 
 from explainer import prose
 from explainer.errors import Diagnosis, ExplainError, PreprocessError
+from explainer.kernel.trees import Tree
 from explainer.walkthrough.diff import Side, compare, extract
 
 
@@ -17,13 +18,13 @@ def _words(key: str, **values: object) -> str:
     return str(prose.load()["diff"][key]).format(**values)
 
 
-def _side(args: argparse.Namespace, cwd: Path, header: str | None, kernel: str | None) -> Side:
+def _side(args: argparse.Namespace, cwd: Path, header: str | None, kernel: str | None, tree: Tree | None) -> Side:
+    """The event in *header* of *kernel* (opened as *tree*; None: the bundled kernel)."""
     from explainer.cpp.recorder import Recorder
     from explainer.kernel import trees
     from explainer.kernel.translation_unit import setup
     from explainer.walkthrough import assemble
 
-    tree = trees.open_tree(cwd / kernel, kernel) if kernel is not None else None
     label = (tree.version() or kernel) if tree is not None and kernel is not None else (header or "")
     if header is None:  # in neither tree
         return Side(label, "", None, _words("no_header", label=label))
@@ -42,11 +43,10 @@ def _side(args: argparse.Namespace, cwd: Path, header: str | None, kernel: str |
     return Side(label, w.display(w.header), extract(w, args.event))
 
 
-def _named_by(event: str, cwd: Path, kernel: str) -> str | None:
-    """The header of *kernel*'s include/trace/events/ that names *event*."""
+def _named_by(event: str, tree: Tree, kernel: str) -> str | None:
+    """The header of *tree*'s include/trace/events/ that names *event*."""
     from explainer.kernel import trees
 
-    tree = trees.open_tree(cwd / kernel, kernel)
     found = trees.event_headers(tree, event)
     if len(found) > 1:
         raise ExplainError(_words("many_headers", event=event, label=tree.version() or kernel,
@@ -62,16 +62,17 @@ def sides(args: argparse.Namespace, cwd: Path) -> tuple[Side, Side]:
     kernels: list[str] = args.kernel or []
     headers: list[str] = args.headers
     if len(kernels) == 2 and len(headers) <= 1:
-        trees.same_architecture(kernels, cwd)
+        opened = trees.same_architecture(kernels, cwd)
         header = headers[0] if headers else None
         if header is None:
             # The header that names the event in one tree is the one to read in both.
-            found = [_named_by(args.event, cwd, k) for k in kernels]
+            found = [_named_by(args.event, t, k) for t, k in zip(opened, kernels, strict=True)]
             header = next((f for f in found if f is not None), None)
-        pair = (_side(args, cwd, header, kernels[0]), _side(args, cwd, header, kernels[1]))
+        pair = (_side(args, cwd, header, kernels[0], opened[0]), _side(args, cwd, header, kernels[1], opened[1]))
     elif len(kernels) <= 1 and len(headers) == 2:
         kernel = kernels[0] if kernels else None
-        pair = (_side(args, cwd, headers[0], kernel), _side(args, cwd, headers[1], kernel))
+        tree = trees.open_tree(cwd / kernel, kernel) if kernel is not None else None
+        pair = (_side(args, cwd, headers[0], kernel, tree), _side(args, cwd, headers[1], kernel, tree))
     else:
         raise ExplainError(_words("usage"))
     if pair[0].extract is None and pair[1].extract is None:

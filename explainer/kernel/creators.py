@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from explainer import resources
+from explainer.kernel import knowledge
 from explainer.kernel.knowledge import Machinery
 from explainer.kernel.trees import ARCH, Tree
 
@@ -99,8 +100,8 @@ def _scanned(root: Path) -> dict[str, Creator]:
 
 def _version(release: str | None) -> str:
     """"6.1" of "6.1.0-57-amd64" or "6.12.118+deb12-amd64"."""
-    m = re.match(r"(\d+)\.(\d+)", release or "")
-    return f"{m.group(1)}.{m.group(2)}" if m else ""
+    found = knowledge.release(release)
+    return f"{found[0]}.{found[1]}" if found is not None else ""
 
 
 _LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
@@ -245,8 +246,6 @@ def versions() -> list[str]:
 def machinery_of(path: Path) -> Machinery | None:
     """The machinery other than define_trace.h's that the header *path*
     includes at its end (custom events'), if any."""
-    from explainer.kernel import knowledge
-
     try:
         text = path.read_text(errors="replace")
     except OSError:
@@ -281,8 +280,6 @@ def definer(tree: Tree, path: Path) -> Definer | None:
     """The .h or .c file beside the header *path* that names it, by its
     path from the tree's root, for a machinery (kvm_define_hypevents.h for
     arm64's kvm_hypevents.h); None when no file there does."""
-    from explainer.kernel import knowledge
-
     named = [m for m in knowledge.machineries() if m.names_file]
     try:
         relative = path.resolve().relative_to(tree.base).as_posix()

@@ -90,7 +90,8 @@ def stage_ids() -> list[str]:
     return [str(s) for s in seen]
 
 
-def _release(version: str | None) -> tuple[int, int] | None:
+def release(version: str | None) -> tuple[int, int] | None:
+    """(6, 1) of "6.1.0-57-amd64" or "6.1"; None if it names no version."""
     m = re.match(r"(\d+)\.(\d+)", version or "")
     return (int(m.group(1)), int(m.group(2))) if m else None
 
@@ -99,10 +100,10 @@ def suffix(macro: str, version: str | None) -> str:
     """What the tracepoint a *macro* invocation names adds to its name
     argument in kernel *version* (a release string; None: explainer's
     model kernel, which names them as 6.1 does)."""
-    release = _release(version)
+    found = release(version)
     for rule in _data()["renamed"]:
-        since = _release(str(rule["since"]))
-        if release is not None and since is not None and release >= since and macro in rule["macros"]:
+        since = release(str(rule["since"]))
+        if found is not None and since is not None and found >= since and macro in rule["macros"]:
             return str(rule["suffix"])
     return ""
 

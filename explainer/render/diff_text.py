@@ -79,7 +79,8 @@ def render(d: EventDiff, width: int = 80) -> str:
     for s in (d.old, d.new):
         if s.missing is not None:
             out += [*wrap(_w("missing", event=d.event, why=s.missing), width, "", "  "), ""]
-    if d.old.extract is not None and d.new.extract is not None:
+    both = d.old.extract is not None and d.new.extract is not None
+    if both:
         out.append(_w("definition"))
         a, b = d.macros
         if a != b:
@@ -109,7 +110,6 @@ def render(d: EventDiff, width: int = 80) -> str:
                 out += wrap(_w(key, names=", ".join(found), stages=stages), width, "  ", "    ")
         out.append("")
     out.append(_w("passes"))
-    both = d.old.extract is not None and d.new.extract is not None
     for p in d.passes:
         title = _pass_title(p, both)
         if p.same:
