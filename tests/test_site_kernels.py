@@ -81,5 +81,6 @@ def test_the_index_finds_names_as_you_type(page: Any, two_kernels: tuple[Path, P
     assert "TRACE_EVENT" in visible.locator("th code").all_text_contents()
     page.fill("#find-input", "9p.h")
     visible.first.locator("td a").first.click()
+    page.wait_for_load_state()
     assert page.url.endswith("/9p/index.html")
     assert page.problems == []
