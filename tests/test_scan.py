@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from explainer.cpp import macros, pcpp_lexer, scan
 from explainer.cpp.macros import PREV_WHITE
+from explainer.cpp.reach import Reach
 from explainer.cpp.recorder import Recorder
 from explainer.errors import PreprocessError
 
@@ -56,6 +57,22 @@ COUNTING = {
     "through_an_argument": "#define ID(x) x\n#define C __COUNTER__\nint a = ID(C);\n",
     "through_a_paste": "#define CAT(a, b) a##b\nint a = CAT(__COUN, TER__);\n",
     "through_pragma_text": "#define P _Pragma(\"message __COUNTER__\")\nP\n",
+    # What a paste makes, from its written half (reach._pastes).
+    "through_a_written_paste": "#define C __COUN ## TER__\nint a = C;\n",
+    "through_a_paste_of_a_written_beginning": "#define MK(x) __COUN ## x\nint a = MK(TER__);\n",
+    "through_a_paste_of_a_written_ending": "#define MK(x) x ## TER__\nint a = MK(__COUN);\n",
+    "through_a_pasted_name_defined_later": (
+        "#define MK(x) UNIQ_ ## x\n#define USE MK(ID)\n#define UNIQ_ID __COUNTER__\nint a = USE;\n"
+    ),
+    "through_a_pasted_name_defined_before": "#define UNIQ_ID __COUNTER__\n#define MK(x) UNIQ_ ## x\nint a = MK(ID);\n",
+    "through_a_paste_around_an_argument": "#define ABD __COUNTER__\n#define MK(x) A ## x ## D\nint a = MK(B);\n",
+    "through_a_paste_of_an_arguments_first_token": (
+        "#define PRE_a __COUNTER__\n#define MK(x) PRE_ ## x\nint a = MK(a b);\n"
+    ),
+    "through_a_paste_of_an_arguments_last_token": "#define b_S __COUNTER__\n#define MK(x) x ## _S\nint a = MK(a b);\n",
+    "through_a_paste_that_makes_pragma": "#define P(x) _Prag ## x(\"message __COUNTER__\")\nP(ma)\n",
+    "through_a_paste_of_two_arguments": "#define CAT3(a, b) a ## _ ## b\n#define x_y __COUNTER__\nint a = CAT3(x, y);\n",
+    "not_through_a_comma_paste": "#define F(f, ...) f(1, ## __VA_ARGS__)\nint a = F(g, 2);\n",
     "not_at_all": "#define F(x) x\nint a = F(1) + __LINE__;\n",
     # Only the statements around such names are expanded: these must not
     # be cut at their ';'.
@@ -88,6 +105,31 @@ def test_other_files_advance_the_counter_as_for_gcc(tmp_path: Path, part: str) -
     files = {"main.h": '#include "part.h"\nint z = __COUNTER__;\n', "part.h": part}
     ours, theirs = ours_and_gcc(tmp_path, files)
     assert ours == theirs
+
+
+# Pastes that cannot make a name that reaches __COUNTER__: text that calls
+# them is left unexpanded (a kernel unit's commonest pastes).
+NOT_COUNTING = {
+    "a_comma_before_the_arguments": "#define F(f, ...) f(1, ## __VA_ARGS__)\nint a = F(g, 2);\n",
+    "a_beginning_no_counting_name_has": "#define MK(x) PG_ ## x\nint a = MK(dirty);\n",
+    "an_ending_no_counting_name_has": "#define MK(x) x ## _page\nint a = MK(dirty);\n",
+    "a_number": "#define UL(x) x ## UL\nlong a = UL(1);\n",
+    "a_string": "#define S(x) #x ## _s\nint a = S(q);\n",
+}
+
+
+@pytest.mark.parametrize("text", NOT_COUNTING.values(), ids=NOT_COUNTING.keys())
+def test_text_that_calls_a_paste_making_no_counting_name_is_not_expanded(text: str) -> None:
+    reach = Reach()
+    items = scan.scan("#define UNIQ __COUNTER__\n" + text)
+    for item in items[:-1]:
+        assert isinstance(item, scan.Directive)
+        reach.note(macros.parse_define(macros.lex(item.split()[1], item.line, "t.h"), "t.h", item.line))
+    assert isinstance(items[-1], scan.Text)
+    assert not reach.needed([items[-1]])
+    # The same text calling a macro that pastes two arguments is expanded.
+    reach.note(macros.parse_define(macros.lex("CAT(a, b) a ## b", 1, "t.h"), "t.h", 1))
+    assert reach.needed([t for t in scan.scan("int b = CAT(x, y);\n") if isinstance(t, scan.Text)])
 
 
 def test_the_names_of_a_text_are_found_once_each_literals_included() -> None:

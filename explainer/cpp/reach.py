@@ -3,9 +3,17 @@ that can reach __COUNTER__, whose value the header's passes print.
 
 ``Reach`` keeps a superset of the macro names whose expansion may reach
 __COUNTER__, as definitions come: a macro is in it if its replacement
-names one in it, or pastes (a paste can make any name); when a name
-joins, the macros that name it follow.  Compiled (hatch_build.py): it
-looks at every #define and every run of text.
+names one in it, or pastes what may make one; when a name joins, the
+macros that name it follow.  Compiled (hatch_build.py): it looks at every
+#define and every run of text.
+
+What a paste makes is read from its operands (``_pastes``).  Written
+tokens alone make one name, which counts as named.  With one parameter,
+``L ## p ## R`` makes names that begin with L and names that end with R
+(p's first and last tokens, or all of it); a literal that is not a name's
+start (``, ## __VA_ARGS__``, a string) makes no name.  Two parameters in
+one paste can make any name: the macro is in, as every pasting macro was
+before (then a kernel unit expanded three times the statements it needs).
 
 Of a run of text that must be expanded, only the statements around those
 names are (``parts``): after a ';', '{' or '}' outside parentheses no
@@ -20,7 +28,19 @@ from __future__ import annotations
 import bisect
 import re
 
-from explainer.cpp.macros import ID, IDENTIFIER, PASTE_LEFT, STRING, MacroDef, splice
+from explainer.cpp.macros import (
+    ID,
+    IDENTIFIER,
+    PARAM,
+    PASTE_LEFT,
+    STRING,
+    STRINGIFY,
+    VAOPT_END,
+    VAOPT_START,
+    MacroDef,
+    Tok,
+    splice,
+)
 from explainer.cpp.scan import Text
 
 _PARENS = re.compile(r"[()]")
@@ -34,6 +54,9 @@ _STRUCTURE = re.compile(
     re.DOTALL,
 )
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$")
+_NAME_END = re.compile(r"[A-Za-z0-9_$]+")
+# What _pastes says of a paste that may make any name.
+_ANY = "*"
 
 
 class Reach:
@@ -42,6 +65,15 @@ class Reach:
         self._opening: set[str] = set()
         self._pasting: set[str] = set()
         self._users: dict[str, list[str]] = {}  # name -> macros whose replacement names it
+        # Macros whose pastes make names that begin (end) with a key, and
+        # every beginning (ending) of a name that may reach __COUNTER__.
+        self._begin: dict[str, list[str]] = {}
+        self._end: dict[str, list[str]] = {}
+        self._counting_begins: set[str] = set()
+        self._counting_ends: set[str] = set()
+        self._counted("__COUNTER__")
+        # A paste that makes _Pragma reads a string as tokens: such a macro is in.
+        self._counted("_Pragma")
 
     def note(self, macro: MacroDef, names: list[str] | None = None) -> None:
         """Take in a definition; *names*, if given, are the names its
@@ -68,9 +100,46 @@ class Reach:
             for t in macro.body:
                 if t.type == STRING:
                     used.update(IDENTIFIER.findall(t.value))
-        self._note(macro.name, used, pastes, _leaves_open(parens))
+        any_name = False
+        if pastes:
+            for begin, end in _pastes(macro.body):
+                if begin == _ANY:
+                    any_name = True
+                elif end is None:  # written tokens alone: one name
+                    used.add(begin)
+                    any_name = any_name or begin == "_Pragma"
+                else:
+                    self._note_paste(macro.name, begin, end)
+        self._note(macro.name, used, pastes, _leaves_open(parens), any_name)
 
-    def _note(self, macro: str, names: set[str], pastes: bool, opens: bool) -> None:
+    def _note_paste(self, macro: str, begin: str, end: str) -> None:
+        """*macro* pastes names that begin with *begin* or end with *end*
+        (either may be "": none that way)."""
+        if begin:
+            self._begin.setdefault(begin, []).append(macro)
+            if begin in self._counting_begins and macro not in self._counting:
+                self._join(self._counting, macro)
+        if end:
+            self._end.setdefault(end, []).append(macro)
+            if end in self._counting_ends and macro not in self._counting:
+                self._join(self._counting, macro)
+
+    def _counted(self, name: str) -> None:
+        """Keep the beginnings and endings of *name*, a name that may reach
+        __COUNTER__, for the pastes defined later."""
+        for k in range(1, len(name) + 1):
+            self._counting_begins.add(name[:k])
+            self._counting_ends.add(name[-k:])
+
+    def _pasting_to(self, name: str) -> list[str]:
+        """The macros whose pastes may make *name*."""
+        found: list[str] = []
+        for k in range(1, len(name) + 1):
+            found.extend(self._begin.get(name[:k], ()))
+            found.extend(self._end.get(name[-k:], ()))
+        return found
+
+    def _note(self, macro: str, names: set[str], pastes: bool, opens: bool, any_name: bool = False) -> None:
         users = self._users
         for name in names:
             found = users.get(name)
@@ -80,7 +149,7 @@ class Reach:
                 found.append(macro)
         if pastes:
             self._pasting.add(macro)
-        if macro not in self._counting and (pastes or not self._counting.isdisjoint(names)):
+        if macro not in self._counting and (any_name or not self._counting.isdisjoint(names)):
             self._join(self._counting, macro)
         if macro not in self._opening and (opens or not self._opening.isdisjoint(names)):
             self._join(self._opening, macro)
@@ -88,11 +157,15 @@ class Reach:
     def _join(self, closure: set[str], macro: str) -> None:
         """Add *macro* to *closure*, and the macros that name it, and so on."""
         joining = [macro]
+        counting = closure is self._counting
         while joining:
             name = joining.pop()
             if name not in closure:
                 closure.add(name)
                 joining.extend(self._users.get(name, ()))
+                if counting:
+                    self._counted(name)
+                    joining.extend(self._pasting_to(name))
 
     def needed(self, chunk: list[Text]) -> bool:
         """Whether *chunk* must be expanded: it names a macro that may
@@ -178,6 +251,37 @@ def _spots(text: str, names: set[str]) -> list[int]:
             at = text.find(name, after)
     spots.sort()
     return spots
+
+
+def _pastes(body: list[Tok]) -> list[tuple[str, str | None]]:
+    """What each paste of a replacement list may make: (name, None) for
+    written tokens that make one name; (begin, end) for one parameter's,
+    "" where no name is made that way; (_ANY, None) for any name."""
+    out: list[tuple[str, str | None]] = []
+    i = 0
+    while i < len(body):
+        if not body[i].flags & PASTE_LEFT:
+            i += 1
+            continue
+        chain = [body[i]]
+        while chain[-1].flags & PASTE_LEFT and i + len(chain) < len(body):
+            chain.append(body[i + len(chain)])
+        i += len(chain)
+        params = [k for k, t in enumerate(chain) if t.type == PARAM and not t.flags & STRINGIFY]
+        if any(t.type == VAOPT_START or t.type == VAOPT_END for t in chain) or len(params) > 1:
+            out.append((_ANY, None))  # __VA_OPT__'s marks, or two arguments
+            continue
+        spelled = ['"' if t.flags & STRINGIFY else t.value for t in chain]
+        if not params:
+            whole = "".join(spelled)
+            if IDENTIFIER.fullmatch(whole):
+                out.append((whole, None))
+            continue
+        begin = "".join(spelled[: params[0]])
+        end = "".join(spelled[params[0] + 1 :])
+        out.append((begin if IDENTIFIER.fullmatch(begin) else "",
+                    end if _NAME_END.fullmatch(end) else ""))
+    return out
 
 
 def _leaves_open(parens: list[str]) -> bool:
