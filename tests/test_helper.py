@@ -18,6 +18,7 @@ from explainer.cpp.recording import Recording
 from explainer.errors import ExplainError
 from explainer.kernel.translation_unit import setup
 from explainer.walkthrough import assemble, helper
+from explainer.walkthrough.layout import values
 
 from conftest import REPO, SAMPLE, environment
 
@@ -44,15 +45,20 @@ def test_the_helper_lays_out_every_pass_as_this_process_does() -> None:
             ahead.submit(done)
 
         recording = record(submit)
-        done = ahead._collect(recording.tu.header)
+        laid: dict[int, assemble.LaidOut] = {}
+        expand.set_deadline(60)
+        try:
+            while len(laid) < len(recording.passes):  # each answered as it is laid out
+                ahead._answers(laid, recording.passes, wait=True, header="sample.h")
+        finally:
+            expand.set_deadline(None)
     # Every pass reached the helper, the first one before the others began.
     assert {index for index, _ in sent} == {p.index for p in recording.passes}
     assert sent[0][0] == 1 and sent[1][0] == 2
-    assert set(done) >= {(p.index, len(p.emitted)) for p in recording.passes}
     expected = assemble.lay_out(recording)
     for p, code, declares in zip(recording.passes, expected.code, expected.declares, strict=True):
-        assert done[p.index, len(p.emitted)][0] == code
-        assert done[p.index, len(p.emitted)][2] == declares
+        assert laid[p.index][0] == code
+        assert laid[p.index][2] == declares
 
 
 @needs_fork
@@ -115,17 +121,28 @@ def test_a_result_that_cannot_be_read_is_laid_out_here(monkeypatch: pytest.Monke
 
 
 @needs_fork
-def test_waiting_for_the_helper_keeps_to_the_time_limit() -> None:
-    recording = record()
+def test_this_process_lays_out_the_last_passes_and_waits_only_for_the_first(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    here: list[int] = []
     with helper.ahead() as ahead:
         os.kill(ahead._pid, signal.SIGSTOP)  # it will never answer
-        expand.set_deadline(0.05)
+        recording = record(ahead.submit)
+        real = assemble.lay_out_one
+
+        def counted(values: list[str], bounds: list[tuple[int, int, bool, str]]) -> assemble.LaidOut:
+            here.append(len(values))
+            return real(values, bounds)
+
+        monkeypatch.setattr(assemble, "lay_out_one", counted)
+        expand.set_deadline(0.5)
         try:
             with pytest.raises(ExplainError, match=r"sample\.h: laying out its passes gave up after"):
                 ahead.layout(recording)
         finally:
             expand.set_deadline(None)
     assert ahead._pid == 0  # ended and reaped
+    # Every pass but the first, last first; the first was the helper's.
+    assert here == [len(values(p.emitted)) for p in reversed(recording.passes[1:])]
 
 
 def test_without_a_helper_the_layout_is_made_here() -> None:

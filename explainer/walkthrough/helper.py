@@ -20,8 +20,11 @@ a failure costs time, never output.
 
 Texts and results travel through two anonymous files, so that neither
 side ever waits for the other to read; the pipes carry only notes of 32
-bytes (pass, tokens, offset, length), and the helper answers only once
-the recorder has sent its last pass.
+bytes (pass, tokens, offset, length).  The helper answers each pass as
+it lays it out.  Once the recording ends, this process lays out the
+passes the helper has not answered, the last first, while the helper
+works from the first: it waits only for the one pass left, most likely
+the one the helper is on (the first read, the biggest).
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from explainer.errors import ExplainError
 # what only the layouts need is imported when they are made.
 if TYPE_CHECKING:
     from explainer.cpp.invocations import PassBuilder
-    from explainer.cpp.recording import Recording
+    from explainer.cpp.recording import PassRecord, Recording
     from explainer.kernel.translation_unit import TranslationUnit
     from explainer.walkthrough.assemble import LaidOut, Layout
 
@@ -159,40 +162,63 @@ class Helper:
 
         if self.prescans is not None:
             self.prescans.close()  # the recording has read its files
-        done = self._collect(recording.tu.header)
-        laid = [done.get((p.index, len(p.emitted))) or lay_out_one(values(p.emitted), bounds(p.invocations))
-                for p in recording.passes]
-        return laid_out(laid)
+        passes = recording.passes
+        laid: dict[int, LaidOut] = {}
+        if self._pid:
+            os.close(self._from_parent)  # no more passes: the helper's last answers follow
+            self._from_parent = -1
+        try:
+            left = list(passes)
+            while left:
+                self._answers(laid, passes, wait=False)
+                left = [p for p in left if p.index not in laid]
+                if not left:
+                    break
+                last = left[-1]
+                if len(left) == 1 and self._pid and self._sent.get(last.index) == len(last.emitted):
+                    self._answers(laid, passes, wait=True, header=recording.tu.header)
+                    if last.index in laid:
+                        break
+                laid[last.index] = lay_out_one(values(last.emitted), bounds(last.invocations))
+        finally:
+            self.close()
+        return laid_out([laid[p.index] for p in passes])
 
-    def _collect(self, header: str) -> dict[tuple[int, int], LaidOut]:
-        """The layouts the helper made, by pass index and tokens sent."""
-        if not self._pid:
-            return {}
-        os.close(self._from_parent)
-        self._from_parent = -1
+    def _answers(self, laid: dict[int, LaidOut], passes: tuple[PassRecord, ...], wait: bool,
+                 header: str = "") -> None:
+        """Take the layouts the helper has made of *passes* as they ended
+        (by pass index, into *laid*): those ready, or with *wait*, until
+        it answers or ends.  An answer that cannot be read is dropped (the
+        pass is laid out here); a helper that ended answers no more."""
+        if not self._pid or self._from_helper < 0:
+            return
         from explainer.cpp import expand
         from explainer.walkthrough.layout import Spans
 
-        done: dict[tuple[int, int], LaidOut] = {}
-        try:
-            while True:
-                left = expand.time_left()
-                ready, _, _ = select.select([self._from_helper], [], [], left)
-                if not ready:
+        ended = {p.index: len(p.emitted) for p in passes}
+        while True:
+            timeout = expand.time_left() if wait else 0.0
+            ready, _, _ = select.select([self._from_helper], [], [], timeout)
+            if not ready:
+                if wait:
                     raise ExplainError(f"{header}: laying out its passes {expand.gave_up()}")
-                note = _read_exact(self._from_helper, _NOTE.size)
-                if note is None:
-                    break
-                index, count, offset, length = _NOTE.unpack(note)
-                try:
-                    code, starts, ends, declares, folds = marshal.loads(_pread_all(self._results, length, offset))
-                except (OSError, EOFError, ValueError, TypeError):
-                    continue  # laid out here
-                done[index, count] = (code, Spans(_longs(starts), _longs(ends)), declares,
-                                      {k: (c, _longs(s), _longs(e), _longs(p)) for k, (c, s, e, p) in folds.items()})
-        finally:
-            self.close()
-        return done
+                return
+            note = _read_exact(self._from_helper, _NOTE.size)
+            if note is None:  # the helper is done, or gone
+                os.close(self._from_helper)
+                self._from_helper = -1
+                return
+            index, count, offset, length = _NOTE.unpack(note)
+            if ended.get(index) != count or index in laid:
+                continue  # a pass sent before it ended
+            try:
+                code, starts, ends, declares, folds = marshal.loads(_pread_all(self._results, length, offset))
+            except (OSError, EOFError, ValueError, TypeError):
+                continue
+            laid[index] = (code, Spans(_longs(starts), _longs(ends)), declares,
+                           {k: (c, _longs(s), _longs(e), _longs(p)) for k, (c, s, e, p) in folds.items()})
+            if wait:
+                return
 
     def close(self) -> None:
         """Ends the helper (it may still be laying out) and frees its files."""
@@ -232,14 +258,16 @@ def _longs(data: bytes) -> array[int]:
 
 
 def _serve(notes: int, texts: int, results: int, answers: int) -> None:
-    """The helper: lays out each pass it is told of; answers once the
-    recorder has sent them all (its pipe closed), so that the recorder
-    never waits on a full pipe."""
+    """The helper: lays out each pass it is told of and answers it.  An
+    answer that would wait (the recorder is not reading yet) waits here
+    until the recorder has sent its last pass, so that neither side ever
+    waits on a full pipe."""
     # Loaded while the recorder is still far from its first pass.
     from explainer.walkthrough.assemble import lay_out_one
 
     offset = 0
-    told: list[bytes] = []
+    held = b""
+    os.set_blocking(answers, False)
     while (note := _read_exact(notes, _NOTE.size)) is not None:
         index, count, at, length = _NOTE.unpack(note)
         vals, invocations = marshal.loads(_pread_all(texts, length, at))
@@ -247,9 +275,17 @@ def _serve(notes: int, texts: int, results: int, answers: int) -> None:
         packed = {k: (c, s.tobytes(), e.tobytes(), p.tobytes()) for k, (c, s, e, p) in folds.items()}
         blob = marshal.dumps((code, spans.starts.tobytes(), spans.ends.tobytes(), declares, packed))
         _write_all(results, blob)
-        told.append(_NOTE.pack(index, count, offset, len(blob)))
+        answer = _NOTE.pack(index, count, offset, len(blob))
         offset += len(blob)
-    _write_all(answers, b"".join(told))
+        if not held:
+            try:
+                os.write(answers, answer)  # a note is less than PIPE_BUF: all or nothing
+                continue
+            except BlockingIOError:
+                pass
+        held += answer
+    os.set_blocking(answers, True)
+    _write_all(answers, held)
 
 
 @contextlib.contextmanager
