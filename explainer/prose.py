@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from typing import Any
 
@@ -13,8 +12,7 @@ DEFAULT_LANGUAGE = "en"
 
 @cache
 def load(lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
-    path = resources.data(f"prose.{lang}.toml")
-    return tomllib.loads(path.read_text("utf-8"))
+    return resources.data_toml(f"prose.{lang}.toml")
 
 
 def stage(stage_id: str, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:

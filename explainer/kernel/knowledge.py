@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -28,8 +27,7 @@ class Machinery:
 
 @cache
 def _data() -> dict[str, Any]:
-    text = resources.data("kernel.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return resources.data_toml("kernel.toml")
 
 
 @cache
