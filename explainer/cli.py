@@ -193,7 +193,7 @@ def run(args: argparse.Namespace, cwd: Path) -> tuple[str, ExplainError | None]:
         whole = assemble.build(recording, args.macro, helper.layout(recording), stopped=stopped, diagnosed=True)
     fmt = None
     if args.format == "html" and not whole.diagnostics:  # an event's page shows its format file
-        from explainer.site import format_panels
+        from explainer.render.format_view import format_panels
 
         fmt = format_panels(whole, tu, "en", only=args.macro).get(args.macro)
     return render(_select(whole, args.pass_index, args.stage), args, fmt), problem

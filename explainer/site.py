@@ -28,7 +28,7 @@ from explainer.kernel import knowledge
 from explainer.kernel.translation_unit import TranslationUnit, setup
 from explainer.model import Walkthrough
 from explainer.render import to_html, view
-from explainer.render.format_view import FormatPanel
+from explainer.render.format_view import format_panels
 from explainer.render.view import slug
 from explainer.walkthrough import assemble
 from explainer.walkthrough.diff import Extract, extract
@@ -333,29 +333,6 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str,
         view.forget()
     return (HeaderEntry(whole.display(tu.header), f"{folder}/index.html", whole.total_passes, tuple(topics),
                         whole.self_read, _macros(whole)), written, found)
-
-
-def format_panels(w: Walkthrough, tu: TranslationUnit, lang: str, only: str | None = None) -> dict[str, FormatPanel]:
-    """Each event's format file and decoder tables, by event (*only*: that
-    event's, if it is one): one run of gcc for the numbers, one for the
-    tables (none in focused mode, whose numbers show as ?)."""
-    from explainer.render.format_view import panel
-    from explainer.userspace import decode
-    from explainer.userspace import format as tracefs_format
-
-    names = [n for n in tracefs_format.events(w) if only is None or n == only]
-    stage4 = tracefs_format.fields_pass(w)
-    if not names or stage4 is None:
-        return {}
-    computes = tu.keep is None
-    problem = None
-    try:
-        formats = tracefs_format.build_all(w, tu, names, compute=computes)
-        tables = decode.page_tables(formats, tu, stage4) if computes else {}
-    except ExplainError as exc:  # the numbers: the page says why they are missing
-        formats = tracefs_format.build_all(w, tu, names, compute=False)
-        tables, problem = {}, str(exc)
-    return {f.event: panel(f, w, tu, tables.get(f.event, ()), lang, problem) for f in formats}
 
 
 def _example(entries: list[HeaderEntry]) -> Topic | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from explainer import prose
+from explainer.errors import ExplainError
 from explainer.kernel.translation_unit import TranslationUnit
 from explainer.model import Walkthrough
 from explainer.render import userspace_text
@@ -75,3 +76,25 @@ def panel(f: EventFormat, w: Walkthrough, tu: TranslationUnit, tables: Sequence[
     } for t in tables)
     return FormatPanel(str(words["panel_heading"]).format(path=path), path,
                        "\n".join(r.text for r in rows) + "\n", rows, tuple(notes), tuple(fields.values()), data)
+
+
+def format_panels(w: Walkthrough, tu: TranslationUnit, lang: str, only: str | None = None) -> dict[str, FormatPanel]:
+    """Each event's format file and decoder tables, by event (*only*: that
+    event's, if it is one): one run of gcc for the numbers, one for the
+    tables (none in focused mode, whose numbers show as ?)."""
+    from explainer.userspace import decode
+    from explainer.userspace import format as tracefs_format
+
+    names = [n for n in tracefs_format.events(w) if only is None or n == only]
+    stage4 = tracefs_format.fields_pass(w)
+    if not names or stage4 is None:
+        return {}
+    computes = tu.keep is None
+    problem = None
+    try:
+        formats = tracefs_format.build_all(w, tu, names, compute=computes)
+        tables = decode.page_tables(formats, tu, stage4) if computes else {}
+    except ExplainError as exc:  # the numbers: the page says why they are missing
+        formats = tracefs_format.build_all(w, tu, names, compute=False)
+        tables, problem = {}, str(exc)
+    return {f.event: panel(f, w, tu, tables.get(f.event, ()), lang, problem) for f in formats}
