@@ -56,8 +56,9 @@ fuzz: native
 sweep: native
 	$(BIN)/python bench/sweep.py
 
-## bench: explainer against gcc -E on a real header, medians and ratios
-## (make bench BENCH_ARGS=--site adds a site of every header: six minutes)
+## bench: explainer against gcc -E on sched.h of 6.1 and 7.x, medians and
+## ratios (BENCH_ARGS=--site adds a site of every header of each: long;
+## BENCH_ARGS="--kernel 6.12" times that kernel alone)
 bench: native
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 

@@ -1,6 +1,6 @@
 """Speed and memory of explainer against gcc -E, measured side by side.
 
-    python bench/bench.py [--runs N] [--kernel DIR] [--site]
+    python bench/bench.py [--runs N] [--kernel DIR|6.1|6.12|7 ...] [--site]
 
 What is timed is what users get: the wheel that `pip install .` builds
 (in pip's isolated build environment), installed into a venv of its own
@@ -10,10 +10,15 @@ explainer in alternation N times (default 9) in the same run and prints
 medians, their ratio, the lowest and highest ratio of a run to the gcc
 run beside it, the goal and whether it is met, plus explainer's peak
 memory.  Target 1 also runs the checkout's explainer (as make builds
-it) in the same alternation: the installed wheel must be as fast.  Without --kernel, Debian's 6.1 headers
-are fetched (tests/kernels.py).  --site also times `explain site` over
-every header of the tree against gcc run on the same headers one after
-another (long: minutes).
+it) in the same alternation: the installed wheel must be as fast.
+--kernel (repeatable) names a tree, or a Debian kernel tests/kernels.py
+fetches; without it, 6.1 and the newest 7.x, a table each.  --site also
+times `explain site` over every header of each tree against gcc run on
+the same headers one after another (long: minutes).
+
+The goals are the issues' (issue 21: a sched.h walkthrough at most 2.0x
+gcc -E as JSON and 3.0x as a page; a site at most 1.5x); the last column
+says whether each is met today.
 """
 
 from __future__ import annotations
@@ -150,27 +155,41 @@ def row(name: str, timing: Timing, goal: str, limit: float | None, base_label: s
     return f"{name:44} {ours:8.3f}s {base_text} {ratio} {runs:>10}  {goal:>10}  {met}{suffix}"
 
 
+def tree_of(kernel: str) -> str | None:
+    """A tree: a folder, or a kernel tests/kernels.py fetches."""
+    from kernels import FETCH
+
+    if kernel not in FETCH:
+        return kernel
+    found = FETCH[kernel]()
+    return None if found is None else str(found)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=9)
-    parser.add_argument("--kernel")
+    parser.add_argument("--kernel", action="append")
     parser.add_argument("--site", action="store_true")
     args = parser.parse_args()
-    tree = args.kernel
-    if tree is None:
-        from kernels import debian_headers
-
-        found = debian_headers()
-        if found is None:
-            print("bench: no kernel tree; give --kernel DIR")
+    trees = []
+    for kernel in args.kernel or ["6.1", "7"]:
+        tree = tree_of(kernel)
+        if tree is None:
+            print(f"bench: no kernel tree for {kernel}; give --kernel DIR")
             return 2
-        tree = str(found)
+        trees.append(tree)
     explain, which = install_wheel()
-    checkout = [PYTHON, "-m", "explainer"]
     print(which)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{subprocess.run(['gcc', '--version'], capture_output=True, text=True).stdout.splitlines()[0]}")
-    print(f"tree: {tree}; {args.runs} runs each, medians\n")
+    for tree in trees:
+        bench_tree(tree, explain, args.runs, args.site)
+    return 0
+
+
+def bench_tree(tree: str, explain: list[str], runs: int, site: bool) -> None:
+    checkout = [PYTHON, "-m", "explainer"]
+    print(f"\ntree: {tree}; {runs} runs each, medians\n")
     print(f"{'target':44} {'explain':>9} {'gcc -E':>9} {'ratio':>7} {'each run':>10}  {'goal':>10}  met")
     with tempfile.TemporaryDirectory() as tmp:
         out = str(Path(tmp) / "out")
@@ -179,13 +198,13 @@ def main() -> int:
         # largest page) is timed too, against the same ratios, as "1+":
         # beyond what the issue asks.
         for focus, label in (("TRACE_EVENT", "1."), ("all", "1+.")):
-            for fmt, goal in (("json", 3.0), ("html", 4.0)):
+            for fmt, goal in (("json", 2.0), ("html", 3.0)):  # issue 21
                 argv = [focus, "sched.h", "--kernel", tree, "--format", fmt, "-o", out]
-                if (focus, fmt) == ("all", "html"):
-                    goal = 3.5  # issue 17's target for the largest page
+                if focus == "all":  # issue 17's targets for the largest page
+                    goal = 3.0 if fmt == "json" else 3.5
                 # Target 1 also against the checkout, in the same turns.
                 also = [*checkout, *argv] if focus == "TRACE_EVENT" else None
-                timing, other = alternate(args.runs, [*explain, *argv], ROOT, full_gcc, also)
+                timing, other = alternate(runs, [*explain, *argv], ROOT, full_gcc, also)
                 print(row(f"{label} {focus} sched.h, full mode, {fmt.upper()}", timing, f"<= {goal:g}x", goal))
                 if other is not None:
                     print(row(f"{label} the same, wheel vs checkout (make)", other, "<= 1.05x", 1.05,
@@ -194,11 +213,11 @@ def main() -> int:
         focused_argv = [*explain, "TRACE_EVENT", "sched.h", "--kernel", tree, "--mode", "focused",
                         "--format", "json", "-o", out]
         print(row("2. sched.h focused mode vs full-mode gcc",
-                  alternate(args.runs, focused_argv, ROOT, full_gcc)[0], "<= 1.5x", 1.5))
+                  alternate(runs, focused_argv, ROOT, full_gcc)[0], "<= 1.5x", 1.5))
         sample_argv = [*explain, "TRACE_EVENT", "sample.h", "--format", "json", "-o", out]
-        print(row("3. bundled sample.h, whole process", alternate(args.runs, sample_argv, ROOT, None)[0],
+        print(row("3. bundled sample.h, whole process", alternate(runs, sample_argv, ROOT, None)[0],
                   "< 0.5 s", 0.5))
-        print(row("3. explain --help", alternate(args.runs, [*explain, "--help"], ROOT, None)[0],
+        print(row("3. explain --help", alternate(runs, [*explain, "--help"], ROOT, None)[0],
                   "< 0.15 s", 0.15))
         # Issue 17's page targets: the largest page, its size and its load event in Chromium.
         page = Path(tmp) / "all.html"
@@ -215,7 +234,7 @@ def main() -> int:
         rss = peak_rss(json_argv, ROOT) / 1024
         print(f"{'5. peak memory, target 1':44} {rss:8.0f} MiB {'':9} {'':7} {'':10}  {'< 300 MiB':>10}  "
               f"{'yes' if rss < 300 else 'NO'}")
-        if args.site:
+        if site:
             from explainer.site import tree_headers
 
             headers = tree_headers(tree, ROOT)
@@ -233,10 +252,9 @@ def main() -> int:
             site_argv = [*explain, "site", "--kernel", tree, "-o", str(Path(tmp) / "site")]
             seconds, kib = timed(site_argv, ROOT)
             print(row(f"4. explain site, {len(done)} headers", Timing(seconds, gcc_total, None),
-                      "<= 3x", 3.0))
+                      "<= 1.5x", 1.5))  # issue 21
             print(f"{'4. peak memory of one process':44} {kib / 1024:8.0f} MiB {'':9} {'':7} {'':10}  "
                   f"{'< 1 GiB':>10}  {'yes' if kib < 2**20 else 'NO'}")
-    return 0
 
 
 if __name__ == "__main__":
