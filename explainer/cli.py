@@ -166,9 +166,16 @@ def run(args: argparse.Namespace, cwd: Path) -> tuple[str, ExplainError | None]:
                reader=args.reader)
     from explainer.walkthrough.helper import ahead
 
+    # A kernel's headers, replayed from this unit's last run if none has
+    # changed (cpp/memo.py): then the helper has no files to scan.
+    memo = None
+    if tu.full_mode:
+        from explainer.cpp import memo as memos
+
+        memo = memos.load(tu) if memos.enabled() else None
     # Then the helper process, which starts scanning the translation
     # unit's files while the recorder's modules load.
-    with ahead(tu=tu) as helper:
+    with ahead(tu=None if memo is not None and memo.replaying else tu) as helper:
         from explainer.cpp.recorder import Recorder
         from explainer.model import PAGE_BUDGET
         from explainer.walkthrough import assemble, doctor
@@ -182,8 +189,10 @@ def run(args: argparse.Namespace, cwd: Path) -> tuple[str, ExplainError | None]:
         every_pass = args.pass_index is None and args.stage is None
         budget = PAGE_BUDGET if every_pass else None
         recorder = Recorder(tu, trace, on_pass=helper.submit, files=helper.files(),
-                            steps=args.format == "html", budget=budget)
+                            steps=args.format == "html", budget=budget, memo=memo)
         recording, stopped, problem = doctor.recorded(recorder)
+        if memo is not None and recorder.failed_at is None:
+            memo.save(recorder)
         if args.format == "html":
             # jinja2 and the page's template load while the helper lays
             # out the last passes, rather than after.

@@ -83,34 +83,15 @@ class Reach:
             opens = "(" in macro.written and _leaves_open(_PARENS.findall(macro.written))
             self._note(macro.name, set(names), False, opens)
             return
-        used: set[str] = set()
-        pastes = False
-        pragma = False
-        parens: list[str] = []
-        for t in macro.body:
-            if t.type == ID:
-                used.add(t.value)
-                if t.value == "_Pragma":
-                    pragma = True
-            elif t.value == "(" or t.value == ")":
-                parens.append(t.value)
-            if t.flags & PASTE_LEFT:
-                pastes = True
-        if pragma:  # the operand's text is read as tokens again
-            for t in macro.body:
-                if t.type == STRING:
-                    used.update(IDENTIFIER.findall(t.value))
-        any_name = False
-        if pastes:
-            for begin, end in _pastes(macro.body):
-                if begin == _ANY:
-                    any_name = True
-                elif end is None:  # written tokens alone: one name
-                    used.add(begin)
-                    any_name = any_name or begin == "_Pragma"
-                else:
-                    self._note_paste(macro.name, begin, end)
-        self._note(macro.name, used, pastes, _leaves_open(parens), any_name)
+        self.note_facts(macro.name, facts(macro))
+
+    def note_facts(self, name: str, found: Facts) -> None:
+        """Take in a definition of *name* from what ``facts`` found of it
+        (a replay of a recorded read: cpp/memo.py)."""
+        used, pastes, opens, any_name, pasted = found
+        for begin, end in pasted:
+            self._note_paste(name, begin, end)
+        self._note(name, set(used), pastes, opens, any_name)
 
     def _note_paste(self, macro: str, begin: str, end: str) -> None:
         """*macro* pastes names that begin with *begin* or end with *end*
@@ -251,6 +232,45 @@ def _spots(text: str, names: set[str]) -> list[int]:
             at = text.find(name, after)
     spots.sort()
     return spots
+
+
+# What Reach takes in of a definition that is not plain: the names its
+# replacement list uses (and those its pastes make whole), whether it
+# pastes, leaves a '(' open, may make any name, and the (begin, end) of
+# each paste of one parameter.
+Facts = tuple[tuple[str, ...], bool, bool, bool, tuple[tuple[str, str], ...]]
+
+
+def facts(macro: MacroDef) -> Facts:
+    used: set[str] = set()
+    pastes = False
+    pragma = False
+    parens: list[str] = []
+    for t in macro.body:
+        if t.type == ID:
+            used.add(t.value)
+            if t.value == "_Pragma":
+                pragma = True
+        elif t.value == "(" or t.value == ")":
+            parens.append(t.value)
+        if t.flags & PASTE_LEFT:
+            pastes = True
+    if pragma:  # the operand's text is read as tokens again
+        for t in macro.body:
+            if t.type == STRING:
+                used.update(IDENTIFIER.findall(t.value))
+    any_name = False
+    pasted: list[tuple[str, str]] = []
+    if pastes:
+        for begin, end in _pastes(macro.body):
+            if begin == _ANY:
+                any_name = True
+            elif end is None:  # written tokens alone: one name
+                used.add(begin)
+                any_name = any_name or begin == "_Pragma"
+            else:
+                pasted.append((begin, end))
+    return tuple(sorted(used)), pastes, _leaves_open(parens), any_name, tuple(pasted)
 
 
 def _pastes(body: list[Tok]) -> list[tuple[str, str | None]]:

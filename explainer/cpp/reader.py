@@ -26,7 +26,7 @@ from explainer.cpp.macros import (
     plain_define,
     spell,
 )
-from explainer.cpp.reach import Reach
+from explainer.cpp.reach import Facts, Reach
 from explainer.cpp.scan import OPENING, Directive, Text
 from explainer.errors import PreprocessError
 from explainer.model import Change
@@ -94,6 +94,10 @@ class Reader:
         # where they were found (the doctor says which conditional hid them).
         self.trace_macros = trace_macros
         self.hidden: list[Hidden] = []
+        # While a read is recorded to be replayed (cpp/memo.py): each
+        # #define as (the text after it, file, line, macro, its plain
+        # names) and each #undef as (name, file, line), in order.
+        self.capture: list[tuple[object, ...]] | None = None
 
     def read(self, items: tuple[Directive | Text, ...], visit: object, source: str, in_pass: bool) -> None:
         """Run one file's items; *source* is its name as shown, *in_pass*
@@ -242,14 +246,17 @@ class Reader:
             assert isinstance(macro, MacroDef)
             macro.disabled = False  # in case an error stopped an expansion
             self.install(macro, cached[2])
-            return
-        plain = item.plain if item.plain_known else plain_define(rest)
-        if plain is not None:
-            macro = from_plain(plain, rest, source, item.line)
-            self.install(macro, plain[4])
-            item.defined = (source, macro, plain[4])
-            return
-        item.defined = (source, self.define(lex(rest, item.line, source), source, item.line), None)
+        else:
+            plain = item.plain if item.plain_known else plain_define(rest)
+            if plain is not None:
+                macro = from_plain(plain, rest, source, item.line)
+                self.install(macro, plain[4])
+                cached = item.defined = (source, macro, plain[4])
+            else:
+                macro = self.define(lex(rest, item.line, source), source, item.line)
+                cached = item.defined = (source, macro, None)
+        if self.capture is not None:
+            self.capture.append(("define", rest, source, item.line, macro, cached[2]))
 
     def define(self, toks: list[Tok], file: str, line: int) -> MacroDef:
         body = written_body(toks)  # first: parse_define rewrites the tokens
@@ -277,6 +284,22 @@ class Reader:
         name = toks[0].value
         self.macros.pop(name, None)
         self.changes.append(Change("undef", name, None, None, file, self.line))
+        if self.capture is not None:
+            self.capture.append(("undef", name, file, self.line))
+
+    def replay_define(self, macro: MacroDef, names: list[str] | None, found: Facts | None) -> None:
+        """install, for a definition read before (cpp/memo.py): what Reach
+        takes in of it is given, and its warning comes with the replay."""
+        self.macros[macro.name] = macro
+        if found is not None:
+            self.reach.note_facts(macro.name, found)
+        else:
+            self.reach.note(macro, names)
+        self.changes.append(meaning(macro))
+
+    def replay_undef(self, name: str, file: str, line: int) -> None:
+        self.macros.pop(name, None)
+        self.changes.append(Change("undef", name, None, None, file, line))
 
 
 def meaning(macro: MacroDef) -> Change:

@@ -16,6 +16,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pcpp
 
@@ -32,6 +33,9 @@ from explainer.errors import PreprocessError
 from explainer.kernel import compiler, knowledge
 from explainer.kernel.translation_unit import TranslationUnit
 from explainer.model import Change, HiddenMacro, IncludeSite, LeftOut, ReInclude
+
+if TYPE_CHECKING:
+    from explainer.cpp.memo import Memo
 
 # Limits (README, "Limits"): gcc's own on #include nesting (ours on the
 # size of one file is scan.MAX_FILE_BYTES).
@@ -87,6 +91,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         expand_all_text: bool = False,
         on_pass: Callable[[PassBuilder], None] | None = None,
         line: int | None = None,
+        memo: Memo | None = None,
     ) -> None:
         self._ready = False
         super().__init__(lexer=Lexer())
@@ -108,6 +113,8 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             lambda macro: macro.file == reader or not knowledge.folds(macro.name, macro.file, header),
             steps, budget, line)
         self._on_pass = on_pass
+        # Reads of files other than the header, replayed or recorded (memo.py).
+        self.memo = memo
         self._visits: list[_Visit] = []
         self._counter = 0
         self._header = os.path.normcase(str(tu.header_abspath))
@@ -126,6 +133,8 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         self._answers = compiler.Answers(tu.compiler_flags, knowledge.likely_questions())
         self._reader = Reader(self, self.macros, Reach(), self.changes, self.warnings, expand_all_text,
                               knowledge.trace_macros())
+        if memo is not None and not memo.replaying:
+            self._reader.capture = memo.log
         # The machinery's computed includes, and whether CREATE_TRACE_POINTS
         # was defined when the header was first read (walkthrough/doctor.py).
         self._re_includers = knowledge.re_includers()
@@ -279,15 +288,38 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         guard = self._guards.get(abspath)
         if guard is not None and guard in self.macros:
             return  # all of it is skipped: not read again (gcc does not)
+        memo = self.memo
+        framed = memo is not None and os.path.normcase(abspath) != self._header
+        if framed and memo is not None and memo.replay(self, abspath):
+            return
         site = IncludeSite(here.display, line)
         chain = ((site.file, site.line), *self.chain())
         try:
             stamp = scan.stamp(abspath)
         except OSError as exc:
             raise self.error_here(f"{display}: {exc.strerror or exc}") from None
+        if memo is None:
+            self._read_file(display, abspath, found_in, site, chain, stamp)
+            return
+        memo.read(abspath, stamp)
+        if not framed:
+            self._read_file(display, abspath, found_in, site, chain, stamp)
+            return
+        memo.begin(self, abspath)
+        try:
+            self._read_file(display, abspath, found_in, site, chain, stamp)
+        except BaseException:
+            memo.broken = True
+            raise
+        memo.end(self)
+
+    def _read_file(self, display: str, abspath: str, found_in: int | None, site: IncludeSite,
+                   chain: tuple[tuple[str, int], ...], stamp: tuple[int, int]) -> None:
         items = self._files.get(abspath, stamp, lambda: self._scan_text(self._read(display, abspath, chain), display, chain))
         if abspath not in self._guards and os.path.normcase(abspath) != self._header:
-            self._guards[abspath] = scan.include_guard(items)  # never the header: its reads are passes
+            guard = self._guards[abspath] = scan.include_guard(items)  # never the header: its reads are passes
+            if self.memo is not None:
+                self.memo.log.append(("guard", abspath, guard))
         self._run_file(items, _Visit(display, abspath, site, found_in))
 
     def _note_re_include(self, name: str, angled: bool, here: _Visit, line: int,
@@ -469,6 +501,8 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         assert isinstance(visit, _Visit)
         if visit.abspath is not None:
             self.include_once[visit.abspath] = None
+            if self.memo is not None:
+                self.memo.log.append(("once", visit.abspath))
 
     def passthrough(self, line: int, name: str, args: list[Tok], source: str) -> None:
         """A directive line gcc -E prints as it is (#pragma, #ident)."""

@@ -1,0 +1,258 @@
+"""What a kernel's headers did to the preprocessor, kept between runs of
+one translation unit, to be replayed rather than read again.
+
+Four fifths of a full-mode run over a trace header is reading the
+kernel's headers it includes (linux/sched.h, linux/tracepoint.h ...),
+which no pass shows: what those reads leave behind is their #define and
+#undef, their include guards, #pragma once, __COUNTER__'s advance and
+their warnings.  A first run records these for each include whose read
+starts no pass (the largest such: one per include the header and the
+machinery make), in order; a later run of the same unit replays each one
+where it comes, and reads the header and the machinery as always.
+
+A run is replayed only if nothing it read can differ: the key names the
+translation unit (its text, flags, include directories, gcc's predefined
+macros) and explainer's preprocessor (the digest of its sources and data),
+and the record keeps the size and modification time of every file the
+run read and the modification time of every folder its #include searches
+looked in (a file that appears or goes changes it).  Anything else reads
+every file again and records anew.  Replayed, the recording is the one
+reading gives: same macros, same changes, same counter (tests/test_memo.py
+checks both against gcc).
+
+Records live in EXPLAINER_CACHE/recorder, a file per unit (the newest
+64), written whole or not at all; one that cannot be read or written is
+no record, not an error.  EXPLAINER_NO_CACHE=1 turns them off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from explainer import __version__
+from explainer.cpp.macros import MacroDef
+from explainer.cpp.reach import facts
+from explainer.cpp.reader import Reader
+from explainer.cpp.scan import FileCache
+from explainer.resources import cache_dir, data
+
+if TYPE_CHECKING:
+    from explainer.kernel.translation_unit import TranslationUnit
+
+FORMAT = 1
+KEEP = 64  # records kept, the newest
+_SOURCES = ("cpp", "kernel")  # explainer's folders whose code decides a read
+
+# An operation: ("define", ...), ("undef", name, file, line),
+# ("guard", path, macro or None), ("once", path).
+Op = tuple[Any, ...]
+# One include's read, to replay: where it starts (the serial of the
+# include among those a run reaches), how many includes it spans, the
+# file, its operations, its warnings and how far it took __COUNTER__.
+Entry = tuple[int, int, str, tuple[Op, ...], tuple[str, ...], int]
+
+
+class Recorder(Protocol):
+    """What a record is made of and replayed into: cpp/recorder.py's state."""
+
+    _reader: Reader
+    _guards: dict[str, str | None]
+    include_once: dict[str, None]
+    warnings: list[str]
+    _counter: int
+    _passes: list[Any]
+    _files: FileCache
+
+
+def enabled() -> bool:
+    return not os.environ.get("EXPLAINER_NO_CACHE")
+
+
+class Memo:
+    """A record being replayed (``replaying``) or made.  The recorder calls
+    ``replay`` at each include it reaches that is not the header; if that
+    does not take it, ``begin`` and ``end`` around the read, and ``read``
+    for every file it reads."""
+
+    def __init__(self, path: Path | None, entries: list[Entry] | None) -> None:
+        self.path = path
+        self.replaying = entries is not None
+        self._entries = entries or []
+        self._next = 0  # the next entry to replay
+        self._serial = 0  # includes reached so far
+        self.replayed = 0
+        # Making a record: the operations of the whole run, the reads open
+        # (serial, start in the log, counter, warnings, passes, entries
+        # within), and what the run read.
+        self.log: list[Op] = []
+        self._open: list[tuple[int, int, int, int, int, str, list[Entry]]] = []
+        self._top: list[Entry] = []
+        self._stamps: dict[str, tuple[int, int]] = {}
+        self.broken = False
+
+    # -- replaying ---------------------------------------------------------------
+
+    def replay(self, recorder: Recorder, abspath: str) -> bool:
+        """Replay the read of *abspath* if the record has it here."""
+        serial = self._serial
+        self._serial += 1
+        if not self.replaying or self._next >= len(self._entries):
+            return False
+        start, span, path, ops, warnings, counter = self._entries[self._next]
+        if start != serial:
+            return False
+        self._next += 1
+        if path != abspath:  # cannot happen with the files unchanged; read on
+            self.replaying = False
+            self.broken = True  # and make no record of this run
+            return False
+        reader = recorder._reader
+        for op in ops:
+            kind = op[0]
+            if kind == "define":
+                _, name, params, variadic, written, rest, file, line, names, found = op
+                macro = MacroDef(name, params, variadic, [], file, line)
+                macro.pending = rest
+                macro.written = written
+                reader.replay_define(macro, names, found)
+            elif kind == "undef":
+                reader.replay_undef(op[1], op[2], op[3])
+            elif kind == "guard":
+                recorder._guards[op[1]] = op[2]
+            else:  # "once"
+                recorder.include_once[op[1]] = None
+        recorder.warnings.extend(warnings)
+        recorder._counter += counter
+        self._serial += span
+        self.replayed += 1
+        return True
+
+    # -- recording ---------------------------------------------------------------
+
+    def read(self, abspath: str, stamp: tuple[int, int]) -> None:
+        self._stamps.setdefault(abspath, stamp)
+
+    def begin(self, recorder: Recorder, abspath: str) -> None:
+        self._open.append((self._serial - 1, len(self.log), recorder._counter, len(recorder.warnings),
+                           len(recorder._passes), abspath, []))
+
+    def end(self, recorder: Recorder) -> None:
+        serial, start, counter, warnings, passes, abspath, within = self._open.pop()
+        outer = self._open[-1][6] if self._open else self._top
+        if len(recorder._passes) != passes:  # a pass began in it: its reads within, on their own
+            outer.extend(within)
+            return
+        ops = tuple(self.log[start:])
+        outer.append((serial, self._serial - serial - 1, abspath, ops,
+                      tuple(recorder.warnings[warnings:]), recorder._counter - counter))
+
+    def save(self, recorder: Recorder) -> None:
+        """Write the record of the run just made (if it made one)."""
+        if self.replaying or self.broken or self.path is None or self._open:
+            return
+        entries = [(serial, span, path, tuple(_portable(op) for op in ops), warnings, counter)
+                   for serial, span, path, ops, warnings, counter in self._top]
+        folders = _folders(recorder)
+        record = (FORMAT, sorted(self._stamps.items()), sorted(folders.items()), entries)
+        with contextlib.suppress(OSError, ValueError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, scratch = tempfile.mkstemp(dir=self.path.parent, prefix=".part-")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(marshal.dumps(record))
+                os.replace(scratch, self.path)
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(scratch)
+            _prune(self.path.parent)
+
+
+def load(tu: TranslationUnit) -> Memo:
+    """The record of *tu*'s last run, to replay, if nothing it read has
+    changed; else an empty one, to make."""
+    path = cache_dir() / "recorder" / f"{_key(tu)}.marshal"
+    try:
+        record = marshal.loads(path.read_bytes())
+        form, stamps, folders, entries = record
+    except (OSError, EOFError, ValueError, TypeError):
+        return Memo(path, None)
+    if form != FORMAT or not _unchanged(stamps, folders):
+        return Memo(path, None)
+    with contextlib.suppress(OSError):
+        os.utime(path)  # the newest, for _prune
+    return Memo(path, list(entries))
+
+
+def _portable(op: Op) -> Op:
+    """An operation as the record keeps it: a definition by its text,
+    with what Reach takes in of it."""
+    if op[0] != "define":
+        return op
+    _, rest, file, line, macro, names = op
+    assert isinstance(macro, MacroDef)
+    params = macro.params if macro.funlike else None
+    found = facts(macro) if names is None else None
+    return ("define", macro.name, params, macro.variadic, macro.written, rest, file, line,
+            names, found)
+
+
+def _folders(recorder: Recorder) -> dict[str, int]:
+    """The folders the run's #include searches looked in, with their
+    modification times (-1: not there)."""
+    found: dict[str, int] = {}
+    key: Any
+    for key in recorder._files.found:
+        name, cwd, include_dirs, first, here = key
+        dirs = ([here] if here is not None else []) + list(include_dirs[first:])
+        for d in dirs:
+            folder = os.path.dirname(os.path.normpath(os.path.join(cwd, d, name)))
+            if folder not in found:
+                found[folder] = _mtime(folder)
+    return found
+
+
+def _mtime(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return -1
+
+
+def _unchanged(stamps: list[tuple[str, tuple[int, int]]], folders: list[tuple[str, int]]) -> bool:
+    for path, stamp in stamps:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        if (st.st_size, st.st_mtime_ns) != tuple(stamp):
+            return False
+    return all(_mtime(folder) == mtime for folder, mtime in folders)
+
+
+def _key(tu: TranslationUnit) -> str:
+    h = hashlib.sha256()
+    h.update(repr((FORMAT, __version__, sys.version_info[:2], str(tu.cwd), tu.header, str(tu.header_abspath),
+                   tu.include_dirs, tu.macro_args, tu.text, tu.compiler_flags, tu.predefined_macros(),
+                   tu.keep, tu.cflags, tu.kernel_version, tu.reader)).encode())
+    package = Path(__file__).resolve().parent.parent
+    for folder in _SOURCES:
+        for source in sorted((package / folder).glob("*.py")):
+            h.update(source.name.encode())
+            h.update(source.read_bytes())
+    h.update(data("kernel.toml").read_bytes())
+    return h.hexdigest()[:32]
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest KEEP records."""
+    with contextlib.suppress(OSError):
+        records = sorted(folder.glob("*.marshal"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in records[KEEP:]:
+            old.unlink()

@@ -1,0 +1,128 @@
+"""A run replayed from the record of the last one is the run that reads
+every file (and gcc's), and a record is replayed only if nothing it read
+has changed (cpp/memo.py)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from explainer.cpp import memo
+from explainer.cpp.recorder import Recorder
+from explainer.cpp.recording import Recording
+from explainer.kernel.translation_unit import TranslationUnit
+
+from conftest import REPO, gcc_pass_tokens, pass_tokens, requires_gcc, run_cli
+
+# The header is read twice (two passes); what it includes moves
+# __COUNTER__, defines, undefines, guards itself or says #pragma once.
+FILES = {
+    "entry.c": '#include "main.h"\n#include "main.h"\n',
+    "main.h": '#include <ctx.h>\n#include "once.h"\nint m = __COUNTER__ + CTX + ONCE + INNER(a);\n',
+    "ctx.h": ('#ifndef CTX_H\n#define CTX_H\n#include "inner.h"\n#define CTX 7\n#define GONE 1\n'
+              "int c = __COUNTER__;\n#undef GONE\n#endif\n"),
+    "inner.h": "#define INNER(x) x ## _in\nstatic int f(void) { return __COUNTER__; }\n",
+    "once.h": "#pragma once\n#define ONCE 1\nint o = __COUNTER__;\n",
+}
+
+
+@pytest.fixture
+def unit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TranslationUnit:
+    monkeypatch.setenv("EXPLAINER_CACHE", str(tmp_path / "cache"))
+    src = tmp_path / "src"
+    for name, text in FILES.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(text)
+    (src / "first").mkdir()
+    (src / "first" / "README").write_text("searched before .\n")
+    return TranslationUnit(cwd=src, header="main.h", header_abspath=src / "main.h",
+                           include_dirs=("first", "."), macro_args=(), text='#include "entry.c"\n')
+
+
+def run(tu: TranslationUnit) -> tuple[Recording, memo.Memo]:
+    m = memo.load(tu)
+    recorder = Recorder(tu, memo=m)
+    recording = recorder.run()
+    m.save(recorder)
+    return recording, m
+
+
+def same(a: Recording, b: Recording) -> None:
+    assert pass_tokens(a) == pass_tokens(b)
+    assert [p.changes for p in a.passes] == [p.changes for p in b.passes]
+    assert (a.warnings, a.changes_after) == (b.warnings, b.changes_after)
+
+
+@requires_gcc
+def test_a_replayed_run_is_the_run_that_reads_every_file(unit: TranslationUnit) -> None:
+    read, first = run(unit)
+    assert not first.replaying
+    replayed, second = run(unit)
+    assert second.replaying and second.replayed == 2  # ctx.h (with inner.h) and once.h
+    same(replayed, read)
+    assert pass_tokens(replayed) == gcc_pass_tokens(unit)
+
+
+@requires_gcc
+def test_an_edited_file_is_read_again(unit: TranslationUnit) -> None:
+    run(unit)
+    inner = unit.cwd / "inner.h"
+    inner.write_text(inner.read_text() + "int g = __COUNTER__;\n")
+    edited, m = run(unit)
+    assert not m.replaying
+    assert pass_tokens(edited) == gcc_pass_tokens(unit)
+    again, m = run(unit)  # and the new record is replayed
+    assert m.replaying
+    same(again, edited)
+
+
+@requires_gcc
+def test_a_file_that_appears_earlier_in_the_search_is_found(unit: TranslationUnit) -> None:
+    run(unit)
+    (unit.cwd / "first" / "ctx.h").write_text("#define CTX 8\n")
+    shadowed, m = run(unit)
+    assert not m.replaying
+    assert pass_tokens(shadowed) == gcc_pass_tokens(unit)
+    assert "8" in pass_tokens(shadowed)[0]
+
+
+def test_a_damaged_record_is_no_error(unit: TranslationUnit) -> None:
+    read, _ = run(unit)
+    (record,) = (Path(os.environ["EXPLAINER_CACHE"]) / "recorder").glob("*.marshal")
+    record.write_bytes(b"\x00 not a record")
+    again, m = run(unit)
+    assert not m.replaying
+    same(again, read)
+    assert memo.load(unit).replaying  # written anew
+
+
+def test_a_unit_with_other_macros_has_its_own_record(unit: TranslationUnit) -> None:
+    run(unit)
+    other = TranslationUnit(cwd=unit.cwd, header=unit.header, header_abspath=unit.header_abspath,
+                            include_dirs=unit.include_dirs, macro_args=(("-D", "CTX_H"),), text=unit.text)
+    assert not memo.load(other).replaying
+
+
+def test_a_full_mode_explain_replays_its_kernel_headers_and_says_the_same(
+        debian_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXPLAINER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("EXPLAINER_NO_CACHE", "1")
+    argv = ["sched_switch", "sched.h", "--kernel", str(debian_tree), "--format", "html"]
+    run_cli(REPO, argv, tmp_path / "read.html")
+    assert not (tmp_path / "cache" / "recorder").exists()
+    monkeypatch.delenv("EXPLAINER_NO_CACHE")
+    run_cli(REPO, argv, tmp_path / "recorded.html")
+    (record,) = (tmp_path / "cache" / "recorder").glob("*.marshal")
+    run_cli(REPO, argv, tmp_path / "replayed.html")
+    assert memo.load(_unit_of(debian_tree)).replaying
+    read = (tmp_path / "read.html").read_bytes()
+    assert (tmp_path / "recorded.html").read_bytes() == read
+    assert (tmp_path / "replayed.html").read_bytes() == read
+
+
+def _unit_of(tree: Path) -> TranslationUnit:
+    from explainer.kernel.translation_unit import setup
+
+    return setup("sched.h", [], [], REPO, str(tree))
