@@ -21,8 +21,9 @@ reading gives: same macros, same changes, same counter (tests/test_memo.py
 checks both against gcc).
 
 Records live in EXPLAINER_CACHE/recorder, a file per unit (the newest
-64), written whole or not at all; one that cannot be read or written is
-no record, not an error.  EXPLAINER_NO_CACHE=1 turns them off.
+32, about 2.5 MB each for a kernel header), written whole or not at all;
+one that cannot be read or written is no record, not an error.
+EXPLAINER_NO_CACHE=1 turns them off.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from explainer.kernel.translation_unit import TranslationUnit
 
 FORMAT = 1
-KEEP = 64  # records kept, the newest
+KEEP = 32  # records kept, the newest (about 2.5 MB each for a kernel header)
 _SOURCES = ("cpp", "kernel")  # explainer's folders whose code decides a read
 
 # An operation: ("define", ...), ("undef", name, file, line),
