@@ -25,6 +25,8 @@ from explainer.kernel.translation_unit import shown_path
 PAGE_BUDGET: Final = 4_000_000
 TOKEN_BYTES: Final = 24
 STEP_BYTES: Final = 460
+# The kinds (knowledge.kind) whose name is a tracepoint's.
+_EVENTS: Final = ("event", "tracepoint")
 
 
 def page_bytes(code_chars: int, tokens: int, steps: int) -> int:
@@ -347,11 +349,12 @@ class Walkthrough:
         return tuple(c for p in self.passes for c in p.changes) + self.changes_after
 
     def event_in_focus(self, p: Pass) -> str | None:
-        """The first event *p* shows in focus (None: only classes, or none)."""
+        """The first event (or bare tracepoint) *p* shows in focus (None:
+        only classes, or none)."""
         for inv in p.invocations:
             if inv.focus and inv.name is not None and (
-                    knowledge.kind(inv.macro) == "event" or (knowledge.kind(inv.macro) is None
-                    and any(knowledge.kind(u) == "event" for u in inv.used))):
+                    knowledge.kind(inv.macro) in _EVENTS or (knowledge.kind(inv.macro) is None
+                    and any(knowledge.kind(u) in _EVENTS for u in inv.used))):
                 return inv.name
         return None
 

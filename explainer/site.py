@@ -40,7 +40,7 @@ MARKER = ".explainer-site"
 class Topic:
     name: str
     page: str  # relative to the site root
-    kind: str = "event"  # or "class"
+    kind: str = "event"  # or "class", "tracepoint" (knowledge.kind)
 
 
 @dataclass(frozen=True)

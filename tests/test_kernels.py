@@ -4,6 +4,7 @@ each pass gcc's."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from explainer.kernel.translation_unit import setup
 from explainer.model import Walkthrough
 from explainer.walkthrough import assemble
 
-from conftest import explain_in, gcc_pass_tokens, pass_tokens, requires_gcc
+from conftest import REPO, explain_in, gcc_pass_tokens, pass_tokens, requires_gcc
 
 
 def walkthrough(header: str, kernel: Path | None, cwd: Path, focus: str = "all",
@@ -123,6 +124,26 @@ def test_declare_trace_of_7_makes_name_tp(tree_7: Path, tmp_path: Path) -> None:
         assert inv.name == "pelt_cfs_tp" and inv.focus
     code = next(i for i in w.passes[0].invocations if i.name == "pelt_cfs_tp").code
     assert "trace_pelt_cfs_tp(" in code and "__tracepoint_pelt_cfs_tp" in code
+
+
+@pytest.mark.parametrize("macro", ["DECLARE_TRACE", "DECLARE_TRACE_CONDITION", "DECLARE_TRACE_EVENT",
+                                   "DECLARE_TRACE_EVENT_CONDITION"])
+def test_a_bare_tracepoint_is_no_event(macro: str) -> None:
+    assert knowledge.kind(macro) == "tracepoint"
+    assert knowledge.kind("TRACE_EVENT") == "event" and knowledge.kind("DECLARE_EVENT_CLASS") == "class"
+
+
+@requires_gcc
+def test_the_timeline_calls_a_bare_tracepoint_so(debian_tree: Path, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "sched.html"
+    code, _, _ = explain_in(capsys, REPO, "all", "sched.h", "--kernel", str(debian_tree),
+                            "--format", "html", "-o", str(page))
+    assert code == 0
+    rows = dict(re.findall(r'<th scope="row"><code>([a-z_0-9]+)</code> <span class="kind">([a-z ()]+)</span>',
+                           page.read_text()))
+    assert rows["pelt_cfs_tp"] == "tracepoint" and rows["sched_switch"] == "event"
+    assert rows["sched_process_template"] == "class"
 
 
 @requires_gcc

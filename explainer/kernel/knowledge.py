@@ -128,11 +128,14 @@ def trace_macros() -> frozenset[str]:
 
 @cache
 def kind(macro: str) -> str | None:
-    """"event" or "class" for a trace macro that names one (an event's
-    macro may name its class too), None for the others."""
+    """"event", "tracepoint" (bare: DECLARE_TRACE) or "class" for a trace
+    macro that names one (an event's macro may name its class too), None
+    for the others."""
     found = roles(macro)
     if found is None or "symbol" in found:
         return None
+    if "tracepoint" in found:
+        return "tracepoint"
     return "event" if "event" in found else "class" if "class" in found else None
 
 

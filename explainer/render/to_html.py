@@ -201,12 +201,12 @@ class _Lines:
 
 @lru_cache(maxsize=16)
 def timeline_rows(rows: tuple[view.Row, ...], columns: tuple[str, ...], event: str, klass: str,
-                  nothing: str, via: str) -> Markup:
+                  nothing: str, via: str, tracepoint: str) -> Markup:
     """The timeline's rows; each cell names its pass (*columns*: print
     stacks a row's cells under the row's name).  Built here, once per
     header: every page of a header shows the same timeline (ext4.h's has
     1,400 cells, on each of its 131 pages)."""
-    kinds = {"event": _escape(event), "class": _escape(klass)}
+    kinds = {"event": _escape(event), "class": _escape(klass), "tracepoint": _escape(tracepoint)}
     none = _escape(nothing)
     passes = [f' data-pass="{_escape(c)}"' for c in columns]
     out: list[str] = []
