@@ -60,7 +60,7 @@ Op = tuple[Any, ...]
 Entry = tuple[int, int, str, tuple[Op, ...], tuple[str, ...], int]
 
 
-class Recorder(Protocol):
+class RecorderState(Protocol):
     """What a record is made of and replayed into: cpp/recorder.py's state."""
 
     _reader: Reader
@@ -79,8 +79,8 @@ def enabled() -> bool:
 class Memo:
     """A record being replayed (``replaying``) or made.  The recorder calls
     ``replay`` at each include it reaches that is not the header; if that
-    does not take it, ``begin`` and ``end`` around the read, and ``read``
-    for every file it reads."""
+    does not take it, ``begin`` and ``end`` around the read; ``read`` for
+    every file it reads and ``note`` for each guard and #pragma once."""
 
     def __init__(self, path: Path | None, entries: list[Entry] | None) -> None:
         self.path = path
@@ -100,7 +100,7 @@ class Memo:
 
     # -- replaying ---------------------------------------------------------------
 
-    def replay(self, recorder: Recorder, abspath: str) -> bool:
+    def replay(self, recorder: RecorderState, abspath: str) -> bool:
         """Replay the read of *abspath* if the record has it here."""
         serial = self._serial
         self._serial += 1
@@ -138,13 +138,21 @@ class Memo:
     # -- recording ---------------------------------------------------------------
 
     def read(self, abspath: str, stamp: tuple[int, int]) -> None:
-        self._stamps.setdefault(abspath, stamp)
+        """A file the run read, as it was."""
+        if not self.replaying:
+            self._stamps.setdefault(abspath, stamp)
 
-    def begin(self, recorder: Recorder, abspath: str) -> None:
+    def note(self, op: Op) -> None:
+        """An include guard or #pragma once the run learned, in order with
+        the reader's #define and #undef."""
+        if not self.replaying:
+            self.log.append(op)
+
+    def begin(self, recorder: RecorderState, abspath: str) -> None:
         self._open.append((self._serial - 1, len(self.log), recorder._counter, len(recorder.warnings),
                            len(recorder._passes), abspath, []))
 
-    def end(self, recorder: Recorder) -> None:
+    def end(self, recorder: RecorderState) -> None:
         serial, start, counter, warnings, passes, abspath, within = self._open.pop()
         outer = self._open[-1][6] if self._open else self._top
         if len(recorder._passes) != passes:  # a pass began in it: its reads within, on their own
@@ -154,7 +162,7 @@ class Memo:
         outer.append((serial, self._serial - serial - 1, abspath, ops,
                       tuple(recorder.warnings[warnings:]), recorder._counter - counter))
 
-    def save(self, recorder: Recorder) -> None:
+    def save(self, recorder: RecorderState) -> None:
         """Write the record of the run just made (if it made one)."""
         if self.replaying or self.broken or self.path is None or self._open:
             return
@@ -204,7 +212,7 @@ def _portable(op: Op) -> Op:
             names, found)
 
 
-def _folders(recorder: Recorder) -> dict[str, int]:
+def _folders(recorder: RecorderState) -> dict[str, int]:
     """The folders the run's #include searches looked in, with their
     modification times (-1: not there)."""
     found: dict[str, int] = {}

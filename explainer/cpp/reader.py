@@ -94,9 +94,9 @@ class Reader:
         # where they were found (the doctor says which conditional hid them).
         self.trace_macros = trace_macros
         self.hidden: list[Hidden] = []
-        # While a read is recorded to be replayed (cpp/memo.py): each
-        # #define as (the text after it, file, line, macro, its plain
-        # names) and each #undef as (name, file, line), in order.
+        # While a run is recorded to be replayed (cpp/memo.py): each #define
+        # as ("define", the text after it, file, line, macro, its plain
+        # names) and each #undef as ("undef", name, file, line), in order.
         self.capture: list[tuple[object, ...]] | None = None
 
     def read(self, items: tuple[Directive | Text, ...], visit: object, source: str, in_pass: bool) -> None:

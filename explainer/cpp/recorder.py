@@ -298,11 +298,9 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             stamp = scan.stamp(abspath)
         except OSError as exc:
             raise self.error_here(f"{display}: {exc.strerror or exc}") from None
-        if memo is None:
-            self._read_file(display, abspath, found_in, site, chain, stamp)
-            return
-        memo.read(abspath, stamp)
-        if not framed:
+        if memo is not None:
+            memo.read(abspath, stamp)
+        if not framed or memo is None:
             self._read_file(display, abspath, found_in, site, chain, stamp)
             return
         memo.begin(self, abspath)
@@ -319,7 +317,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         if abspath not in self._guards and os.path.normcase(abspath) != self._header:
             guard = self._guards[abspath] = scan.include_guard(items)  # never the header: its reads are passes
             if self.memo is not None:
-                self.memo.log.append(("guard", abspath, guard))
+                self.memo.note(("guard", abspath, guard))
         self._run_file(items, _Visit(display, abspath, site, found_in))
 
     def _note_re_include(self, name: str, angled: bool, here: _Visit, line: int,
@@ -502,7 +500,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         if visit.abspath is not None:
             self.include_once[visit.abspath] = None
             if self.memo is not None:
-                self.memo.log.append(("once", visit.abspath))
+                self.memo.note(("once", visit.abspath))
 
     def passthrough(self, line: int, name: str, args: list[Tok], source: str) -> None:
         """A directive line gcc -E prints as it is (#pragma, #ident)."""
