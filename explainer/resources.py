@@ -61,14 +61,25 @@ def data_toml(name: str) -> dict[str, Any]:
     import tomllib
 
     parsed = tomllib.loads(raw.decode("utf-8"))
-    with contextlib.suppress(OSError, ValueError):
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        fd, scratch = tempfile.mkstemp(dir=kept.parent, prefix=".part-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(marshal.dumps(parsed))
-            os.replace(scratch, kept)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(scratch)
+    with contextlib.suppress(ValueError):  # what marshal cannot keep
+        keep(kept, marshal.dumps(parsed))
     return parsed
+
+
+def keep(path: Path, content: bytes) -> bool:
+    """Write a cache file whole (a temporary name, then rename) or not at
+    all; False if it could not be written, which is no error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, scratch = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+        os.replace(scratch, path)
+        return True
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(scratch)
+        return False

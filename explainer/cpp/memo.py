@@ -33,16 +33,15 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from explainer import __version__
+from explainer.cpp import scan
 from explainer.cpp.macros import MacroDef
 from explainer.cpp.reach import facts
 from explainer.cpp.reader import Reader
-from explainer.cpp.scan import FileCache
-from explainer.resources import cache_dir, data
+from explainer.resources import cache_dir, data, keep
 
 if TYPE_CHECKING:
     from explainer.kernel.translation_unit import TranslationUnit
@@ -69,7 +68,7 @@ class RecorderState(Protocol):
     warnings: list[str]
     _counter: int
     _passes: list[Any]
-    _files: FileCache
+    _files: scan.FileCache
 
 
 def enabled() -> bool:
@@ -170,16 +169,7 @@ class Memo:
                    for serial, span, path, ops, warnings, counter in self._top]
         folders = _folders(recorder)
         record = (FORMAT, sorted(self._stamps.items()), sorted(folders.items()), entries)
-        with contextlib.suppress(OSError, ValueError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, scratch = tempfile.mkstemp(dir=self.path.parent, prefix=".part-")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(marshal.dumps(record))
-                os.replace(scratch, self.path)
-            finally:
-                with contextlib.suppress(OSError):
-                    os.unlink(scratch)
+        if keep(self.path, marshal.dumps(record)):
             _prune(self.path.parent)
 
 
@@ -235,12 +225,11 @@ def _mtime(path: str) -> int:
 
 
 def _unchanged(stamps: list[tuple[str, tuple[int, int]]], folders: list[tuple[str, int]]) -> bool:
-    for path, stamp in stamps:
+    for path, kept in stamps:
         try:
-            st = os.stat(path)
+            if scan.stamp(path) != tuple(kept):
+                return False
         except OSError:
-            return False
-        if (st.st_size, st.st_mtime_ns) != tuple(stamp):
             return False
     return all(_mtime(folder) == mtime for folder, mtime in folders)
 
