@@ -60,6 +60,9 @@ def environment() -> jinja2.Environment:
     return env
 
 
+MAX_REMEMBERED = 200_000  # texts kept by each cache below
+
+
 @lru_cache(maxsize=8)
 def _term_pattern(forms: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], tuple[str, ...]]:
     """One pattern for every (form, term id), longest form first, each a
@@ -70,9 +73,27 @@ def _term_pattern(forms: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], 
     return re.compile(pattern, re.IGNORECASE), tuple(term for _, term in ordered)
 
 
+# Each text with its terms linked, per glossary: a site's event pages
+# show the same stage texts hundreds of times, and the pattern's search
+# was a twelfth of the time of an event page.
+_LINKED: dict[int, tuple[dict[str, Any], dict[str, Markup]]] = {}
+
+
 def terms(text: str, glossary: dict[str, Any]) -> Markup:
     """*text*, escaped, with the first use of each word of the *glossary*
     (prose [glossary]) linked to its entry on the page (#term-<id>)."""
+    known = _LINKED.get(id(glossary))
+    if known is None or known[0] is not glossary:
+        known = _LINKED[id(glossary)] = (glossary, {})
+    found = known[1].get(text)
+    if found is None:
+        if len(known[1]) >= MAX_REMEMBERED:
+            known[1].clear()
+        found = known[1][text] = _linked(text, glossary)
+    return found
+
+
+def _linked(text: str, glossary: dict[str, Any]) -> Markup:
     pattern, ids = _term_pattern(tuple((form, str(t["id"])) for t in glossary["terms"] for form in t["forms"]))
     done: set[str] = set()
 
@@ -97,7 +118,6 @@ def _escape(text: str) -> str:
 # Texts escaped: sched.h's all page has 165,000 tokens with 1,900 texts,
 # and 31,000 steps whose macros, places and arguments repeat.
 _ESCAPED: dict[str, str] = {}
-MAX_REMEMBERED = 200_000
 
 
 def _escaped(text: str) -> str:
