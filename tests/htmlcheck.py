@@ -12,6 +12,7 @@ class Page(HTMLParser):
         self.hrefs: list[str] = []
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.scripts: list[str] = []
+        self.texts: list[str] = []  # the text outside scripts and styles, as read
         self._in_script = False
         self.feed(text)
         self.close()
@@ -24,17 +25,25 @@ class Page(HTMLParser):
         for key in ("href", "src", "xlink:href"):
             if found.get(key):
                 self.hrefs.append(str(found[key]))
-        if tag == "script":
+        if tag in ("script", "style"):
             self._in_script = True
+        if tag == "script":
             self.scripts.append("")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "script":
+        if tag in ("script", "style"):
             self._in_script = False
 
     def handle_data(self, data: str) -> None:
         if self._in_script:
-            self.scripts[-1] += data
+            if self.tags[-1][0] == "script":
+                self.scripts[-1] += data
+        else:
+            self.texts.append(data)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.texts)
 
     def count(self, tag: str) -> int:
         return sum(1 for t, _ in self.tags if t == tag)

@@ -67,9 +67,11 @@ MAX_REMEMBERED = 200_000  # texts kept by each cache below
 def _term_pattern(forms: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], tuple[str, ...]]:
     """One pattern for every (form, term id), longest form first, each a
     group, as whole words outside paths (stages/stage6_event_callback.h
-    is not a stage); and the term id of each group, in order."""
+    is not a stage); and the term id of each group, in order.  Words are
+    bounded by ASCII letters and digits only: Chinese has no spaces, and
+    跟踪点 is a term wherever it stands."""
     ordered = sorted(forms, key=lambda f: -len(f[0]))
-    pattern = "|".join(f"(?<![/\\w])({re.escape(form)})(?![/\\w])" for form, _ in ordered)
+    pattern = "|".join(f"(?<![/A-Za-z0-9_])({re.escape(form)})(?![/A-Za-z0-9_])" for form, _ in ordered)
     return re.compile(pattern, re.IGNORECASE), tuple(term for _, term in ordered)
 
 
