@@ -24,6 +24,7 @@ import explainer
 from explainer import __version__, gcpause, prose
 from explainer.errors import ExplainError, PreprocessError
 from explainer.kernel import knowledge
+from explainer.parser import BadLanguage, Parser, language, paragraph
 
 if TYPE_CHECKING:  # imported lazily at run time: --help must start fast
     from explainer.model import Walkthrough
@@ -56,12 +57,7 @@ def limits(seconds: float, megabytes: int) -> Iterator[None]:
 
 def build_parser() -> argparse.ArgumentParser:
     words = prose.load()["cli"]
-    parser = argparse.ArgumentParser(
-        prog="explain",
-        description=_paragraph(words["description"]),
-        epilog=words["epilog"],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = Parser("explain", paragraph(words["description"]), words["epilog"])
     parser.add_argument("macro", metavar="MACRO", help=words["macro"])
     parser.add_argument("header", metavar="HEADER", nargs="?", default="sample.h",
                         help=words["header"])
@@ -77,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help=words["color"])
     parser.add_argument("--unfold", action="store_true", help=words["unfold"])
-    parser.add_argument("--version", action="version", version=version_text(words))
+    parser.add_argument("--version", action="version", version=version_text(words), help=words["version_help"])
     parser.add_argument("--intro", action=_Intro, nargs=0, help=words["intro_help"])
     return parser
 
@@ -92,15 +88,6 @@ class _Intro(argparse.Action):
 
         sys.stdout.write(to_text.intro(width=terminal_width(True)))
         parser.exit()
-
-
-def _paragraph(text: str) -> str:
-    """A --help description wrapped to the terminal, as argparse wraps
-    the options (the epilog's examples keep their own lines, so the
-    formatter leaves descriptions as they are)."""
-    import textwrap
-
-    return textwrap.fill(text, width=min(shutil.get_terminal_size((80, 24)).columns, 100) - 2)
 
 
 def version_text(words: dict[str, str]) -> str:
@@ -119,6 +106,7 @@ def version_text(words: dict[str, str]) -> str:
 def _tree_options(parser: argparse.ArgumentParser, words: dict[str, str], kernels: str | None = None) -> None:
     """The options that decide the translation unit, shared by every
     command; with *kernels* (its help's key), --kernel may be given twice."""
+    parser.add_argument("--lang", choices=prose.LANGUAGES, help=words["lang"].format(languages=prose.languages()))
     parser.add_argument("--time-limit", metavar="SECONDS", type=float, default=TIME_LIMIT_SECONDS,
                         help=words["time_limit_help"])
     parser.add_argument("--memory-limit", metavar="MB", type=int, default=MEMORY_LIMIT_MB,
@@ -204,7 +192,7 @@ def run(args: argparse.Namespace, cwd: Path) -> tuple[str, ExplainError | None]:
     if args.format == "html" and not whole.diagnostics:  # an event's page shows its format file
         from explainer.render.format_view import format_panels
 
-        fmt = format_panels(whole, tu, "en", only=args.macro).get(args.macro)
+        fmt = format_panels(whole, tu, None, only=args.macro).get(args.macro)
     return render(_select(whole, args.pass_index, args.stage), args, fmt), problem
 
 
@@ -307,10 +295,7 @@ def write_atomically(path: Path, text: str) -> None:
 
 def build_site_parser() -> argparse.ArgumentParser:
     words = prose.load()["cli"]
-    parser = argparse.ArgumentParser(
-        prog="explain site", description=_paragraph(words["site_description"]),
-        epilog=words["site_epilog"], formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = Parser("explain site", paragraph(words["site_description"]), words["site_epilog"])
     parser.add_argument("headers", metavar="HEADER", nargs="*", help=words["site_headers"])
     parser.add_argument("-o", "--output", metavar="DIR", required=True, help=words["site_output"])
     parser.add_argument("-j", "--jobs", metavar="N", type=int, default=os.cpu_count() or 1,
@@ -367,10 +352,7 @@ def _verb_parser(verb: str, *positionals: tuple[str, str, str | None], explain: 
     nargs); its words are [cli] VERB_description, VERB_epilog,
     VERB_<name>, VERB_format and (with *explain*) VERB_explain."""
     words = prose.load()["cli"]
-    parser = argparse.ArgumentParser(
-        prog=f"explain {verb}", description=_paragraph(words[f"{verb}_description"]),
-        epilog=words[f"{verb}_epilog"], formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = Parser(f"explain {verb}", paragraph(words[f"{verb}_description"]), words[f"{verb}_epilog"])
     for dest, metavar, nargs in positionals:
         parser.add_argument(dest, metavar=metavar, nargs=nargs, help=words[f"{verb}_{dest}"])
     _tree_options(parser, words, f"{verb}_kernel" if kernels else None)
@@ -413,8 +395,17 @@ VERBS = {"site": build_site_parser, "check": build_check_parser, "follow": build
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    verb = argv[0] if argv and argv[0] in VERBS else None
-    args = VERBS[verb]().parse_args(argv[1:]) if verb is not None else build_parser().parse_args(argv)
+    try:
+        prose.use(language(argv))
+    except BadLanguage as exc:
+        print(f"explain: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    # --lang may come before the verb (explain --lang zh site ...); it is in force already.
+    rest = argv
+    while rest and (rest[0] == "--lang" or rest[0].startswith("--lang=")):
+        rest = rest[2:] if rest[0] == "--lang" else rest[1:]
+    verb = rest[0] if rest and rest[0] in VERBS else None
+    args = VERBS[verb]().parse_args(rest[1:]) if verb is not None else build_parser().parse_args(argv)
     status = EXIT_OK
     problem: ExplainError | None = None
     try:

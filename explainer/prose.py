@@ -1,26 +1,76 @@
-"""The words explainer shows, read from data/prose.<lang>.toml."""
+"""The words explainer shows, read from data/prose.<lang>.toml.
+
+A function that takes ``lang`` takes None for the language of this run
+(``use``: --lang, else the locale, else English).
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
 from explainer import resources
 
 DEFAULT_LANGUAGE = "en"
+# Every language explainer speaks, by the code --lang takes.
+LANGUAGES = ("en", "zh")
+_current = DEFAULT_LANGUAGE
+
+
+def use(lang: str | None) -> None:
+    """Speak *lang* (one of LANGUAGES) from now on, where none is named."""
+    global _current
+    if lang not in LANGUAGES:
+        raise ValueError(f"no such language: {lang}")
+    _current = lang
+
+
+def current() -> str:
+    return _current
+
+
+def resolve(lang: str | None) -> str:
+    return _current if lang is None else lang
+
+
+def from_locale(environ: Mapping[str, str]) -> str:
+    """The language the locale asks for, as gettext reads it (LC_ALL, then
+    LC_MESSAGES, then LANG; the first one set decides): zh_CN.UTF-8,
+    zh_TW and any zh* give Chinese, anything else English."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            code = value.split(".")[0].split("_")[0].split("@")[0].lower()
+            return code if code in LANGUAGES else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
+
+
+def default_language() -> str:
+    return from_locale(os.environ)
+
+
+def languages() -> str:
+    """The languages --lang takes, as its help and errors list them."""
+    return ", ".join(f"{code} ({load(code)['language']['name']})" for code in LANGUAGES)
+
+
+def load(lang: str | None = None) -> dict[str, Any]:
+    return _load(resolve(lang))
 
 
 @cache
-def load(lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+def _load(lang: str | None) -> dict[str, Any]:
     return resources.data_toml(f"prose.{lang}.toml")
 
 
-def stage(stage_id: str, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+def stage(stage_id: str, lang: str | None = None) -> dict[str, str]:
     stages = load(lang)["stage"]
     return dict(stages.get(stage_id, stages["pass"]))
 
 
-def sees(stage_id: str, system: str | None, event: str | None, lang: str = DEFAULT_LANGUAGE) -> str | None:
+def sees(stage_id: str, system: str | None, event: str | None, lang: str | None = None) -> str | None:
     """What user space sees of a stage, for *event* of *system* (their
     placeholders when unknown); None for a stage without such a note."""
     note = load(lang)["stage"].get(stage_id, {}).get("sees")
@@ -29,5 +79,10 @@ def sees(stage_id: str, system: str | None, event: str | None, lang: str = DEFAU
     return str(note).format(system=system or "<system>", event=event or "<event>")
 
 
-def text(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
+def text(key: str, lang: str | None = None, **values: object) -> str:
     return str(load(lang)["text"][key]).format(**values)
+
+
+def error(key: str, lang: str | None = None, **values: object) -> str:
+    """An error's one line (prose [errors])."""
+    return str(load(lang)["errors"][key]).format(**values)

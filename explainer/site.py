@@ -78,7 +78,7 @@ class Step:
 COURSE_MARK = "<!-- course -->"
 
 
-def course(entries: list[HeaderEntry], lang: str = "en") -> list[Step]:
+def course(entries: list[HeaderEntry], lang: str | None = None) -> list[Step]:
     """The path through the site for a newcomer: the cycle, the toy (a
     header that reads itself twice), a whole trace header, one of its
     events through every read."""
@@ -95,7 +95,7 @@ def course(entries: list[HeaderEntry], lang: str = "en") -> list[Step]:
     return steps
 
 
-def course_nav(steps: list[Step], page: str, lang: str = "en") -> Markup:
+def course_nav(steps: list[Step], page: str, lang: str | None = None) -> Markup:
     """The previous and next links of *page* in the course ("" if it is
     not one of its pages), relative to it."""
     at = next((k for k, s in enumerate(steps) if s.page == page), None)
@@ -115,12 +115,12 @@ def course_nav(steps: list[Step], page: str, lang: str = "en") -> Markup:
 def check_target(out: Path) -> None:
     resolved = out.resolve()
     if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
-        raise ExplainError(f"{out}: refusing to build a site in / or the home directory")
+        raise ExplainError(prose.error("site_in_root", path=out))
     if resolved.exists() and not resolved.is_dir():
-        raise ExplainError(f"{out}: exists and is not a directory")
+        raise ExplainError(prose.error("site_not_dir", path=out))
     if resolved.is_dir() and any(resolved.iterdir()) and not (resolved / MARKER).is_file():
         raise ExplainError(
-            f"{out}: not empty and not made by explainer site (no {MARKER}); choose another directory"
+            prose.error("site_not_ours", path=out, marker=MARKER)
         )
 
 
@@ -157,8 +157,7 @@ def tree_headers(kernel: str, cwd: Path) -> list[str]:
 
     tree = trees.auto(cwd) if kernel == "auto" else trees.open_tree(cwd / kernel, kernel)
     if tree is None:
-        raise ExplainError(f"--kernel auto: {cwd} is in no kernel tree and this machine has no"
-                           " /lib/modules/<release>/build")
+        raise ExplainError(prose.error("auto_no_tree", path=cwd))
     return sorted({p.name for d in tree.events_dirs() for p in d.glob("*.h")})
 
 
@@ -178,7 +177,7 @@ Progress = Callable[[int, int, str], None]  # (done, total, header just done)
 
 def build(
     headers: list[tuple[Path, str]], include_dirs: list[str], macro_args: list[tuple[str, str]],
-    out: Path, cwd: Path, lang: str = "en", kernel: str | None = None, mode: str | None = None,
+    out: Path, cwd: Path, lang: str | None = None, kernel: str | None = None, mode: str | None = None,
     jobs: int = 1, progress: Progress | None = None, skip_failures: bool = False,
     time_limit: float | None = None,
 ) -> tuple[list[str], list[str]]:
@@ -189,6 +188,7 @@ def build(
     first failure stops the build and nothing is written).  *time_limit*
     is for each header."""
     check_target(out)
+    lang = prose.resolve(lang)  # the workers speak the run's language, whatever theirs
     plan = plan_of(headers, include_dirs, macro_args, kernel, mode)
     staging = staging_dir(out)
     try:
@@ -212,7 +212,7 @@ def plan_of(headers: list[tuple[Path, str]], include_dirs: list[str], macro_args
     return plan
 
 
-def build_pages(plan: list[tuple[TranslationUnit, str]], root: Path, lang: str, jobs: int,
+def build_pages(plan: list[tuple[TranslationUnit, str]], root: Path, lang: str | None, jobs: int,
                 progress: Progress | None, skip_failures: bool, time_limit: float | None,
                 extracts: bool = False) -> Built:
     """Every header's pages, written under *root* (a site's root); with
@@ -238,7 +238,7 @@ def build_pages(plan: list[tuple[TranslationUnit, str]], root: Path, lang: str, 
     return built
 
 
-def write_index(built: Built, root: Path, lang: str, up: tuple[str, str] | None = None) -> list[str]:
+def write_index(built: Built, root: Path, lang: str | None, up: tuple[str, str] | None = None) -> list[str]:
     """A site's index and cycle pages, and the course's links in its
     pages; *up*: a link (href, text) to the site above (across kernels)."""
     steps = course(built.entries, lang)
@@ -262,7 +262,7 @@ def write_index(built: Built, root: Path, lang: str, up: tuple[str, str] | None 
 Pages = tuple[HeaderEntry, list[str], dict[str, Extract]]
 
 
-def _run(plan: list[tuple[TranslationUnit, str]], staging: Path, lang: str, jobs: int,
+def _run(plan: list[tuple[TranslationUnit, str]], staging: Path, lang: str | None, jobs: int,
          time_limit: float | None, extracts: bool) -> Iterator[tuple[TranslationUnit, Pages | ExplainError]]:
     """Each header's pages, written into *staging*; results in plan order."""
     if jobs <= 1 or len(plan) <= 1:
@@ -285,7 +285,7 @@ def _run(plan: list[tuple[TranslationUnit, str]], staging: Path, lang: str, jobs
 _FILES = scan.FileCache()
 
 
-def _header_pages(tu: TranslationUnit, folder: str, staging: Path, lang: str,
+def _header_pages(tu: TranslationUnit, folder: str, staging: Path, lang: str | None,
                   time_limit: float | None, extracts: bool = False) -> Pages | ExplainError:
     """Write one header's pages: its walkthrough and one per event or
     class.  An input error is returned (to be reported by the parent)."""
@@ -296,7 +296,7 @@ def _header_pages(tu: TranslationUnit, folder: str, staging: Path, lang: str,
         gcpause.settle()
 
 
-def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str,
+def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str | None,
               time_limit: float | None, extracts: bool) -> Pages | ExplainError:
     expand.set_deadline(time_limit)
     try:
@@ -353,7 +353,7 @@ def staging_dir(out: Path) -> Path:
 def write_page(staging: Path, name: str, text: str) -> None:
     path = (staging / name).resolve()
     if not path.is_relative_to(staging.resolve()):
-        raise ExplainError(f"refusing to write outside the site: {name}")
+        raise ExplainError(prose.error("site_outside", name=name))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
 
@@ -402,7 +402,7 @@ class Diagram:
 ROW, TOP, LEFT_X, MID_X, RIGHT_X, BOX_W, BOX_H = 46, 20, 10, 250, 520, 220, 34
 
 
-def cycle(lang: str = "en", example: Topic | None = None) -> Diagram:
+def cycle(lang: str | None = None, example: Topic | None = None) -> Diagram:
     """The diagram of who includes the header for each read, laid out from
     the stage list in kernel.toml (Linux 6.x order); each read's box links
     to that pass of the *example* event's page (else to its notes below)."""

@@ -94,13 +94,14 @@ def _rows(kernels: list[KernelEntry], built: list[Built], diffs: dict[str, list[
 
 def build_kernels(
     kernels: list[str], headers: list[str], include_dirs: list[str], macro_args: list[tuple[str, str]],
-    out: Path, cwd: Path, lang: str = "en", mode: str | None = None, jobs: int = 1,
+    out: Path, cwd: Path, lang: str | None = None, mode: str | None = None, jobs: int = 1,
     progress: Progress | None = None, time_limit: float | None = None,
 ) -> tuple[list[str], list[str]]:
     """The site of *headers* (default: every event header of each tree)
     in each of *kernels*, into *out*; returns the files written, sorted,
     and one line per header left out (which fail, each saying why)."""
     check_target(out)
+    lang = prose.resolve(lang)
     found = trees.same_architecture(kernels, cwd)
     taken: set[str] = {"index", "diff"}
     labels = [t.version() or k for k, t in zip(kernels, found, strict=True)]
@@ -140,7 +141,7 @@ def build_kernels(
 
 
 def _diff_pages(old: Built, new: Built, labels: tuple[str, str], folders: tuple[str, str], staging: Path,
-                lang: str, diffs: dict[str, list[tuple[str, str]]]) -> list[str]:
+                lang: str | None, diffs: dict[str, list[tuple[str, str]]]) -> list[str]:
     """A page per event or class of either kernel, comparing the two."""
     written = []
     folder = f"diff/{folders[0]}--{folders[1]}"

@@ -26,6 +26,11 @@ CASES = [
     pytest.param(BROKEN_DIR, ["TRACE_EVENT", "oldfoo.h"], "oldfoo-TRACE_EVENT.txt", id="oldfoo-text"),
     pytest.param(BROKEN_DIR, ["--format", "json", "TRACE_EVENT", "oldfoo.h"], "oldfoo-TRACE_EVENT.json",
                  id="oldfoo-json"),
+    # In Chinese: the sample, and the doctor's diagnosis.
+    pytest.param(REPO, ["--lang", "zh", "TRACE_EVENT", "headers/include/trace/events/sample.h"],
+                 "sample-TRACE_EVENT.zh.txt", id="sample-text-zh"),
+    pytest.param(BROKEN_DIR, ["--lang", "zh", "TRACE_EVENT", "oldfoo.h"], "oldfoo-TRACE_EVENT.zh.txt",
+                 id="oldfoo-text-zh"),
 ]
 
 

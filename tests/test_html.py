@@ -123,6 +123,8 @@ def test_hostile_header_renders_inert(tmp_path: Path) -> None:
     pytest.param(FOO_DIR, ["TRACE_EVENT", "foo.h"], "foo-TRACE_EVENT.html", 0, id="foo"),
     # Stopped in pass 8: passes 1-7, then the diagnosis.
     pytest.param(BROKEN_DIR, ["TRACE_EVENT", "oldfoo.h"], "oldfoo-TRACE_EVENT.html", 2, id="oldfoo"),
+    # The bundled sample in Chinese (tests/test_lang.py checks it has no English sentence).
+    pytest.param(REPO, ["--lang", "zh", "TRACE_EVENT", "sample.h"], "sample-TRACE_EVENT.zh.html", 0, id="sample-zh"),
 ])
 def test_html_matches_golden(cwd: Path, argv: list[str], golden: str, status: int, update_goldens: bool) -> None:
     actual = render(cwd, *argv, status=status)

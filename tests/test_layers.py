@@ -14,7 +14,8 @@ PACKAGE = REPO / "explainer"
 
 # Earlier stages first.  A module may import its own stage and earlier ones.
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("explainer", "explainer.errors", "explainer.resources", "explainer.gcpause", "explainer.prose")),
+    ("base", ("explainer", "explainer.errors", "explainer.resources", "explainer.gcpause", "explainer.prose",
+              "explainer.textwidth")),
     ("kernel", ("explainer.kernel",)),
     ("model", ("explainer.model",)),
     ("cpp", ("explainer.cpp",)),
@@ -22,7 +23,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("userspace", ("explainer.userspace",)),
     ("render", ("explainer.render",)),
     ("commands", ("explainer.cli", "explainer.site", "explainer.check", "explainer.follow", "explainer.tracefs",
-                  "explainer.diff", "explainer.site_kernels",
+                  "explainer.diff", "explainer.site_kernels", "explainer.parser",
                   "explainer.__main__")),
 )
 

@@ -92,7 +92,7 @@ def test_the_page_is_written_whole_and_marked_as_a_diagnosis(
     stopped = text[text.index('<section id="stopped"'):]
     stopped = stopped[:stopped.index("</section>")]
     assert "What went wrong in pass 8 · Stage 6: the probe</h2>" in stopped
-    assert f"<h3>{escaped(HEADLINE)}</h3>" in stopped
+    assert f"<h3><samp>{escaped(HEADLINE)}</samp></h3>" in stopped
     source = OLDFOO.read_text().splitlines()[30].expandtabs(8)
     assert f'<span class="lineno">31</span> {escaped(source)}</span>' in stopped
     caret = re.search(r'<span class="caret">( *)\^</span>', stopped)

@@ -70,7 +70,9 @@ def time_left() -> float | None:
 
 
 def gave_up() -> str:
-    return f"gave up after {_deadline_seconds:g} s (the --time-limit)"
+    from explainer import prose  # only when a run has failed
+
+    return prose.error("gave_up", seconds=f"{_deadline_seconds:g}")
 
 
 class Listener(Protocol):

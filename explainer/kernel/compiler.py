@@ -14,6 +14,7 @@ import subprocess
 import threading
 from functools import cache
 
+from explainer import prose
 from explainer.errors import ExplainError
 
 GCC = "gcc"
@@ -27,16 +28,16 @@ def available() -> bool:
 
 def _run(flags: tuple[str, ...], source: str, what: str) -> str:
     if not available():
-        raise ExplainError(f"{what} needs gcc, which is not installed")
+        raise ExplainError(prose.error("no_gcc", what=what))
     try:
         proc = subprocess.run(
             [GCC, *flags, "-x", "c", "-"], input=source, capture_output=True, text=True,
             timeout=TIMEOUT_SECONDS, check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ExplainError(f"{what}: running gcc failed: {exc}") from None
+        raise ExplainError(prose.error("gcc_not_run", what=what, reason=exc)) from None
     if proc.returncode != 0:
-        raise ExplainError(f"{what}: gcc failed: {proc.stderr.strip().splitlines()[-1:]}")
+        raise ExplainError(prose.error("gcc_failed", what=what, message=(proc.stderr.strip().splitlines() or [""])[-1]))
     return proc.stdout
 
 

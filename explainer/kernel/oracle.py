@@ -9,6 +9,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+from explainer import prose
 from explainer.errors import ExplainError
 from explainer.kernel.translation_unit import REPRODUCE_ENV, TranslationUnit
 
@@ -26,7 +27,7 @@ def run(tu: TranslationUnit, argv: list[str] | tuple[str, ...], stdin: str) -> s
 
 def failed(proc: subprocess.CompletedProcess[str]) -> ExplainError:
     first = proc.stderr.strip().splitlines()
-    return ExplainError("gcc failed: " + (first[-1] if first else f"exit {proc.returncode}"))
+    return ExplainError(prose.error("oracle_failed", message=first[-1] if first else f"exit {proc.returncode}"))
 
 
 def run_gcc(tu: TranslationUnit, compiler: str = "gcc") -> str:

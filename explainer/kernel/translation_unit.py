@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from explainer import prose
 from explainer.errors import ExplainError
 from explainer.resources import bundled_headers
 
@@ -144,15 +145,15 @@ def _check_header(path: Path, shown: str) -> None:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise ExplainError(f"{shown}: no such file") from None
+        raise ExplainError(prose.error("no_file", path=shown)) from None
     except OSError as exc:
-        raise ExplainError(f"{shown}: {exc.strerror}") from None
+        raise ExplainError(prose.error("cannot_read", path=shown, reason=exc.strerror)) from None
     if stat.S_ISDIR(mode):
-        raise ExplainError(f"{shown}: is a directory, not a header file")
+        raise ExplainError(prose.error("is_directory", path=shown))
     if not stat.S_ISREG(mode):
-        raise ExplainError(f"{shown}: is not a regular file")
+        raise ExplainError(prose.error("not_regular", path=shown))
     if not os.access(path, os.R_OK):
-        raise ExplainError(f"{shown}: permission denied")
+        raise ExplainError(prose.error("no_permission", path=shown))
 
 
 def _relative(path: Path, start: Path) -> str:
@@ -173,7 +174,7 @@ def locate_header(header: str, cwd: Path) -> Path:
     for example in sorted((bundled_headers() / "examples").glob(f"*/{header}")):
         if example.is_file():
             return example.resolve()
-    raise ExplainError(f"{header}: no such file (and no bundled trace header of that name)")
+    raise ExplainError(prose.error("no_header", path=header))
 
 
 def setup(
@@ -198,7 +199,7 @@ def setup(
         tu = _setup_real(header, include_dirs, macro_args, cwd, kernel, mode,
                          False if reader is not None else as_kernel)
     elif mode is not None:
-        raise ExplainError("--mode needs --kernel: the bundled model kernel has one mode")
+        raise ExplainError(prose.error("mode_needs_kernel"))
     else:
         tu = _setup_bundled(header, include_dirs, macro_args, cwd)
     return _read_by(tu, reader, cwd) if reader is not None else tu
@@ -209,9 +210,9 @@ def _read_by(tu: TranslationUnit, reader: str, cwd: Path) -> TranslationUnit:
     of the header) replaced by an #include of *reader*."""
     path = (cwd / reader).resolve()
     if not path.is_file():
-        raise ExplainError(f"--from {reader}: no such file")
+        raise ExplainError(prose.error("no_reader", path=reader))
     if tu.keep is not None:
-        raise ExplainError(f"--from {reader}: focused mode reads only the tracing machinery; use --mode full")
+        raise ExplainError(prose.error("reader_focused", path=reader))
     lines = tu.text.splitlines()[:-1]
     if lines and lines[-1].startswith("#define CREATE_"):
         lines.pop()
@@ -223,7 +224,7 @@ def _user_dirs(include_dirs: list[str], cwd: Path) -> list[Path]:
     extra = [(cwd / d).resolve() for d in include_dirs]
     for d, given in zip(extra, include_dirs, strict=True):
         if not d.is_dir():
-            raise ExplainError(f"-I {given}: no such directory")
+            raise ExplainError(prose.error("no_include_dir", path=given))
     return extra
 
 
@@ -237,26 +238,19 @@ def _setup_real(
         given = (cwd / header)
         tree = trees.auto(given if given.exists() else cwd)
         if tree is None:
-            raise ExplainError(
-                f"--kernel auto: {header} is in no kernel tree and /lib/modules/<release>/build"
-                " does not exist; name the tree with --kernel DIR"
-            )
+            raise ExplainError(prose.error("auto_no_tree", path=header))
     else:
         tree = trees.open_tree(cwd / kernel_arg, kernel_arg)
     path = trees.header_in_tree(tree, header, cwd)
     if path is None:
-        raise ExplainError(f"{header}: no such file, in the current directory or in the kernel tree")
+        raise ExplainError(prose.error("not_in_tree", path=header))
     _check_header(path, header)
     mode = mode or ("full" if tree.configured else "focused")
     compiler.ask_early(trees.COMPILER_FLAGS if mode == "full" else FOCUSED_FLAGS)
     if mode == "focused":
         return _setup_focused(tree, path, include_dirs, macro_args, cwd)
     if not tree.configured:
-        raise ExplainError(
-            f"--kernel {kernel_arg}: --mode full needs a configured tree, and this one has no"
-            " include/generated/autoconf.h (run make prepare in it, or use Debian's"
-            " linux-headers-*-amd64 package)"
-        )
+        raise ExplainError(prose.error("not_configured", path=kernel_arg))
     spelled = trees.include_spelling(tree, path)
     module_dirs: list[str] = []
     if spelled is not None:

@@ -138,14 +138,11 @@ def kbuild_cflags(tree: Tree) -> tuple[str, ...]:
 
 def open_tree(path: Path, shown: str) -> Tree:
     if not path.is_dir():
-        raise ExplainError(f"--kernel {shown}: no such directory")
+        raise ExplainError(prose.error("no_tree_dir", path=shown))
     root = path.resolve()
     tree = Tree(root, _layers(root))
     if tree.find("include/linux/tracepoint.h") is None or tree.find("include/trace/define_trace.h") is None:
-        raise ExplainError(
-            f"--kernel {shown}: not a kernel tree (no include/linux/tracepoint.h and "
-            "include/trace/define_trace.h)"
-        )
+        raise ExplainError(prose.error("not_a_tree", path=shown))
     return tree
 
 

@@ -68,7 +68,7 @@ def _pass(p: PassDiff) -> PassRows:
                     p.old, p.new, p.same, _rows(p.hunks))
 
 
-def render(d: EventDiff, lang: str = "en", home: str | None = None) -> str:
+def render(d: EventDiff, lang: str | None = None, home: str | None = None) -> str:
     """The page of *d*; *home*: the index it belongs to (a site across kernels)."""
     words = {k: str(v) for k, v in prose.load(lang)["diff"].items()}
     return to_html.render_template("diff.html.jinja2", lang, d=d, dwords=words, home=home,

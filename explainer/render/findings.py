@@ -11,11 +11,11 @@ from explainer.model import Finding, Walkthrough
 TAB = 8
 
 
-def _words(key: str, lang: str, **values: object) -> str:
+def _words(key: str, lang: str | None, **values: object) -> str:
     return str(prose.load(lang)["check"][key]).format(**values)
 
 
-def stopped_heading(w: Walkthrough, lang: str = "en") -> str:
+def stopped_heading(w: Walkthrough, lang: str | None = None) -> str:
     """Where a walkthrough that stopped went wrong: in the pass after
     those that worked, after them (in the machinery), or before any."""
     worked = len(w.passes)
@@ -37,13 +37,13 @@ def headline(f: Finding) -> str:
     return f"{where}: {f.kind}: {f.message}"
 
 
-def lines(f: Finding, lang: str = "en") -> list[str]:
+def lines(f: Finding, lang: str | None = None) -> list[str]:
     """The headline, the line it points at with a caret, where it is in
     the passes, what made it, and the fix or the doctor's detail."""
     return [text for _, text in parts(f, lang)]
 
 
-def parts(f: Finding, lang: str = "en") -> list[tuple[bool, str]]:
+def parts(f: Finding, lang: str | None = None) -> list[tuple[bool, str]]:
     """lines(), each with whether it is prose (True: a terminal may wrap
     it) or the header's own line and its caret (False: kept as it is)."""
     out = [(True, headline(f))]
@@ -62,18 +62,18 @@ def caret(f: Finding) -> int | None:
     return len(f.source[: f.column - 1].expandtabs(TAB)) if f.source is not None and f.column else None
 
 
-def made_by(f: Finding, lang: str = "en") -> str | None:
+def made_by(f: Finding, lang: str | None = None) -> str | None:
     """"made by TP_printk (...) -> __stringify (...)"."""
     if not f.chain:
         return None
     return _words("made_by", lang, chain=" -> ".join(f"{m} ({w})" for m, w in f.chain))
 
 
-def fix(f: Finding, lang: str = "en") -> str | None:
+def fix(f: Finding, lang: str | None = None) -> str | None:
     return _words("fix", lang, fix=f.fix) if f.fix is not None else None
 
 
-def where(f: Finding, lang: str = "en") -> str | None:
+def where(f: Finding, lang: str | None = None) -> str | None:
     """"in pass 8 · ..., TRACE_EVENT(x) at line 12, argument 5 (...)"."""
     if f.pass_index is None:
         return None

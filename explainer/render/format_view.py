@@ -55,7 +55,7 @@ class FormatPanel:
 
 
 def panel(f: EventFormat, w: Walkthrough, tu: TranslationUnit, tables: Sequence[PageTable],
-          lang: str = "en", problem: str | None = None) -> FormatPanel:
+          lang: str | None = None, problem: str | None = None) -> FormatPanel:
     """The panel of *f*; *problem*: why gcc could not compute its numbers."""
     words = prose.load(lang)["format"]
     path = f"events/{f.system or '<system>'}/{f.event}/format"
@@ -78,7 +78,7 @@ def panel(f: EventFormat, w: Walkthrough, tu: TranslationUnit, tables: Sequence[
                        "\n".join(r.text for r in rows) + "\n", rows, tuple(notes), tuple(fields.values()), data)
 
 
-def format_panels(w: Walkthrough, tu: TranslationUnit, lang: str, only: str | None = None) -> dict[str, FormatPanel]:
+def format_panels(w: Walkthrough, tu: TranslationUnit, lang: str | None, only: str | None = None) -> dict[str, FormatPanel]:
     """Each event's format file and decoder tables, by event (*only*: that
     event's, if it is one): one run of gcc for the numbers, one for the
     tables (none in focused mode, whose numbers show as ?)."""

@@ -69,7 +69,7 @@ def _term_pattern(forms: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], 
     group, as whole words outside paths (stages/stage6_event_callback.h
     is not a stage); and the term id of each group, in order.  Words are
     bounded by ASCII letters and digits only: Chinese has no spaces, and
-    跟踪点 is a term wherever it stands."""
+    a Chinese term is one wherever it stands."""
     ordered = sorted(forms, key=lambda f: -len(f[0]))
     pattern = "|".join(f"(?<![/A-Za-z0-9_])({re.escape(form)})(?![/A-Za-z0-9_])" for form, _ in ordered)
     return re.compile(pattern, re.IGNORECASE), tuple(term for _, term in ordered)
@@ -322,19 +322,19 @@ def warm(name: str = "walkthrough.html.jinja2") -> None:
     assets()
 
 
-def render_template(name: str, lang: str = "en", **context: Any) -> str:
+def render_template(name: str, lang: str | None = None, **context: Any) -> str:
     words = {k: str(v) for k, v in prose.load(lang)["html"].items()}
     return environment().get_template(name).render(assets=assets(), words=words,
                                                    glossary=prose.load(lang)["glossary"], **context)
 
 
-def render_fragment(name: str, lang: str = "en", **context: Any) -> Markup:
+def render_fragment(name: str, lang: str | None = None, **context: Any) -> Markup:
     """A piece of a page (a template that extends none), rendered by the
     autoescaping environment: HTML to put into another page as it is."""
     return Markup(render_template(name, lang, **context))
 
 
-def render(walkthrough: Walkthrough, lang: str = "en", home: str | None = None,
+def render(walkthrough: Walkthrough, lang: str | None = None, home: str | None = None,
            steps_elsewhere: bool = False, pages: dict[str, str] | None = None,
            fmt: FormatPanel | None = None) -> str:
     """The walkthrough page of *walkthrough*; *steps_elsewhere* says that

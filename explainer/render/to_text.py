@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 import textwrap
 
-from explainer import prose
+from explainer import prose, textwidth
 from explainer.kernel.translation_unit import shown_path
 from explainer.model import Became, Change, Finding, Followed, Pass, Reproduce, Walkthrough
 from explainer.render import findings, undecodable
@@ -42,11 +42,10 @@ class _Style:
 def wrap(text: str, width: int, indent: str, more: str) -> list[str]:
     """*text* wrapped to the terminal's *width*, never inside a word or a
     path (a word longer than a line stays whole)."""
-    return textwrap.wrap(text, width=max(width, 40), initial_indent=indent, subsequent_indent=more,
-                         break_long_words=False, break_on_hyphens=False) or [indent]
+    return textwidth.wrap(text, max(width, 40), indent, more)
 
 
-def _define(c: Change, lang: str) -> str:
+def _define(c: Change, lang: str | None) -> str:
     """A definition on one line, a long body cut (its file:line follows)."""
     body = c.body or ""
     if len(body) > BODY_PREVIEW:
@@ -55,13 +54,18 @@ def _define(c: Change, lang: str) -> str:
     return prose.text("define", lang, name=c.name, params=params, body=body).rstrip()
 
 
-def _change_line(change: MeaningChange, lang: str, w: Walkthrough) -> str:
+def _change_line(change: MeaningChange, lang: str | None, w: Walkthrough) -> str:
     c = change.change
     status = prose.text(f"status_{change.status}", lang)
     return f"{status} {_define(c, lang)}  " + prose.text("at", lang, file=w.display(c.file), line=c.line)
 
 
-def _pass(w: Walkthrough, p: Pass, style: _Style, lang: str, meanings: Meanings, width: int,
+def _labelled(label: str, text: str, width: int) -> list[str]:
+    """"  label: text", its next lines under the text's first column."""
+    return wrap(f"{label} {text}", width, "  ", " " * (textwidth.width(label) + 3))
+
+
+def _pass(w: Walkthrough, p: Pass, style: _Style, lang: str | None, meanings: Meanings, width: int,
           unfold: bool) -> list[str]:
     notes = prose.stage(p.stage, lang)
     # A walkthrough that stopped does not know how many passes there would be.
@@ -70,18 +74,18 @@ def _pass(w: Walkthrough, p: Pass, style: _Style, lang: str, meanings: Meanings,
                          title=notes["title"])
     out = [
         *(style.bold(line) for line in wrap(heading, width, "", "  ")),
-        *wrap(f"{prose.text('makes', lang)} {notes['makes']}", width, "  ", "        "),
-        *wrap(f"{prose.text('why', lang)} {notes['why']}", width, "  ", "       "),
+        *_labelled(prose.text("makes", lang), notes["makes"], width),
+        *_labelled(prose.text("why", lang), notes["why"], width),
     ]
     sees = prose.sees(p.stage, w.system, w.event_in_focus(p), lang)
     if sees is not None:
-        out.extend(wrap(f"{prose.text('sees', lang)} {sees}", width, "  ", "       "))
+        out.extend(_labelled(prose.text("sees", lang), sees, width))
     if "kernels" in notes:
-        out.extend(wrap(f"{prose.text('kernels', lang)} {notes['kernels']}", width, "  ", "       "))
+        out.extend(_labelled(prose.text("kernels", lang), notes["kernels"], width))
     site = prose.text("included_from", lang, file=w.display(p.included_from.file), line=p.included_from.line)
     outer = " < ".join(f"{w.display(s.file)}:{s.line}" for s in p.chain[1:])
     if outer:
-        site += ", " + prose.text("via", lang, chain=outer)
+        site = prose.text("joined", lang, first=site, then=prose.text("via", lang, chain=outer))
     out.extend(style.dim(line) for line in wrap(site, width, "  ", "    "))
     changes = meanings.changes_for(p)
     if changes:
@@ -104,7 +108,7 @@ def _pass(w: Walkthrough, p: Pass, style: _Style, lang: str, meanings: Meanings,
     return out
 
 
-def _finding(f: Finding, width: int, lang: str) -> list[str]:
+def _finding(f: Finding, width: int, lang: str | None) -> list[str]:
     """A diagnosis: its prose wrapped, the header's line as it is."""
     out: list[str] = []
     for prose_line, line in findings.parts(f, lang):
@@ -133,7 +137,7 @@ def _folded_helpers(walkthrough: Walkthrough) -> list[str]:
     return names
 
 
-def unit_line(w: Walkthrough, lang: str = "en") -> str | None:
+def unit_line(w: Walkthrough, lang: str | None = None) -> str | None:
     """Which .c file the passes are read as, when the kernel's own: every
     output says so."""
     if w.creator is None:
@@ -141,7 +145,7 @@ def unit_line(w: Walkthrough, lang: str = "en") -> str | None:
     return creator_line(w.creator, w.display(w.header), w.creator_left_out, lang)
 
 
-def creator_line(creator: str, header: str, left_out: tuple[str, ...], lang: str = "en") -> str:
+def creator_line(creator: str, header: str, left_out: tuple[str, ...], lang: str | None = None) -> str:
     """"translation unit: net/core/net-traces.c, as the kernel compiles it ..."."""
     words = prose.load(lang)["format"]
     line = str(words["unit_creator"]).format(file=creator, header=header)
@@ -150,7 +154,7 @@ def creator_line(creator: str, header: str, left_out: tuple[str, ...], lang: str
     return line
 
 
-def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en", width: int = 80,
+def render(walkthrough: Walkthrough, color: bool = False, lang: str | None = None, width: int = 80,
            unfold: bool = False) -> str:
     """The walkthrough for a terminal *width* columns wide (prose and
     lists are wrapped to it; code keeps the kernel's layout), with kernel
@@ -184,7 +188,7 @@ def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en", widt
         lines.extend(wrap(prose.text("notes", lang), width, "", ""))
         for n in written:
             where = (prose.text("ends_up" if len(n.passes) > 1 else "ends_up_one", lang,
-                                passes=", ".join(map(str, n.passes))) if n.passes
+                                passes=prose.text("list_sep", lang).join(map(str, n.passes))) if n.passes
                      else prose.text("ends_up_none", lang))
             lines.extend(wrap(prose.text("note", lang, macro=n.macro, means=n.means, where=where),
                                width, "  ", "    "))
@@ -212,7 +216,7 @@ def render(walkthrough: Walkthrough, color: bool = False, lang: str = "en", widt
     return text
 
 
-def _why(b: Became, f: Followed, lang: str, roots: tuple[str, ...]) -> str:
+def _why(b: Became, f: Followed, lang: str | None, roots: tuple[str, ...]) -> str:
     """Why the line became what it did in one pass (files as users read
     them, from *roots*: TranslationUnit.roots)."""
     words = prose.load(lang)["follow"]
@@ -229,7 +233,7 @@ def _why(b: Became, f: Followed, lang: str, roots: tuple[str, ...]) -> str:
                                   file=shown_path(b.meaning.file, roots), line=b.meaning.line)
 
 
-def render_followed(f: Followed, lang: str = "en", width: int = 80, roots: tuple[str, ...] = (),
+def render_followed(f: Followed, lang: str | None = None, width: int = 80, roots: tuple[str, ...] = (),
                     stopped: Walkthrough | None = None) -> str:
     """explain follow's text: the line, where it is, then each pass's
     code made of it and why; then, if *stopped* has diagnostics, what
@@ -269,7 +273,7 @@ def render_followed(f: Followed, lang: str = "en", width: int = 80, roots: tuple
     return undecodable.visible("\n".join(lines) + "\n")
 
 
-def intro(lang: str = "en", width: int = 80) -> str:
+def intro(lang: str | None = None, width: int = 80) -> str:
     """explain --intro: why a trace header is read again and again, and
     the commands to start with."""
     why = prose.load(lang)["why"]
@@ -283,7 +287,7 @@ def intro(lang: str = "en", width: int = 80) -> str:
     for command, what in steps:
         lines.extend(wrap(what, width, f"  {command:<{column - 2}}", " " * column))
     glossary = prose.load(lang)["glossary"]
-    lines.extend(("", f"{glossary['title']}:"))
+    lines.extend(("", prose.text("titled", lang, title=glossary["title"])))
     for t in glossary["terms"]:
-        lines.extend(wrap(f"{t['term']}: {t['means']}", width, "  ", "    "))
+        lines.extend(wrap(prose.text("term_line", lang, term=t["term"], means=t["means"]), width, "  ", "    "))
     return "\n".join(lines) + "\n"

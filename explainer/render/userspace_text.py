@@ -5,10 +5,9 @@ were made."""
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 
-from explainer import prose
+from explainer import prose, textwidth
 from explainer.kernel.translation_unit import TranslationUnit
 from explainer.model import Walkthrough
 from explainer.render.to_text import creator_line
@@ -94,14 +93,12 @@ def render_format(f: EventFormat, w: Walkthrough, explain: bool, width: int, tu:
         out.append(text)
         for n, reason in enumerate(why):
             lead = f"    {ARROW} " if n == 0 else "      "
-            out.extend(textwrap.wrap(reason, width=max(40, width), initial_indent=lead,
-                                     subsequent_indent="      ", break_on_hyphens=False,
-                                     break_long_words=False))
+            out.extend(textwidth.wrap(reason, max(40, width), lead, "      "))
     if f.computed:
         tail.append(computed_note(f, tu.cflags))
     for note in tail:
         out.append("")
-        out.extend(textwrap.wrap(note, width=max(40, width), break_on_hyphens=False, break_long_words=False))
+        out.extend(textwidth.wrap(note, max(40, width)))
     return "\n".join(out) + "\n"
 
 

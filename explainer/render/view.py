@@ -251,7 +251,7 @@ def _sources(w: Walkthrough, header: str, shown: tuple[Pass, ...]) -> dict[str, 
             for where, (first, last) in spans.items()}
 
 
-def _diagnosis(f: Finding, lang: str) -> DiagnosisView:
+def _diagnosis(f: Finding, lang: str | None) -> DiagnosisView:
     return DiagnosisView(
         headline=findings.headline(f), line=f.line if f.source is not None else 0,
         source=f.source.expandtabs(findings.TAB) if f.source is not None else None, caret=findings.caret(f),
@@ -482,7 +482,7 @@ def _invocation(
 
 
 def _pass_view(
-    w: Walkthrough, p: Pass, prev: str | None, nxt: str | None, tables: _Tables, lang: str,
+    w: Walkthrough, p: Pass, prev: str | None, nxt: str | None, tables: _Tables, lang: str | None,
     words: dict[str, str], plain: bool = False,
 ) -> PassView:
     notes = prose.stage(p.stage, lang)
@@ -632,7 +632,7 @@ SHORTCUTS = (("j", "next_pass"), ("k", "previous_pass"), ("o", "overview"),
              ("m", "matrix"), ("s", "steps"), ("?", "help"))
 
 
-def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = None,
+def page(w: Walkthrough, reproduce: str, lang: str | None = None, home: str | None = None,
          steps_elsewhere: bool = False, pages: dict[str, str] | None = None) -> Page:
     """What the page of *w* shows.  *pages* names, in a site, the page of
     each event or class (relative to this one)."""
@@ -682,6 +682,6 @@ def page(w: Walkthrough, reproduce: str, lang: str = "en", home: str | None = No
         self_read=w.self_read,
         sources=_sources(w, header, shown),
         notes=tuple((n.macro, n.means, words["ends_up" if len(n.passes) > 1 else "ends_up_one"].format(
-                         passes=", ".join(map(str, n.passes)))
+                         passes=prose.text("list_sep", lang).join(map(str, n.passes)))
                      if n.passes else words["ends_up_none"]) for n in page_notes(w, meanings, lang)),
     )

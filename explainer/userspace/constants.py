@@ -48,7 +48,7 @@ def _run(tu: TranslationUnit, argv: list[str] | tuple[str, ...], source: str) ->
     try:
         return oracle.run(tu, argv, source)
     except OSError as exc:
-        raise ExplainError(f"computing the format's numbers: running gcc failed: {exc}") from None
+        raise ExplainError(prose.error("numbers_not_run", reason=exc)) from None
 
 
 def _compile(tu: TranslationUnit, how: Sequence[str], source: str) -> subprocess.CompletedProcess[str]:
@@ -85,7 +85,7 @@ def compute(tu: TranslationUnit, expressions: Mapping[str, str], through: int,
             found[keys[int(m.group(1))]] = int(m.group(3))
     missing = [k for k in keys if k not in found]
     if missing and not loose:
-        raise ExplainError(f"computing the format's numbers: gcc gave no value for {missing[0]}")
+        raise ExplainError(prose.error("numbers_missing", name=missing[0]))
     return found
 
 
@@ -114,11 +114,11 @@ def _failure(tu: TranslationUnit, stderr: str, keys: list[str], expressions: Map
     m = _ERROR.search(stderr)
     if m is None:
         lines = stderr.strip().splitlines()
-        return ExplainError("computing the format's numbers: gcc failed: " + (lines[-1] if lines else "no message"))
+        return ExplainError(prose.error("numbers_failed", message=lines[-1] if lines else "-"))
     file, line, message = m.group(1), int(m.group(2)), m.group(3)
     if file == "<explainer>" and FIRST_LINE <= line < FIRST_LINE + len(keys):
         key = keys[line - FIRST_LINE]
-        return ExplainError(f"computing {key} ({expressions[key]}): gcc: {message}")
+        return ExplainError(prose.error("number_failed", name=key, expression=expressions[key], message=message))
     words = prose.load()["format"]
     why = str(words["does_not_compile"]).format(where=f"{tu.shown(file)}:{line}", message=message)
     if tu.creator is None:

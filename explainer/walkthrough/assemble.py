@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from explainer import prose
 from explainer.cpp.recording import PassRecord, RawInvocation, Recording
 from explainer.errors import ExplainError
 from explainer.kernel import knowledge
@@ -137,7 +138,7 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
     tu = recording.tu
     if stopped is None:
         if not recording.passes:
-            raise ExplainError(f"{tu.header}: the translation unit never read the header")
+            raise ExplainError(prose.error("never_read", path=tu.header))
         if not diagnosed:
             doctor.check(recording)
     else:
@@ -191,14 +192,14 @@ def worked(recording: Recording, count: int) -> Recording:
 
 def _check_focus(header: str, focus: str, passes: list[Pass], trace_seen: list[tuple[str, str | None]]) -> None:
     if not trace_seen:
-        raise ExplainError(f"{header}: no trace macros (TRACE_EVENT, DECLARE_EVENT_CLASS, ...) found")
+        raise ExplainError(prose.error("no_trace_macros", path=header))
     if not any(inv.focus for p in passes for inv in p.invocations):
         choices = ["all"]
         for macro, name in trace_seen:
             for option in (macro, name):
                 if option is not None and option not in choices:
                     choices.append(option)
-        raise ExplainError(f'{header}: nothing named "{focus}" to explain; try one of: ' + ", ".join(choices))
+        raise ExplainError(prose.error("no_such_focus", path=header, focus=focus, choices=", ".join(choices)))
 
 
 def indented(code: str, start: int) -> int:

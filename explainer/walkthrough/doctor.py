@@ -38,7 +38,7 @@ _NEGATED = re.compile(r"ifndef\b|if\s*!")
 _FIRST_READ = "define_trace.h"
 
 
-def _words(key: str, lang: str, **values: object) -> str:
+def _words(key: str, lang: str | None, **values: object) -> str:
     return str(prose.load(lang)["doctor"][key]).format(**values)
 
 
@@ -47,7 +47,7 @@ def _words(key: str, lang: str, **values: object) -> str:
 Stop = tuple[Finding, int]
 
 
-def recorded(recorder: Recorder, lang: str = "en") -> tuple[Recording, Stop | None, ExplainError | None]:
+def recorded(recorder: Recorder, lang: str | None = None) -> tuple[Recording, Stop | None, ExplainError | None]:
     """Run *recorder*: the recording (when the preprocessor stopped, the
     passes that worked), what stopped or would mislead it (for assemble.
     build's *stopped*), and the one line standard error says of it.  Out
@@ -70,7 +70,7 @@ def recorded(recorder: Recorder, lang: str = "en") -> tuple[Recording, Stop | No
     return recording, stop, ExplainError(stop[0].message) if stop is not None else None
 
 
-def check(recording: Recording, lang: str = "en") -> None:
+def check(recording: Recording, lang: str | None = None) -> None:
     """Raise a Diagnosis if *recording* does not explain its header as the
     kernel builds it; return if it does (or if nothing known is wrong)."""
     stop = diagnose(recording, lang)
@@ -83,7 +83,7 @@ def diagnosis(f: Finding) -> Diagnosis:
     return Diagnosis(f.message, f.detail)
 
 
-def diagnose(recording: Recording, lang: str = "en") -> Stop | None:
+def diagnose(recording: Recording, lang: str | None = None) -> Stop | None:
     """What makes *recording* explain its header wrongly, if anything,
     with the passes that still explain it (the doctor's kind of Finding,
     "diagnosis": its message names the place)."""
@@ -165,7 +165,7 @@ def _created_first(found: str, text: str) -> bool:
                for line in text.splitlines() if line.startswith("#include <"))
 
 
-def shown(display: str, abspath: str | None, line: int = 0, lang: str = "en", roots: tuple[str, ...] = ()) -> str:
+def shown(display: str, abspath: str | None, line: int = 0, lang: str | None = None, roots: tuple[str, ...] = ()) -> str:
     """A path (and line) as a user can place it: a file of the bundled
     model kernel (inside the installed package, or climbing out of the
     user's folder) by its place in that kernel, and says so; a file of a
@@ -181,13 +181,13 @@ def shown(display: str, abspath: str | None, line: int = 0, lang: str = "en", ro
     return at
 
 
-def _place(where: str, tu: TranslationUnit, lang: str) -> str:
+def _place(where: str, tu: TranslationUnit, lang: str | None) -> str:
     """A macro's "file:line" as shown() shows it."""
     file, _, line = where.rpartition(":")
     return shown(file, str(tu.cwd / file), int(line) if line.isdigit() else 0, lang, tu.roots)
 
 
-def _read_another_file(tu: TranslationUnit, r: ReInclude, lang: str) -> Finding:
+def _read_another_file(tu: TranslationUnit, r: ReInclude, lang: str | None) -> Finding:
     if r.include_path is None and r.include_file is None:
         why = _words("from_system", lang, system=r.system or "?")
     else:
@@ -206,7 +206,7 @@ def _read_another_file(tu: TranslationUnit, r: ReInclude, lang: str) -> Finding:
     )
 
 
-def _guard(header: str, tu: TranslationUnit, h: HiddenMacro, empty: PassRecord, lang: str) -> Finding:
+def _guard(header: str, tu: TranslationUnit, h: HiddenMacro, empty: PassRecord, lang: str | None) -> Finding:
     m = _GUARD.match(h.opening)
     name = (m.group(1) or m.group(2)) if m else "_TRACE_..._H"
     return _diagnosis(
@@ -215,7 +215,7 @@ def _guard(header: str, tu: TranslationUnit, h: HiddenMacro, empty: PassRecord, 
     )
 
 
-def _configured_out(header: str, tu: TranslationUnit, h: HiddenMacro, first: PassRecord | None, lang: str) -> Finding:
+def _configured_out(header: str, tu: TranslationUnit, h: HiddenMacro, first: PassRecord | None, lang: str | None) -> Finding:
     names = list(dict.fromkeys(_CONFIG.findall(h.group if h.group != h.opening else h.opening)))
     if not names:
         names = list(dict.fromkeys(_CONFIG.findall(h.opening)))
@@ -251,7 +251,7 @@ def includers(path: Path) -> list[str]:
     return found
 
 
-def _helper(header: str, path: Path, first: PassRecord | None, lang: str) -> Finding:
+def _helper(header: str, path: Path, first: PassRecord | None, lang: str | None) -> Finding:
     users = includers(path)
     if users:
         return _diagnosis(_words("helper", lang, header=header), header, 0, None, (
@@ -264,7 +264,7 @@ def _helper(header: str, path: Path, first: PassRecord | None, lang: str) -> Fin
 
 
 def compile_findings(recording: Recording, w: Walkthrough, messages: list[CompilerMessage],
-                     lang: str = "en") -> list[Finding]:
+                     lang: str | None = None) -> list[Finding]:
     """Each error and warning gcc gave when it compiled the passes, as a
     Finding at the header's line (notes are gcc's detail, left out: the
     finding says the same from the recording)."""
@@ -301,7 +301,7 @@ def merged(findings: list[Finding]) -> list[Finding]:
 
 
 def preprocess_findings(recording: Recording, messages: list[CompilerMessage],
-                        lang: str = "en") -> list[Finding]:
+                        lang: str | None = None) -> list[Finding]:
     """gcc -E's warnings about the header's own lines (a macro redefined)."""
     tu = recording.tu
     source = tu.lines()
@@ -318,7 +318,7 @@ def preprocess_findings(recording: Recording, messages: list[CompilerMessage],
     return merged(found)
 
 
-def _locate(recording: Recording, w: Walkthrough, m: CompilerMessage, source: Sequence[str], lang: str) -> Finding:
+def _locate(recording: Recording, w: Walkthrough, m: CompilerMessage, source: Sequence[str], lang: str | None) -> Finding:
     index = m.pass_index or 1
     record = recording.passes[index - 1]
     token = m.token or 0
@@ -368,7 +368,7 @@ _NAMED_MACRO = re.compile(r'^macro "(\w+)"')
 MAX_LINES_DOWN = 200  # how far below an invocation's first line its call is looked for
 
 
-def _known_fix(f: Finding, token: str, option: str | None, args: tuple[str, ...], lang: str) -> str | None:
+def _known_fix(f: Finding, token: str, option: str | None, args: tuple[str, ...], lang: str | None) -> str | None:
     part = f.wrapper or f.parameter or ""
     if token == ";" and part == "TP_STRUCT__entry":
         return _words("fix_stray_semicolon", lang)
@@ -407,7 +407,7 @@ def _variable_field(struct: str, field: str) -> str | None:
 
 
 def preprocess_finding(exc: PreprocessError, where: tuple[int, str, str | None, int] | None,
-                       tu: TranslationUnit, lang: str = "en") -> Finding:
+                       tu: TranslationUnit, lang: str | None = None) -> Finding:
     """An error of the preprocessor (explain's own) as a Finding: in the
     pass and invocation *where* (index, stage, macro, line) it stopped."""
     source = tu.lines() if os.path.basename(exc.file) == os.path.basename(tu.header) else []

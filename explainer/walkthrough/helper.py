@@ -40,6 +40,7 @@ from array import array
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from explainer import prose
 from explainer.cpp import scan_ahead
 from explainer.cpp.scan import FileCache
 from explainer.cpp.scan_ahead import Prescans
@@ -201,7 +202,7 @@ class Helper:
             ready, _, _ = select.select([self._from_helper], [], [], timeout)
             if not ready:
                 if wait:
-                    raise ExplainError(f"{header}: laying out its passes {expand.gave_up()}")
+                    raise ExplainError(prose.error("layout_gave_up", path=header, gave_up=expand.gave_up()))
                 return
             note = _read_exact(self._from_helper, _NOTE.size)
             if note is None:  # the helper is done, or gone

@@ -15,7 +15,7 @@ from explainer.model import AuthorNote, Change, Invocation, Walkthrough
 from explainer.walkthrough.meanings import Meanings
 
 
-def notes(w: Walkthrough, inv: Invocation, meanings: Meanings, lang: str = "en") -> tuple[AuthorNote, ...]:
+def notes(w: Walkthrough, inv: Invocation, meanings: Meanings, lang: str | None = None) -> tuple[AuthorNote, ...]:
     """A note for each macro with an [author] note written in *inv*'s
     arguments (or *inv*'s own macro), in order of first use."""
     author = prose.load(lang)["author"]
@@ -35,7 +35,7 @@ def notes(w: Walkthrough, inv: Invocation, meanings: Meanings, lang: str = "en")
     return tuple(found)
 
 
-def page_notes(w: Walkthrough, meanings: Meanings, lang: str = "en") -> tuple[AuthorNote, ...]:
+def page_notes(w: Walkthrough, meanings: Meanings, lang: str | None = None) -> tuple[AuthorNote, ...]:
     """The notes of every invocation in focus, each macro once, in order."""
     seen: dict[str, AuthorNote] = {}
     for p in w.passes[:1]:  # every pass has the same invocations, as written
@@ -48,7 +48,7 @@ def page_notes(w: Walkthrough, meanings: Meanings, lang: str = "en") -> tuple[Au
     return tuple(seen.values())
 
 
-def note(macro: str, meanings: Meanings, lang: str = "en") -> str | None:
+def note(macro: str, meanings: Meanings, lang: str | None = None) -> str | None:
     """The author's note for *macro* alone (explain follow)."""
     entry = prose.load(lang)["author"].get(macro)
     return _means(entry, _definition(meanings, macro)) if entry is not None else None
