@@ -24,7 +24,7 @@ import explainer
 from explainer import __version__, gcpause, prose
 from explainer.errors import ExplainError, PreprocessError
 from explainer.kernel import knowledge
-from explainer.parser import BadLanguage, Parser, language, paragraph
+from explainer.parser import BadLanguage, Parser, paragraph, split_language
 
 if TYPE_CHECKING:  # imported lazily at run time: --help must start fast
     from explainer.model import Walkthrough
@@ -396,14 +396,11 @@ VERBS = {"site": build_site_parser, "check": build_check_parser, "follow": build
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
-        prose.use(language(argv))
+        lang, rest = split_language(argv)
     except BadLanguage as exc:
         print(f"explain: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    # --lang may come before the verb (explain --lang zh site ...); it is in force already.
-    rest = argv
-    while rest and (rest[0] == "--lang" or rest[0].startswith("--lang=")):
-        rest = rest[2:] if rest[0] == "--lang" else rest[1:]
+    prose.use(lang)
     verb = rest[0] if rest and rest[0] in VERBS else None
     args = VERBS[verb]().parse_args(rest[1:]) if verb is not None else build_parser().parse_args(argv)
     status = EXIT_OK

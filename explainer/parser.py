@@ -31,9 +31,17 @@ class BadLanguage(Exception):
     """--lang names a language explainer does not speak."""
 
 
-def language(argv: Sequence[str]) -> str:
-    """The language of this run: --lang's, else the locale's.  Read
-    before the parser is built, since --help speaks it."""
+def split_language(argv: Sequence[str]) -> tuple[str, list[str]]:
+    """The language of this run (--lang's, else the locale's), read
+    before the parser is built since --help speaks it; and *argv* without
+    the --lang options that come before the verb (explain --lang zh site)."""
+    rest = list(argv)
+    while rest and (rest[0] == "--lang" or rest[0].startswith("--lang=")):
+        rest = rest[2:] if rest[0] == "--lang" else rest[1:]
+    return _language(argv), rest
+
+
+def _language(argv: Sequence[str]) -> str:
     for k, arg in enumerate(argv):
         if arg == "--":
             break
@@ -72,11 +80,11 @@ class Formatter(argparse.RawDescriptionHelpFormatter):
 
     def format_help(self) -> str:
         # argparse ends each heading with ":"; Chinese ends it with "\uff1a".
-        colon = prose.load()["cli"]["heading_end"]
+        words = prose.load()["cli"]
+        colon = words["heading_end"]
         text = super().format_help()
         if colon == ":":
             return text
-        words = prose.load()["cli"]
         for title in (words["positionals"], words["optionals"]):
             text = text.replace(f"\n{title}:\n", f"\n{title}{colon}\n")
         return text
