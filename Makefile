@@ -32,7 +32,7 @@ demo: native
 
 ## site: rebuild the committed static site of the bundled headers
 site: native
-	$(BIN)/explain site -o site
+	$(BIN)/explain --lang en site -o site
 
 ## test: lint, type-check and run the whole test suite
 test: lint unit

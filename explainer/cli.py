@@ -300,6 +300,7 @@ def build_site_parser() -> argparse.ArgumentParser:
     parser.add_argument("-o", "--output", metavar="DIR", required=True, help=words["site_output"])
     parser.add_argument("-j", "--jobs", metavar="N", type=int, default=os.cpu_count() or 1,
                         help=words["site_jobs"])
+    parser.add_argument("--one-language", action="store_true", help=words["site_one_language"])
     _tree_options(parser, words, "site_kernel")
     return parser
 
@@ -316,7 +317,8 @@ def run_site(args: argparse.Namespace, cwd: Path) -> str:
 
         written, skipped = site_kernels.build_kernels(
             kernels, args.headers, args.include_dirs, args.macro_args or [], Path(args.output), cwd,
-            mode=args.mode, jobs=max(1, args.jobs), progress=progress, time_limit=time_limit)
+            mode=args.mode, jobs=max(1, args.jobs), progress=progress, time_limit=time_limit,
+            every_language=not args.one_language)
     else:
         kernel = kernels[0] if kernels else None
         every = kernel is not None and not args.headers
@@ -327,7 +329,7 @@ def run_site(args: argparse.Namespace, cwd: Path) -> str:
         written, skipped = site.build(
             headers, args.include_dirs, args.macro_args or [], Path(args.output), cwd,
             kernel=kernel, mode=args.mode, jobs=max(1, args.jobs), progress=progress,
-            skip_failures=every, time_limit=time_limit,
+            skip_failures=every, time_limit=time_limit, every_language=not args.one_language,
         )
     for line in skipped:
         print("explain: " + words["site_skipped"].format(reason=line), file=sys.stderr)

@@ -28,7 +28,7 @@ from explainer.kernel import knowledge
 from explainer.kernel.translation_unit import TranslationUnit, setup
 from explainer.model import Walkthrough
 from explainer.render import to_html, view
-from explainer.render.format_view import format_panels
+from explainer.render.format_view import formats_of, panels
 from explainer.render.view import slug
 from explainer.walkthrough import assemble
 from explainer.walkthrough.diff import Extract, extract
@@ -63,6 +63,36 @@ class Built:
     left_out: list[tuple[str, str, tuple[str, ...]]]  # header, why, the detail
     # Per event or class, what explain diff compares (when asked for).
     extracts: dict[str, tuple[str, Extract]]  # name -> (its header, its extract)
+
+
+@dataclass(frozen=True)
+class Languages:
+    """A site's languages: the run's at the root, every other one in a
+    folder named by its code and laid out alike, so that a page in another
+    language is at the same path under that folder."""
+
+    order: tuple[str, ...]  # the root's first
+
+    @classmethod
+    def of(cls, lang: str | None, every: bool = True) -> Languages:
+        first = prose.resolve(lang)
+        return cls((first, *(code for code in prose.LANGUAGES if code != first)) if every else (first,))
+
+    def folder(self, lang: str) -> str:
+        """Where *lang*'s pages are: "" (the root) or "zh/"."""
+        return "" if lang == self.order[0] else f"{lang}/"
+
+    def alternates(self, page: str, lang: str) -> tuple[to_html.Alternate, ...]:
+        """*page* (a path in a language's folder) in every language, linked
+        from *lang*'s, in one order on every page; none in a site of one
+        language."""
+        if len(self.order) < 2:
+            return ()
+        up = "../" * (self.folder(lang) + page).count("/")
+        return tuple(
+            to_html.Alternate(str(prose.load(code)["html"]["lang"]), str(prose.load(code)["language"]["name"]),
+                              up + self.folder(code) + page, code == lang)
+            for code in prose.LANGUAGES if code in self.order)
 
 
 @dataclass(frozen=True)
@@ -179,21 +209,22 @@ def build(
     headers: list[tuple[Path, str]], include_dirs: list[str], macro_args: list[tuple[str, str]],
     out: Path, cwd: Path, lang: str | None = None, kernel: str | None = None, mode: str | None = None,
     jobs: int = 1, progress: Progress | None = None, skip_failures: bool = False,
-    time_limit: float | None = None,
+    time_limit: float | None = None, every_language: bool = True,
 ) -> tuple[list[str], list[str]]:
     """Build the site of *headers* ((directory, header) pairs) into *out*,
-    *jobs* headers at a time (each in its own process when more than one).
-    Returns the files written, relative to *out*, sorted, and one line per
-    header left out because it failed (only with *skip_failures*; else the
-    first failure stops the build and nothing is written).  *time_limit*
-    is for each header."""
+    *jobs* headers at a time (each in its own process when more than one),
+    in *lang* at the root and, with *every_language*, in each other
+    language in a folder of its own.  Returns the files written, relative
+    to *out*, sorted, and one line per header left out because it failed
+    (only with *skip_failures*; else the first failure stops the build and
+    nothing is written).  *time_limit* is for each header."""
     check_target(out)
-    lang = prose.resolve(lang)  # the workers speak the run's language, whatever theirs
+    languages = Languages.of(lang, every_language)
     plan = plan_of(headers, include_dirs, macro_args, kernel, mode)
     staging = staging_dir(out)
     try:
-        built = build_pages(plan, staging, lang, jobs, progress, skip_failures, time_limit)
-        pages = write_index(built, staging, lang)
+        built = build_pages(plan, staging, languages, jobs, progress, skip_failures, time_limit)
+        pages = write_index(built, staging, languages)
         swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -204,7 +235,7 @@ def build(
 def plan_of(headers: list[tuple[Path, str]], include_dirs: list[str], macro_args: list[tuple[str, str]],
             kernel: str | None, mode: str | None) -> list[tuple[TranslationUnit, str]]:
     """Each header's translation unit and the folder of its pages."""
-    taken: set[str] = {"index", "cycle"}
+    taken: set[str] = {"index", "cycle", *prose.LANGUAGES}
     plan: list[tuple[TranslationUnit, str]] = []
     for directory, header in headers:
         tu = setup(header, include_dirs, macro_args, directory, kernel, mode)
@@ -212,13 +243,14 @@ def plan_of(headers: list[tuple[Path, str]], include_dirs: list[str], macro_args
     return plan
 
 
-def build_pages(plan: list[tuple[TranslationUnit, str]], root: Path, lang: str | None, jobs: int,
+def build_pages(plan: list[tuple[TranslationUnit, str]], staging: Path, languages: Languages, jobs: int,
                 progress: Progress | None, skip_failures: bool, time_limit: float | None,
-                extracts: bool = False) -> Built:
-    """Every header's pages, written under *root* (a site's root); with
-    *extracts*, also what explain diff compares of each event."""
+                extracts: bool = False, prefix: str = "") -> Built:
+    """Every header's pages in each language, written under *staging* (a
+    site's root) at *prefix* in each language's folder; with *extracts*,
+    also what explain diff compares of each event."""
     built = Built([], [], [], [], {})
-    for k, (tu, result) in enumerate(_run(plan, root, lang, jobs, time_limit, extracts)):
+    for k, (tu, result) in enumerate(_run(plan, staging, languages, jobs, time_limit, extracts, prefix)):
         if isinstance(result, ExplainError):
             if not skip_failures:
                 raise result
@@ -238,39 +270,49 @@ def build_pages(plan: list[tuple[TranslationUnit, str]], root: Path, lang: str |
     return built
 
 
-def write_index(built: Built, root: Path, lang: str | None, up: tuple[str, str] | None = None) -> list[str]:
-    """A site's index and cycle pages, and the course's links in its
-    pages; *up*: a link (href, text) to the site above (across kernels)."""
-    steps = course(built.entries, lang)
-    pages = {
-        "index.html": to_html.render_template(
-            "index.html.jinja2", lang, entries=built.entries, site=prose.load(lang)["site"],
-            left_out=built.left_out, course=steps, why=prose.load(lang)["why"], up=up),
-        "cycle.html": to_html.render_template(
-            "cycle.html.jinja2", lang, diagram=cycle(lang, _example(built.entries)), site=prose.load(lang)["site"],
-            example=_example(built.entries), course=course_nav(steps, "cycle.html", lang)),
-    }
-    for name, text in pages.items():
-        write_page(root, name, text)
-    for step in steps[1:]:  # the walkthrough pages of the course, written already
-        path = root / step.page
-        path.write_text(path.read_text("utf-8").replace(COURSE_MARK, course_nav(steps, step.page, lang), 1),
-                        "utf-8")
-    return list(pages)
+def write_index(built: Built, staging: Path, languages: Languages, prefix: str = "",
+                up: Callable[[str], tuple[str, str]] | None = None) -> list[str]:
+    """A site's index and cycle pages in each language, at *prefix* in its
+    folder, and the course's links in its pages; *up*: by language, a link
+    (href, text) to the site above (across kernels).  Returns the pages
+    written, relative to *staging*."""
+    written = []
+    for lang in languages.order:
+        at = languages.folder(lang) + prefix
+        steps = course(built.entries, lang)
+        pages = {
+            "index.html": to_html.render_template(
+                "index.html.jinja2", lang, languages.alternates(prefix + "index.html", lang),
+                entries=built.entries, site=prose.load(lang)["site"], left_out=built.left_out, course=steps,
+                why=prose.load(lang)["why"], up=up(lang) if up is not None else None),
+            "cycle.html": to_html.render_template(
+                "cycle.html.jinja2", lang, languages.alternates(prefix + "cycle.html", lang),
+                diagram=cycle(lang, _example(built.entries)), site=prose.load(lang)["site"],
+                example=_example(built.entries), course=course_nav(steps, "cycle.html", lang)),
+        }
+        for name, text in pages.items():
+            write_page(staging, at + name, text)
+            written.append(at + name)
+        for step in steps[1:]:  # the walkthrough pages of the course, written already
+            path = staging / (at + step.page)
+            path.write_text(path.read_text("utf-8").replace(COURSE_MARK, course_nav(steps, step.page, lang), 1),
+                            "utf-8")
+    return written
 
 
 Pages = tuple[HeaderEntry, list[str], dict[str, Extract]]
 
 
-def _run(plan: list[tuple[TranslationUnit, str]], staging: Path, lang: str | None, jobs: int,
-         time_limit: float | None, extracts: bool) -> Iterator[tuple[TranslationUnit, Pages | ExplainError]]:
+def _run(plan: list[tuple[TranslationUnit, str]], staging: Path, languages: Languages, jobs: int,
+         time_limit: float | None, extracts: bool, prefix: str,
+         ) -> Iterator[tuple[TranslationUnit, Pages | ExplainError]]:
     """Each header's pages, written into *staging*; results in plan order."""
     if jobs <= 1 or len(plan) <= 1:
         for tu, folder in plan:
-            yield tu, _header_pages(tu, folder, staging, lang, time_limit, extracts)
+            yield tu, _header_pages(tu, folder, staging, languages, time_limit, extracts, prefix)
         return
     with ProcessPoolExecutor(max_workers=min(jobs, len(plan))) as pool:
-        futures = [pool.submit(_header_pages, tu, folder, staging, lang, time_limit, extracts)
+        futures = [pool.submit(_header_pages, tu, folder, staging, languages, time_limit, extracts, prefix)
                    for tu, folder in plan]
         try:
             for (tu, _), future in zip(plan, futures, strict=True):
@@ -285,19 +327,22 @@ def _run(plan: list[tuple[TranslationUnit, str]], staging: Path, lang: str | Non
 _FILES = scan.FileCache()
 
 
-def _header_pages(tu: TranslationUnit, folder: str, staging: Path, lang: str | None,
-                  time_limit: float | None, extracts: bool = False) -> Pages | ExplainError:
-    """Write one header's pages: its walkthrough and one per event or
-    class.  An input error is returned (to be reported by the parent)."""
+def _header_pages(tu: TranslationUnit, folder: str, staging: Path, languages: Languages,
+                  time_limit: float | None, extracts: bool = False, prefix: str = "") -> Pages | ExplainError:
+    """Write one header's pages in each language: its walkthrough and one
+    per event or class, in *folder* at *prefix*.  An input error is
+    returned (to be reported by the parent)."""
     try:
         with gcpause.held():
-            return _pages_of(tu, folder, staging, lang, time_limit, extracts)
+            return _pages_of(tu, folder, staging, languages, time_limit, extracts, prefix)
     finally:
         gcpause.settle()
 
 
-def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str | None,
-              time_limit: float | None, extracts: bool) -> Pages | ExplainError:
+def _pages_of(tu: TranslationUnit, folder: str, staging: Path, languages: Languages,
+              time_limit: float | None, extracts: bool, prefix: str) -> Pages | ExplainError:
+    """Recorded once, written in every language, at *prefix* in each
+    language's folder (a kernel's, in a site across kernels)."""
     expand.set_deadline(time_limit)
     try:
         recording = Recorder(tu, assemble.trace_filter("all"), files=_FILES).run()
@@ -305,7 +350,16 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str | None,
         whole = assemble.build(recording, "all", layout, steps=False)
     except ExplainError as exc:
         return exc
-    written = [f"{folder}/index.html"]
+    written: list[str] = []
+    # The page of the header is folder/index.html: pages link it as ../index.html.
+    home = "../index.html"
+
+    def put(page: str, lang: str, render: Callable[..., str], *args: object, **context: object) -> None:
+        path = languages.folder(lang) + prefix + page
+        write_page(staging, path, render(*args, lang, home=home, langs=languages.alternates(prefix + page, lang),
+                                         **context))
+        written.append(path)
+
     try:
         # The header's page shows every invocation; their step lists, on
         # the events' pages, would make it many times larger.
@@ -316,23 +370,23 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, lang: str | None,
         pages = {name: f"{unique(slug(name), names)}.html" for name in kinds}
         if not pages:  # no event or class has a page of its own (the toy): the steps are here
             whole = assemble.build(recording, "all", layout)
-        write_page(staging, written[0],
-                    to_html.render(whole, lang, home="../index.html", steps_elsewhere=bool(pages), pages=pages))
+        for lang in languages.order:
+            put(f"{folder}/index.html", lang, to_html.render, whole, steps_elsewhere=bool(pages), pages=pages)
         topics = []
         found: dict[str, Extract] = {}
-        panels = format_panels(whole, tu, lang)
+        formats = formats_of(whole, tu)
+        shown = {lang: panels(formats, whole, tu, lang) for lang in languages.order}
         for name, page in pages.items():
             focused = assemble.build(recording, name, layout)
-            write_page(staging, f"{folder}/{page}",
-                        to_html.render(focused, lang, home="../index.html", pages=pages, fmt=panels.get(name)))
-            written.append(f"{folder}/{page}")
+            for lang in languages.order:
+                put(f"{folder}/{page}", lang, to_html.render, focused, pages=pages, fmt=shown[lang].get(name))
             topics.append(Topic(name, f"{folder}/{page}", kinds[name]))
             if extracts:
                 found[name] = extract(focused, name)
     finally:
         view.forget()
-    return (HeaderEntry(whole.display(tu.header), f"{folder}/index.html", whole.total_passes, tuple(topics),
-                        whole.self_read, _macros(whole)), written, found)
+    return (HeaderEntry(whole.display(tu.header), f"{folder}/index.html", whole.total_passes,
+                        tuple(topics), whole.self_read, _macros(whole)), written, found)
 
 
 def _example(entries: list[HeaderEntry]) -> Topic | None:

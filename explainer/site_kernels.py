@@ -12,7 +12,7 @@ as a single site is.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from explainer import prose
@@ -21,6 +21,7 @@ from explainer.render import diff_html, to_html
 from explainer.render.view import slug
 from explainer.site import (
     Built,
+    Languages,
     Progress,
     build_pages,
     check_target,
@@ -65,8 +66,8 @@ class KernelEntry:
     left_out: int
 
 
-def _w(key: str, **values: object) -> str:
-    return str(prose.load()["site_kernels"][key]).format(**values)
+def _w(key: str, lang: str | None = None, **values: object) -> str:
+    return str(prose.load(lang)["site_kernels"][key]).format(**values)
 
 
 def _rows(kernels: list[KernelEntry], built: list[Built], diffs: dict[str, list[tuple[str, str]]]) -> list[Row]:
@@ -95,15 +96,16 @@ def _rows(kernels: list[KernelEntry], built: list[Built], diffs: dict[str, list[
 def build_kernels(
     kernels: list[str], headers: list[str], include_dirs: list[str], macro_args: list[tuple[str, str]],
     out: Path, cwd: Path, lang: str | None = None, mode: str | None = None, jobs: int = 1,
-    progress: Progress | None = None, time_limit: float | None = None,
+    progress: Progress | None = None, time_limit: float | None = None, every_language: bool = True,
 ) -> tuple[list[str], list[str]]:
     """The site of *headers* (default: every event header of each tree)
-    in each of *kernels*, into *out*; returns the files written, sorted,
-    and one line per header left out (which fail, each saying why)."""
+    in each of *kernels*, into *out*, in each language as a single site
+    is; returns the files written, sorted, and one line per header left
+    out (which fail, each saying why)."""
     check_target(out)
-    lang = prose.resolve(lang)
+    languages = Languages.of(lang, every_language)
     found = trees.same_architecture(kernels, cwd)
-    taken: set[str] = {"index", "diff"}
+    taken: set[str] = {"index", "diff", *prose.LANGUAGES}
     labels = [t.version() or k for k, t in zip(kernels, found, strict=True)]
     folders = [unique(slug(label), taken) for label in labels]
     staging = staging_dir(out)
@@ -116,23 +118,26 @@ def build_kernels(
         for k, kernel in enumerate(kernels):
             names = headers or tree_headers(kernel, cwd)
             plan = plan_of([(cwd, h) for h in names], include_dirs, macro_args, kernel, mode)
-            root = staging / folders[k]
-            b = build_pages(plan, root, lang, jobs, progress, not headers, time_limit, extracts=True)
-            pages = write_index(b, root, lang, up=("../index.html", _w("all_kernels")))
-            written += [f"{folders[k]}/{p}" for p in [*b.written, *pages]]
+            at = f"{folders[k]}/"
+            b = build_pages(plan, staging, languages, jobs, progress, not headers, time_limit, extracts=True,
+                            prefix=at)
+            written += b.written
+            written += write_index(b, staging, languages, at, up=lambda lang: ("../index.html", _w("all_kernels", lang)))
             skipped += [f"{labels[k]}: {line}" for line in b.skipped]
             events = sum(1 for e in b.entries for t in e.events if t.kind == "event")
             entries.append(KernelEntry(labels[k], f"{folders[k]}/index.html", len(b.entries), events, len(b.left_out)))
             if k > 0:
                 written += _diff_pages(built[-1], b, (labels[k - 1], labels[k]), (folders[k - 1], folders[k]),
-                                       staging, lang, diffs)
+                                       staging, languages, diffs)
                 built[-1].extracts.clear()  # compared: the next kernel is compared with this one
             built.append(b)
         rows = _rows(entries, built, diffs)
-        write_page(staging, "index.html", to_html.render_template(
-            "kernels.html.jinja2", lang, kernels=entries, rows=rows, words_k=prose.load(lang)["site_kernels"],
-            site=prose.load(lang)["site"], why=prose.load(lang)["why"]))
-        written.append("index.html")
+        for lang in languages.order:
+            page = languages.folder(lang) + "index.html"
+            write_page(staging, page, to_html.render_template(
+                "kernels.html.jinja2", lang, languages.alternates("index.html", lang), kernels=entries, rows=rows,
+                words_k=prose.load(lang)["site_kernels"], site=prose.load(lang)["site"], why=prose.load(lang)["why"]))
+            written.append(page)
         swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -141,18 +146,22 @@ def build_kernels(
 
 
 def _diff_pages(old: Built, new: Built, labels: tuple[str, str], folders: tuple[str, str], staging: Path,
-                lang: str | None, diffs: dict[str, list[tuple[str, str]]]) -> list[str]:
-    """A page per event or class of either kernel, comparing the two."""
+                languages: Languages, diffs: dict[str, list[tuple[str, str]]]) -> list[str]:
+    """A page per event or class of either kernel, comparing the two, in
+    each language."""
     written = []
     folder = f"diff/{folders[0]}--{folders[1]}"
     taken: set[str] = set()
     for name in sorted(set(old.extracts) | set(new.extracts)):
-        sides = []
-        for label, b in zip(labels, (old, new), strict=True):
-            header, one = b.extracts.get(name, ("", None))
-            sides.append(Side(label, header, one, None if one is not None else _w("not_in", label=label)))
         page = f"{folder}/{unique(slug(name), taken)}.html"
-        write_page(staging, page, diff_html.render(compare(name, sides[0], sides[1]), lang, home="../../index.html"))
+        sides = [Side(label, *b.extracts.get(name, ("", None))) for label, b in zip(labels, (old, new), strict=True)]
+        compared = compare(name, sides[0], sides[1])  # in no language: each says where it is missing
+        for lang in languages.order:
+            said = [replace(side, missing=None if side.extract is not None else _w("not_in", lang, label=side.label))
+                    for side in sides]
+            write_page(staging, languages.folder(lang) + page, diff_html.render(
+                replace(compared, old=said[0], new=said[1]), lang, home="../../index.html",
+                langs=languages.alternates(page, lang)))
+            written.append(languages.folder(lang) + page)
         diffs.setdefault(name, []).append((page, f"{labels[0]} \u2192 {labels[1]}"))
-        written.append(page)
     return written

@@ -148,7 +148,7 @@
       var inv = data.invocations[entry[3]] || { args: [], params: [] };
       var param = inv.params[entry[2]] ? " (" + inv.params[entry[2]] + ")" : "";
       line([[(words.from_argument || "") + " " + (entry[2] + 1) + param + " " + (words.of || "") + " ", false],
-            [inv.macro, true], [" " + inv.where + ": ", false], [inv.args[entry[2]] || "", true]]);
+            [inv.macro, true], [" " + inv.where + (words.colon || ": "), false], [inv.args[entry[2]] || "", true]]);
     }
     panel.hidden = false;
   }
@@ -300,7 +300,7 @@
       label.textContent = named ? named.textContent.replace(/\s+/g, " ").trim() : "";
       label.href = "#" + sections[s].id;
       item.appendChild(label);
-      item.appendChild(document.createTextNode(": "));
+      item.appendChild(document.createTextNode(words.colon || ": "));
       var made = document.createElement(texts.length ? "code" : "span");
       made.textContent = texts.length ? texts.join(" ") : (words.follow_nothing || "");
       if (first) {
@@ -459,4 +459,11 @@
     find.addEventListener("input", filter);
     filter();
   }
+  // The language switcher keeps the reader's place: a page's anchors
+  // (pass-3, format, glossary) are the same in every language.
+  document.querySelectorAll("nav.langs a[href]").forEach(function (link) {
+    link.addEventListener("click", function () {
+      link.href = link.getAttribute("href").split("#")[0] + location.hash;
+    });
+  });
 })();

@@ -245,6 +245,26 @@ def test_the_cycle_diagram_stays_readable_on_a_phone(browser: Any) -> None:
     wide.close()
 
 
+def test_the_language_switcher_goes_to_the_same_place_in_the_other_language(page: Any) -> None:
+    """From pass 3 of the committed site's sample_work page to the same
+    pass in Chinese, and back."""
+    english = REPO / "site" / "sample" / "sample_work.html"
+    page.goto(english.as_uri() + "#pass-3")
+    page.locator("nav.langs a", has_text="中文").click()
+    page.wait_for_url("**/zh/sample/sample_work.html#pass-3")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert "第 3 遍" in page.locator("#pass-3 h2").inner_text() or "遍 3" in page.locator("#pass-3 h2").inner_text()
+    assert page.locator("nav.langs [aria-current=page]").inner_text() == "中文"
+    page.locator("nav.langs a", has_text="English").click()
+    page.wait_for_url(english.as_uri() + "#pass-3")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    # A page without a place (the index) switches to its twin's top.
+    page.goto((REPO / "site" / "index.html").as_uri())
+    page.locator("nav.langs a", has_text="中文").click()
+    page.wait_for_url("**/site/zh/index.html")
+    assert page.problems == []
+
+
 def test_a_folded_helper_opens_its_expansion_in_one_click(page: Any, tmp_path: Path) -> None:
     """The sample's pass 2 reads `.regfunc = NULL`; one click on NULL
     opens the whole code (closed until then) at ((void *)0), marked."""

@@ -208,3 +208,13 @@ def test_lang_may_come_before_the_verb(capsys: pytest.CaptureFixture[str], tmp_p
         text = (site / page).read_text("utf-8")
         assert '<html lang="zh-CN">' in text
         assert _Prose(text).sentences == [], (page, _Prose(text).sentences[:5])
+    # English, the other language, in a folder of its own.
+    assert '<html lang="en">' in (site / "en" / "sample" / "sample_work.html").read_text("utf-8")
+
+
+def test_the_committed_sites_chinese_pages_have_no_english_sentence() -> None:
+    pages = sorted((REPO / "site" / "zh").rglob("*.html"))
+    assert len(pages) == 13
+    for page in pages:
+        found = _Prose(page.read_text("utf-8")).sentences
+        assert found == [], (page.relative_to(REPO), found[:5])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import filecmp
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from markupsafe import escape
@@ -14,7 +15,7 @@ from explainer import cli, site
 from explainer.errors import ExplainError
 
 from conftest import REPO, requires_gcc
-from htmlcheck import Page
+from htmlcheck import Page, twin_problems
 
 COMMITTED = REPO / "site"
 
@@ -109,6 +110,28 @@ def test_pages_and_links(built: Path) -> None:
                 assert fragment in ids[path], (name, href)
     cycle = (built / "cycle.html").read_text()
     assert "<svg" in cycle and cycle.count('class="header"') == 11
+
+
+@requires_gcc
+def test_every_page_is_in_each_language_and_links_its_twin(built: Path) -> None:
+    """The run's language at the root, Chinese in zh/, the same pages; each
+    page's switcher and hreflang links go to the same page in the other."""
+    assert len(list((built / "zh").rglob("*.html"))) == 13
+    assert twin_problems(built) == []
+
+
+@requires_gcc
+def test_one_language_builds_the_runs_only(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    assert build(out, "--one-language", "sample.h") == 0
+    assert not (out / "zh").exists() and (out / "sample" / "sample_work.html").is_file()
+    assert not any("hreflang" in (out / f).read_text() for f in files(out) if f.endswith(".html"))
+
+
+def test_a_header_named_like_a_language_gets_a_folder_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(site, "setup", lambda header, *_: SimpleNamespace(header=header))
+    plan = site.plan_of([(REPO, "zh.h"), (REPO, "en.h"), (REPO, "zh.h")], [], [], None, None)
+    assert [folder for _, folder in plan] == ["zh-2", "en-2", "zh-3"]
 
 
 @pytest.mark.parametrize("target", ["/", "~"])

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from conftest import explain_in, requires_gcc, run_cli
+from htmlcheck import twin_problems
 
 pytestmark = requires_gcc
 
@@ -38,6 +39,13 @@ def test_each_kernel_has_its_site_and_the_diffs_link_them(two_kernels: tuple[Pat
     assert f'href="diff/{pair.name}/irq_handler_entry.html"' in index
     assert 'data-name="irq_handler_entry"' in index and 'data-name="trace_event"' in index
     assert 'data-name="9p.h"' in index
+
+
+def test_both_languages_hold_every_kernel_and_diff_page(two_kernels: tuple[Path, Path, Path]) -> None:
+    out, _, _ = two_kernels
+    assert (out / "zh" / "diff").is_dir() and twin_problems(out) == []
+    pair = next((out / "zh" / "diff").iterdir())
+    assert '<html lang="zh-CN">' in (pair / "irq_handler_entry.html").read_text()
 
 
 def test_a_rebuild_is_byte_identical(two_kernels: tuple[Path, Path, Path], tmp_path: Path,

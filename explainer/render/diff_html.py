@@ -4,6 +4,7 @@ code side by side (a view-model here, the page in diff.html.jinja2)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from explainer import prose
@@ -68,8 +69,10 @@ def _pass(p: PassDiff) -> PassRows:
                     p.old, p.new, p.same, _rows(p.hunks))
 
 
-def render(d: EventDiff, lang: str | None = None, home: str | None = None) -> str:
-    """The page of *d*; *home*: the index it belongs to (a site across kernels)."""
+def render(d: EventDiff, lang: str | None = None, home: str | None = None,
+           langs: Sequence[to_html.Alternate] = ()) -> str:
+    """The page of *d*; *home*: the index it belongs to (a site across
+    kernels), *langs* the page in each of its languages."""
     words = {k: str(v) for k, v in prose.load(lang)["diff"].items()}
-    return to_html.render_template("diff.html.jinja2", lang, d=d, dwords=words, home=home,
+    return to_html.render_template("diff.html.jinja2", lang, langs, d=d, dwords=words, home=home,
                                    passes=tuple(_pass(p) for p in d.passes))

@@ -60,10 +60,10 @@ def panel(f: EventFormat, w: Walkthrough, tu: TranslationUnit, tables: Sequence[
     words = prose.load(lang)["format"]
     path = f"events/{f.system or '<system>'}/{f.event}/format"
     rows = tuple(FormatRow(text, tuple(why), f"#pass-{index}" if index is not None else None)
-                 for text, why, index in userspace_text.explained(f, w))
-    notes = userspace_text.notes(f, tu, problem)
+                 for text, why, index in userspace_text.explained(f, w, lang))
+    notes = userspace_text.notes(f, tu, problem, lang)
     if f.computed:
-        notes.append(userspace_text.computed_note(f, tu.cflags))
+        notes.append(userspace_text.computed_note(f, tu.cflags, lang))
     fields: dict[str, DecoderField] = {}
     for t in tables:
         example = next((hex(v) for _, v in t.rows if v), "0x1")
@@ -78,23 +78,42 @@ def panel(f: EventFormat, w: Walkthrough, tu: TranslationUnit, tables: Sequence[
                        "\n".join(r.text for r in rows) + "\n", rows, tuple(notes), tuple(fields.values()), data)
 
 
-def format_panels(w: Walkthrough, tu: TranslationUnit, lang: str | None, only: str | None = None) -> dict[str, FormatPanel]:
-    """Each event's format file and decoder tables, by event (*only*: that
-    event's, if it is one): one run of gcc for the numbers, one for the
-    tables (none in focused mode, whose numbers show as ?)."""
+@dataclass(frozen=True)
+class Formats:
+    """What the panels of a header's events show, in no language yet: the
+    format files, the decoder tables by event, and why gcc could not give
+    the numbers (None when it did)."""
+
+    files: tuple[EventFormat, ...]
+    tables: dict[str, tuple[PageTable, ...]]
+    problem: str | None
+
+
+def formats_of(w: Walkthrough, tu: TranslationUnit, only: str | None = None) -> Formats:
+    """Each event's format file and decoder tables (*only*: that event's,
+    if it is one): one run of gcc for the numbers, one for the tables
+    (none in focused mode, whose numbers show as ?)."""
     from explainer.userspace import decode
     from explainer.userspace import format as tracefs_format
 
     names = [n for n in tracefs_format.events(w) if only is None or n == only]
     stage4 = tracefs_format.fields_pass(w)
     if not names or stage4 is None:
-        return {}
+        return Formats((), {}, None)
     computes = tu.keep is None
-    problem = None
     try:
         formats = tracefs_format.build_all(w, tu, names, compute=computes)
         tables = decode.page_tables(formats, tu, stage4) if computes else {}
     except ExplainError as exc:  # the numbers: the page says why they are missing
-        formats = tracefs_format.build_all(w, tu, names, compute=False)
-        tables, problem = {}, str(exc)
-    return {f.event: panel(f, w, tu, tables.get(f.event, ()), lang, problem) for f in formats}
+        return Formats(tuple(tracefs_format.build_all(w, tu, names, compute=False)), {}, str(exc))
+    return Formats(tuple(formats), tables, None)
+
+
+def panels(found: Formats, w: Walkthrough, tu: TranslationUnit, lang: str | None) -> dict[str, FormatPanel]:
+    """The panels of *found*, by event, in *lang*."""
+    return {f.event: panel(f, w, tu, found.tables.get(f.event, ()), lang, found.problem) for f in found.files}
+
+
+def format_panels(w: Walkthrough, tu: TranslationUnit, lang: str | None, only: str | None = None) -> dict[str, FormatPanel]:
+    """Each event's panel in *lang* (*only*: that event's)."""
+    return panels(formats_of(w, tu, only), w, tu, lang)

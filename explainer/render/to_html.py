@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,16 @@ class Assets:
     css: Markup
     js: Markup
     csp: str
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """One page of a site in one of its languages: a link of the switcher."""
+
+    code: str  # as <html lang> and hreflang say it: en, zh-CN
+    name: str  # in its own language: English, 中文
+    href: str  # relative to the page that links it
+    current: bool  # the page itself
 
 
 def _hash(text: str) -> str:
@@ -322,9 +333,11 @@ def warm(name: str = "walkthrough.html.jinja2") -> None:
     assets()
 
 
-def render_template(name: str, lang: str | None = None, **context: Any) -> str:
+def render_template(name: str, lang: str | None = None, langs: Sequence[Alternate] = (), **context: Any) -> str:
+    """The page *name*; *langs*: the same page in each language of a site
+    (the switcher and the hreflang links), none outside a site."""
     words = {k: str(v) for k, v in prose.load(lang)["html"].items()}
-    return environment().get_template(name).render(assets=assets(), words=words,
+    return environment().get_template(name).render(assets=assets(), words=words, langs=langs,
                                                    glossary=prose.load(lang)["glossary"], **context)
 
 
@@ -336,7 +349,7 @@ def render_fragment(name: str, lang: str | None = None, **context: Any) -> Marku
 
 def render(walkthrough: Walkthrough, lang: str | None = None, home: str | None = None,
            steps_elsewhere: bool = False, pages: dict[str, str] | None = None,
-           fmt: FormatPanel | None = None) -> str:
+           fmt: FormatPanel | None = None, langs: Sequence[Alternate] = ()) -> str:
     """The walkthrough page of *walkthrough*; *steps_elsewhere* says that
     the step lists are on the pages of the events (a site's header page);
     *pages* names the page of each event or class, in a site; *fmt*, an
@@ -344,7 +357,7 @@ def render(walkthrough: Walkthrough, lang: str | None = None, home: str | None =
     page = view.page(walkthrough, shell_command(walkthrough.reproduce), lang, home, steps_elsewhere, pages)
     shown_words = {k: page.words[k] for k in (
         "from_macro", "from_argument", "of", "chain", "made_by_paste", "made_by_stringify",
-        "follow_pick", "follow_line", "follow_nothing", "pass")}
+        "follow_pick", "follow_line", "follow_nothing", "pass", "colon")}
     data: dict[str, Any] = {
         "provenance": [list(p) for p in page.provenance],
         "chains": [list(c) for c in page.chains],
@@ -359,9 +372,9 @@ def render(walkthrough: Walkthrough, lang: str | None = None, home: str | None =
             "decoder_prints", "decoder_sum", "decoder_leftover", "decoder_masked", "decoder_otherwise",
             "decoder_no_row", "decoder_bad")})
     why = prose.load(lang)["why"]
-    html = render_template("walkthrough.html.jinja2", lang, page=page, data=data, raw_bytes=False, why=why,
+    html = render_template("walkthrough.html.jinja2", lang, langs, page=page, data=data, raw_bytes=False, why=why,
                            fmt=fmt, fwords=fwords)
     if undecodable.present(html):  # rare: written again, with a note
         html = undecodable.visible(render_template(
-            "walkthrough.html.jinja2", lang, page=page, data=data, raw_bytes=True, why=why, fmt=fmt, fwords=fwords))
+            "walkthrough.html.jinja2", lang, langs, page=page, data=data, raw_bytes=True, why=why, fmt=fmt, fwords=fwords))
     return html
