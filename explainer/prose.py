@@ -83,6 +83,61 @@ def text(key: str, lang: str | None = None, **values: object) -> str:
     return str(load(lang)["text"][key]).format(**values)
 
 
-def error(key: str, lang: str | None = None, **values: object) -> str:
+# How a Said was made: (section, key, values), or (None, text, ()) for
+# text that is not from the prose files (a path, a name).
+Part = tuple[str | None, str, tuple[tuple[str, object], ...]]
+
+
+class Said(str):
+    """Words from the prose files that can be said again in another
+    language (``again``): the text as first said, and how it was made.
+    Joined with ``+`` it stays a Said; a format string makes it plain."""
+
+    parts: tuple[Part, ...]
+
+    def __new__(cls, text: str, parts: tuple[Part, ...] = ()) -> Said:
+        said = super().__new__(cls, text)
+        said.parts = parts or ((None, text, ()),)
+        return said
+
+    def __add__(self, other: str) -> Said:
+        return Said(str.__add__(self, other), self.parts + _parts(other))
+
+    def __radd__(self, other: str) -> Said:
+        return Said(str.__add__(other, self), _parts(other) + self.parts)
+
+
+def _parts(text: str) -> tuple[Part, ...]:
+    return text.parts if isinstance(text, Said) else ((None, text, ()),)
+
+
+def say(section: str, key: str, lang: str | None = None, **values: object) -> Said:
+    """The sentence [section] key of prose, its placeholders filled."""
+    return Said(str(load(lang)[section][key]).format(**values), ((section, key, tuple(values.items())),))
+
+
+def again(text: str, lang: str | None = None) -> str:
+    """*text* in *lang*, if it is a Said (its values that are Said too);
+    any other text as it is."""
+    if not isinstance(text, Said):
+        return text
+    out = []
+    for section, key, values in text.parts:
+        if section is None:
+            out.append(key)
+        else:
+            filled = {name: again(v, lang) if isinstance(v, str) else v for name, v in values}
+            out.append(str(load(lang)[section][key]).format(**filled))
+    return "".join(out)
+
+
+def error(key: str, lang: str | None = None, **values: object) -> Said:
     """An error's one line (prose [errors])."""
-    return str(load(lang)["errors"][key]).format(**values)
+    return say("errors", key, lang, **values)
+
+
+def gcc(key: str, **values: object) -> Said:
+    """A message of the preprocessor (prose [cpp]), always in gcc's
+    English first: the doctor and the tests compare it with gcc's.  Where
+    it is shown, ``again`` says it in the reader's language."""
+    return say("cpp", key, DEFAULT_LANGUAGE, **values)

@@ -258,7 +258,7 @@ def build_pages(plan: list[tuple[TranslationUnit, str]], staging: Path, language
             if isinstance(result, Diagnosis):
                 built.left_out.append((tu.shown(tu.header), result.headline, result.detail))
             else:
-                built.left_out.append((tu.shown(tu.header), str(result), ()))
+                built.left_out.append((tu.shown(tu.header), result.message, ()))
         else:
             entry, written, found = result
             built.entries.append(entry)
@@ -283,7 +283,7 @@ def write_index(built: Built, staging: Path, languages: Languages, prefix: str =
         pages = {
             "index.html": to_html.render_template(
                 "index.html.jinja2", lang, languages.alternates(prefix + "index.html", lang),
-                entries=built.entries, site=prose.load(lang)["site"], left_out=built.left_out, course=steps,
+                entries=built.entries, site=prose.load(lang)["site"], left_out=said(built.left_out, lang), course=steps,
                 why=prose.load(lang)["why"], up=up(lang) if up is not None else None),
             "cycle.html": to_html.render_template(
                 "cycle.html.jinja2", lang, languages.alternates(prefix + "cycle.html", lang),
@@ -387,6 +387,13 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, languages: Langua
         view.forget()
     return (HeaderEntry(whole.display(tu.header), f"{folder}/index.html", whole.total_passes,
                         tuple(topics), whole.self_read, _macros(whole)), written, found)
+
+
+def said(left_out: list[tuple[str, str, tuple[str, ...]]], lang: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Why each header was left out, in *lang* (the errors were said in
+    the run's language, or in gcc's English)."""
+    return [(header, prose.again(why, lang), tuple(prose.again(d, lang) for d in detail))
+            for header, why, detail in left_out]
 
 
 def _example(entries: list[HeaderEntry]) -> Topic | None:

@@ -3,6 +3,8 @@ the terminal and a page show it."""
 
 from __future__ import annotations
 
+import ast
+import pickle
 import re
 import string
 import tomllib
@@ -13,6 +15,7 @@ from typing import Any
 import pytest
 
 from explainer import prose, textwidth
+from explainer.errors import PreprocessError
 
 from conftest import BROKEN_DIR, REPO, explain_in, requires_gcc
 from htmlcheck import Page
@@ -208,8 +211,10 @@ def test_lang_may_come_before_the_verb(capsys: pytest.CaptureFixture[str], tmp_p
         text = (site / page).read_text("utf-8")
         assert '<html lang="zh-CN">' in text
         assert _Prose(text).sentences == [], (page, _Prose(text).sentences[:5])
-    # English, the other language, in a folder of its own.
-    assert '<html lang="en">' in (site / "en" / "sample" / "sample_work.html").read_text("utf-8")
+    # English, the other language, in a folder of its own, all English.
+    english = [Page(p.read_text("utf-8")) for p in sorted((site / "en").rglob("*.html"))]
+    assert len(english) == 13 and all(("html", {"lang": "en"}) in page.tags for page in english)
+    assert not any(re.search(r"[\u4e00-\u9fff]", t) for page in english for t in page.texts if "中文" not in t)
 
 
 def test_the_committed_sites_chinese_pages_have_no_english_sentence() -> None:
@@ -218,3 +223,64 @@ def test_the_committed_sites_chinese_pages_have_no_english_sentence() -> None:
     for page in pages:
         found = _Prose(page.read_text("utf-8")).sentences
         assert found == [], (page.relative_to(REPO), found[:5])
+
+
+def test_words_said_once_are_said_again_in_another_language() -> None:
+    cause = prose.gcc("too_many_args", name="__assign_str", need=1, given=2)
+    assert cause == 'macro "__assign_str" passed 2 arguments, but takes just 1'  # gcc's words, first
+    joined = "oldfoo.h:31: " + cause + "."
+    assert prose.again(joined, "zh") == "oldfoo.h:31: 宏“__assign_str”传递了 2 个实参，但只接受 1 个."
+    assert prose.again("plain text", "zh") == "plain text"
+    error = PreprocessError("a.h", 3, cause, tuple(("b.h", n) for n in range(10)))
+    assert str(error).startswith('a.h:3: error: macro "__assign_str" passed 2')  # the run's language
+    chinese = error.render("zh")
+    assert chinese.startswith("a.h:3: 错误：宏“__assign_str”传递了 2 个实参") and "……另外 2 处" in chinese
+    # Site workers send errors to the parent: they can still be said again there.
+    assert pickle.loads(pickle.dumps(error)).render("zh") == chinese
+    said = pickle.loads(pickle.dumps(prose.error("no_header", "zh", path="x.h")))
+    assert prose.again(said, "en") == prose.error("no_header", "en", path="x.h")
+
+
+def test_no_preprocessor_message_is_written_in_code() -> None:
+    """Each comes from prose [cpp] through prose.gcc, so it has its
+    Chinese: no string is given where an error's cause is."""
+    raisers = {"PreprocessError", "IfError", "LexError", "error_here", "_error", "_expansion_error"}
+    for path in sorted((REPO / "explainer" / "cpp").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            if name in raisers:
+                for arg in node.args:
+                    literal = isinstance(arg, ast.JoinedStr) or (
+                        isinstance(arg, ast.Constant) and isinstance(arg.value, str))
+                    assert not literal, f"{path.name}:{node.lineno}: use prose.gcc"
+
+
+@requires_gcc
+def test_the_preprocessors_errors_are_chinese_where_shown(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = explain_in(capsys, BROKEN_DIR, "--lang", "zh", "check", "oldfoo.h")
+    assert code == 2
+    assert "oldfoo.h:31:3: 错误：宏“__assign_str”传递了 2 个实参，但只接受 1 个\n" in out
+    assert english_sentences(out) == [] and english_sentences(err) == []
+    code, out, _ = explain_in(capsys, BROKEN_DIR, "--lang", "zh", "TRACE_EVENT", "oldfoo.h")
+    assert code == 2 and "第 8 遍出错 · 阶段 6：探测函数：\n" in out
+    # In English, gcc's words, as the tests against gcc compare them.
+    code, out, _ = explain_in(capsys, BROKEN_DIR, "check", "oldfoo.h")
+    assert 'oldfoo.h:31:3: error: macro "__assign_str" passed 2 arguments, but takes just 1\n' in out
+
+
+@requires_gcc
+def test_a_real_kernel_headers_chinese_page(debian_tree: Path, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Linux 6.1's irq.h: its header page and an event's, with the format
+    file's panel, have no English sentence outside code."""
+    for argv in (["TRACE_EVENT", "irq.h"], ["irq_handler_entry", "irq.h"]):
+        out = tmp_path / "page.html"
+        code, _, err = explain_in(capsys, tmp_path, "--lang", "zh", *argv, "--kernel", str(debian_tree),
+                                  "--format", "html", "-o", str(out))
+        assert code == 0, err
+        text = out.read_text("utf-8")
+        assert '<html lang="zh-CN">' in text and "第 11 遍" in text
+        page = _Prose(text)
+        assert page.sentences == [], (argv, page.sentences[:5])

@@ -39,6 +39,7 @@ from explainer.cpp.macros import (
 from explainer.cpp.pcpp_lexer import classify
 from explainer.cpp.printer import Emitted
 from explainer.errors import PreprocessError
+from explainer.prose import gcc
 
 # Limits that keep hostile input bounded (see README, "Limits").
 MAX_EXPANDED_TOKENS = 2_000_000  # tokens pushed for one invocation written in a file
@@ -271,7 +272,7 @@ class Expander:
 
     def _too_deep(self) -> PreprocessError:
         # Python's stack, not the input, ran out: say where, plainly.
-        return self._error("macro arguments nest too deeply to expand")
+        return self._error(gcc("args_nest"))
 
     # -- gcc's cpp_get_token ------------------------------------------------
 
@@ -357,7 +358,7 @@ class Expander:
 
     def _push(self, tokens: list[Tok], macro: MacroDef | None, frame: Frame | None = None) -> None:
         if len(self._stack) > MAX_CONTEXT_DEPTH:
-            raise self._error(f"macro expansion nests too deeply (limit {MAX_CONTEXT_DEPTH})")
+            raise self._error(gcc("expansion_nest", limit=MAX_CONTEXT_DEPTH))
         self._charge(len(tokens))
         self._stack.append(_Context(tokens, macro, frame))
 
@@ -368,15 +369,9 @@ class Expander:
         if not self._expansions & 1023 and _deadline is not None and time.monotonic() > _deadline:
             raise self._error(gave_up())
         if self._expansions < 0:
-            raise self._error(
-                f'expansion of macro "{self._top_name}" exceeds the limit of'
-                f" {MAX_EXPANSIONS:,} macro expansions"
-            )
+            raise self._error(gcc("too_many_expansions", name=self._top_name, limit=f"{MAX_EXPANSIONS:,}"))
         if self._budget < 0:
-            raise self._error(
-                f'expansion of macro "{self._top_name}" exceeds the limit of'
-                f" {MAX_EXPANDED_TOKENS:,} tokens"
-            )
+            raise self._error(gcc("too_many_tokens", name=self._top_name, limit=f"{MAX_EXPANDED_TOKENS:,}"))
 
     def _pop(self) -> None:
         ctx = self._stack.pop()
@@ -496,7 +491,7 @@ class Expander:
             if tok.type == EOF or tok.value == ")":
                 break
         if tok.type == EOF:
-            raise self._error(f'unterminated argument list invoking macro "{macro.name}"')
+            raise self._error(gcc("unterminated_args", name=macro.name))
         argc = len(args)
         if argc == 1 and nparams == 0 and not args[0]:
             argc = 0
@@ -505,13 +500,9 @@ class Expander:
             if argc < nparams and argc + 1 == nparams and macro.variadic:
                 args.append(None)  # GNU: variadic arguments left out entirely
             elif argc < nparams:
-                raise self._error(
-                    f'macro "{macro.name}" requires {nparams} arguments, but only {argc} given'
-                )
+                raise self._error(gcc("too_few_args", name=macro.name, need=nparams, given=argc))
             else:
-                raise self._error(
-                    f'macro "{macro.name}" passed {argc} arguments, but takes just {nparams}'
-                )
+                raise self._error(gcc("too_many_args", name=macro.name, need=nparams, given=argc))
         elif macro.variadic and argc == 1 and not args[0]:
             args[0] = None  # GNU mode: M() of a variadic-only macro omits it
         return args
@@ -613,7 +604,7 @@ class Expander:
             self._charge(len(arg) + 1)
             return list(arg)
         if self._nesting >= MAX_ARGUMENT_NESTING:
-            raise self._error(f"macro arguments nest too deeply to expand (limit {MAX_ARGUMENT_NESTING})")
+            raise self._error(gcc("args_nest_limit", limit=MAX_ARGUMENT_NESTING))
         self._push([*arg, Tok(EOF, "")], None)
         self._nesting += 1
         result: list[Tok] = []
@@ -652,9 +643,7 @@ class Expander:
         text = lhs.value + rhs.value
         one = lexer.single_token(text)
         if one is None or (lhs.value.endswith("/") and rhs.value[:1] in "/*"):
-            raise self._error(
-                f'pasting "{lhs.value}" and "{rhs.value}" does not give a valid preprocessing token'
-            )
+            raise self._error(gcc("bad_paste", left=lhs.value, right=rhs.value))
         kind, spelling = one
         tok = Tok(_typed(kind, spelling), spelling, (lhs.flags & PREV_WHITE) | (rhs.flags & PASTE_LEFT),
                   lhs.lineno, lhs.source, lhs.origin)

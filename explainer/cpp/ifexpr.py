@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from explainer.cpp.macros import CHAR, ID, STRING, Tok
+from explainer.prose import gcc
 
 BITS = 64
 MASK = (1 << BITS) - 1
@@ -32,6 +33,10 @@ MAX_NESTING = 200
 class IfError(Exception):
     """A malformed expression; the message is gcc's wording."""
 
+    def __init__(self, cause: str) -> None:
+        super().__init__(cause)
+        self.cause = cause  # a prose.Said: str(self) would say it plainly
+
 
 class Value:
     __slots__ = ("unsigned", "v")
@@ -51,9 +56,8 @@ def _literal(tok: Tok) -> Value:
     m = _INTEGER.fullmatch(text)
     if m is None or (tok.type not in ("CPP_INTEGER",) and not text[:1].isdigit()):
         if tok.type == "CPP_FLOAT" or (text[:1].isdigit() or text[:1] == "."):
-            raise IfError("floating constant in preprocessor expression" if _looks_float(text)
-                          else f'invalid integer constant "{text}" in #if')
-        raise IfError(f'token "{text}" is not valid in preprocessor expressions')
+            raise IfError(gcc("float_in_if") if _looks_float(text) else gcc("bad_integer", text=text))
+        raise IfError(gcc("bad_token", text=text))
     digits, suffix = m.groups()
     if digits[:2] in ("0x", "0X"):
         value, decimal = int(digits, 16), False
@@ -64,7 +68,7 @@ def _literal(tok: Tok) -> Value:
     else:
         value, decimal = int(digits), True
     if value > MASK:
-        raise IfError("integer constant is too large for its type")
+        raise IfError(gcc("too_large"))
     unsigned = "u" in suffix.lower() or value >= SIGN
     del decimal  # gcc makes too-large decimals unsigned too (with a warning)
     return Value(value, unsigned)
@@ -94,7 +98,7 @@ def _char(text: str) -> Value:
         elif nxt == "x":
             m = re.match(r"[0-9a-fA-F]+", body[i + 2 :])
             if m is None:
-                raise IfError("\\x used with no following hex digits")
+                raise IfError(gcc("no_hex_digits"))
             chars.append(int(m.group(), 16))
             i += 2 + len(m.group())
         elif nxt in _ESCAPES:
@@ -104,7 +108,7 @@ def _char(text: str) -> Value:
             chars.append(ord(nxt) if nxt else 92)
             i += 2
     if not chars:
-        raise IfError("empty character constant")
+        raise IfError(gcc("empty_char"))
     if prefix:  # L'x' and friends: the (last) character's code, unsigned for u/U
         return Value(chars[-1], prefix in ("u", "U"))
     if len(chars) == 1:  # plain char is signed on x86
@@ -130,27 +134,27 @@ class _Parser:
 
     def parse(self) -> Value:
         if not self.toks:
-            raise IfError("#if with no expression")
+            raise IfError(gcc("if_no_expression"))
         value = self.binary(1, False, 0)
         if self.i < len(self.toks):
             t = self.toks[self.i]
-            raise IfError(f'missing binary operator before token "{t.value}"')
+            raise IfError(gcc("missing_operator", text=t.value))
         return value
 
     def primary(self, skip: bool, depth: int) -> Value:
         if depth > MAX_NESTING:
-            raise IfError(f"#if expression nests too deeply (limit {MAX_NESTING})")
+            raise IfError(gcc("if_nest_limit", limit=MAX_NESTING))
         if self.i >= len(self.toks):
-            raise IfError("#if with no expression" if not self.toks else "operator expected an operand")
+            raise IfError(gcc("if_no_expression") if not self.toks else gcc("no_operand"))
         t = self.toks[self.i]
         self.i += 1
         op = t.value if t.type not in (STRING, CHAR, "CPP_INTEGER", "CPP_FLOAT", ID) else None
         if op == "(":
             if self.peek() == ")":
-                raise IfError("missing expression between '(' and ')'")
+                raise IfError(gcc("empty_parens"))
             value = self.binary(1, skip, depth + 1)
             if self.peek() != ")":
-                raise IfError("missing ')' in expression")
+                raise IfError(gcc("missing_paren"))
             self.i += 1
             return value
         if op in ("+", "-", "~", "!"):
@@ -166,7 +170,7 @@ class _Parser:
             return Value(0)
         if t.type in ("CPP_INTEGER", "CPP_FLOAT", CHAR):
             return _literal(t)
-        raise IfError(f'token "{t.value}" is not valid in preprocessor expressions')
+        raise IfError(gcc("bad_token", text=t.value))
 
     def binary(self, min_prec: int, skip: bool, depth: int) -> Value:
         left = self.primary(skip, depth)
@@ -177,7 +181,7 @@ class _Parser:
                 taken = left.v != 0
                 a = self.binary(1, skip or not taken, depth + 1)
                 if self.peek() != ":":
-                    raise IfError("'?' without following ':'")
+                    raise IfError(gcc("no_colon"))
                 self.i += 1
                 b = self.binary(2, skip or taken, depth + 1)
                 unsigned = a.unsigned or b.unsigned
@@ -186,7 +190,7 @@ class _Parser:
             prec = _BINARY.get(op or "")
             if prec is None or prec < min_prec:
                 if op is not None and op not in _BINARY and op not in (")", ":", "?"):
-                    raise IfError(f'token "{op}" is not valid in preprocessor expressions')
+                    raise IfError(gcc("bad_token", text=op))
                 return left
             self.i += 1
             assert op is not None
@@ -222,7 +226,7 @@ def _apply(op: str, a: Value, b: Value, skip: bool) -> Value:
         if y == 0:
             if skip:
                 return Value(0, unsigned)
-            raise IfError("division by zero in #if")
+            raise IfError(gcc("division_by_zero"))
         q = abs(x) // abs(y)
         if (x < 0) != (y < 0):
             q = -q

@@ -18,6 +18,7 @@ from typing import Final
 from explainer.cpp.pcpp_lexer import INTEGER, PUNCT_RE, PUNCT_TYPES
 from explainer.errors import PreprocessError
 from explainer.model import Provenance
+from explainer.prose import gcc
 
 PREV_WHITE: Final = 1
 NO_EXPAND: Final = 2
@@ -318,12 +319,12 @@ def _split_head(
 ) -> tuple[str, tuple[str, ...] | None, bool, list[Tok]]:
     """The name, parameters and replacement tokens of a definition."""
     if not toks:
-        raise PreprocessError(file, line, "no macro name given in #define directive")
+        raise PreprocessError(file, line, gcc("no_macro_name", directive="define"))
     name = toks[0]
     if name.type != ID:
-        raise PreprocessError(file, line, "macro names must be identifiers")
+        raise PreprocessError(file, line, gcc("not_identifier"))
     if name.value == "defined":
-        raise PreprocessError(file, line, '"defined" cannot be used as a macro name')
+        raise PreprocessError(file, line, gcc("defined_name"))
     rest = toks[1:]
     params: tuple[str, ...] | None = None
     variadic = False
@@ -349,16 +350,16 @@ def _parse_params(
     expect_name = True
     while True:
         if i >= len(rest):
-            raise PreprocessError(file, line, f"missing ')' in parameter list of macro \"{name}\"")
+            raise PreprocessError(file, line, gcc("params_unclosed", name=name))
         t = rest[i]
         if _is(t, ")") and (not expect_name or not params):
             i += 1
             break
         if variadic:
-            raise PreprocessError(file, line, "missing ')' after \"...\"")
+            raise PreprocessError(file, line, gcc("ellipsis_unclosed"))
         if expect_name and t.type == ID and t.value != "__VA_ARGS__":
             if t.value in params:
-                raise PreprocessError(file, line, f'duplicate macro parameter "{t.value}"')
+                raise PreprocessError(file, line, gcc("duplicate_param", name=t.value))
             params.append(t.value)
             expect_name = False
             dots = _dots(rest, i + 1)
@@ -379,7 +380,7 @@ def _parse_params(
             i += 1
             continue
         found = t.value or t.type
-        raise PreprocessError(file, line, f'expected parameter name, found "{found}"')
+        raise PreprocessError(file, line, gcc("expected_param", found=found))
     return tuple(params), variadic, rest[i:]
 
 
@@ -407,7 +408,7 @@ def _compile_body(macro: MacroDef, body: list[Tok], file: str, line: int) -> lis
         t.origin = macro
         if macro.variadic and t.type == ID and t.value == "__VA_OPT__" and vaopt_depth is None:
             if i + 1 >= len(body) or body[i + 1].value != "(":
-                raise PreprocessError(file, line, "__VA_OPT__ must be followed by an open parenthesis")
+                raise PreprocessError(file, line, gcc("va_opt_paren"))
             t.type = VAOPT_START
             out.append(t)
             vaopt_depth = 0
@@ -430,7 +431,7 @@ def _compile_body(macro: MacroDef, body: list[Tok], file: str, line: int) -> lis
         elif macro.funlike and t.type == "CPP_POUND" and _is(t, "#"):
             nxt = body[i + 1] if i + 1 < len(body) else None
             if nxt is None or nxt.type != ID or nxt.value not in macro.params:
-                raise PreprocessError(file, line, "'#' is not followed by a macro parameter")
+                raise PreprocessError(file, line, gcc("hash_no_param"))
             nxt.type = PARAM
             nxt.argno = macro.params.index(nxt.value)
             nxt.origin = macro
@@ -440,16 +441,14 @@ def _compile_body(macro: MacroDef, body: list[Tok], file: str, line: int) -> lis
             continue
         elif t.type == "CPP_DPOUND":
             if not out or i + 1 >= len(body):
-                raise PreprocessError(
-                    file, line, "'##' cannot appear at either end of a macro expansion"
-                )
+                raise PreprocessError(file, line, gcc("paste_at_end"))
             out[-1].flags |= PASTE_LEFT
             i += 1
             continue
         out.append(t)
         i += 1
     if vaopt_depth is not None:
-        raise PreprocessError(file, line, "unterminated __VA_OPT__")
+        raise PreprocessError(file, line, gcc("va_opt_unterminated"))
     return out
 
 

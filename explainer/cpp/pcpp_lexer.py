@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from explainer.prose import gcc
+
 PUNCT_TYPES: Final = {
     "->": "CPP_DEREFERENCE", "-=": "CPP_MINUSEQUAL", "--": "CPP_MINUSMINUS",
     "<<=": "CPP_LSHIFTEQUAL", ">>=": "CPP_RSHIFTEQUAL", "<<": "CPP_LSHIFT", ">>": "CPP_RSHIFT",
@@ -109,7 +111,7 @@ class Lexer:
         line = self.lineno
         kind = classify(kind, value)
         if kind == "open_comment":
-            raise LexError(line, "unterminated comment")
+            raise LexError(line, gcc("unterminated_comment"))
         elif kind == "CPP_LINECONT":
             self.lineno += 1
             value = value[1:-1]

@@ -30,6 +30,7 @@ from explainer.cpp.reach import Facts, Reach
 from explainer.cpp.scan import OPENING, Directive, Text
 from explainer.errors import PreprocessError
 from explainer.model import Change
+from explainer.prose import gcc
 
 _CONDITIONALS = frozenset(("if", "ifdef", "ifndef", "elif", "else", "endif"))
 
@@ -120,7 +121,7 @@ class Reader:
             name, rest = item.split()
             if not name:
                 if enable and (toks := lex(rest, item.line, source)):
-                    raise host.error_here(f"invalid preprocessing directive #{toks[0].value}")
+                    raise host.error_here(gcc("bad_directive", name=toks[0].value))
                 continue  # the null directive, or a line in a skipped group
             if name in _CONDITIONALS:
                 if name in OPENING:
@@ -132,10 +133,10 @@ class Reader:
                             hider = (item, item)
                     continue
                 if not conditionals:
-                    raise host.error_here(f"#{name} without #if")
+                    raise host.error_here(gcc("without_if", directive=name))
                 top = conditionals[-1]
                 if top.had_else and name != "endif":
-                    raise host.error_here(f"#{name} after #else")
+                    raise host.error_here(gcc("after_else", directive=name))
                 if name == "endif":
                     conditionals.pop()
                     enable, taken, hider = top.enable, top.taken, top.hider
@@ -173,16 +174,16 @@ class Reader:
                 self._flush(chunk, visit, source, in_pass)
                 host.passthrough(item.line, name, args, source)
             elif name == "error":
-                raise host.error_here(f"#error {spell(args)}")
+                raise host.error_here(gcc("error_directive", text=spell(args)))
             elif name == "warning":
                 self.warnings.append(f"{source}:{item.line}: warning: #warning {spell(args)}")
             elif name != "line":
-                raise host.error_here(f"invalid preprocessing directive #{name}")
+                raise host.error_here(gcc("bad_directive", name=name))
         self._flush(chunk, visit, source, in_pass)
         if conditionals:  # gcc names the innermost first
             opened = conditionals[-1].directive
             self.line = opened.line
-            raise host.error_here(f"unterminated #{spell(lex(opened.text, opened.line, source))}")
+            raise host.error_here(gcc("unterminated_if", directive=spell(lex(opened.text, opened.line, source))))
 
     def _note_hidden(self, item: Text, hider: tuple[Directive, Directive], visit: object) -> None:
         for name in item.names():
@@ -195,12 +196,12 @@ class Reader:
     def _condition(self, name: str, args: list[Tok]) -> bool:
         if name == "if" or name == "elif":
             if not args:
-                raise self.host.error_here(f"#{name} with no expression")
+                raise self.host.error_here(gcc("no_expression", directive=name))
             return self.host.condition(name, args)
         if not args:
-            raise self.host.error_here(f"no macro name given in #{name} directive")
+            raise self.host.error_here(gcc("no_macro_name", directive=name))
         if args[0].type != ID:
-            raise self.host.error_here("macro names must be identifiers")
+            raise self.host.error_here(gcc("not_identifier"))
         return (args[0].value in self.macros) == (name == "ifdef")
 
     def _flush(self, chunk: list[Text], visit: object, source: str, in_pass: bool) -> None:
@@ -280,7 +281,7 @@ class Reader:
 
     def undef(self, toks: list[Tok], file: str) -> None:
         if not toks or toks[0].type != ID:
-            raise PreprocessError(file, self.line, "no macro name given in #undef directive", self.host.chain())
+            raise PreprocessError(file, self.line, gcc("no_macro_name", directive="undef"), self.host.chain())
         name = toks[0].value
         self.macros.pop(name, None)
         self.changes.append(Change("undef", name, None, None, file, self.line))

@@ -33,6 +33,7 @@ from explainer.errors import PreprocessError
 from explainer.kernel import compiler, knowledge
 from explainer.kernel.translation_unit import TranslationUnit
 from explainer.model import Change, HiddenMacro, IncludeSite, LeftOut, ReInclude
+from explainer.prose import gcc
 
 if TYPE_CHECKING:
     from explainer.cpp.memo import Memo
@@ -161,7 +162,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         try:
             self._run_file(self._scan_text(self.tu.text, "<stdin>", ()), _Visit("<stdin>", None, None))
         except RecursionError:
-            raise self.error_here("macro arguments nest too deeply to expand") from None
+            raise self.error_here(gcc("args_nest")) from None
         if self.tu.keep is not None:
             from explainer.kernel import focused
 
@@ -270,10 +271,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         # and never left out (read as an empty file) in focused mode.
         re_include = computed and os.path.basename(here.display) in self._re_includers
         if len(self._visits) > MAX_INCLUDE_DEPTH:
-            raise self.error_here(
-                f"#include nested depth {MAX_INCLUDE_DEPTH} exceeds maximum of {MAX_INCLUDE_DEPTH}"
-                " (a trace header without TRACE_HEADER_MULTI_READ handling re-includes itself?)"
-            )
+            raise self.error_here(gcc("include_depth", depth=MAX_INCLUDE_DEPTH))
         found = self._search(name, angled, here, next_only)
         if re_include:
             self._note_re_include(name, angled, here, line, found)
@@ -297,7 +295,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         try:
             stamp = scan.stamp(abspath)
         except OSError as exc:
-            raise self.error_here(f"{display}: {exc.strerror or exc}") from None
+            raise self.error_here(gcc("unreadable", path=display, reason=exc.strerror or exc)) from None
         if memo is not None:
             memo.read(abspath, stamp)
         if not framed or memo is None:
@@ -365,7 +363,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                 if parts and t.flags & PREV_WHITE:
                     parts.append(" ")
                 parts.append(t.value)
-        raise self.error_here('#include expects "FILENAME" or <FILENAME>')
+        raise self.error_here(gcc("include_expects"))
 
     def _search(
         self, name: str, angled: bool, here: _Visit, next_only: bool = False
@@ -375,29 +373,19 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                                  self._files.found)
 
     def _not_found_message(self, name: str, angled: bool) -> str:
-        text = f"{'<' + name + '>' if angled else chr(34) + name + chr(34)}: No such file or directory"
+        text = gcc("not_found", name=f"<{name}>" if angled else f'"{name}"')
         in_define_trace = bool(self._visits) and os.path.basename(self._visits[-1].display) == "define_trace.h"
         if in_define_trace and "TRACE_INCLUDE_PATH" not in self.macros:
-            text += (
-                "; a header outside include/trace/events/ must define TRACE_INCLUDE_PATH (and"
-                " TRACE_INCLUDE_FILE if its name is not TRACE_SYSTEM) before including"
-                " trace/define_trace.h"
-            )
+            text += gcc("not_found_no_path")
         elif in_define_trace:
-            path = spell(self.macros["TRACE_INCLUDE_PATH"].body)
-            text += (
-                f"; trace/define_trace.h computed it from TRACE_INCLUDE_PATH ({path})"
-                " and TRACE_INCLUDE_FILE, searched next to define_trace.h and in the -I"
-                " directories; add the directory that holds the header with -I (kbuild:"
-                " CFLAGS_<file>.o := -I$(src))"
-            )
+            text += gcc("not_found_path", path=spell(self.macros["TRACE_INCLUDE_PATH"].body))
         return text
 
     def _read(self, display: str, abspath: str, chain: tuple[tuple[str, int], ...]) -> str:
         try:
             return scan.read_source(abspath)
         except OSError as exc:
-            raise self.error_here(f"{display}: {exc.strerror or exc}") from None
+            raise self.error_here(gcc("unreadable", path=display, reason=exc.strerror or exc)) from None
         except LexError as exc:
             raise PreprocessError(display, exc.lineno, exc.cause, chain) from None
 
@@ -423,9 +411,9 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         try:
             return ifexpr.evaluate(toks), None
         except ifexpr.IfError as exc:
-            raise self.error_here(str(exc)) from None
+            raise self.error_here(exc.cause) from None
         except RecursionError:
-            raise self.error_here("#if expression nests too deeply") from None
+            raise self.error_here(gcc("if_nest")) from None
 
     def _answer_operators(self, toks: list[Tok]) -> list[Tok]:
         out: list[Tok] = []
@@ -437,7 +425,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                 paren = j < len(toks) and toks[j].value == "("
                 j += paren
                 if j >= len(toks) or toks[j].type != ID or (paren and (j + 1 >= len(toks) or toks[j + 1].value != ")")):
-                    raise self.error_here('operator "defined" requires an identifier')
+                    raise self.error_here(gcc("defined_needs_name"))
                 value = toks[j].value in self.macros
                 out.append(Tok("CPP_INTEGER", "1" if value else "0", t.flags, t.lineno, t.source))
                 i = j + 1 + paren
@@ -453,7 +441,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
     def _has_include(self, toks: list[Tok], i: int, next_only: bool) -> tuple[bool, int]:
         j = i + 1
         if j >= len(toks) or toks[j].value != "(":
-            raise self.error_here(f'missing "(" after "{toks[i].value}"')
+            raise self.error_here(gcc("missing_open_paren", name=toks[i].value))
         close = j + 1
         depth = 0
         while close < len(toks) and not (toks[close].value == ")" and depth == 0):
@@ -476,14 +464,13 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             self._expand_text(toks, visit, builder)
         except RecursionError:
             # Deep argument nesting: said here, where the file is still known.
-            raise self.error_here("macro arguments nest too deeply to expand") from None
+            raise self.error_here(gcc("args_nest")) from None
 
     def _expand_text(self, toks: list[Tok], visit: _Visit, builder: PassBuilder | None) -> None:
         for t in toks:
             if t.type == "CPP_UNTERMINATED":
                 quote = "'" if "'" in t.value[:3] and '"' not in t.value[:3] else '"'
-                raise PreprocessError(visit.display, t.lineno,
-                                      f"missing terminating {quote} character", self.chain())
+                raise PreprocessError(visit.display, t.lineno, gcc("missing_terminating", quote=quote), self.chain())
         x = self.expander
         if builder is None:
             x.run(toks)
@@ -521,7 +508,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         """_Pragma("x") is the line #pragma x, as gcc -E prints it."""
         strings = [t for t in operand if t.type != PAD]
         if len(strings) != 1 or strings[0].type != STRING:
-            raise self.error_here("_Pragma takes a parenthesized string literal")
+            raise self.error_here(gcc("pragma_string"))
         text = strings[0].value
         text = text[text.index('"') + 1 : -1].replace('\\"', '"').replace("\\\\", "\\")
         out = [Tok("CPP_POUND", "#", name.flags, name.lineno, name.source),
@@ -538,11 +525,11 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         if kind in ASKED:
             words = [t.value for t in operand or [] if t.type != PAD]
             if len(words) != 1 or not _IDENTIFIER.fullmatch(words[0]):
-                raise self.error_here(f'macro "{kind}" requires an identifier')
+                raise self.error_here(gcc("needs_identifier", name=kind))
             answer = self._answers.ask(str(kind), words[0])
             return Tok("CPP_INTEGER", str(answer), name.flags, name.lineno, name.source)
         if kind in INCLUDE_OPERATORS:
-            raise self.error_here(f'"{kind}" used outside of preprocessing directive')
+            raise self.error_here(gcc("outside_directive", name=kind))
         if kind == "__LINE__":
             value = str(name.lineno if name.origin is None else top_line)
             return Tok("CPP_INTEGER", value, name.flags, name.lineno, name.source)

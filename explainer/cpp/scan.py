@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 from explainer.cpp.macros import IDENTIFIER, Plain, Tok, lex, plain_define
 from explainer.cpp.pcpp_lexer import LexError
+from explainer.prose import gcc
 
 # Literals are matched so that comment markers in them are left alone
 # (their prefixes, u8 and L, do not matter here).  The pattern starts with
@@ -187,7 +188,7 @@ def scan(text: str) -> tuple[Directive | Text, ...]:
         if kind == "line":
             return " "
         if kind == "open":
-            raise LexError(text.count("\n", 0, m.start()) + 1, "unterminated comment")
+            raise LexError(text.count("\n", 0, m.start()) + 1, gcc("unterminated_comment"))
         bad.append(m.start())
         return m.group()
 
@@ -334,13 +335,11 @@ def read_source(abspath: str) -> str:
     LexError naming the line of what explainer refuses to read."""
     size = os.path.getsize(abspath)
     if size > MAX_FILE_BYTES:
-        raise LexError(0, f"is {size / 2**20:.1f} MB, over the limit of"
-                          f" {MAX_FILE_BYTES // 2**20} MB for one file")
+        raise LexError(0, gcc("too_big", size=f"{size / 2**20:.1f}", limit=MAX_FILE_BYTES // 2**20))
     with open(abspath, "rb") as handle:
         data = handle.read()
     if b"\0" in data:
-        raise LexError(data[: data.index(b"\0")].count(b"\n") + 1,
-                       "NUL byte (gcc ignores it with a warning; explainer refuses it)")
+        raise LexError(data[: data.index(b"\0")].count(b"\n") + 1, gcc("nul_byte"))
     # gcc takes any byte (Latin-1 or GBK in a comment or a string, as
     # some editors save them): one that is not UTF-8 becomes a lone
     # surrogate (U+DC80-U+DCFF, Python's surrogateescape), kept as it is

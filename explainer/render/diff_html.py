@@ -64,8 +64,8 @@ def _rows(hunks: tuple[tuple[Line, ...], ...]) -> tuple[Row, ...]:
     return tuple(rows)
 
 
-def _pass(p: PassDiff) -> PassRows:
-    return PassRows(f"stage-{p.stage}-{p.old or 0}-{p.new or 0}", p.stage, prose.stage(p.stage)["title"],
+def _pass(p: PassDiff, lang: str | None) -> PassRows:
+    return PassRows(f"stage-{p.stage}-{p.old or 0}-{p.new or 0}", p.stage, prose.stage(p.stage, lang)["title"],
                     p.old, p.new, p.same, _rows(p.hunks))
 
 
@@ -75,4 +75,4 @@ def render(d: EventDiff, lang: str | None = None, home: str | None = None,
     kernels), *langs* the page in each of its languages."""
     words = {k: str(v) for k, v in prose.load(lang)["diff"].items()}
     return to_html.render_template("diff.html.jinja2", lang, langs, d=d, dwords=words, home=home,
-                                   passes=tuple(_pass(p) for p in d.passes))
+                                   passes=tuple(_pass(p, lang) for p in d.passes))

@@ -28,12 +28,16 @@ def stopped_heading(w: Walkthrough, lang: str | None = None) -> str:
     return prose.text("stopped_before", lang)
 
 
-def headline(f: Finding) -> str:
+def headline(f: Finding, lang: str | None = None) -> str:
     """The first line: the doctor's message names its place; gcc's (and
-    the preprocessor's) comes after the place, as gcc writes it."""
+    the preprocessor's) comes after the place, as gcc writes it.  The
+    preprocessor's and the doctor's are in *lang*; gcc's own messages
+    (explain check) are quoted as gcc prints them in the C locale."""
     if f.kind == "diagnosis":
-        return f.message
+        return prose.again(f.message, lang)
     where = f"{f.file}:{f.line}:{f.column}" if f.column else f"{f.file}:{f.line}" if f.line else f.file
+    if isinstance(f.message, prose.Said) and f.kind == "error":
+        return prose.say("cpp", "at", lang, place=where, cause=prose.again(f.message, lang))
     return f"{where}: {f.kind}: {f.message}"
 
 
@@ -46,14 +50,14 @@ def lines(f: Finding, lang: str | None = None) -> list[str]:
 def parts(f: Finding, lang: str | None = None) -> list[tuple[bool, str]]:
     """lines(), each with whether it is prose (True: a terminal may wrap
     it) or the header's own line and its caret (False: kept as it is)."""
-    out = [(True, headline(f))]
+    out = [(True, headline(f, lang))]
     if f.source is not None:
         out.append((False, f"{f.line:6} | {f.source.expandtabs(TAB)}"))
         at = caret(f)
         if at is not None:
             out.append((False, f"{'':6} | {' ' * at}^"))
     out.extend((True, "  " + text) for text in (where(f, lang), made_by(f, lang), fix(f, lang)) if text is not None)
-    out.extend((True, "  " + line) for line in f.detail)
+    out.extend((True, "  " + prose.again(line, lang)) for line in f.detail)
     return out
 
 
@@ -90,11 +94,12 @@ def where(f: Finding, lang: str | None = None) -> str | None:
 
 
 def data(f: Finding) -> dict[str, Any]:
-    """A finding as JSON data (README, "explain check")."""
+    """A finding as JSON data (README, "explain check"), its words in the
+    run's language."""
     return {
-        "kind": f.kind, "message": f.message, "file": f.file, "line": f.line, "column": f.column,
+        "kind": f.kind, "message": prose.again(f.message), "file": f.file, "line": f.line, "column": f.column,
         "source": f.source, "pass": f.pass_index, "stage": f.stage, "invocation": f.invocation,
         "invocation_line": f.invocation_line, "argument": f.argument, "parameter": f.parameter,
         "wrapper": f.wrapper, "chain": [list(c) for c in f.chain], "fix": f.fix,
-        "also": [{"pass": i, "stage": s} for i, s in f.also], "detail": list(f.detail),
+        "also": [{"pass": i, "stage": s} for i, s in f.also], "detail": [prose.again(d) for d in f.detail],
     }

@@ -49,14 +49,17 @@ class FormatPanel:
     path: str  # events/<system>/<event>/format
     file: str
     rows: tuple[FormatRow, ...]
-    notes: tuple[str, ...]
+    # Each note split around the compiler's words in it, which the page
+    # shows as output: (before, words, after); ("", "", note) when none.
+    notes: tuple[tuple[str, str, str], ...]
     fields: tuple[DecoderField, ...]
     tables: tuple[dict[str, Any], ...]  # for the script
 
 
 def panel(f: EventFormat, w: Walkthrough, tu: TranslationUnit, tables: Sequence[PageTable],
-          lang: str | None = None, problem: str | None = None) -> FormatPanel:
-    """The panel of *f*; *problem*: why gcc could not compute its numbers."""
+          lang: str | None = None, problem: str | None = None, quoted: str | None = None) -> FormatPanel:
+    """The panel of *f*; *problem*: why gcc could not compute its numbers
+    (*quoted*: gcc's words in it)."""
     words = prose.load(lang)["format"]
     path = f"events/{f.system or '<system>'}/{f.event}/format"
     rows = tuple(FormatRow(text, tuple(why), f"#pass-{index}" if index is not None else None)
@@ -75,18 +78,26 @@ def panel(f: EventFormat, w: Walkthrough, tu: TranslationUnit, tables: Sequence[
         "rows": [[name, hex(v)] for name, v in t.rows], "otherwise": t.otherwise,
     } for t in tables)
     return FormatPanel(str(words["panel_heading"]).format(path=path), path,
-                       "\n".join(r.text for r in rows) + "\n", rows, tuple(notes), tuple(fields.values()), data)
+                       "\n".join(r.text for r in rows) + "\n", rows, tuple(_split(n, quoted) for n in notes),
+                       tuple(fields.values()), data)
+
+
+def _split(note: str, quoted: str | None) -> tuple[str, str, str]:
+    if quoted and quoted in note:
+        return note.partition(quoted)
+    return ("", "", note)
 
 
 @dataclass(frozen=True)
 class Formats:
     """What the panels of a header's events show, in no language yet: the
     format files, the decoder tables by event, and why gcc could not give
-    the numbers (None when it did)."""
+    the numbers (None when it did) with gcc's words in it."""
 
     files: tuple[EventFormat, ...]
     tables: dict[str, tuple[PageTable, ...]]
     problem: str | None
+    quoted: str | None = None
 
 
 def formats_of(w: Walkthrough, tu: TranslationUnit, only: str | None = None) -> Formats:
@@ -105,13 +116,14 @@ def formats_of(w: Walkthrough, tu: TranslationUnit, only: str | None = None) -> 
         formats = tracefs_format.build_all(w, tu, names, compute=computes)
         tables = decode.page_tables(formats, tu, stage4) if computes else {}
     except ExplainError as exc:  # the numbers: the page says why they are missing
-        return Formats(tuple(tracefs_format.build_all(w, tu, names, compute=False)), {}, str(exc))
+        return Formats(tuple(tracefs_format.build_all(w, tu, names, compute=False)), {}, exc.message, exc.quoted)
     return Formats(tuple(formats), tables, None)
 
 
 def panels(found: Formats, w: Walkthrough, tu: TranslationUnit, lang: str | None) -> dict[str, FormatPanel]:
     """The panels of *found*, by event, in *lang*."""
-    return {f.event: panel(f, w, tu, found.tables.get(f.event, ()), lang, found.problem) for f in found.files}
+    return {f.event: panel(f, w, tu, found.tables.get(f.event, ()), lang, found.problem, found.quoted)
+            for f in found.files}
 
 
 def format_panels(w: Walkthrough, tu: TranslationUnit, lang: str | None, only: str | None = None) -> dict[str, FormatPanel]:

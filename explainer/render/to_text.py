@@ -179,7 +179,7 @@ def render(walkthrough: Walkthrough, color: bool = False, lang: str | None = Non
         lines.extend(_pass(walkthrough, p, style, lang, meanings, width, unfold))
         lines.append("")
     if stopped:
-        lines.append(style.bold(findings.stopped_heading(walkthrough, lang) + ":"))
+        lines.append(style.bold(prose.text("titled", lang, title=findings.stopped_heading(walkthrough, lang))))
         for f in stopped:
             lines.extend(_finding(f, width, lang))
         lines.append("")
@@ -267,7 +267,7 @@ def render_followed(f: Followed, lang: str | None = None, width: int = 80, roots
                 lines.append(textwrap.indent(b.code, "    ").rstrip("\n"))
             lines.extend(wrap(_why(b, f, lang, roots), width, "  ", "      "))
     if stopped is not None and stopped.diagnostics:
-        lines.extend(("", findings.stopped_heading(stopped, lang) + ":"))
+        lines.extend(("", prose.text("titled", lang, title=findings.stopped_heading(stopped, lang))))
         for d in stopped.diagnostics:
             lines.extend(_finding(d, width, lang))
     return undecodable.visible("\n".join(lines) + "\n")

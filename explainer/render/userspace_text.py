@@ -26,7 +26,7 @@ def notes(f: EventFormat, tu: TranslationUnit, problem: str | None = None, lang:
     compute them in full mode."""
     out: list[str] = [unit_note(tu, lang)] if tu.full_mode else []
     if problem is not None:
-        out.append(problem)
+        out.append(prose.again(problem, lang))
     elif not f.computed:
         missing = _w("focused", lang)
         names = [m.string for m in f.maps]

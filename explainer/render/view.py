@@ -253,10 +253,10 @@ def _sources(w: Walkthrough, header: str, shown: tuple[Pass, ...]) -> dict[str, 
 
 def _diagnosis(f: Finding, lang: str | None) -> DiagnosisView:
     return DiagnosisView(
-        headline=findings.headline(f), line=f.line if f.source is not None else 0,
+        headline=findings.headline(f, lang), line=f.line if f.source is not None else 0,
         source=f.source.expandtabs(findings.TAB) if f.source is not None else None, caret=findings.caret(f),
         where=findings.where(f, lang), made_by=findings.made_by(f, lang), fix=findings.fix(f, lang),
-        detail=f.detail,
+        detail=tuple(prose.again(line, lang) for line in f.detail),
     )
 
 

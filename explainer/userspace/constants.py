@@ -114,19 +114,20 @@ def _failure(tu: TranslationUnit, stderr: str, keys: list[str], expressions: Map
     m = _ERROR.search(stderr)
     if m is None:
         lines = stderr.strip().splitlines()
-        return ExplainError(prose.error("numbers_failed", message=lines[-1] if lines else "-"))
+        message = lines[-1] if lines else "-"
+        return ExplainError(prose.error("numbers_failed", message=message), quoted=message)
     file, line, message = m.group(1), int(m.group(2)), m.group(3)
     if file == "<explainer>" and FIRST_LINE <= line < FIRST_LINE + len(keys):
         key = keys[line - FIRST_LINE]
-        return ExplainError(prose.error("number_failed", name=key, expression=expressions[key], message=message))
-    words = prose.load()["format"]
-    why = str(words["does_not_compile"]).format(where=f"{tu.shown(file)}:{line}", message=message)
+        return ExplainError(prose.error("number_failed", name=key, expression=expressions[key], message=message),
+                            quoted=message)
+    why = prose.say("format", "does_not_compile", where=f"{tu.shown(file)}:{line}", message=message)
     if tu.creator is None:
-        why += str(words["does_not_compile_own"]).format(header=tu.shown(tu.header))
+        why += prose.say("format", "does_not_compile_own", header=tu.shown(tu.header))
     elif tu.creator_left_out:
-        why += str(words["does_not_compile_left_out"]).format(
-            creator=tu.creator, files=", ".join(f'"{x}"' for x in tu.creator_left_out))
-    return ExplainError(why)
+        why += prose.say("format", "does_not_compile_left_out",
+                         creator=tu.creator, files=", ".join(f'"{x}"' for x in tu.creator_left_out))
+    return ExplainError(why, quoted=message)
 
 
 _UNDECLARED_LINE = re.compile(r"^<explainer>:(\d+):\d+: error: ", re.MULTILINE)

@@ -32,7 +32,7 @@ _NUMBER = re.compile(r"^[-+]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$")
 
 
 def _w(key: str, **values: object) -> str:
-    return str(prose.load()["decode"][key]).format(**values)
+    return prose.say("decode", key, None, **values)
 
 
 @dataclass(frozen=True)

@@ -256,7 +256,7 @@ def fields_pass(w: Walkthrough) -> int | None:
 
 
 def _words(key: str, **values: object) -> str:
-    return str(prose.load()["format"][key]).format(**values)
+    return prose.say("format", key, None, **values)
 
 
 def _stage(w: Walkthrough, stage: str) -> list[Pass]:

@@ -39,7 +39,7 @@ _FIRST_READ = "define_trace.h"
 
 
 def _words(key: str, lang: str | None, **values: object) -> str:
-    return str(prose.load(lang)["doctor"][key]).format(**values)
+    return prose.say("doctor", key, lang, **values)
 
 
 # What stopped a translation unit: the finding, and how many of its
