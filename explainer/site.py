@@ -28,6 +28,7 @@ from explainer.kernel import knowledge
 from explainer.kernel.translation_unit import TranslationUnit, setup
 from explainer.model import Walkthrough
 from explainer.render import to_html, view
+from explainer.render.cycle import cycle
 from explainer.render.format_view import formats_of, panels
 from explainer.render.view import slug
 from explainer.walkthrough import assemble
@@ -280,6 +281,7 @@ def write_index(built: Built, staging: Path, languages: Languages, prefix: str =
     for lang in languages.order:
         at = languages.folder(lang) + prefix
         steps = course(built.entries, lang)
+        example = _example(built.entries)
         pages = {
             "index.html": to_html.render_template(
                 "index.html.jinja2", lang, languages.alternates(prefix + "index.html", lang),
@@ -287,8 +289,8 @@ def write_index(built: Built, staging: Path, languages: Languages, prefix: str =
                 why=prose.load(lang)["why"], up=up(lang) if up is not None else None),
             "cycle.html": to_html.render_template(
                 "cycle.html.jinja2", lang, languages.alternates(prefix + "cycle.html", lang),
-                diagram=cycle(lang, _example(built.entries)), site=prose.load(lang)["site"],
-                example=_example(built.entries), course=course_nav(steps, "cycle.html", lang)),
+                diagram=cycle(lang, example.page if example is not None else None), site=prose.load(lang)["site"],
+                example=example, course=course_nav(steps, "cycle.html", lang)),
         }
         for name, text in pages.items():
             write_page(staging, at + name, text)
@@ -432,85 +434,3 @@ def swap(staging: Path, out: Path) -> None:
     staging.rename(target)
     if old is not None:
         shutil.rmtree(old)
-
-
-@dataclass(frozen=True)
-class Box:
-    x: int
-    y: int
-    w: int
-    h: int
-    label: str
-    detail: str
-    css: str
-    href: str | None
-
-
-@dataclass(frozen=True)
-class Edge:
-    points: str
-
-
-@dataclass(frozen=True)
-class Diagram:
-    width: int
-    height: int
-    boxes: tuple[Box, ...]
-    edges: tuple[Edge, ...]
-    stages: tuple[tuple[int, str, str, str, str, str], ...]  # index, id, title, makes, why, sees
-
-
-ROW, TOP, LEFT_X, MID_X, RIGHT_X, BOX_W, BOX_H = 46, 20, 10, 250, 520, 220, 34
-
-
-def cycle(lang: str | None = None, example: Topic | None = None) -> Diagram:
-    """The diagram of who includes the header for each read, laid out from
-    the stage list in kernel.toml (Linux 6.x order); each read's box links
-    to that pass of the *example* event's page (else to its notes below)."""
-    words = prose.load(lang)["site"]
-    includers = knowledge.includer_order()
-    stages: list[tuple[str, str]] = [("<c>", knowledge.first_stage())]
-    for includer, ids in includers:
-        if includer == "ftrace.h":
-            continue  # the pre-4.x name of trace_events.h
-        stages.extend((includer, s) for s in ids)
-    boxes: list[Box] = []
-    edges: list[Edge] = []
-    rows: dict[str, list[int]] = {}
-    for i, (includer, _) in enumerate(stages):
-        rows.setdefault(includer, []).append(i)
-    texts = []
-    for i, (_, stage) in enumerate(stages):
-        notes = prose.stage(stage, lang)
-        y = TOP + i * ROW
-        href = f"{example.page}#pass-{i + 1}" if example is not None else f"#stage-{stage}"
-        boxes.append(Box(RIGHT_X, y, BOX_W + 60, BOX_H, words["read"].format(index=i + 1),
-                         notes["title"], "header", href))
-        texts.append((i + 1, stage, notes["title"], notes["makes"], notes["why"],
-                      prose.sees(stage, None, None, lang) or ""))
-    for includer, indexes in rows.items():
-        y = TOP + indexes[0] * ROW
-        h = (indexes[-1] - indexes[0]) * ROW + BOX_H
-        x = LEFT_X if includer == "<c>" else MID_X
-        label = words["c_file"] if includer == "<c>" else includer
-        detail = words["c_file_detail"] if includer == "<c>" else ""
-        boxes.append(Box(x, y, BOX_W, h, label, detail, "box", None))
-        for i in indexes:
-            yy = TOP + i * ROW + BOX_H // 2
-            edges.append(Edge(f"{x + BOX_W},{yy} {RIGHT_X - 4},{yy}"))
-    if "define_trace.h" in rows:
-        # The header's last line includes define_trace.h.
-        first_bottom = TOP + BOX_H
-        define_top = TOP + rows["define_trace.h"][0] * ROW
-        gap = (first_bottom + define_top) // 2
-        edges.append(Edge(
-            f"{RIGHT_X + 14},{first_bottom} {RIGHT_X + 14},{gap} "
-            f"{MID_X + BOX_W - 24},{gap} {MID_X + BOX_W - 24},{define_top - 2}"
-        ))
-        top = TOP + rows["define_trace.h"][0] * ROW + BOX_H
-        for includer, indexes in rows.items():
-            if includer not in ("<c>", "define_trace.h"):
-                yy = TOP + indexes[0] * ROW + 10
-                edges.append(Edge(f"{MID_X - 12},{top - 8} {MID_X - 12},{yy} {MID_X - 4},{yy}"))
-    height = TOP * 2 + len(stages) * ROW
-    return Diagram(RIGHT_X + BOX_W + 80, height, tuple(boxes), tuple(edges), tuple(texts))
