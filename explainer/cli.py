@@ -27,6 +27,7 @@ from explainer.kernel import knowledge
 from explainer.parser import BadLanguage, Parser, paragraph, split_language
 
 if TYPE_CHECKING:  # imported lazily at run time: --help must start fast
+    from explainer.kernel.translation_unit import TranslationUnit
     from explainer.model import Walkthrough
     from explainer.render.format_view import FormatPanel
 
@@ -146,6 +147,23 @@ def _select(walkthrough: Walkthrough, pass_index: int | None, stage: str | None)
 def run(args: argparse.Namespace, cwd: Path) -> tuple[str, ExplainError | None]:
     """The output, and the error that stopped the translation unit (the
     output then shows the passes that worked and the diagnosis)."""
+    whole, tu, problem = record(args, cwd, html=args.format == "html",
+                                folds=args.format == "html" or (args.format == "text" and not args.unfold),
+                                every_pass=args.pass_index is None and args.stage is None)
+    fmt = None
+    if args.format == "html" and not whole.diagnostics:  # an event's page shows its format file
+        from explainer.render.format_view import format_panels
+
+        fmt = format_panels(whole, tu, None, only=args.macro).get(args.macro)
+    return render(_select(whole, args.pass_index, args.stage), args, fmt), problem
+
+
+def record(args: argparse.Namespace, cwd: Path, html: bool, folds: bool,
+           every_pass: bool = True) -> tuple[Walkthrough, TranslationUnit, ExplainError | None]:
+    """The walkthrough of MACRO in HEADER (args.macro, args.header and the
+    tree options), its translation unit, and what stopped it if anything.
+    *html*: with each token's origin and steps, as a page shows them;
+    *folds*: kernel helpers folded."""
     from explainer.kernel.translation_unit import setup
 
     # First: for a kernel tree, setup asks gcc for its predefined macros
@@ -170,30 +188,23 @@ def run(args: argparse.Namespace, cwd: Path) -> tuple[str, ExplainError | None]:
 
         # Pages show each token's origin and steps; pages and the terminal
         # fold kernel helpers; JSON has the code alone.
-        folds = args.format == "html" or (args.format == "text" and not args.unfold)
         trace = assemble.trace_filter(args.macro) if folds else None
         # A page of every pass stays under its budget (model.PAGE_BUDGET):
         # what it could not show is not recorded.
-        every_pass = args.pass_index is None and args.stage is None
         budget = PAGE_BUDGET if every_pass else None
         recorder = Recorder(tu, trace, on_pass=helper.submit, files=helper.files(),
-                            steps=args.format == "html", budget=budget, memo=memo)
+                            steps=html, budget=budget, memo=memo)
         recording, stopped, problem = doctor.recorded(recorder)
         if memo is not None and recorder.failed_at is None:
             memo.save(recorder)
-        if args.format == "html":
+        if html:
             # jinja2 and the page's template load while the helper lays
             # out the last passes, rather than after.
             from explainer.render import to_html
 
             to_html.warm()
         whole = assemble.build(recording, args.macro, helper.layout(recording), stopped=stopped, diagnosed=True)
-    fmt = None
-    if args.format == "html" and not whole.diagnostics:  # an event's page shows its format file
-        from explainer.render.format_view import format_panels
-
-        fmt = format_panels(whole, tu, None, only=args.macro).get(args.macro)
-    return render(_select(whole, args.pass_index, args.stage), args, fmt), problem
+    return whole, tu, problem
 
 
 def render(chosen: Walkthrough, args: argparse.Namespace, fmt: FormatPanel | None = None) -> str:
@@ -390,9 +401,21 @@ def build_diff_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_slides_parser() -> argparse.ArgumentParser:
+    words = prose.load()["cli"]
+    parser = Parser("explain slides", paragraph(words["slides_description"]), words["slides_epilog"])
+    parser.add_argument("macro", metavar="MACRO", nargs="?", default="TRACE_EVENT", help=words["slides_macro"])
+    parser.add_argument("header", metavar="HEADER", nargs="?", default="sample.h", help=words["header"])
+    _tree_options(parser, words)
+    parser.add_argument("-o", "--output", metavar="DECK.html", help=words["slides_output"])
+    parser.set_defaults(reader=None)
+    return parser
+
+
 # The verbs: explain VERB ... (anything else is explain MACRO [HEADER]).
 VERBS = {"site": build_site_parser, "check": build_check_parser, "follow": build_follow_parser,
-         "format": build_format_parser, "decode": build_decode_parser, "diff": build_diff_parser}
+         "format": build_format_parser, "decode": build_decode_parser, "diff": build_diff_parser,
+         "slides": build_slides_parser}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -433,6 +456,10 @@ def main(argv: list[str] | None = None) -> int:
                     from explainer import diff
 
                     text = diff.run(args, Path.cwd(), terminal_width(args.output is None))
+                elif verb == "slides":
+                    from explainer import slides
+
+                    text = slides.run(args, Path.cwd())
                 else:
                     text, problem = run(args, Path.cwd())
         if args.output:

@@ -40,10 +40,10 @@ class Diagram:
 ROW, TOP, LEFT_X, MID_X, RIGHT_X, BOX_W, BOX_H = 46, 20, 10, 250, 520, 220, 34
 
 
-def cycle(lang: str | None = None, example: str | None = None) -> Diagram:
+def cycle(lang: str | None = None, example: str | None = None, linked: bool = True) -> Diagram:
     """The diagram of who includes the header for each read; each read's
     box links to that pass of the *example* page (an event's, one seen in
-    every read), else to its notes below."""
+    every read), else to its notes below; to nothing unless *linked*."""
     words = prose.load(lang)["site"]
     includers = knowledge.includer_order()
     stages: list[tuple[str, str]] = [("<c>", knowledge.first_stage())]
@@ -60,7 +60,7 @@ def cycle(lang: str | None = None, example: str | None = None) -> Diagram:
     for i, (_, stage) in enumerate(stages):
         notes = prose.stage(stage, lang)
         y = TOP + i * ROW
-        href = f"{example}#pass-{i + 1}" if example is not None else f"#stage-{stage}"
+        href = f"{example}#pass-{i + 1}" if example is not None else f"#stage-{stage}" if linked else None
         boxes.append(Box(RIGHT_X, y, BOX_W + 60, BOX_H, words["read"].format(index=i + 1),
                          notes["title"], "header", href))
         texts.append((i + 1, stage, notes["title"], notes["makes"], notes["why"],

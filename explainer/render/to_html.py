@@ -315,11 +315,12 @@ def step_items(steps: tuple[view.StepView, ...], words: dict[str, str]) -> Marku
 
 
 @cache
-def assets() -> Assets:
-    """Our own CSS and JS, trusted: the one place text becomes Markup."""
+def assets(kit: str = "explainer") -> Assets:
+    """Our own CSS and JS, trusted: the one place text becomes Markup.
+    *kit*: the pages' (explainer) or a deck's (deck)."""
     folder = templates()
-    css = (folder / "pygments.css").read_text("utf-8") + (folder / "explainer.css").read_text("utf-8")
-    js = (folder / "explainer.js").read_text("utf-8")
+    css = (folder / "pygments.css").read_text("utf-8") + (folder / f"{kit}.css").read_text("utf-8")
+    js = (folder / f"{kit}.js").read_text("utf-8")
     csp = (
         f"default-src 'none'; style-src {_hash(css)}; script-src {_hash(js)}; "
         "img-src data:; base-uri 'none'; form-action 'none'"
@@ -333,11 +334,13 @@ def warm(name: str = "walkthrough.html.jinja2") -> None:
     assets()
 
 
-def render_template(name: str, lang: str | None = None, langs: Sequence[Alternate] = (), **context: Any) -> str:
+def render_template(name: str, lang: str | None = None, langs: Sequence[Alternate] = (), kit: str = "explainer",
+                    **context: Any) -> str:
     """The page *name*; *langs*: the same page in each language of a site
-    (the switcher and the hreflang links), none outside a site."""
+    (the switcher and the hreflang links), none outside a site; *kit*:
+    the CSS and JS it carries (assets)."""
     words = {k: str(v) for k, v in prose.load(lang)["html"].items()}
-    return environment().get_template(name).render(assets=assets(), words=words, langs=langs,
+    return environment().get_template(name).render(assets=assets(kit), words=words, langs=langs,
                                                    glossary=prose.load(lang)["glossary"], **context)
 
 
