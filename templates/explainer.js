@@ -146,7 +146,7 @@
     mark(token, entry[2], entry[6]);
     if (entry[2] !== null && entry[2] !== undefined) {
       var inv = data.invocations[entry[3]] || { args: [], params: [] };
-      var param = inv.params[entry[2]] ? " (" + inv.params[entry[2]] + ")" : "";
+      var param = inv.params[entry[2]] ? (words.aside || " ({text})").replace("{text}", inv.params[entry[2]]) : "";
       line([[(words.from_argument || "") + " " + (entry[2] + 1) + param + " " + (words.of || "") + " ", false],
             [inv.macro, true], [" " + inv.where + (words.colon || ": "), false], [inv.args[entry[2]] || "", true]]);
     }

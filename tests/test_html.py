@@ -164,7 +164,7 @@ def test_the_notes_say_what_each_macro_means_and_where_it_is_at_work() -> None:
     text = render(REPO, "sample_work", "sample.h")
     section = text[text.index('<details class="notes" id="notes">'):]
     section = section[:section.index("</details>")]
-    found = dict(re.findall(r'<dt><code>([^<]+)</code></dt><dd>.*?<span class="ends-up">\(([^)]*)\)</span>', section))
+    found = dict(re.findall(r'<dt><code>([^<]+)</code></dt><dd>.*?<span class="ends-up"> ?\(([^)]*)\)</span>', section))
     assert list(found)[:4] == ["TRACE_EVENT", "TP_PROTO", "TP_ARGS", "TP_STRUCT__entry"]
     assert found["__field"] == "at work in passes 3, 6"  # a struct member, then a row of the field table
     assert found["TP_fast_assign"] == "at work in passes 8, 10"  # the probe, and perf's

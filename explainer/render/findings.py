@@ -84,12 +84,13 @@ def where(f: Finding, lang: str | None = None) -> str | None:
     title = prose.stage(f.stage or "pass", lang)["title"]
     place = _words("in_pass", lang, index=f.pass_index, title=title)
     if f.also:
-        place += " " + _words("also", lang, indexes=", ".join(str(i) for i, _ in f.also))
+        place += " " + _words("also", lang, indexes=prose.text("list_sep", lang).join(str(i) for i, _ in f.also))
     if f.invocation is not None:
-        place += ", " + _words("in_invocation", lang, invocation=f.invocation, line=f.invocation_line)
+        place = prose.text("joined", lang, first=place,
+                           then=_words("in_invocation", lang, invocation=f.invocation, line=f.invocation_line))
     if f.argument is not None:
         name = f.wrapper or f.parameter or ""
-        place += ", " + _words("in_argument", lang, number=f.argument + 1, name=name)
+        place = prose.text("joined", lang, first=place, then=_words("in_argument", lang, number=f.argument + 1, name=name))
     return place
 
 

@@ -360,7 +360,7 @@ def render(walkthrough: Walkthrough, lang: str | None = None, home: str | None =
     page = view.page(walkthrough, shell_command(walkthrough.reproduce), lang, home, steps_elsewhere, pages)
     shown_words = {k: page.words[k] for k in (
         "from_macro", "from_argument", "of", "chain", "made_by_paste", "made_by_stringify",
-        "follow_pick", "follow_line", "follow_nothing", "pass", "colon")}
+        "follow_pick", "follow_line", "follow_nothing", "colon", "aside")}
     data: dict[str, Any] = {
         "provenance": [list(p) for p in page.provenance],
         "chains": [list(c) for c in page.chains],

@@ -61,8 +61,10 @@ def _change_line(change: MeaningChange, lang: str | None, w: Walkthrough) -> str
 
 
 def _labelled(label: str, text: str, width: int) -> list[str]:
-    """"  label: text", its next lines under the text's first column."""
-    return wrap(f"{label} {text}", width, "  ", " " * (textwidth.width(label) + 3))
+    """"  label: text", its next lines under the text's first column (no
+    space after a full-width colon: it has its own)."""
+    gap = "" if label.endswith("\uff1a") else " "
+    return wrap(f"{label}{gap}{text}", width, "  ", " " * (textwidth.width(label) + 2 + len(gap)))
 
 
 def _pass(w: Walkthrough, p: Pass, style: _Style, lang: str | None, meanings: Meanings, width: int,

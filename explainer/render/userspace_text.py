@@ -131,7 +131,7 @@ def _where(o: Origin, w: Walkthrough, lang: str | None) -> str:
         return _w("from_field_unknown", lang, invocation=o.invocation, index=o.pass_index)
     source = w.header_lines
     text = " ".join(source[o.line - 1].split()) if 0 < o.line <= len(source) else ""
-    parameter = f" ({o.parameter})" if o.parameter else ""
+    parameter = str(prose.load(lang)["html"]["aside"]).format(text=o.parameter) if o.parameter else ""
     return _w("from_field", lang, header=w.display(w.header), line=o.line, text=text, invocation=o.invocation, number=o.argument + 1,
               parameter=parameter, index=o.pass_index)
 
