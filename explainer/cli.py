@@ -27,7 +27,6 @@ from explainer.kernel import knowledge
 from explainer.parser import BadLanguage, Parser, paragraph, split_language
 
 if TYPE_CHECKING:  # imported lazily at run time: --help must start fast
-    from explainer.kernel.translation_unit import TranslationUnit
     from explainer.model import Walkthrough
     from explainer.render.format_view import FormatPanel
 
@@ -147,6 +146,8 @@ def _select(walkthrough: Walkthrough, pass_index: int | None, stage: str | None)
 def run(args: argparse.Namespace, cwd: Path) -> tuple[str, ExplainError | None]:
     """The output, and the error that stopped the translation unit (the
     output then shows the passes that worked and the diagnosis)."""
+    from explainer.record import record
+
     whole, tu, problem = record(args, cwd, html=args.format == "html",
                                 folds=args.format == "html" or (args.format == "text" and not args.unfold),
                                 every_pass=args.pass_index is None and args.stage is None)
@@ -156,55 +157,6 @@ def run(args: argparse.Namespace, cwd: Path) -> tuple[str, ExplainError | None]:
 
         fmt = format_panels(whole, tu, None, only=args.macro).get(args.macro)
     return render(_select(whole, args.pass_index, args.stage), args, fmt), problem
-
-
-def record(args: argparse.Namespace, cwd: Path, html: bool, folds: bool,
-           every_pass: bool = True) -> tuple[Walkthrough, TranslationUnit, ExplainError | None]:
-    """The walkthrough of MACRO in HEADER (args.macro, args.header and the
-    tree options), its translation unit, and what stopped it if anything.
-    *html*: with each token's origin and steps, as a page shows them;
-    *folds*: kernel helpers folded."""
-    from explainer.kernel.translation_unit import setup
-
-    # First: for a kernel tree, setup asks gcc for its predefined macros
-    # in a thread, and the answer comes while the modules below load.
-    tu = setup(args.header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode,
-               reader=args.reader)
-    from explainer.walkthrough.helper import ahead
-
-    # A kernel's headers, replayed from this unit's last run if none has
-    # changed (cpp/memo.py): then the helper has no files to scan.
-    memo = None
-    if tu.full_mode:
-        from explainer.cpp import memo as memos
-
-        memo = memos.load(tu) if memos.enabled() else None
-    # Then the helper process, which starts scanning the translation
-    # unit's files while the recorder's modules load.
-    with ahead(tu=None if memo is not None and memo.replaying else tu) as helper:
-        from explainer.cpp.recorder import Recorder
-        from explainer.model import PAGE_BUDGET
-        from explainer.walkthrough import assemble, doctor
-
-        # Pages show each token's origin and steps; pages and the terminal
-        # fold kernel helpers; JSON has the code alone.
-        trace = assemble.trace_filter(args.macro) if folds else None
-        # A page of every pass stays under its budget (model.PAGE_BUDGET):
-        # what it could not show is not recorded.
-        budget = PAGE_BUDGET if every_pass else None
-        recorder = Recorder(tu, trace, on_pass=helper.submit, files=helper.files(),
-                            steps=html, budget=budget, memo=memo)
-        recording, stopped, problem = doctor.recorded(recorder)
-        if memo is not None and recorder.failed_at is None:
-            memo.save(recorder)
-        if html:
-            # jinja2 and the page's template load while the helper lays
-            # out the last passes, rather than after.
-            from explainer.render import to_html
-
-            to_html.warm()
-        whole = assemble.build(recording, args.macro, helper.layout(recording), stopped=stopped, diagnosed=True)
-    return whole, tu, problem
 
 
 def render(chosen: Walkthrough, args: argparse.Namespace, fmt: FormatPanel | None = None) -> str:
@@ -259,12 +211,13 @@ def _names_an_open_file(path: Path) -> bool:
     return False
 
 
-def write_output(path: Path, text: str) -> None:
-    """Write *text* to -o *path* as a user means it: a regular file (or a
-    new one) is replaced atomically, through any symlinks, so that it is
-    whole or untouched; anything else (a device such as /dev/null, a
-    FIFO, /dev/stdout) is written to as it is, never replaced, and
-    appended to, so that `>>` keeps what the file had."""
+def write_output(path: Path, text: str | bytes) -> None:
+    """Write *text* (a PDF's bytes too) to -o *path* as a user means it: a
+    regular file (or a new one) is replaced atomically, through any
+    symlinks, so that it is whole or untouched; anything else (a device
+    such as /dev/null, a FIFO, /dev/stdout) is written to as it is, never
+    replaced, and appended to, so that `>>` keeps what the file had."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         mode = os.stat(path).st_mode  # follows symlinks
     except FileNotFoundError:
@@ -275,19 +228,20 @@ def write_output(path: Path, text: str) -> None:
         raise ExplainError(prose.load()["cli"]["no_dir"].format(path=path, reason=os.strerror(errno.EISDIR)))
     if mode is not None and (not stat.S_ISREG(mode) or _names_an_open_file(path)):
         try:
-            with open(path, "a", encoding="utf-8") as stream:
-                stream.write(text)
+            with open(path, "ab") as stream:
+                stream.write(data)
         except BrokenPipeError:
             raise  # the reader left, as with standard output: not an error
         except OSError as exc:
             raise ExplainError(prose.load()["cli"]["no_dir"].format(
                 path=path, reason=exc.strerror or exc)) from None
         return
-    write_atomically(Path(os.path.realpath(path)), text)
+    write_atomically(Path(os.path.realpath(path)), data)
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str | bytes) -> None:
     """Replace the regular file *path* with *text*, or leave it untouched on any failure."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     tmp = path.parent / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     try:
         # Created like any new file (the umask applies), unlike mkstemp's 0600.
@@ -296,8 +250,8 @@ def write_atomically(path: Path, text: str) -> None:
         raise ExplainError(prose.load()["cli"]["no_dir"].format(
             path=path, reason=exc.strerror or exc)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
@@ -341,6 +295,7 @@ def run_site(args: argparse.Namespace, cwd: Path) -> str:
             headers, args.include_dirs, args.macro_args or [], Path(args.output), cwd,
             kernel=kernel, mode=args.mode, jobs=max(1, args.jobs), progress=progress,
             skip_failures=every, time_limit=time_limit, every_language=not args.one_language,
+            with_kit=not args.headers and kernel is None,
         )
     for line in skipped:
         print("explain: " + words["site_skipped"].format(reason=line), file=sys.stderr)
@@ -412,10 +367,22 @@ def build_slides_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_handout_parser() -> argparse.ArgumentParser:
+    words = prose.load()["cli"]
+    parser = Parser("explain handout", paragraph(words["handout_description"]), words["handout_epilog"])
+    parser.add_argument("macro", metavar="MACRO", nargs="?", default="TRACE_EVENT", help=words["slides_macro"])
+    parser.add_argument("header", metavar="HEADER", nargs="?", default="sample.h", help=words["header"])
+    _tree_options(parser, words)
+    parser.add_argument("--format", choices=("pdf", "html"), default="pdf", help=words["handout_format"])
+    parser.add_argument("-o", "--output", metavar="FILE", help=words["handout_output"])
+    parser.set_defaults(reader=None)
+    return parser
+
+
 # The verbs: explain VERB ... (anything else is explain MACRO [HEADER]).
 VERBS = {"site": build_site_parser, "check": build_check_parser, "follow": build_follow_parser,
          "format": build_format_parser, "decode": build_decode_parser, "diff": build_diff_parser,
-         "slides": build_slides_parser}
+         "slides": build_slides_parser, "handout": build_handout_parser}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -430,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     args = VERBS[verb]().parse_args(rest[1:]) if verb is not None else build_parser().parse_args(argv)
     status = EXIT_OK
     problem: ExplainError | None = None
+    text: str | bytes
     try:
         with limits(args.time_limit, args.memory_limit):
             if verb == "site":
@@ -460,10 +428,18 @@ def main(argv: list[str] | None = None) -> int:
                     from explainer import slides
 
                     text = slides.run(args, Path.cwd())
+                elif verb == "handout":
+                    from explainer import handout
+
+                    text = handout.run(args, Path.cwd())
                 else:
                     text, problem = run(args, Path.cwd())
         if args.output:
             write_output(Path(args.output), text)
+        elif isinstance(text, bytes):  # a PDF, piped on
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
         else:
             sys.stdout.write(text)
             sys.stdout.flush()

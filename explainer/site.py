@@ -97,6 +97,20 @@ class Languages:
 
 
 @dataclass(frozen=True)
+class Kit:
+    """A class's material in a site, relative to a language's root: the
+    slides, the handout as a PDF (None without WeasyPrint) and as a page."""
+
+    header: str
+    slides: str
+    pdf: str | None
+    page: str
+
+
+KIT_HEADER = "sample.h"  # the bundled site's class is on the bundled sample
+
+
+@dataclass(frozen=True)
 class Step:
     """A page of the site's course, in order (see course)."""
 
@@ -210,12 +224,13 @@ def build(
     headers: list[tuple[Path, str]], include_dirs: list[str], macro_args: list[tuple[str, str]],
     out: Path, cwd: Path, lang: str | None = None, kernel: str | None = None, mode: str | None = None,
     jobs: int = 1, progress: Progress | None = None, skip_failures: bool = False,
-    time_limit: float | None = None, every_language: bool = True,
+    time_limit: float | None = None, every_language: bool = True, with_kit: bool = False,
 ) -> tuple[list[str], list[str]]:
     """Build the site of *headers* ((directory, header) pairs) into *out*,
     *jobs* headers at a time (each in its own process when more than one),
     in *lang* at the root and, with *every_language*, in each other
-    language in a folder of its own.  Returns the files written, relative
+    language in a folder of its own; *with_kit*, the class's slides and
+    handout on the bundled sample (write_kit).  Returns the files written, relative
     to *out*, sorted, and one line per header left out because it failed
     (only with *skip_failures*; else the first failure stops the build and
     nothing is written).  *time_limit* is for each header."""
@@ -225,7 +240,9 @@ def build(
     staging = staging_dir(out)
     try:
         built = build_pages(plan, staging, languages, jobs, progress, skip_failures, time_limit)
-        pages = write_index(built, staging, languages)
+        kit, files = write_kit(staging, languages, cwd) if with_kit else (None, [])
+        built.written.extend(files)
+        pages = write_index(built, staging, languages, kit=kit)
         swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -271,8 +288,50 @@ def build_pages(plan: list[tuple[TranslationUnit, str]], staging: Path, language
     return built
 
 
+def write_kit(staging: Path, languages: Languages, cwd: Path) -> tuple[Kit, list[str]]:
+    """The class on the bundled sample, in each language: slides, and the
+    handout as a page and, with WeasyPrint and the fonts it needs, as a
+    PDF; in workshop/.  One recording for all of it."""
+    import argparse
+
+    from explainer import handout, slides
+    from explainer.record import record
+    from explainer.render import deck
+    from explainer.render import handout as printed
+
+    args = argparse.Namespace(macro="TRACE_EVENT", header=KIT_HEADER, include_dirs=[], macro_args=[], kernel=None,
+                              mode=None, reader=None)
+    whole, tu, _ = record(args, cwd, html=True, folds=True)
+    toy = slides.toy()
+    event = next((inv.name for inv in whole.passes[0].invocations if inv.focus and inv.name), None)
+    found = formats_of(whole, tu, only=event)
+    stem = f"workshop/{slug(Path(KIT_HEADER).stem)}"
+    kit = Kit(KIT_HEADER, f"{stem}-slides.html", f"{stem}-handout.pdf", f"{stem}-handout.html")
+    written = []
+    pdfs: dict[str, bytes] = {}
+    for lang in languages.order:
+        at = languages.folder(lang)
+        fmt = panels(found, whole, tu, lang).get(event) if event is not None else None
+        write_page(staging, at + kit.slides, deck.render(deck.build(whole, lang, toy, fmt), lang,
+                                                         languages.alternates(kit.slides, lang)))
+        page = printed.render(printed.build(whole, lang), lang, languages.alternates(kit.page, lang))
+        write_page(staging, at + kit.page, page)
+        written += [at + kit.slides, at + kit.page]
+        try:
+            pdfs[lang] = handout.pdf(page, lang)
+        except ExplainError:  # no WeasyPrint, or no Chinese font: the pages alone, in every language
+            pdfs.clear()
+            kit = Kit(kit.header, kit.slides, None, kit.page)
+            break
+    for lang, data in pdfs.items():
+        path = languages.folder(lang) + f"{stem}-handout.pdf"
+        (staging / path).write_bytes(data)
+        written.append(path)
+    return kit, written
+
+
 def write_index(built: Built, staging: Path, languages: Languages, prefix: str = "",
-                up: Callable[[str], tuple[str, str]] | None = None) -> list[str]:
+                up: Callable[[str], tuple[str, str]] | None = None, kit: Kit | None = None) -> list[str]:
     """A site's index and cycle pages in each language, at *prefix* in its
     folder, and the course's links in its pages; *up*: by language, a link
     (href, text) to the site above (across kernels).  Returns the pages
@@ -286,7 +345,7 @@ def write_index(built: Built, staging: Path, languages: Languages, prefix: str =
             "index.html": to_html.render_template(
                 "index.html.jinja2", lang, languages.alternates(prefix + "index.html", lang),
                 entries=built.entries, site=prose.load(lang)["site"], left_out=said(built.left_out, lang), course=steps,
-                why=prose.load(lang)["why"], up=up(lang) if up is not None else None),
+                why=prose.load(lang)["why"], up=up(lang) if up is not None else None, kit=kit),
             "cycle.html": to_html.render_template(
                 "cycle.html.jinja2", lang, languages.alternates(prefix + "cycle.html", lang),
                 diagram=cycle(lang, example.page if example is not None else None), site=prose.load(lang)["site"],

@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from explainer import cli
 from explainer.model import Walkthrough
+from explainer.record import record
 from explainer.resources import bundled_headers
 
 
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
     from explainer.render import deck
     from explainer.render.format_view import format_panels
 
-    whole, tu, problem = cli.record(args, cwd, html=True, folds=True)
+    whole, tu, problem = record(args, cwd, html=True, folds=True)
     if problem is not None:
         raise problem
     event = next((inv.name for inv in whole.passes[0].invocations if inv.focus and inv.name), None)

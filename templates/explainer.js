@@ -463,7 +463,10 @@
   // (pass-3, format, glossary) are the same in every language.
   document.querySelectorAll("nav.langs a[href]").forEach(function (link) {
     link.addEventListener("click", function () {
-      link.href = link.getAttribute("href").split("#")[0] + location.hash;
+      // The pass on screen, else the place the URL names.
+      var section = currentSection();
+      var place = section && section.id ? "#" + section.id : location.hash;
+      link.href = link.getAttribute("href").split("#")[0] + place;
     });
   });
 })();

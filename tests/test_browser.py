@@ -258,6 +258,11 @@ def test_the_language_switcher_goes_to_the_same_place_in_the_other_language(page
     page.locator("nav.langs a", has_text="English").click()
     page.wait_for_url(english.as_uri() + "#pass-3")
     assert page.evaluate("document.documentElement.lang") == "en"
+    # Scrolled to a pass (no # in the URL): the pass on screen is the place kept.
+    page.goto(english.as_uri())
+    page.evaluate("document.getElementById('pass-6').scrollIntoView()")
+    page.locator("nav.langs a", has_text="中文").click()
+    page.wait_for_url("**/zh/sample/sample_work.html#pass-6")
     # A page without a place (the index) switches to its twin's top.
     page.goto((REPO / "site" / "index.html").as_uri())
     page.locator("nav.langs a", has_text="中文").click()

@@ -23,7 +23,8 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("userspace", ("explainer.userspace",)),
     ("render", ("explainer.render",)),
     ("commands", ("explainer.cli", "explainer.site", "explainer.check", "explainer.follow", "explainer.tracefs",
-                  "explainer.diff", "explainer.site_kernels", "explainer.parser",
+                  "explainer.diff", "explainer.site_kernels", "explainer.parser", "explainer.slides",
+                  "explainer.handout", "explainer.record",
                   "explainer.__main__")),
 )
 

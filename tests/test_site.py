@@ -116,8 +116,22 @@ def test_pages_and_links(built: Path) -> None:
 def test_every_page_is_in_each_language_and_links_its_twin(built: Path) -> None:
     """The run's language at the root, Chinese in zh/, the same pages; each
     page's switcher and hreflang links go to the same page in the other."""
-    assert len(list((built / "zh").rglob("*.html"))) == 13
+    assert len(list((built / "zh").rglob("*.html"))) == 15
     assert twin_problems(built) == []
+
+
+@requires_gcc
+def test_the_bundled_site_has_the_class_on_the_sample(built: Path) -> None:
+    """Slides and a handout (a page, and a PDF when WeasyPrint is there),
+    linked from each language's index."""
+    for root in (built, built / "zh"):
+        index = Page((root / "index.html").read_text())
+        kit = [href for href in index.hrefs if href.startswith("workshop/")]
+        assert kit[:2] == ["workshop/sample-slides.html", "workshop/sample-handout.pdf"][:len(kit[:2])]
+        assert "workshop/sample-handout.html" in kit
+        for href in kit:
+            assert (root / href).is_file(), href
+    assert (built / "workshop" / "sample-handout.pdf").read_bytes().startswith(b"%PDF-")
 
 
 @requires_gcc

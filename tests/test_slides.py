@@ -46,9 +46,10 @@ def test_the_code_on_a_slide_is_the_pages(capsys: pytest.CaptureFixture[str]) ->
     """Each code slide shows the first lines of the code the page shows
     first (gcc-exact: tests/test_recorder.py), token for token."""
     from explainer import cli, slides
+    from explainer.record import record
 
     args = cli.VERBS["slides"]().parse_args(["sample_work", "sample.h"])
-    whole, _, problem = cli.record(args, REPO, html=True, folds=True)
+    whole, _, problem = record(args, REPO, html=True, folds=True)
     assert problem is None
     made = deck.build(whole, "en", slides.toy())
     page = view.page(whole, "", "en")

@@ -9,6 +9,7 @@ left out (the page has it all).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -169,6 +170,7 @@ def _plain(text: str, label: str, lines: int) -> Code:
     return Code(label, Markup(escape("\n".join(shown), quote=False)), max(0, len(all_lines) - lines))
 
 
-def render(deck: Deck, lang: str | None = None) -> str:
-    return to_html.render_template("deck.html.jinja2", lang, deck=deck, dwords=prose.load(lang)["deck"],
-                                   kit="deck")
+def render(deck: Deck, lang: str | None = None, langs: Sequence[to_html.Alternate] = ()) -> str:
+    """The deck's page; *langs*: the deck in each language of a site."""
+    return to_html.render_template("deck.html.jinja2", lang, langs, deck=deck, dwords=prose.load(lang)["deck"],
+                                   bundle="deck")

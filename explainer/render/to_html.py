@@ -315,14 +315,15 @@ def step_items(steps: tuple[view.StepView, ...], words: dict[str, str]) -> Marku
 
 
 @cache
-def assets(kit: str = "explainer") -> Assets:
+def assets(bundle: str = "explainer") -> Assets:
     """Our own CSS and JS, trusted: the one place text becomes Markup.
-    *kit*: the pages' (explainer) or a deck's (deck)."""
+    *bundle*: the pages' (explainer), a deck's (deck), a handout's."""
     folder = templates()
-    css = (folder / "pygments.css").read_text("utf-8") + (folder / f"{kit}.css").read_text("utf-8")
-    js = (folder / f"{kit}.js").read_text("utf-8")
+    css = (folder / "pygments.css").read_text("utf-8") + (folder / f"{bundle}.css").read_text("utf-8")
+    script = folder / f"{bundle}.js"
+    js = script.read_text("utf-8") if script.is_file() else ""  # a handout has none
     csp = (
-        f"default-src 'none'; style-src {_hash(css)}; script-src {_hash(js)}; "
+        f"default-src 'none'; style-src {_hash(css)}; script-src {_hash(js) if js else chr(39) + 'none' + chr(39)}; "
         "img-src data:; base-uri 'none'; form-action 'none'"
     )
     return Assets(Markup(css), Markup(js), csp)
@@ -334,13 +335,13 @@ def warm(name: str = "walkthrough.html.jinja2") -> None:
     assets()
 
 
-def render_template(name: str, lang: str | None = None, langs: Sequence[Alternate] = (), kit: str = "explainer",
+def render_template(name: str, lang: str | None = None, langs: Sequence[Alternate] = (), bundle: str = "explainer",
                     **context: Any) -> str:
     """The page *name*; *langs*: the same page in each language of a site
-    (the switcher and the hreflang links), none outside a site; *kit*:
+    (the switcher and the hreflang links), none outside a site; *bundle*:
     the CSS and JS it carries (assets)."""
     words = {k: str(v) for k, v in prose.load(lang)["html"].items()}
-    return environment().get_template(name).render(assets=assets(kit), words=words, langs=langs,
+    return environment().get_template(name).render(assets=assets(bundle), words=words, langs=langs,
                                                    glossary=prose.load(lang)["glossary"], **context)
 
 
