@@ -28,14 +28,18 @@
   function shortcutTarget(key) {
     var all = document.querySelectorAll("[data-shortcut]");
     var section = currentSection();
-    var inSection = null, outside = null;
+    var inSection = null, outside = null, perPass = false;
     for (var i = 0; i < all.length; i++) {
       if (all[i].getAttribute("data-shortcut") !== key) continue;
       var owner = all[i].closest("section[data-pass]");
+      if (owner) perPass = true;
       if (owner && owner === section && !inSection) inSection = all[i];
       if (!owner && !outside) outside = all[i];
     }
-    return inSection || (section ? null : outside) || outside;
+    // A pass's own keys (j, k) do nothing past its ends: j on the last
+    // pass does not start again at the first.
+    if (section && perPass) return inSection;
+    return inSection || outside;
   }
 
   document.addEventListener("keydown", function (event) {

@@ -40,6 +40,12 @@ def test_keyboard_steps_through_passes(page: Any, tmp_path: Path) -> None:
     press_and_expect(page, "k", "pass-2")
     press_and_expect(page, "m", "matrix")
     press_and_expect(page, "?", "help")
+    # The last pass's j goes nowhere (it went back to pass 1).
+    page.goto(page.url.split("#")[0] + "#pass-11")
+    page.keyboard.press("j")
+    page.wait_for_timeout(200)
+    assert page.evaluate("location.hash") == "#pass-11"
+    press_and_expect(page, "k", "pass-10")
     assert page.problems == []
 
 
