@@ -128,7 +128,7 @@ def test_command_writes_everything_before_it_leaves(capsys: pytest.CaptureFixtur
     assert proc.returncode == 2 and "missing.h" in proc.stderr and proc.stdout == ""
 
 
-@pytest.mark.parametrize("verb", [[], ["follow"], ["check"], ["site"], ["format"], ["decode"], ["diff"], ["slides"], ["handout"]])
+@pytest.mark.parametrize("verb", [[], ["follow"], ["check"], ["site"], ["format"], ["decode"], ["diff"], ["slides"], ["handout"], ["exercise"]])
 def test_help_fits_an_80_column_terminal(verb: list[str], capsys: pytest.CaptureFixture[str],
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")

@@ -24,7 +24,8 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("render", ("explainer.render",)),
     ("commands", ("explainer.cli", "explainer.site", "explainer.check", "explainer.follow", "explainer.tracefs",
                   "explainer.diff", "explainer.site_kernels", "explainer.parser", "explainer.slides",
-                  "explainer.handout", "explainer.record",
+                  "explainer.handout", "explainer.record", "explainer.exercise",
+                  "explainer.output",
                   "explainer.__main__")),
 )
 

@@ -130,7 +130,7 @@ def test_which_paths_name_a_file_already_open(tmp_path: Path) -> None:
     """/dev/stdout, /dev/fd/N and /proc/PID/fd/N are written into (so
     `>>` appends); any other path, /proc/self/cwd/... included, is a file
     to replace whole."""
-    from explainer.cli import _names_an_open_file
+    from explainer.output import _names_an_open_file
 
     link = tmp_path / "out"
     link.symlink_to("/dev/fd/1")
