@@ -27,7 +27,7 @@ CODE_COLUMNS = 72
 CHANGES_SHOWN = 4
 ARG_COLUMNS = 60
 TOY_LINES = 4
-FORMAT_LINES = 10
+FORMAT_LINES = 12
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,10 @@ def build(w: Walkthrough, lang: str | None = None, toy: Walkthrough | None = Non
     for p in page.passes:
         slides.extend(_pass(p, total, lang))
     if fmt is not None:
+        event = fmt.path.split("/")[-2]
         slides.append(Slide("userspace", _w("userspace_title", lang), _w("userspace_lead", lang, path=fmt.path),
+                            points=tuple(str(p).format(event=event, header=page.header)
+                                         for p in prose.load(lang)["deck"]["userspace_points"]),
                             code=(_plain(fmt.file, fmt.path, FORMAT_LINES),), notes=tuple("".join(n) for n in fmt.notes)))
     slides.append(Slide("end", _w("end_title", lang),
                         points=tuple(str(p).format(macro=w.focus, header=page.header)
