@@ -288,26 +288,28 @@ def build_diff_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def build_slides_parser() -> argparse.ArgumentParser:
+def _class_parser(verb: str, output: str) -> argparse.ArgumentParser:
+    """explain slides or handout: [MACRO] [HEADER] on a translation unit,
+    written to -o *output*; words [cli] VERB_description, VERB_epilog,
+    VERB_output."""
     words = prose.load()["cli"]
-    parser = Parser("explain slides", paragraph(words["slides_description"]), words["slides_epilog"])
+    parser = Parser(f"explain {verb}", paragraph(words[f"{verb}_description"]), words[f"{verb}_epilog"])
     parser.add_argument("macro", metavar="MACRO", nargs="?", default="TRACE_EVENT", help=words["slides_macro"])
     parser.add_argument("header", metavar="HEADER", nargs="?", default="sample.h", help=words["header"])
     _tree_options(parser, words)
-    parser.add_argument("-o", "--output", metavar="DECK.html", help=words["slides_output"])
+    parser.add_argument("-o", "--output", metavar=output, help=words[f"{verb}_output"])
     parser.set_defaults(reader=None)
     return parser
 
 
+def build_slides_parser() -> argparse.ArgumentParser:
+    return _class_parser("slides", "DECK.html")
+
+
 def build_handout_parser() -> argparse.ArgumentParser:
-    words = prose.load()["cli"]
-    parser = Parser("explain handout", paragraph(words["handout_description"]), words["handout_epilog"])
-    parser.add_argument("macro", metavar="MACRO", nargs="?", default="TRACE_EVENT", help=words["slides_macro"])
-    parser.add_argument("header", metavar="HEADER", nargs="?", default="sample.h", help=words["header"])
-    _tree_options(parser, words)
-    parser.add_argument("--format", choices=("pdf", "html"), default="pdf", help=words["handout_format"])
-    parser.add_argument("-o", "--output", metavar="FILE", help=words["handout_output"])
-    parser.set_defaults(reader=None)
+    parser = _class_parser("handout", "FILE")
+    parser.add_argument("--format", choices=("pdf", "html"), default="pdf",
+                        help=prose.load()["cli"]["handout_format"])
     return parser
 
 

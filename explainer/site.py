@@ -303,7 +303,7 @@ def write_kit(staging: Path, languages: Languages, cwd: Path) -> tuple[Kit, list
                               mode=None, reader=None)
     whole, tu, _ = record(args, cwd, html=True, folds=True)
     toy = slides.toy()
-    event = next((inv.name for inv in whole.passes[0].invocations if inv.focus and inv.name), None)
+    event = slides.focus_event(whole)
     found = formats_of(whole, tu, only=event)
     stem = f"workshop/{slug(Path(KIT_HEADER).stem)}"
     kit = Kit(KIT_HEADER, f"{stem}-slides.html", f"{stem}-handout.pdf", f"{stem}-handout.html")

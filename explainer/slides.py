@@ -22,6 +22,11 @@ def toy() -> Walkthrough:
     return assemble.build(recording, "COLOR", assemble.lay_out(recording))
 
 
+def focus_event(w: Walkthrough) -> str | None:
+    """The event the deck's user-space slide is about: the first one in focus."""
+    return next((inv.name for inv in w.passes[0].invocations if inv.focus and inv.name), None)
+
+
 def run(args: argparse.Namespace, cwd: Path) -> str:
     """The deck of MACRO in HEADER; a header that does not build is an
     error (the page of explain MACRO HEADER shows where it stops)."""
@@ -31,6 +36,6 @@ def run(args: argparse.Namespace, cwd: Path) -> str:
     whole, tu, problem = record(args, cwd, html=True, folds=True)
     if problem is not None:
         raise problem
-    event = next((inv.name for inv in whole.passes[0].invocations if inv.focus and inv.name), None)
+    event = focus_event(whole)
     fmt = format_panels(whole, tu, None, only=event).get(event) if event is not None else None
     return deck.render(deck.build(whole, None, None if whole.self_read else toy(), fmt))
