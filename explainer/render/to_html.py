@@ -322,8 +322,9 @@ def assets(bundle: str = "explainer") -> Assets:
     css = (folder / "pygments.css").read_text("utf-8") + (folder / f"{bundle}.css").read_text("utf-8")
     script = folder / f"{bundle}.js"
     js = script.read_text("utf-8") if script.is_file() else ""  # a handout has none
+    scripts = _hash(js) if js else "'none'"
     csp = (
-        f"default-src 'none'; style-src {_hash(css)}; script-src {_hash(js) if js else chr(39) + 'none' + chr(39)}; "
+        f"default-src 'none'; style-src {_hash(css)}; script-src {scripts}; "
         "img-src data:; base-uri 'none'; form-action 'none'"
     )
     return Assets(Markup(css), Markup(js), csp)
