@@ -31,6 +31,7 @@ from explainer.render import to_html, view
 from explainer.render.cycle import cycle
 from explainer.render.format_view import formats_of, panels
 from explainer.render.view import slug
+from explainer.userspace import answers
 from explainer.walkthrough import assemble
 from explainer.walkthrough.diff import Extract, extract
 
@@ -407,6 +408,7 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, languages: Langua
     expand.set_deadline(time_limit)
     try:
         recording = Recorder(tu, assemble.trace_filter("all"), files=_FILES).run()
+        answers.read_by(tu, recording.sources)
         layout = assemble.lay_out(recording)
         whole = assemble.build(recording, "all", layout, steps=False)
     except ExplainError as exc:

@@ -23,11 +23,13 @@ def walkthrough(args: argparse.Namespace, cwd: Path) -> tuple[Walkthrough, Trans
     the format file is read from."""
     from explainer.cpp.recorder import Recorder
     from explainer.kernel.translation_unit import setup
+    from explainer.userspace import answers
     from explainer.walkthrough import assemble, doctor
 
     header = args.header or default_header(args, cwd)
     tu = setup(header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode, as_kernel=True)
     recording, stopped, problem = doctor.recorded(Recorder(tu, assemble.trace_filter("all")))
+    answers.read_by(tu, recording.sources)
     if problem is not None:
         raise problem
     return assemble.build(recording, "all", stopped=stopped, diagnosed=True), tu

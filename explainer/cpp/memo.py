@@ -81,9 +81,14 @@ class Memo:
     does not take it, ``begin`` and ``end`` around the read; ``read`` for
     every file it reads and ``note`` for each guard and #pragma once."""
 
-    def __init__(self, path: Path | None, entries: list[Entry] | None) -> None:
+    def __init__(self, path: Path | None, entries: list[Entry] | None,
+                 kept: tuple[tuple[tuple[str, tuple[int, int]], ...], tuple[tuple[str, int], ...]] = ((), ())) -> None:
         self.path = path
         self.replaying = entries is not None
+        # What the record stands on (checked unchanged when it was loaded):
+        # the files and folders of the reads it replays, which the recorder
+        # does not read (Recorder.sources).
+        self.kept = kept
         self._entries = entries or []
         self._next = 0  # the next entry to replay
         self._serial = 0  # includes reached so far
@@ -167,7 +172,7 @@ class Memo:
             return
         entries = [(serial, span, path, tuple(_portable(op) for op in ops), warnings, counter)
                    for serial, span, path, ops, warnings, counter in self._top]
-        folders = _folders(recorder)
+        folders = scan.searched(recorder._files)
         record = (FORMAT, sorted(self._stamps.items()), sorted(folders.items()), entries)
         if keep(self.path, marshal.dumps(record)):
             _prune(self.path.parent)
@@ -182,11 +187,11 @@ def load(tu: TranslationUnit) -> Memo:
         form, stamps, folders, entries = record
     except (OSError, EOFError, ValueError, TypeError):
         return Memo(path, None)
-    if form != FORMAT or not _unchanged(stamps, folders):
+    if form != FORMAT or not scan.unchanged(stamps, folders):
         return Memo(path, None)
     with contextlib.suppress(OSError):
         os.utime(path)  # the newest, for _prune
-    return Memo(path, list(entries))
+    return Memo(path, list(entries), (tuple((p, tuple(st)) for p, st in stamps), tuple(map(tuple, folders))))
 
 
 def _portable(op: Op) -> Op:
@@ -200,38 +205,6 @@ def _portable(op: Op) -> Op:
     found = facts(macro) if names is None else None
     return ("define", macro.name, params, macro.variadic, macro.written, rest, file, line,
             names, found)
-
-
-def _folders(recorder: RecorderState) -> dict[str, int]:
-    """The folders the run's #include searches looked in, with their
-    modification times (-1: not there)."""
-    found: dict[str, int] = {}
-    key: Any
-    for key in recorder._files.found:
-        name, cwd, include_dirs, first, here = key
-        dirs = ([here] if here is not None else []) + list(include_dirs[first:])
-        for d in dirs:
-            folder = os.path.dirname(os.path.normpath(os.path.join(cwd, d, name)))
-            if folder not in found:
-                found[folder] = _mtime(folder)
-    return found
-
-
-def _mtime(path: str) -> int:
-    try:
-        return os.stat(path).st_mtime_ns
-    except OSError:
-        return -1
-
-
-def _unchanged(stamps: list[tuple[str, tuple[int, int]]], folders: list[tuple[str, int]]) -> bool:
-    for path, kept in stamps:
-        try:
-            if scan.stamp(path) != tuple(kept):
-                return False
-        except OSError:
-            return False
-    return all(_mtime(folder) == mtime for folder, mtime in folders)
 
 
 def _key(tu: TranslationUnit) -> str:

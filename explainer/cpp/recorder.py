@@ -28,7 +28,7 @@ from explainer.cpp.pcpp_lexer import Lexer, LexError
 from explainer.cpp.printer import Emitted
 from explainer.cpp.reach import Reach
 from explainer.cpp.reader import Reader, meaning
-from explainer.cpp.recording import PassRecord, Recording
+from explainer.cpp.recording import PassRecord, Recording, Sources
 from explainer.errors import PreprocessError
 from explainer.kernel import compiler, knowledge
 from explainer.kernel.translation_unit import TranslationUnit
@@ -117,6 +117,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         # Reads of files other than the header, replayed or recorded (memo.py).
         self.memo = memo
         self._visits: list[_Visit] = []
+        self._read_stamps: dict[str, tuple[int, int]] = {}  # every file read, as it was (Sources)
         self._counter = 0
         self._header = os.path.normcase(str(tu.header_abspath))
         self._passes: list[PassBuilder] = []
@@ -167,14 +168,21 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             from explainer.kernel import focused
 
             focused.leave_out(self.tu.cwd, self._left_out_paths)
-        return self._finish()
+        return self._finish(sources=self._sources())
+
+    def _sources(self) -> Sources:
+        files = dict(self.memo.kept[0]) if self.memo is not None else {}
+        files.update(self._read_stamps)
+        folders = dict(self.memo.kept[1]) if self.memo is not None else {}
+        folders.update(scan.searched(self._files))
+        return Sources(tuple(sorted(files.items())), tuple(sorted(folders.items())))
 
     def partial(self) -> Recording:
         """After run() raised a PreprocessError: what was recorded, with the
         passes that worked (none of the one the error stopped)."""
         return self._finish(self._worked if self._worked is not None else max(0, len(self._passes) - 1))
 
-    def _finish(self, worked: int | None = None) -> Recording:
+    def _finish(self, worked: int | None = None, sources: Sources | None = None) -> Recording:
         kept = self._passes if worked is None else self._passes[:worked]
         passes = []
         for b in kept:
@@ -200,7 +208,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                          left_out=tuple(self.left_out), changes_after=tuple(self.changes[after:]),
                          steps_dropped=self._invocations.steps_dropped,
                          re_includes=tuple(self.re_includes), hidden=hidden,
-                         create_trace_points=self._create_trace_points)
+                         create_trace_points=self._create_trace_points, sources=sources)
 
     # -- files -----------------------------------------------------------------
 
@@ -296,6 +304,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             stamp = scan.stamp(abspath)
         except OSError as exc:
             raise self.error_here(gcc("unreadable", path=display, reason=exc.strerror or exc)) from None
+        self._read_stamps.setdefault(abspath, stamp)
         if memo is not None:
             memo.read(abspath, stamp)
         if not framed or memo is None:

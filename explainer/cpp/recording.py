@@ -51,6 +51,17 @@ class RawInvocation:
 
 
 @dataclass(frozen=True)
+class Sources:
+    """What a run read, by which to know later that gcc -E's output of the
+    same unit would be the same: each file with its stamp (scan.stamp), and
+    each folder its #include searches looked in with its modification time
+    (scan.searched: a file that appears there could be found first)."""
+
+    files: tuple[tuple[str, tuple[int, int]], ...]
+    folders: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
 class PassRecord:
     index: int
     stage: str
@@ -78,3 +89,4 @@ class Recording:
     re_includes: tuple[ReInclude, ...] = ()
     hidden: tuple[HiddenMacro, ...] = ()
     create_trace_points: bool = False  # defined when the header was first read
+    sources: Sources | None = None  # what the run read (None: it stopped)

@@ -19,7 +19,8 @@ import marshal
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from explainer.cpp.macros import IDENTIFIER, Plain, Tok, lex, plain_define
 from explainer.cpp.pcpp_lexer import LexError
@@ -328,6 +329,42 @@ def stamp(abspath: str) -> tuple[int, int]:
     """What says a file has not changed since it was scanned."""
     st = os.stat(abspath)
     return st.st_size, st.st_mtime_ns
+
+
+def mtime(path: str) -> int:
+    """A folder's modification time (-1: not there): a file that appears
+    in it or goes changes it."""
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return -1
+
+
+def searched(files: FileCache) -> dict[str, int]:
+    """The folders the #include searches of *files* looked in, with their
+    modification times."""
+    found: dict[str, int] = {}
+    key: Any
+    for key in files.found:
+        name, cwd, include_dirs, first, here = key
+        dirs = ([here] if here is not None else []) + list(include_dirs[first:])
+        for d in dirs:
+            folder = os.path.dirname(os.path.normpath(os.path.join(cwd, d, name)))
+            if folder not in found:
+                found[folder] = mtime(folder)
+    return found
+
+
+def unchanged(stamps: Iterable[tuple[str, tuple[int, int]]], folders: Iterable[tuple[str, int]]) -> bool:
+    """Whether every file and folder is as it was when a run read it: what
+    a kept record (memo.py) or answer (userspace/answers.py) stands on."""
+    for path, kept in stamps:
+        try:
+            if stamp(path) != tuple(kept):
+                return False
+        except OSError:
+            return False
+    return all(mtime(folder) == when for folder, when in folders)
 
 
 def read_source(abspath: str) -> str:

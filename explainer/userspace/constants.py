@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
 from explainer import prose
 from explainer.errors import ExplainError
 from explainer.kernel import oracle
 from explainer.kernel.translation_unit import TranslationUnit
+from explainer.userspace import answers
 
 _MARK = "explainer_constant"
 _VALUE = re.compile(rf'"->{_MARK} (\d+) \$?(-?\d+)(?: \$?(-?\d+))?"')
@@ -74,7 +75,7 @@ def compute(tu: TranslationUnit, expressions: Mapping[str, str], through: int,
     # The first error is the one said (_failure); gcc stops there: after it,
     # a kernel unit that does not compile (ext4.h without its .c file's
     # headers) went on for 3 s of errors that follow from it.
-    proc = _compile(tu, ("-S", "-O2", "-fmax-errors=1", "-o", "-"), prelude + _code(tu, through) + added)
+    proc = _compile_code(tu, ("-S", "-O2", "-fmax-errors=1", "-o", "-"), through, prelude, added, _marked)
     if proc.returncode != 0:
         raise _failure(tu, proc.stderr, keys, expressions)
     found: dict[str, int] = {}
@@ -87,6 +88,21 @@ def compute(tu: TranslationUnit, expressions: Mapping[str, str], through: int,
     if missing and not loose:
         raise ExplainError(prose.error("numbers_missing", name=missing[0]))
     return found
+
+
+def _compile_code(tu: TranslationUnit, how: Sequence[str], through: int, before: str, after: str,
+                  trim: Callable[[str], str] = lambda out: out) -> subprocess.CompletedProcess[str]:
+    """gcc *how* on the unit's code up to the end of pass *through*, with
+    *before* and *after* it: gcc's answer of an earlier run if it is sure
+    to be the same (answers.py)."""
+    return answers.ask(tu, how, through, before, after,
+                       lambda: _compile(tu, how, before + _code(tu, through) + after), trim)
+
+
+def _marked(assembly: str) -> str:
+    """The lines of gcc's assembly that carry our constants: all that is
+    read of it, and all that is kept."""
+    return "\n".join(line for line in assembly.splitlines() if _MARK in line)
 
 
 @lru_cache(maxsize=4)
@@ -141,8 +157,7 @@ def undeclared(tu: TranslationUnit, names: Sequence[str], through: int, prelude:
         return []
     lines = ['# 1 "<explainer>"', *(f"enum {{ __explainer_name_{n} = sizeof({name}) }};"
                                     for n, name in enumerate(names))]
-    proc = _compile(tu, ("-fsyntax-only", "-fmax-errors=0"),
-                    prelude + _code(tu, through) + "\n".join(lines) + "\n")
+    proc = _compile_code(tu, ("-fsyntax-only", "-fmax-errors=0"), through, prelude, "\n".join(lines) + "\n")
     failed = {int(m.group(1)) - 1 for m in _UNDECLARED_LINE.finditer(proc.stderr)}
     return [name for n, name in enumerate(names) if n in failed]
 
