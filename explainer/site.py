@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from explainer import gcpause, prose
 from explainer.cpp import expand, scan
+from explainer.cpp import memo as memos
 from explainer.cpp.recorder import Recorder
 from explainer.errors import Diagnosis, ExplainError
 from explainer.kernel import knowledge
@@ -407,7 +408,13 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, languages: Langua
     language's folder (a kernel's, in a site across kernels)."""
     expand.set_deadline(time_limit)
     try:
-        recording = Recorder(tu, assemble.trace_filter("all"), files=_FILES).run()
+        # A kernel's headers, replayed from this unit's last run if none
+        # has changed (cpp/memo.py): a site built again reads the header alone.
+        memo = memos.load(tu) if tu.full_mode and memos.enabled() else None
+        recorder = Recorder(tu, assemble.trace_filter("all"), files=_FILES, memo=memo)
+        recording = recorder.run()
+        if memo is not None:
+            memo.save(recorder)
         answers.read_by(tu, recording.sources)
         layout = assemble.lay_out(recording)
         whole = assemble.build(recording, "all", layout, steps=False)

@@ -126,3 +126,31 @@ def _unit_of(tree: Path) -> TranslationUnit:
     from explainer.kernel.translation_unit import setup
 
     return setup("sched.h", [], [], REPO, str(tree))
+
+
+def test_a_site_built_again_replays_and_is_the_same(
+        debian_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site's headers are recorded and replayed like explain's, and the
+    format panels' gcc answers kept (userspace/answers.py): the site built
+    from them is the site built from every file and gcc."""
+    monkeypatch.setenv("EXPLAINER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("EXPLAINER_NO_CACHE", "1")
+    argv = ["site", "irq.h", "--kernel", str(debian_tree), "--one-language", "-j", "1"]
+    run_cli(REPO, argv, tmp_path / "read")
+    assert not (tmp_path / "cache" / "recorder").exists() and not (tmp_path / "cache" / "answers").exists()
+    monkeypatch.delenv("EXPLAINER_NO_CACHE")
+    run_cli(REPO, argv, tmp_path / "recorded")
+    assert len(list((tmp_path / "cache" / "recorder").glob("*.marshal"))) == 1
+    assert list((tmp_path / "cache" / "answers").glob("*.marshal"))
+    run_cli(REPO, argv, tmp_path / "replayed")
+    from explainer.kernel.translation_unit import setup
+
+    assert memo.load(setup("irq.h", [], [], REPO, str(debian_tree))).replaying
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+    read = files(tmp_path / "read")
+    assert any(name.endswith(".html") and b'class="format"' in data for name, data in read.items())
+    assert files(tmp_path / "recorded") == read
+    assert files(tmp_path / "replayed") == read
