@@ -9,6 +9,7 @@ outside the target.
 
 from __future__ import annotations
 
+import gc
 import os
 import posixpath
 import shutil
@@ -17,6 +18,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from markupsafe import Markup
 
@@ -375,8 +377,12 @@ def _run(plan: list[tuple[TranslationUnit, str]], staging: Path, languages: Lang
             yield tu, _header_pages(tu, folder, staging, languages, time_limit, extracts, prefix)
         return
     with ProcessPoolExecutor(max_workers=min(jobs, len(plan))) as pool:
-        futures = [pool.submit(_header_pages, tu, folder, staging, languages, time_limit, extracts, prefix)
-                   for tu, folder in plan]
+        # The largest headers first: one of them started last (btrfs.h
+        # takes 60 times irq.h's time) would leave the other workers idle.
+        by_size = sorted(range(len(plan)), key=lambda k: -_size(plan[k][0]))
+        submitted = {k: pool.submit(_header_pages, plan[k][0], plan[k][1], staging, languages, time_limit,
+                                    extracts, prefix, True) for k in by_size}
+        futures = [submitted[k] for k in range(len(plan))]
         try:
             for (tu, _), future in zip(plan, futures, strict=True):
                 yield tu, future.result()
@@ -385,32 +391,83 @@ def _run(plan: list[tuple[TranslationUnit, str]], staging: Path, languages: Lang
                 future.cancel()
 
 
+def _size(tu: TranslationUnit) -> int:
+    """A header's size: how long its pages take, roughly (its events)."""
+    try:
+        return tu.header_abspath.stat().st_size
+    except OSError:
+        return 0
+
+
 # Kernel headers scanned once per process, for all the event headers it
 # explains (they include the same few hundred files).
 _FILES = scan.FileCache()
 
 
 def _header_pages(tu: TranslationUnit, folder: str, staging: Path, languages: Languages,
-                  time_limit: float | None, extracts: bool = False, prefix: str = "") -> Pages | ExplainError:
+                  time_limit: float | None, extracts: bool = False, prefix: str = "",
+                  fork: bool = False) -> Pages | ExplainError:
     """Write one header's pages in each language: its walkthrough and one
     per event or class, in *folder* at *prefix*.  An input error is
-    returned (to be reported by the parent)."""
+    returned (to be reported by the parent).  *fork* (a site's worker
+    process): a header whose kernel headers are replayed (cpp/memo.py) is
+    explained in a child process of its own (_forked)."""
+    memo = memos.load(tu) if tu.full_mode and memos.enabled() else None
+    if fork and memo is not None and memo.replaying:
+        return _forked(lambda: _pages_of(tu, folder, staging, languages, time_limit, extracts, prefix, memo))
     try:
         with gcpause.held():
-            return _pages_of(tu, folder, staging, languages, time_limit, extracts, prefix)
+            return _pages_of(tu, folder, staging, languages, time_limit, extracts, prefix, memo)
     finally:
         gcpause.settle()
 
 
+def _forked(run: Callable[[], Pages | ExplainError]) -> Pages | ExplainError:
+    """*run* in a child process that ends without tidying up: a header's
+    recording and pages are a million objects in cycles, which the
+    collector and the frees took a sixth of the header's time to undo.
+    Only for a header replayed from its record: one read in full scans
+    kernel files that the worker keeps for the next headers (_FILES)."""
+    import pickle
+
+    readable, writable = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its result, or what went wrong, pickled
+        os.close(readable)
+        status = 0
+        try:
+            gc.disable()
+            data = pickle.dumps((True, run()))
+        except BaseException as exc:  # raised again in the worker, as if it ran there
+            status = 1
+            try:
+                data = pickle.dumps((False, exc))
+            except Exception:  # an exception pickle cannot carry: its words
+                data = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        with os.fdopen(writable, "wb") as out:
+            out.write(data)
+        os._exit(status)
+    os.close(writable)
+    with os.fdopen(readable, "rb") as got:
+        data = got.read()
+    os.waitpid(pid, 0)
+    if not data:
+        raise RuntimeError("a site's child process ended with no result")
+    ok, result = pickle.loads(data)
+    if not ok:
+        raise result
+    return cast("Pages | ExplainError", result)
+
+
 def _pages_of(tu: TranslationUnit, folder: str, staging: Path, languages: Languages,
-              time_limit: float | None, extracts: bool, prefix: str) -> Pages | ExplainError:
+              time_limit: float | None, extracts: bool, prefix: str, memo: memos.Memo | None,
+              ) -> Pages | ExplainError:
     """Recorded once, written in every language, at *prefix* in each
     language's folder (a kernel's, in a site across kernels)."""
     expand.set_deadline(time_limit)
     try:
         # A kernel's headers, replayed from this unit's last run if none
         # has changed (cpp/memo.py): a site built again reads the header alone.
-        memo = memos.load(tu) if tu.full_mode and memos.enabled() else None
         recorder = Recorder(tu, assemble.trace_filter("all"), files=_FILES, memo=memo)
         recording = recorder.run()
         if memo is not None:

@@ -170,3 +170,28 @@ def test_the_notes_say_what_each_macro_means_and_where_it_is_at_work() -> None:
     assert found["TP_fast_assign"] == "at work in passes 8, 10"  # the probe, and perf's
     assert found["TP_printk"] == "at work in passes 5, 9"  # the printer, and print fmt
     assert found["__get_str"] == "at work in pass 5"
+
+
+def test_a_page_in_each_language_in_turn_is_the_page_made_alone() -> None:
+    """A site renders a page in one language, then the next, from what
+    they share (view._Core: the code, its HTML, the tables): each is the
+    page made on its own, and nothing of one language stays in the other."""
+    from explainer.cpp.recorder import Recorder
+    from explainer.kernel.translation_unit import setup
+    from explainer.render import to_html, view
+    from explainer.walkthrough import assemble
+
+    tu = setup("sample.h", [], [], REPO)
+    recording = Recorder(tu, assemble.trace_filter("all")).run()
+    focused = assemble.build(recording, "sample_work", assemble.lay_out(recording))
+    pages = {"sample_work": "sample_work.html"}
+
+    def alone(lang: str) -> str:
+        view.forget()
+        return to_html.render(focused, lang, home="../index.html", pages=pages)
+
+    english, chinese = alone("en"), alone("zh")
+    assert 'class="fold"' in english and english != chinese
+    view.forget()
+    in_turn = [to_html.render(focused, lang, home="../index.html", pages=pages) for lang in ("en", "zh", "en")]
+    assert in_turn == [english, chinese, english]

@@ -135,12 +135,14 @@ def test_a_site_built_again_replays_and_is_the_same(
     from them is the site built from every file and gcc."""
     monkeypatch.setenv("EXPLAINER_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("EXPLAINER_NO_CACHE", "1")
-    argv = ["site", "irq.h", "--kernel", str(debian_tree), "--one-language", "-j", "1"]
+    # Two headers, two workers: replayed, each is explained in a child of
+    # its worker (site._forked).
+    argv = ["site", "irq.h", "timer.h", "--kernel", str(debian_tree), "--one-language", "-j", "2"]
     run_cli(REPO, argv, tmp_path / "read")
     assert not (tmp_path / "cache" / "recorder").exists() and not (tmp_path / "cache" / "answers").exists()
     monkeypatch.delenv("EXPLAINER_NO_CACHE")
     run_cli(REPO, argv, tmp_path / "recorded")
-    assert len(list((tmp_path / "cache" / "recorder").glob("*.marshal"))) == 1
+    assert len(list((tmp_path / "cache" / "recorder").glob("*.marshal"))) == 2
     assert list((tmp_path / "cache" / "answers").glob("*.marshal"))
     run_cli(REPO, argv, tmp_path / "replayed")
     from explainer.kernel.translation_unit import setup

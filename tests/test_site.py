@@ -207,3 +207,21 @@ def test_header_page_leaves_step_lists_to_the_event_pages(built: Path) -> None:
     elsewhere = str(escape(prose.load()["html"]["steps_elsewhere"]))
     assert '<details class="steps">' not in header and elsewhere in header
     assert '<details class="steps">' in event and elsewhere not in event
+
+
+def test_a_forked_header_gives_back_its_result_or_its_error() -> None:
+    """A header explained in a child process (site._forked) returns what
+    it made, an input error as a result, and raises what went wrong."""
+    assert site._forked(lambda: ExplainError("one line")).message == "one line"  # type: ignore[union-attr]
+    with pytest.raises(ZeroDivisionError):
+        site._forked(lambda: 1 // 0)  # type: ignore[arg-type,return-value]
+
+    class Unpicklable(Exception):
+        def __reduce__(self) -> str:
+            raise TypeError("no")
+
+    def fails() -> site.Pages:
+        raise Unpicklable("kept in words")
+
+    with pytest.raises(RuntimeError, match="Unpicklable: kept in words"):
+        site._forked(fails)

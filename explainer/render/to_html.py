@@ -155,7 +155,14 @@ def code_block(code: view.CodeView, key: int, label: str) -> Markup:
     if not code.spans:
         # A page past its budget (view.too_large): the text alone, no line anchors.
         return Markup(f'<pre class="code plain" aria-label="{_escape(label)}"><code>{_escape(code.text)}</code></pre>')
-    out = [f'<pre class="code" tabindex="0" data-inv="{key}" aria-label="{_escape(label)}"><code>']
+    opening = f'<pre class="code" tabindex="0" data-inv="{key}" aria-label="{_escape(label)}"><code>'
+    if code.html is None:
+        code.html = _code_lines(code)
+    return Markup(opening + code.html)
+
+
+def _code_lines(code: view.CodeView) -> str:
+    out: list[str] = []
     line = _Lines(out, _escape(code.anchor), code.first_line)
     text = code.text
     pos = 0
@@ -180,7 +187,7 @@ def code_block(code: view.CodeView, key: int, label: str) -> Markup:
         line.white(text[pos:])
     line.close()
     out.append("</code></pre>")
-    return Markup("".join(out))
+    return "".join(out)
 
 
 def _segment(escaped: str, css: str, prov: int | None) -> str:

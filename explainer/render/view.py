@@ -47,7 +47,7 @@ class CodeView:
     token: a kernel header's page has 165,000 tokens; to_html cuts
     the text into numbered lines as it writes them."""
 
-    __slots__ = ("anchor", "classes", "first_line", "folds", "provs", "spans", "text")
+    __slots__ = ("anchor", "classes", "first_line", "folds", "html", "provs", "spans", "text")
 
     def __init__(self, text: str, spans: tuple[tuple[int, int], ...], classes: list[str],
                  provs: list[int | None], anchor: str, first_line: int,
@@ -60,11 +60,18 @@ class CodeView:
         self.first_line = first_line
         # The spans that are a kernel helper's call, folded: where it opens.
         self.folds = folds or {}
+        # Its lines as to_html writes them, kept for the same page in
+        # another language (the code is the same in each: _Core).
+        self.html: str | None = None
 
     def line_count(self) -> int:
-        """The lines to_html writes: one per newline, and the last
-        one if anything follows the last newline."""
-        return self.text.count("\n") + (1 if self.text and not self.text.endswith("\n") else 0)
+        return lines_in(self.text)
+
+
+def lines_in(code: str) -> int:
+    """The lines to_html writes of *code*: one per newline, and the last
+    one if anything follows the last newline."""
+    return code.count("\n") + (1 if code and not code.endswith("\n") else 0)
 
 
 @dataclass(frozen=True)
@@ -281,6 +288,7 @@ def forget() -> None:
     explains one header after another)."""
     _timeline_of.cache_clear()
     _INDEXES.clear()
+    _CORE.clear()
 
 
 class _ChangeIndex:
@@ -447,9 +455,10 @@ def _folded(inv: Invocation, whole: CodeView, anchor: str, first_line: int, word
 
 
 def _invocation(
-    w: Walkthrough, p: Pass, inv: Invocation, tables: _Tables, first_line: int, folded_line: int,
-    words: dict[str, str], plain: bool = False,
+    w: Walkthrough, p: Pass, inv: Invocation, tables: _Tables, first_line: int, plain: bool = False,
 ) -> InvocationView:
+    """The invocation as a page in any language shows it, but for its
+    folded code (see _Core)."""
     anchor = invocation_anchor(p.index, inv)
     names = params(p, inv.macro, len(inv.args))
     key = tables.add_invocation(w.header, inv, names)
@@ -463,7 +472,6 @@ def _invocation(
         provs.append(index)
     code = (CodeView(inv.code, (), [], [], f"pass-{p.index}", first_line) if plain
             else code_view(inv.code, inv.spans, provs, f"pass-{p.index}", first_line))
-    folded = _folded(inv, code, f"pass-{p.index}-folded", folded_line, words, plain, tables)
     # gcc expands an argument before the macro's body decides to drop it:
     # the step list then shows the argument's own macro (TP_STRUCT__entry,
     # TP_printk ...: each is written in one argument only) at work.
@@ -476,37 +484,82 @@ def _invocation(
     title = f"{inv.macro}({inv.name})" if inv.name else inv.macro
     return InvocationView(
         anchor=anchor, key=key, title=title, macro=inv.macro, name=inv.name, line=inv.line,
-        args=args, code=code, folded=folded, empty=not inv.code.strip(), steps=steps,
+        args=args, code=code, folded=None, empty=not inv.code.strip(), steps=steps,
         steps_truncated=inv.steps_truncated,
     )
 
 
+class _PassCore:
+    """What a pass shows on a page in any language: its changes listed and
+    its invocations in focus, each with its folded code's first line."""
+
+    __slots__ = ("changes", "invocations", "p", "relevant_count")
+
+    def __init__(self, w: Walkthrough, p: Pass, tables: _Tables, plain: bool) -> None:
+        self.p = p
+        index = _index(p.changes, w.header, w.roots)
+        relevant = {i for name in p.used_names() for i in index.by_name.get(name, ())}
+        # Bodies only for the changes this code used; others only if listed.
+        self.changes = tuple(index.view(i, i in relevant) for i in sorted(relevant.union(index.listed)))
+        self.relevant_count = len(relevant)
+        self.invocations: list[tuple[Invocation, InvocationView, int]] = []
+        line = folded_line = 1
+        for inv in p.invocations:
+            if inv.focus:
+                view = _invocation(w, p, inv, tables, line, plain)
+                self.invocations.append((inv, view, folded_line))
+                line += view.code.line_count()
+                if inv.folded is not None:
+                    folded_line += lines_in(inv.folded.code)
+
+
+class _Core:
+    """What a page of *w* shows in any language, made once for the page in
+    each language of a site (the words apart): the provenance tables,
+    each pass's changes and code, the timeline, the macros' meanings."""
+
+    def __init__(self, w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str]) -> None:
+        self.plain = too_large(w, shown)
+        self.tables = _Tables(w)
+        self.passes = [_PassCore(w, p, self.tables, self.plain) for p in shown]
+        self.timeline = _timeline(w, shown, pages)
+        self.meanings = Meanings(w)
+        self.matrix = _matrix(self.meanings, shown, w.roots)
+        self.sources = _sources(w, w.display(w.header), shown)
+
+
+# The last page's core, by the identity of its walkthrough and its links:
+# a site renders each page in every language one after the other.
+_CORE: list[tuple[Walkthrough, tuple[tuple[str, str], ...], _Core]] = []
+
+
+def _core(w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str]) -> _Core:
+    links = tuple(sorted(pages.items()))
+    if _CORE and _CORE[0][0] is w and _CORE[0][1] == links:
+        return _CORE[0][2]
+    core = _Core(w, shown, pages)
+    _CORE[:] = [(w, links, core)]
+    return core
+
+
 def _pass_view(
-    w: Walkthrough, p: Pass, prev: str | None, nxt: str | None, tables: _Tables, lang: str | None,
+    w: Walkthrough, core: _PassCore, prev: str | None, nxt: str | None, tables: _Tables, lang: str | None,
     words: dict[str, str], plain: bool = False,
 ) -> PassView:
+    p = core.p
     notes = prose.stage(p.stage, lang)
-    index = _index(p.changes, w.header, w.roots)
-    relevant = {i for name in p.used_names() for i in index.by_name.get(name, ())}
-    # Bodies only for the changes this code used; others only if listed.
-    changes = tuple(index.view(i, i in relevant) for i in sorted(relevant.union(index.listed)))
     invocations = []
-    line = folded_line = 1
-    for inv in p.invocations:
-        if inv.focus:
-            view = _invocation(w, p, inv, tables, line, folded_line, words, plain)
-            line += view.code.line_count()
-            if view.folded is not None:
-                folded_line += view.folded.line_count()
-            invocations.append(view)
+    for inv, view, folded_line in core.invocations:
+        folded = _folded(inv, view.code, f"pass-{p.index}-folded", folded_line, words, plain, tables)
+        invocations.append(view if folded is None else replace(view, folded=folded))
     return PassView(
         index=p.index, anchor=f"pass-{p.index}", stage=p.stage, title=notes["title"],
         makes=notes["makes"], why=notes["why"], sees=prose.sees(p.stage, w.system, w.event_in_focus(p), lang),
         kernels=notes.get("kernels"),
         site=f"{w.display(p.included_from.file)}:{p.included_from.line}",
         chain=tuple(f"{w.display(s.file)}:{s.line}" for s in p.chain[1:]),
-        changes=changes, changes_count=len(p.changes), unlisted_count=len(p.changes) - len(changes),
-        relevant_count=len(relevant), invocations=tuple(invocations),
+        changes=core.changes, changes_count=len(p.changes), unlisted_count=len(p.changes) - len(core.changes),
+        relevant_count=core.relevant_count, invocations=tuple(invocations),
         prev_anchor=prev, next_anchor=nxt,
     )
 
@@ -638,18 +691,17 @@ def page(w: Walkthrough, reproduce: str, lang: str | None = None, home: str | No
     each event or class (relative to this one)."""
     words = {k: str(v) for k, v in prose.load(lang)["html"].items()}
     shown = w.shown_passes()
-    plain = too_large(w, shown)
-    tables = _Tables(w)
+    core = _core(w, shown, pages or {})
+    plain, tables, meanings = core.plain, core.tables, core.meanings
     views = []
     after_last = "stopped" if w.diagnostics else None
-    for i, p in enumerate(shown):
+    for i, p in enumerate(core.passes):
         prev = shown[i - 1].index if i > 0 else None
         nxt = f"pass-{shown[i + 1].index}" if i + 1 < len(shown) else after_last
         views.append(_pass_view(
             w, p, f"pass-{prev}" if prev else None, nxt, tables, lang, words, plain,
         ))
-    timeline, events, classes = _timeline(w, shown, pages or {})
-    meanings = Meanings(w)
+    timeline, events, classes = core.timeline
     header = w.display(w.header)
     title = f"{header}: {w.focus}"
     return Page(
@@ -662,7 +714,7 @@ def page(w: Walkthrough, reproduce: str, lang: str | None = None, home: str | No
         column_labels=tuple(words["pass_title"].format(index=p.index, title=prose.stage(p.stage, lang)["title"])
                             for p in shown),
         timeline=timeline,
-        matrix=_matrix(meanings, shown, w.roots),
+        matrix=core.matrix,
         constant=meanings.constant,
         passes=tuple(views),
         shortcuts=tuple(Shortcut(k, words["key_" + label]) for k, label in SHORTCUTS),
@@ -680,7 +732,7 @@ def page(w: Walkthrough, reproduce: str, lang: str | None = None, home: str | No
         diagnostics=tuple(_diagnosis(f, lang) for f in w.diagnostics),
         stopped=findings.stopped_heading(w, lang) if w.diagnostics else "",
         self_read=w.self_read,
-        sources=_sources(w, header, shown),
+        sources=core.sources,
         notes=tuple((n.macro, n.means, words["ends_up" if len(n.passes) > 1 else "ends_up_one"].format(
                          passes=prose.text("list_sep", lang).join(map(str, n.passes)))
                      if n.passes else words["ends_up_none"]) for n in page_notes(w, meanings, lang)),

@@ -45,6 +45,26 @@ def same_meaning(a: Change | None, b: Change | None) -> bool:
     return (a.params, a.body) == (b.params, b.body)
 
 
+# The last translation unit's changes, with where each name's are: the
+# walkthroughs of one header's pages (one per event) share the passes'
+# change lists, some 20,000 changes in full mode.
+_LAST: list[tuple[tuple[tuple[Change, ...], ...], tuple[Change, ...], dict[str, list[int]]]] = []
+
+
+def _positions(w: Walkthrough) -> tuple[tuple[Change, ...], dict[str, list[int]]]:
+    """Every change of *w*'s unit in order, and the positions of each
+    name's among them."""
+    lists = (*(p.changes for p in w.passes), w.changes_after)
+    if _LAST and len(_LAST[0][0]) == len(lists) and all(a is b for a, b in zip(_LAST[0][0], lists, strict=True)):
+        return _LAST[0][1], _LAST[0][2]
+    changes = w.all_changes()
+    at: dict[str, list[int]] = {}
+    for i, c in enumerate(changes):
+        at.setdefault(c.name, []).append(i)
+    _LAST[:] = [(lists, changes, at)]
+    return changes, at
+
+
 class Meanings:
     """The meanings of the macros that the code in focus went through,
     pass by pass, for one walkthrough."""
@@ -58,13 +78,8 @@ class Meanings:
                     names[inv.macro] = None
                     names.update(dict.fromkeys(inv.used))
         self.names = tuple(names)
-        changes = w.all_changes()
-        self._changes = changes
-        self._at: dict[str, list[int]] = {name: [] for name in self.names}
-        for i, c in enumerate(changes):
-            at = self._at.get(c.name)
-            if at is not None:
-                at.append(i)
+        self._changes, every = _positions(w)
+        self._at: dict[str, list[int]] = {name: every.get(name, []) for name in self.names}
 
     def point(self, p: Pass) -> int:
         """Where *p*'s code was expanded: how many changes came before its
