@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -359,6 +360,32 @@ def render_fragment(name: str, lang: str | None = None, **context: Any) -> Marku
     return Markup(render_template(name, lang, **context))
 
 
+# The last page's data in JSON but for its words, by the identity of its
+# provenance table: the same page in each language of a site shares it
+# (view._Core), and it is most of the data.
+_DATA: list[tuple[tuple[view.ProvenanceEntry, ...], dict[str, str]]] = []
+
+
+def _data_json(page: view.Page, own: dict[str, Any]) -> Markup:
+    """The page's data block as jinja2's tojson writes it (keys sorted,
+    then <, >, & and ' as escapes): the tables the script reads, with
+    *own*, what differs by language (the words, the decoder's tables)."""
+    if _DATA and _DATA[0][0] is page.provenance:
+        shared = _DATA[0][1]
+    else:
+        shared = {key: json.dumps(value, sort_keys=True) for key, value in (
+            ("provenance", [list(p) for p in page.provenance]),
+            ("chains", [list(c) for c in page.chains]),
+            ("sources", page.sources),
+            ("invocations", list(page.invocations)),
+        )}
+        _DATA[:] = [(page.provenance, shared)]
+    parts = {**shared, **{key: json.dumps(value, sort_keys=True) for key, value in own.items()}}
+    text = "{" + ", ".join(f"{json.dumps(key)}: {parts[key]}" for key in sorted(parts)) + "}"
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+                  .replace("'", "\\u0027"))
+
+
 def render(walkthrough: Walkthrough, lang: str | None = None, home: str | None = None,
            steps_elsewhere: bool = False, pages: dict[str, str] | None = None,
            fmt: FormatPanel | None = None, langs: Sequence[Alternate] = ()) -> str:
@@ -370,23 +397,19 @@ def render(walkthrough: Walkthrough, lang: str | None = None, home: str | None =
     shown_words = {k: page.words[k] for k in (
         "from_macro", "from_argument", "of", "chain", "made_by_paste", "made_by_stringify",
         "follow_pick", "follow_line", "follow_nothing", "colon", "aside")}
-    data: dict[str, Any] = {
-        "provenance": [list(p) for p in page.provenance],
-        "chains": [list(c) for c in page.chains],
-        "sources": page.sources,
-        "invocations": list(page.invocations),
-        "words": shown_words,
-    }
+    data: dict[str, Any] = {"words": shown_words}
     fwords = {k: str(v) for k, v in prose.load(lang)["format"].items()}
     if fmt is not None and fmt.tables:
         data["decoder"] = list(fmt.tables)
         shown_words.update({k: fwords[k] for k in (
             "decoder_prints", "decoder_sum", "decoder_leftover", "decoder_masked", "decoder_otherwise",
             "decoder_no_row", "decoder_bad")})
+    data_json = _data_json(page, data)
     why = prose.load(lang)["why"]
-    html = render_template("walkthrough.html.jinja2", lang, langs, page=page, data=data, raw_bytes=False, why=why,
-                           fmt=fmt, fwords=fwords)
+    html = render_template("walkthrough.html.jinja2", lang, langs, page=page, data_json=data_json, raw_bytes=False,
+                           why=why, fmt=fmt, fwords=fwords)
     if undecodable.present(html):  # rare: written again, with a note
         html = undecodable.visible(render_template(
-            "walkthrough.html.jinja2", lang, langs, page=page, data=data, raw_bytes=True, why=why, fmt=fmt, fwords=fwords))
+            "walkthrough.html.jinja2", lang, langs, page=page, data_json=data_json, raw_bytes=True, why=why, fmt=fmt,
+            fwords=fwords))
     return html

@@ -526,6 +526,11 @@ class _Core:
         self.meanings = Meanings(w)
         self.matrix = _matrix(self.meanings, shown, w.roots)
         self.sources = _sources(w, w.display(w.header), shown)
+        # Complete now (folded code adds none): the same tuples on the page
+        # in every language, which to_html's data block keys on.
+        self.provenance = tuple(self.tables.provenance)
+        self.chains = tuple(self.tables.chains)
+        self.invocations = tuple(self.tables.invocations)
 
 
 # The last page's core, by the identity of its walkthrough and its links:
@@ -718,9 +723,9 @@ def page(w: Walkthrough, reproduce: str, lang: str | None = None, home: str | No
         constant=meanings.constant,
         passes=tuple(views),
         shortcuts=tuple(Shortcut(k, words["key_" + label]) for k, label in SHORTCUTS),
-        provenance=tuple(tables.provenance),
-        chains=tuple(tables.chains),
-        invocations=tuple(tables.invocations),
+        provenance=core.provenance,
+        chains=core.chains,
+        invocations=core.invocations,
         reproduce=reproduce,
         words=words,
         home=home,

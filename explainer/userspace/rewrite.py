@@ -26,7 +26,8 @@ def as_printed(value: int) -> str:
 def print_fmt(fmt: str, maps: Sequence[tuple[str, int]]) -> str:
     """*fmt* after every map, in order, as update_event_printk() leaves it."""
     for name, value in maps:
-        fmt = _update_printk(fmt, name, as_printed(value))
+        if name in fmt:  # else nothing to put in its place: the walk is the time
+            fmt = _update_printk(fmt, name, as_printed(value))
     return fmt
 
 

@@ -76,6 +76,20 @@ def _means(entry: dict[str, object], definition: Change | None) -> str:
     return str(entry["means"])
 
 
+# The last walkthrough's invocations by place, pass by pass: a page asks
+# for each macro of each invocation in focus.
+_PLACES: list[tuple[Walkthrough, list[dict[tuple[str, int], Invocation]]]] = []
+
+
+def _places(w: Walkthrough) -> list[dict[tuple[str, int], Invocation]]:
+    """Per pass, its first invocation of each (macro, line)."""
+    if _PLACES and _PLACES[0][0] is w:
+        return _PLACES[0][1]
+    found = [{(i.macro, i.line): i for i in reversed(p.invocations)} for p in w.passes]
+    _PLACES[:] = [(w, found)]
+    return found
+
+
 def _ends_up(w: Walkthrough, meanings: Meanings, name: str, at: tuple[str, int],
              arguments: set[int] | None) -> tuple[int, ...]:
     """The passes where *name*, written in *arguments* of the invocation
@@ -84,8 +98,8 @@ def _ends_up(w: Walkthrough, meanings: Meanings, name: str, at: tuple[str, int],
     if name not in meanings.names:
         return ()
     out = []
-    for p, row in zip(w.passes, meanings.table, strict=True):
-        inv = next((i for i in p.invocations if (i.macro, i.line) == at), None)
+    for p, places, row in zip(w.passes, _places(w), meanings.table, strict=True):
+        inv = places.get(at)
         if inv is None or not inv.code.strip():
             continue
         if arguments is not None and not arguments.intersection(inv.used_args):
