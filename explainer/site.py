@@ -413,7 +413,7 @@ def _header_pages(tu: TranslationUnit, folder: str, staging: Path, languages: La
     process): a header whose kernel headers are replayed (cpp/memo.py) is
     explained in a child process of its own (_forked)."""
     memo = memos.load(tu) if tu.full_mode and memos.enabled() else None
-    if fork and memo is not None and memo.replaying:
+    if fork and memo is not None and memo.replaying and hasattr(os, "fork"):
         return _forked(lambda: _pages_of(tu, folder, staging, languages, time_limit, extracts, prefix, memo))
     try:
         with gcpause.held():

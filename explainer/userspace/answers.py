@@ -12,14 +12,16 @@ an answer is kept only once the recording has said what that run read
 - its key is the same: the unit (its text, flags, include directories,
   gcc's predefined macros), gcc itself (its path, size and modification
   time), how gcc was asked, the pass the code ends at and the code put
-  before and after it (constants.unit), and explainer's version (which cuts the code);
+  before and after it (constants.unit), and explainer's version and the
+  digest of the code that cuts the unit's code and adds to it;
 - every file that run read, and every folder its #include searches looked
   in, is as it was (scan.unchanged).
 
 Answers live in EXPLAINER_CACHE/answers, a file each (the newest KEEP,
-some 15 kB each, most of it the names of the files read), written whole or not at all; one that cannot be
-read or written is no answer, not an error.  EXPLAINER_NO_CACHE=1 turns
-them off, as it does the recorder's records (cpp/memo.py).
+some 10 kB each compressed, most of it the names of the files read),
+written whole or not at all; one that cannot be read or written is no
+answer, not an error.  EXPLAINER_NO_CACHE=1 turns them off, as it does
+the recorder's records (cpp/memo.py).
 """
 
 from __future__ import annotations
@@ -86,6 +88,19 @@ def ask(tu: TranslationUnit, how: Sequence[str], through: int, before: str, afte
 
 
 @cache
+def _cutter() -> str:
+    """The digest of the code that decides what gcc compiles: the unit's
+    code cut at a pass (kernel/oracle.py) and the constants' function
+    (userspace/constants.py)."""
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for source in (package / "kernel" / "oracle.py", package / "userspace" / "constants.py"):
+        with contextlib.suppress(OSError):
+            h.update(source.read_bytes())
+    return h.hexdigest()
+
+
+@cache
 def _gcc() -> tuple[str, int, int]:
     """The gcc that answers: its path, size and modification time."""
     found = shutil.which("gcc")
@@ -98,7 +113,7 @@ def _gcc() -> tuple[str, int, int]:
 
 def _key(tu: TranslationUnit, how: Sequence[str], through: int, before: str, after: str) -> str:
     h = hashlib.sha256()
-    h.update(repr((FORMAT, __version__, _gcc(), str(tu.cwd), tu.header, str(tu.header_abspath), tu.include_dirs,
+    h.update(repr((FORMAT, __version__, _cutter(), _gcc(), str(tu.cwd), tu.header, str(tu.header_abspath), tu.include_dirs,
                    tu.macro_args, tu.text, tu.compiler_flags, tu.predefined_macros(), tu.keep, tu.cflags,
                    tuple(how), through)).encode())
     for text in (before, after):
