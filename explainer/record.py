@@ -52,9 +52,10 @@ def record(args: argparse.Namespace, cwd: Path, html: bool, folds: bool,
         recorder = Recorder(tu, trace, on_pass=helper.submit, files=helper.files(),
                             steps=html, budget=budget, memo=memo)
         recording, stopped, problem = doctor.recorded(recorder)
-        from explainer.userspace import answers
+        if html and stopped is None:  # an event's page asks gcc for its format's numbers
+            from explainer.userspace import answers
 
-        answers.read_by(tu, recording.sources)
+            answers.read_by(tu, recorder.sources())
         if memo is not None and recorder.failed_at is None:
             memo.save(recorder)
         if html:

@@ -28,8 +28,9 @@ def walkthrough(args: argparse.Namespace, cwd: Path) -> tuple[Walkthrough, Trans
 
     header = args.header or default_header(args, cwd)
     tu = setup(header, args.include_dirs, args.macro_args or [], cwd, args.kernel, args.mode, as_kernel=True)
-    recording, stopped, problem = doctor.recorded(Recorder(tu, assemble.trace_filter("all")))
-    answers.read_by(tu, recording.sources)
+    recorder = Recorder(tu, assemble.trace_filter("all"))
+    recording, stopped, problem = doctor.recorded(recorder)
+    answers.read_by(tu, recorder.sources() if stopped is None else None)
     if problem is not None:
         raise problem
     return assemble.build(recording, "all", stopped=stopped, diagnosed=True), tu

@@ -46,6 +46,7 @@ from explainer.cpp.reader import Reader
 from explainer.resources import cache_dir, data, keep
 
 if TYPE_CHECKING:
+    from explainer.cpp.recording import Sources
     from explainer.kernel.translation_unit import TranslationUnit
 
 FORMAT = 2  # 2: compressed
@@ -73,6 +74,8 @@ class RecorderState(Protocol):
     _counter: int
     _passes: list[Any]
     _files: scan.FileCache
+
+    def sources(self) -> Sources: ...
 
 
 def enabled() -> bool:
@@ -176,8 +179,7 @@ class Memo:
             return
         entries = [(serial, span, path, tuple(_portable(op) for op in ops), warnings, counter)
                    for serial, span, path, ops, warnings, counter in self._top]
-        folders = scan.searched(recorder._files)
-        record = (FORMAT, sorted(self._stamps.items()), sorted(folders.items()), entries)
+        record = (FORMAT, sorted(self._stamps.items()), list(recorder.sources().folders), entries)
         if keep(self.path, zlib.compress(marshal.dumps(record), 1)):
             _prune(self.path.parent)
 

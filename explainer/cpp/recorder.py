@@ -117,7 +117,8 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
         # Reads of files other than the header, replayed or recorded (memo.py).
         self.memo = memo
         self._visits: list[_Visit] = []
-        self._read_stamps: dict[str, tuple[int, int]] = {}  # every file read, as it was (Sources)
+        self._read_stamps: dict[str, tuple[int, int]] = {}  # every file read, as it was (sources())
+        self._sources: Sources | None = None
         self._counter = 0
         self._header = os.path.normcase(str(tu.header_abspath))
         self._passes: list[PassBuilder] = []
@@ -168,21 +169,25 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
             from explainer.kernel import focused
 
             focused.leave_out(self.tu.cwd, self._left_out_paths)
-        return self._finish(sources=self._sources())
+        return self._finish()
 
-    def _sources(self) -> Sources:
-        files = dict(self.memo.kept[0]) if self.memo is not None else {}
-        files.update(self._read_stamps)
-        folders = dict(self.memo.kept[1]) if self.memo is not None else {}
-        folders.update(scan.searched(self._files))
-        return Sources(tuple(sorted(files.items())), tuple(sorted(folders.items())))
+    def sources(self) -> Sources:
+        """What the run read (made when first asked: some 20 ms, which a
+        run that keeps no record and asks gcc nothing need not spend)."""
+        if self._sources is None:
+            files = dict(self.memo.kept[0]) if self.memo is not None else {}
+            files.update(self._read_stamps)
+            folders = dict(self.memo.kept[1]) if self.memo is not None else {}
+            folders.update(scan.searched(self._files))
+            self._sources = Sources(tuple(sorted(files.items())), tuple(sorted(folders.items())))
+        return self._sources
 
     def partial(self) -> Recording:
         """After run() raised a PreprocessError: what was recorded, with the
         passes that worked (none of the one the error stopped)."""
         return self._finish(self._worked if self._worked is not None else max(0, len(self._passes) - 1))
 
-    def _finish(self, worked: int | None = None, sources: Sources | None = None) -> Recording:
+    def _finish(self, worked: int | None = None) -> Recording:
         kept = self._passes if worked is None else self._passes[:worked]
         passes = []
         for b in kept:
@@ -208,7 +213,7 @@ class Recorder(pcpp.Preprocessor):  # type: ignore[misc]
                          left_out=tuple(self.left_out), changes_after=tuple(self.changes[after:]),
                          steps_dropped=self._invocations.steps_dropped,
                          re_includes=tuple(self.re_includes), hidden=hidden,
-                         create_trace_points=self._create_trace_points, sources=sources)
+                         create_trace_points=self._create_trace_points)
 
     # -- files -----------------------------------------------------------------
 

@@ -89,4 +89,3 @@ class Recording:
     re_includes: tuple[ReInclude, ...] = ()
     hidden: tuple[HiddenMacro, ...] = ()
     create_trace_points: bool = False  # defined when the header was first read
-    sources: Sources | None = None  # what the run read (None: it stopped)
