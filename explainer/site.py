@@ -427,7 +427,9 @@ def _forked(run: Callable[[], Pages | ExplainError]) -> Pages | ExplainError:
     recording and pages are a million objects in cycles, which the
     collector and the frees took a sixth of the header's time to undo.
     Only for a header replayed from its record: one read in full scans
-    kernel files that the worker keeps for the next headers (_FILES)."""
+    kernel files that the worker keeps for the next headers (_FILES).  A
+    child that ends with no result (killed) gives an input error: its
+    header is left out, with how it ended."""
     import pickle
 
     readable, writable = os.pipe()
@@ -450,9 +452,10 @@ def _forked(run: Callable[[], Pages | ExplainError]) -> Pages | ExplainError:
     os.close(writable)
     with os.fdopen(readable, "rb") as got:
         data = got.read()
-    os.waitpid(pid, 0)
-    if not data:
-        raise RuntimeError("a site's child process ended with no result")
+    _, status = os.waitpid(pid, 0)
+    if not data:  # killed (out of memory, a signal): the header is left out, saying so
+        how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit {os.waitstatus_to_exitcode(status)}"
+        return ExplainError(prose.error("site_child_lost", how=how))
     ok, result = pickle.loads(data)
     if not ok:
         raise result

@@ -211,7 +211,8 @@ def test_header_page_leaves_step_lists_to_the_event_pages(built: Path) -> None:
 
 def test_a_forked_header_gives_back_its_result_or_its_error() -> None:
     """A header explained in a child process (site._forked) returns what
-    it made, an input error as a result, and raises what went wrong."""
+    it made, an input error as a result, and raises what went wrong; a
+    child killed before it answered leaves its header out, saying how."""
     assert site._forked(lambda: ExplainError("one line")).message == "one line"  # type: ignore[union-attr]
     with pytest.raises(ZeroDivisionError):
         site._forked(lambda: 1 // 0)  # type: ignore[arg-type,return-value]
@@ -225,3 +226,10 @@ def test_a_forked_header_gives_back_its_result_or_its_error() -> None:
 
     with pytest.raises(RuntimeError, match="Unpicklable: kept in words"):
         site._forked(fails)
+
+    def killed() -> site.Pages:
+        os.kill(os.getpid(), 9)
+        raise AssertionError("not reached")
+
+    lost = site._forked(killed)
+    assert isinstance(lost, ExplainError) and "signal 9" in lost.message
