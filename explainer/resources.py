@@ -66,6 +66,17 @@ def data_toml(name: str) -> dict[str, Any]:
     return parsed
 
 
+def prune(folder: Path, count: int) -> None:
+    """Keep the newest *count* cache files in *folder* (the reader of a
+    kept file touches it: os.utime)."""
+    with contextlib.suppress(OSError):
+        if len(os.listdir(folder)) <= count:
+            return
+        kept = sorted(folder.glob("*.marshal"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in kept[count:]:
+            old.unlink()
+
+
 def keep(path: Path, content: bytes) -> bool:
     """Write a cache file whole (a temporary name, then rename) or not at
     all; False if it could not be written, which is no error."""

@@ -475,7 +475,8 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, languages: Langua
         recording = recorder.run()
         if memo is not None:
             memo.save(recorder)
-        answers.read_by(tu, recorder.sources())
+        if tu.keep is None:  # the format panels ask gcc for numbers (format_view.formats_of)
+            answers.read_by(tu, recorder.sources())
         layout = assemble.lay_out(recording)
         whole = assemble.build(recording, "all", layout, steps=False)
     except ExplainError as exc:

@@ -43,7 +43,7 @@ from explainer.cpp import scan
 from explainer.cpp.macros import MacroDef
 from explainer.cpp.reach import facts
 from explainer.cpp.reader import Reader
-from explainer.resources import cache_dir, data, keep
+from explainer.resources import cache_dir, data, keep, prune
 
 if TYPE_CHECKING:
     from explainer.cpp.recording import Sources
@@ -181,7 +181,7 @@ class Memo:
                    for serial, span, path, ops, warnings, counter in self._top]
         record = (FORMAT, sorted(self._stamps.items()), list(recorder.sources().folders), entries)
         if keep(self.path, zlib.compress(marshal.dumps(record), 1)):
-            _prune(self.path.parent)
+            prune(self.path.parent, KEEP)
 
 
 def load(tu: TranslationUnit) -> Memo:
@@ -196,7 +196,7 @@ def load(tu: TranslationUnit) -> Memo:
     if form != FORMAT or not scan.unchanged(stamps, folders):
         return Memo(path, None)
     with contextlib.suppress(OSError):
-        os.utime(path)  # the newest, for _prune
+        os.utime(path)  # the newest, for prune
     return Memo(path, list(entries), (tuple((p, tuple(st)) for p, st in stamps), tuple(map(tuple, folders))))
 
 
@@ -215,9 +215,7 @@ def _portable(op: Op) -> Op:
 
 def _key(tu: TranslationUnit) -> str:
     h = hashlib.sha256()
-    h.update(repr((FORMAT, __version__, sys.version_info[:2], str(tu.cwd), tu.header, str(tu.header_abspath),
-                   tu.include_dirs, tu.macro_args, tu.text, tu.compiler_flags, tu.predefined_macros(),
-                   tu.keep, tu.cflags, tu.kernel_version, tu.reader)).encode())
+    h.update(repr((FORMAT, __version__, sys.version_info[:2], *tu.identity())).encode())
     package = Path(__file__).resolve().parent.parent
     for folder in _SOURCES:
         for source in sorted((package / folder).glob("*.py")):
@@ -225,11 +223,3 @@ def _key(tu: TranslationUnit) -> str:
             h.update(source.read_bytes())
     h.update(data("kernel.toml").read_bytes())
     return h.hexdigest()[:32]
-
-
-def _prune(folder: Path) -> None:
-    """Keep the newest KEEP records."""
-    with contextlib.suppress(OSError):
-        records = sorted(folder.glob("*.marshal"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for old in records[KEEP:]:
-            old.unlink()

@@ -94,6 +94,14 @@ class TranslationUnit:
         except OSError:
             return ()
 
+    def identity(self) -> tuple[object, ...]:
+        """What decides the unit's preprocessed output besides the files it
+        reads: the key of what is kept of it between runs (cpp/memo.py's
+        records, userspace/answers.py's answers)."""
+        return (str(self.cwd), self.header, str(self.header_abspath), self.include_dirs, self.macro_args,
+                self.text, self.compiler_flags, self.predefined_macros(), self.keep, self.cflags,
+                self.kernel_version, self.reader)
+
     def predefined_macros(self) -> tuple[str, ...]:
         """``predefined``, or gcc's.  setup asks gcc early, in a thread, so
         that the answer comes while explainer imports the rest of itself."""

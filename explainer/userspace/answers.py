@@ -41,7 +41,7 @@ from explainer import __version__
 from explainer.cpp import memo, scan
 from explainer.cpp.recording import Sources
 from explainer.kernel.translation_unit import TranslationUnit
-from explainer.resources import cache_dir, keep
+from explainer.resources import cache_dir, keep, prune
 
 FORMAT = 1
 KEEP = 4096  # answers kept, the newest: three per header of a kernel's site
@@ -78,12 +78,12 @@ def ask(tu: TranslationUnit, how: Sequence[str], through: int, before: str, afte
         form, files, folders, code, out, err = marshal.loads(zlib.decompress(path.read_bytes()))
         if form == FORMAT and scan.unchanged(files, folders):
             with contextlib.suppress(OSError):
-                os.utime(path)  # the newest, for _prune
+                os.utime(path)  # the newest, for prune
             return subprocess.CompletedProcess(list(how), code, out, err)
     proc = run()
     answer = (FORMAT, sources.files, sources.folders, proc.returncode, trim(proc.stdout), proc.stderr)
     if keep(path, zlib.compress(marshal.dumps(answer), 1)):
-        _prune(path.parent)
+        prune(path.parent, KEEP)
     return proc
 
 
@@ -113,22 +113,8 @@ def _gcc() -> tuple[str, int, int]:
 
 def _key(tu: TranslationUnit, how: Sequence[str], through: int, before: str, after: str) -> str:
     h = hashlib.sha256()
-    h.update(repr((FORMAT, __version__, _cutter(), _gcc(), str(tu.cwd), tu.header, str(tu.header_abspath), tu.include_dirs,
-                   tu.macro_args, tu.text, tu.compiler_flags, tu.predefined_macros(), tu.keep, tu.cflags,
-                   tuple(how), through)).encode())
+    h.update(repr((FORMAT, __version__, _cutter(), _gcc(), *tu.identity(), tuple(how), through)).encode())
     for text in (before, after):
         h.update(len(text).to_bytes(8, "little"))
         h.update(text.encode("utf-8", "surrogateescape"))
     return h.hexdigest()[:32]
-
-
-def _prune(folder: Path) -> None:
-    """Keep the newest KEEP answers."""
-    with contextlib.suppress(OSError):
-        names = os.listdir(folder)
-        if len(names) <= KEEP:
-            return
-        kept = sorted((folder / n for n in names if n.endswith(".marshal")),
-                      key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for old in kept[KEEP:]:
-            old.unlink()
