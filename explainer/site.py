@@ -510,7 +510,8 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, languages: Langua
         for name, page in pages.items():
             focused = assemble.build(recording, name, layout)
             for lang in languages.order:
-                put(f"{folder}/{page}", lang, to_html.render, focused, pages=pages, fmt=shown[lang].get(name))
+                put(f"{folder}/{page}", lang, to_html.render, focused, pages=pages, fmt=shown[lang].get(name),
+                    header_page="index.html")
             topics.append(Topic(name, f"{folder}/{page}", kinds[name]))
             if extracts:
                 found[name] = extract(focused, name)

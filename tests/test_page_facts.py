@@ -14,7 +14,7 @@ from explainer.cpp.recorder import Recorder
 from explainer.kernel import knowledge
 from explainer.kernel.translation_unit import setup
 from explainer.model import Walkthrough
-from explainer.render import to_text, view
+from explainer.render import to_html, to_text, view
 from explainer.walkthrough import assemble
 from explainer.walkthrough.meanings import Meanings
 
@@ -165,6 +165,29 @@ def test_a_cell_links_to_code_on_the_page_or_to_the_page_that_has_it() -> None:
     # Stages 2 to 5 make nothing of a DEFINE_EVENT's own: its class does (no page of it here).
     assert [(c.via, c.href) for c in cells[3:7]] == [("sample_mode_class", "")] * 4
 
+
+def test_a_sites_event_page_leaves_the_header_page_what_is_not_its_own() -> None:
+    """In a site, an event's page keeps the timeline's rows of its code
+    and the changes its code uses; the header's page, which it links,
+    keeps every row and the tracing machinery's other changes."""
+    w = walkthrough("sample_mode_enter")
+    pages = {"sample_work": "sample_work.html", "sample_mode_enter": "sample_mode_enter.html",
+             "sample_mode_class": "sample_mode_class.html"}
+    alone = view.page(w, "", pages=pages)
+    own = view.page(w, "", pages=pages, header_page="index.html")
+    assert own.header_page == "index.html" and alone.header_page is None
+    assert [r.label for r in own.timeline] == [r.label for r in alone.timeline if r.focus]
+    assert [r.label for r in own.timeline] == ["sample_mode_enter"]  # its class: a link in its cells
+    assert own.events == alone.events and own.classes == alone.classes
+    for mine, every in zip(own.passes, alone.passes, strict=True):
+        assert all(c.relevant for c in mine.changes)
+        assert [c for c in every.changes if c.relevant] == list(mine.changes)
+        assert mine.changes_count == every.changes_count == len(mine.changes) + mine.unlisted_count
+        assert mine.unlisted_count >= every.unlisted_count
+    html = to_html.render(w, pages=pages, header_page="index.html")
+    assert '<a href="index.html"><code>include/trace/events/sample.h</code></a>' in html
+    assert '<a href="index.html#timeline">' in html
+    assert re.search(r'class="unlisted">Not listed here: \d+ more.*?<a href="index.html#pass-1">', html)
 
 def test_site_cells_resolve(tmp_path: Path) -> None:
     """Every link of every page of the bundled site resolves: to an id on

@@ -241,6 +241,9 @@ class Page:
     sources: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     # What the macros written in the invocations in focus mean to their author.
     notes: tuple[tuple[str, str, str], ...] = ()  # (macro, means, where it ends up)
+    # A site's page of one event or class: its header's page, which has
+    # the timeline's other rows and the changes this page's code does not use.
+    header_page: str | None = None
 
 
 def _sources(w: Walkthrough, header: str, shown: tuple[Pass, ...]) -> dict[str, list[tuple[int, str]]]:
@@ -495,12 +498,14 @@ class _PassCore:
 
     __slots__ = ("changes", "invocations", "p", "relevant_count")
 
-    def __init__(self, w: Walkthrough, p: Pass, tables: _Tables, plain: bool) -> None:
+    def __init__(self, w: Walkthrough, p: Pass, tables: _Tables, plain: bool, only_used: bool) -> None:
         self.p = p
         index = _index(p.changes, w.header, w.roots)
         relevant = {i for name in p.used_names() for i in index.by_name.get(name, ())}
-        # Bodies only for the changes this code used; others only if listed.
-        self.changes = tuple(index.view(i, i in relevant) for i in sorted(relevant.union(index.listed)))
+        # Bodies only for the changes this code used; others only if listed
+        # (and, *only_used*, on the header's page: a site's event page).
+        listed = relevant if only_used else relevant.union(index.listed)
+        self.changes = tuple(index.view(i, i in relevant) for i in sorted(listed))
         self.relevant_count = len(relevant)
         self.invocations: list[tuple[Invocation, InvocationView, int]] = []
         line = folded_line = 1
@@ -518,11 +523,13 @@ class _Core:
     each language of a site (the words apart): the provenance tables,
     each pass's changes and code, the timeline, the macros' meanings."""
 
-    def __init__(self, w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str]) -> None:
+    def __init__(self, w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str], own_only: bool) -> None:
         self.plain = too_large(w, shown)
         self.tables = _Tables(w)
-        self.passes = [_PassCore(w, p, self.tables, self.plain) for p in shown]
-        self.timeline = _timeline(w, shown, pages)
+        self.passes = [_PassCore(w, p, self.tables, self.plain, own_only) for p in shown]
+        rows, events, classes = _timeline(w, shown, pages)
+        # A site's event page: the rows of its code; the header's page has every row.
+        self.timeline = (tuple(r for r in rows if r.focus) if own_only else rows), events, classes
         self.meanings = Meanings(w)
         self.matrix = _matrix(self.meanings, shown, w.roots)
         self.sources = _sources(w, w.display(w.header), shown)
@@ -535,14 +542,14 @@ class _Core:
 
 # The last page's core, by the identity of its walkthrough and its links:
 # a site renders each page in every language one after the other.
-_CORE: list[tuple[Walkthrough, tuple[tuple[str, str], ...], _Core]] = []
+_CORE: list[tuple[Walkthrough, tuple[object, ...], _Core]] = []
 
 
-def _core(w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str]) -> _Core:
-    links = tuple(sorted(pages.items()))
+def _core(w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str], own_only: bool) -> _Core:
+    links = (own_only, *sorted(pages.items()))
     if _CORE and _CORE[0][0] is w and _CORE[0][1] == links:
         return _CORE[0][2]
-    core = _Core(w, shown, pages)
+    core = _Core(w, shown, pages, own_only)
     _CORE[:] = [(w, links, core)]
     return core
 
@@ -691,12 +698,16 @@ SHORTCUTS = (("j", "next_pass"), ("k", "previous_pass"), ("o", "overview"),
 
 
 def page(w: Walkthrough, reproduce: str, lang: str | None = None, home: str | None = None,
-         steps_elsewhere: bool = False, pages: dict[str, str] | None = None) -> Page:
+         steps_elsewhere: bool = False, pages: dict[str, str] | None = None,
+         header_page: str | None = None) -> Page:
     """What the page of *w* shows.  *pages* names, in a site, the page of
-    each event or class (relative to this one)."""
+    each event or class (relative to this one); *header_page*, on such a
+    page, the header's page, which keeps what this one leaves out: the
+    timeline's rows of other code, the changes this code does not use
+    (a site's event pages were a fifth those, the same on each)."""
     words = {k: str(v) for k, v in prose.load(lang)["html"].items()}
     shown = w.shown_passes()
-    core = _core(w, shown, pages or {})
+    core = _core(w, shown, pages or {}, header_page is not None)
     plain, tables, meanings = core.plain, core.tables, core.meanings
     views = []
     after_last = "stopped" if w.diagnostics else None
@@ -741,4 +752,5 @@ def page(w: Walkthrough, reproduce: str, lang: str | None = None, home: str | No
         notes=tuple((n.macro, n.means, words["ends_up" if len(n.passes) > 1 else "ends_up_one"].format(
                          passes=prose.text("list_sep", lang).join(map(str, n.passes)))
                      if n.passes else words["ends_up_none"]) for n in page_notes(w, meanings, lang)),
+        header_page=header_page,
     )
