@@ -189,6 +189,7 @@ def test_a_sites_event_page_leaves_the_header_page_what_is_not_its_own() -> None
     assert '<a href="index.html#timeline">' in html
     assert re.search(r'class="unlisted">Not listed here: \d+ more.*?<a href="index.html#pass-1">', html)
 
+
 def test_site_cells_resolve(tmp_path: Path) -> None:
     """Every link of every page of the bundled site resolves: to an id on
     the same page, or to a page of the site and an id on it."""
