@@ -704,7 +704,7 @@ def page(w: Walkthrough, reproduce: str, lang: str | None = None, home: str | No
     each event or class (relative to this one); *header_page*, on such a
     page, the header's page, which keeps what this one leaves out: the
     timeline's rows of other code, the changes this code does not use
-    (a site's event pages were a fifth those, the same on each)."""
+    (a quarter of a site's bytes, the same on each page of a header)."""
     words = {k: str(v) for k, v in prose.load(lang)["html"].items()}
     shown = w.shown_passes()
     core = _core(w, shown, pages or {}, header_page is not None)
