@@ -503,20 +503,25 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, languages: Langua
         pages = {name: f"{unique(slug(name), names)}.html" for name in kinds}
         if not pages:  # no event or class has a page of its own (the toy): the steps are here
             whole = assemble.build(recording, "all", layout)
-        for lang in languages.order:
-            put(f"{folder}/index.html", lang, to_html.render, whole, steps_elsewhere=bool(pages), pages=pages)
         topics = []
         found: dict[str, Extract] = {}
         formats = formats_of(whole, tu)
         shown = {lang: panels(formats, whole, tu, lang) for lang in languages.order}
+        # The whole code of each invocation is on its own page; the
+        # header's page shows it folded, linking there (a tenth of a site).
+        wholes: view.Wholes = {}
         for name, page in pages.items():
             focused = assemble.build(recording, name, layout)
             for lang in languages.order:
                 put(f"{folder}/{page}", lang, to_html.render, focused, pages=pages, fmt=shown[lang].get(name),
                     header_page="index.html")
+            wholes.update(view.whole_code_lines(focused, pages, name, page))
             topics.append(Topic(name, f"{folder}/{page}", kinds[name]))
             if extracts:
                 found[name] = extract(focused, name)
+        for lang in languages.order:
+            put(f"{folder}/index.html", lang, to_html.render, whole, steps_elsewhere=bool(pages), pages=pages,
+                wholes=wholes)
     finally:
         view.forget()
     return (HeaderEntry(whole.display(tu.header), f"{folder}/index.html", whole.total_passes,

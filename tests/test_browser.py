@@ -294,6 +294,20 @@ def test_a_folded_helper_opens_its_expansion_in_one_click(page: Any, tmp_path: P
     assert page.problems == []
 
 
+
+def test_a_fold_on_a_sites_header_page_opens_the_whole_code_on_the_events_page(page: Any) -> None:
+    """The committed site's header page shows sample_work's pass 1
+    folded; a click on __DO_TRACE goes to sample_work's page, where the
+    whole code opens at the line its expansion starts."""
+    page.goto((REPO / "site" / "sample" / "index.html").as_uri() + "#pass-1")
+    assert page.locator("#pass-1 details.unfolded").count() == 0
+    page.locator("#pass-1 pre.code a.fold", has_text="__DO_TRACE").first.click()
+    page.wait_for_url("**/sample/sample_work.html#pass-1-L*")
+    line = page.locator(":target")
+    assert line.evaluate("e => e.closest('details').open")
+    assert line.is_visible() and "do {" in line.inner_text()
+    assert page.problems == []
+
 def test_sched_switch_pass_1_reads_folded(page: Any, tmp_path: Path, debian_tree: Path) -> None:
     """6.1's sched_switch: pass 1 shows __DO_TRACE(...) and
     raw_smp_processor_id() as called, under 80 lines (gcc writes 595);

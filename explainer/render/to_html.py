@@ -388,14 +388,16 @@ def _data_json(page: view.Page, own: dict[str, Any]) -> Markup:
 
 def render(walkthrough: Walkthrough, lang: str | None = None, home: str | None = None,
            steps_elsewhere: bool = False, pages: dict[str, str] | None = None,
-           fmt: FormatPanel | None = None, langs: Sequence[Alternate] = (), header_page: str | None = None) -> str:
+           fmt: FormatPanel | None = None, langs: Sequence[Alternate] = (), header_page: str | None = None,
+           wholes: view.Wholes | None = None) -> str:
     """The walkthrough page of *walkthrough*; *steps_elsewhere* says that
     the step lists are on the pages of the events (a site's header page);
     *pages* names the page of each event or class, in a site, and
-    *header_page*, on those, the header's (view.page); *fmt*, an event's
+    *header_page*, on those, the header's; *wholes*, on the header's, where
+    the whole code of each invocation is (view.page); *fmt*, an event's
     format file and decoder (format_view.py)."""
     page = view.page(walkthrough, shell_command(walkthrough.reproduce), lang, home, steps_elsewhere, pages,
-                     header_page)
+                     header_page, wholes)
     shown_words = {k: page.words[k] for k in (
         "from_macro", "from_argument", "of", "chain", "made_by_paste", "made_by_stringify",
         "follow_pick", "follow_line", "follow_nothing", "colon", "aside")}

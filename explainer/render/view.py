@@ -127,6 +127,9 @@ class InvocationView:
     empty: bool
     steps: tuple[StepView, ...]
     steps_truncated: bool
+    # Its whole code is on another page of the site (a site's header page):
+    # that page, at the whole code; its folds link there.
+    whole_elsewhere: str | None = None
 
 
 @dataclass(frozen=True)
@@ -425,10 +428,26 @@ def too_large(w: Walkthrough, shown: tuple[Pass, ...]) -> bool:
     return estimate > PAGE_BUDGET
 
 
+# Where the whole code of an invocation is on its own page of a site, by
+# the invocation's anchor: that page, and the first line of the code
+# there (None: the page shows it as plain text, with no line anchors).
+Wholes = dict[str, tuple[str, int | None]]
+
+
+def whole_code_lines(w: Walkthrough, pages: dict[str, str], name: str, page_file: str) -> Wholes:
+    """Where the site's page of *name* (*page_file*, of walkthrough *w*,
+    just rendered) shows its own invocations' whole code (Wholes)."""
+    core = _core(w, w.shown_passes(), pages, True)
+    return {view.anchor: (page_file, None if core.plain else view.code.first_line)
+            for p in core.passes for inv, view, _, _ in p.invocations if inv.name == name and inv.folded is not None}
+
+
 def _folded(inv: Invocation, whole: CodeView, anchor: str, first_line: int, words: dict[str, str],
-            plain: bool, tables: _Tables) -> CodeView | None:
+            plain: bool, tables: _Tables, home: tuple[str, int | None] | None = None) -> CodeView | None:
     """The invocation's code with kernel helpers folded: each token keeps
-    its origin, each call links to its expansion in the whole code."""
+    its origin, each call links to its expansion in the whole code (on
+    this page, or at *home*: the page of the site that shows it and the
+    line it starts at there, or the link to it there if no line is)."""
     folded = inv.folded
     if folded is None:
         return None
@@ -448,8 +467,14 @@ def _folded(inv: Invocation, whole: CodeView, anchor: str, first_line: int, word
             fold = inv.folds[-1 - piece]
             first = whole.first_line + inv.code.count("\n", 0, inv.spans[fold.first][0])
             last = whole.first_line + inv.code.count("\n", 0, inv.spans[fold.end - 1][0])
-            link = FoldLink(f"#{whole.anchor}-L{first}", last, words["fold_title"].format(
-                macro=fold.macro, where=tables.where(fold.where), lines=last - first + 1), True)
+            title = words["fold_title"].format(macro=fold.macro, where=tables.where(fold.where), lines=last - first + 1)
+            if home is None:
+                link = FoldLink(f"#{whole.anchor}-L{first}", last, title, True)
+            else:  # on the invocation's own page (at its line there, or at the block if none)
+                target, start = home
+                shift = 0 if start is None else start - whole.first_line
+                href = target if start is None else f"{target}#{whole.anchor}-L{first + shift}"
+                link = FoldLink(href, last + shift, title, True)
             rest[piece] = replace(link, first=False)
         links[k] = link
         classes[k] = "fold"
@@ -498,7 +523,8 @@ class _PassCore:
 
     __slots__ = ("changes", "invocations", "p", "relevant_count")
 
-    def __init__(self, w: Walkthrough, p: Pass, tables: _Tables, plain: bool, only_used: bool) -> None:
+    def __init__(self, w: Walkthrough, p: Pass, tables: _Tables, plain: bool, only_used: bool,
+                 wholes: Wholes) -> None:
         self.p = p
         index = _index(p.changes, w.header, w.roots)
         relevant = {i for name in p.used_names() for i in index.by_name.get(name, ())}
@@ -507,13 +533,17 @@ class _PassCore:
         listed = relevant if only_used else relevant.union(index.listed)
         self.changes = tuple(index.view(i, i in relevant) for i in sorted(listed))
         self.relevant_count = len(relevant)
-        self.invocations: list[tuple[Invocation, InvocationView, int]] = []
+        # Each invocation in focus, its view, its folded code's first line
+        # and where its whole code is if not here (wholes: a site's header page).
+        self.invocations: list[tuple[Invocation, InvocationView, int, tuple[str, int | None] | None]] = []
         line = folded_line = 1
         for inv in p.invocations:
             if inv.focus:
                 view = _invocation(w, p, inv, tables, line, plain)
-                self.invocations.append((inv, view, folded_line))
-                line += view.code.line_count()
+                home = wholes.get(view.anchor) if inv.folded is not None else None
+                self.invocations.append((inv, view, folded_line, home))
+                if home is None:
+                    line += view.code.line_count()
                 if inv.folded is not None:
                     folded_line += lines_in(inv.folded.code)
 
@@ -523,10 +553,11 @@ class _Core:
     each language of a site (the words apart): the provenance tables,
     each pass's changes and code, the timeline, the macros' meanings."""
 
-    def __init__(self, w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str], own_only: bool) -> None:
+    def __init__(self, w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str], own_only: bool,
+                 wholes: Wholes) -> None:
         self.plain = too_large(w, shown)
         self.tables = _Tables(w)
-        self.passes = [_PassCore(w, p, self.tables, self.plain, own_only) for p in shown]
+        self.passes = [_PassCore(w, p, self.tables, self.plain, own_only, wholes) for p in shown]
         rows, events, classes = _timeline(w, shown, pages)
         # A site's event page: the rows of its code; the header's page has every row.
         self.timeline = (tuple(r for r in rows if r.focus) if own_only else rows), events, classes
@@ -545,11 +576,12 @@ class _Core:
 _CORE: list[tuple[Walkthrough, tuple[object, ...], _Core]] = []
 
 
-def _core(w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str], own_only: bool) -> _Core:
-    links = (own_only, *sorted(pages.items()))
+def _core(w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str], own_only: bool,
+          wholes: Wholes | None = None) -> _Core:
+    links = (own_only, tuple(sorted(pages.items())), tuple(sorted((wholes or {}).items())))
     if _CORE and _CORE[0][0] is w and _CORE[0][1] == links:
         return _CORE[0][2]
-    core = _Core(w, shown, pages, own_only)
+    core = _Core(w, shown, pages, own_only, wholes or {})
     _CORE[:] = [(w, links, core)]
     return core
 
@@ -561,9 +593,14 @@ def _pass_view(
     p = core.p
     notes = prose.stage(p.stage, lang)
     invocations = []
-    for inv, view, folded_line in core.invocations:
-        folded = _folded(inv, view.code, f"pass-{p.index}-folded", folded_line, words, plain, tables)
-        invocations.append(view if folded is None else replace(view, folded=folded))
+    for inv, view, folded_line, home in core.invocations:
+        block: str | None = None  # its whole code, on its own page
+        target: tuple[str, int | None] | None = None  # where its folds link
+        if home is not None:
+            block = f"{home[0]}#{view.anchor}-whole"
+            target = home if home[1] is not None else (block, None)
+        folded = _folded(inv, view.code, f"pass-{p.index}-folded", folded_line, words, plain, tables, target)
+        invocations.append(view if folded is None else replace(view, folded=folded, whole_elsewhere=block))
     return PassView(
         index=p.index, anchor=f"pass-{p.index}", stage=p.stage, title=notes["title"],
         makes=notes["makes"], why=notes["why"], sees=prose.sees(p.stage, w.system, w.event_in_focus(p), lang),
@@ -699,15 +736,17 @@ SHORTCUTS = (("j", "next_pass"), ("k", "previous_pass"), ("o", "overview"),
 
 def page(w: Walkthrough, reproduce: str, lang: str | None = None, home: str | None = None,
          steps_elsewhere: bool = False, pages: dict[str, str] | None = None,
-         header_page: str | None = None) -> Page:
+         header_page: str | None = None, wholes: Wholes | None = None) -> Page:
     """What the page of *w* shows.  *pages* names, in a site, the page of
     each event or class (relative to this one); *header_page*, on such a
     page, the header's page, which keeps what this one leaves out: the
     timeline's rows of other code, the changes this code does not use
-    (a quarter of a site's bytes, the same on each page of a header)."""
+    (a quarter of a site's bytes, the same on each page of a header);
+    *wholes*, on a site's header page, where each invocation's whole code
+    is on its own page (whole_code_lines), shown here folded only."""
     words = {k: str(v) for k, v in prose.load(lang)["html"].items()}
     shown = w.shown_passes()
-    core = _core(w, shown, pages or {}, header_page is not None)
+    core = _core(w, shown, pages or {}, header_page is not None, wholes)
     plain, tables, meanings = core.plain, core.tables, core.meanings
     views = []
     after_last = "stopped" if w.diagnostics else None
