@@ -503,22 +503,25 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, languages: Langua
         pages = {name: f"{unique(slug(name), names)}.html" for name in kinds}
         if not pages:  # no event or class has a page of its own (the toy): the steps are here
             whole = assemble.build(recording, "all", layout)
-        topics = []
         found: dict[str, Extract] = {}
         formats = formats_of(whole, tu)
         shown = {lang: panels(formats, whole, tu, lang) for lang in languages.order}
-        # The whole code of each invocation is on its own page; the
-        # header's page shows it folded, linking there (a tenth of a site).
+        # The whole code of each invocation is on its own page; a class's
+        # page and the header's show it folded, linking there (a tenth of
+        # a site): the events' pages first, then the classes'.
         wholes: view.Wholes = {}
-        for name, page in pages.items():
+        for name in sorted(pages, key=lambda n: kinds[n] == "class"):
+            page = pages[name]
             focused = assemble.build(recording, name, layout)
+            mine = dict(wholes) if kinds[name] == "class" else None
             for lang in languages.order:
                 put(f"{folder}/{page}", lang, to_html.render, focused, pages=pages, fmt=shown[lang].get(name),
-                    header_page="index.html")
-            wholes.update(view.whole_code_lines(focused, pages, name, page))
-            topics.append(Topic(name, f"{folder}/{page}", kinds[name]))
+                    header_page="index.html", wholes=mine)
+            wholes.update(view.whole_code_lines(focused, pages, name, page, mine))
             if extracts:
                 found[name] = extract(focused, name)
+        topics = [Topic(name, f"{folder}/{page}", kinds[name]) for name, page in pages.items()]
+        found = {name: found[name] for name in pages if name in found}
         for lang in languages.order:
             put(f"{folder}/index.html", lang, to_html.render, whole, steps_elsewhere=bool(pages), pages=pages,
                 wholes=wholes)

@@ -203,33 +203,41 @@ def _code_lines(html: str) -> dict[str, str]:
     return {key: re.sub(r"<[^>]+>", "", text).rstrip() for key, text in found}
 
 
-def test_a_sites_header_page_folds_link_to_the_same_lines_on_each_events_page(tmp_path: Path) -> None:
-    """On a site's header page an invocation with a page of its own shows
-    its code folded, and a link to its whole code there; each fold links
-    to the line of that page that starts its expansion: the line the
-    header's page would show, were the whole code on it."""
+def test_a_sites_header_and_class_pages_fold_links_to_the_same_lines_on_each_events_page(tmp_path: Path) -> None:
+    """On a site's header page, and on a class's page for its events, an
+    invocation with a page of its own shows its code folded and a link
+    to its whole code there; each fold links to the line of that page
+    that starts its expansion: the line this page would show, were the
+    whole code on it."""
     out = tmp_path / "site"
     assert cli.main(["--lang", "en", "site", "-o", str(out)]) == 0
-    header = (out / "sample" / "index.html").read_text()
-    # The same page with every whole code on it (view.page without wholes).
     tu = setup("include/trace/events/sample.h", [], [], REPO / "headers", None, None)
-    whole = assemble.build(Recorder(tu, assemble.trace_filter("all")).run(), "all", steps=False)
+    recording = Recorder(tu, assemble.trace_filter("all")).run()
+    layout = assemble.lay_out(recording)
     pages = {path.stem: path.name for path in (out / "sample").glob("*.html") if path.name != "index.html"}
-    alone = to_html.render(whole, "en", steps_elsewhere=True, pages=pages)
+    lines_of = {page: _code_lines((out / "sample" / page).read_text()) for page in pages.values()}
     fold = re.compile(r'<a class="fold" href="([^"]*)#(pass-\d+-L\d+)" data-last="(\d+)"')
-    here, there = fold.findall(alone), fold.findall(header)
-    assert len(here) == len(there) > 10
-    elsewhere = re.findall(r'class="unfolded-elsewhere"><a href="([a-z_]+\.html)#([^"]+)"', header)
-    assert elsewhere and all(page in pages.values() for page, _ in elsewhere)
-    own = {page: _code_lines((out / "sample" / page).read_text()) for page in set(pages.values())}
-    own[""] = _code_lines(header)  # a fold of what has no page of its own links on the header's page
-    lines = _code_lines(alone)
-    for (same, line, last), (page, target, last_there) in zip(here, there, strict=True):
-        assert same == "" and page in own, page
-        assert own[page][target] == lines[line], (line, page, target)
-        length = int(last) - int(line.rsplit("L", 1)[1])  # the lines of its expansion
-        assert int(last_there) - int(target.rsplit("L", 1)[1]) == length
-    assert {page for page, _, _ in there} > {""}
+    # Each page as it would be with every whole code on it (no wholes).
+    for page, alone in (
+        ("index.html", to_html.render(assemble.build(recording, "all", layout, steps=False), "en",
+                                      steps_elsewhere=True, pages=pages)),
+        ("sample_mode_class.html", to_html.render(assemble.build(recording, "sample_mode_class", layout), "en",
+                                                  pages=pages, header_page="index.html")),
+    ):
+        shown = (out / "sample" / page).read_text()
+        here, there = fold.findall(alone), fold.findall(shown)
+        assert len(here) == len(there) > 3, page
+        elsewhere = re.findall(r'class="unfolded-elsewhere"><a href="([a-z_]+\.html)#([^"]+)"', shown)
+        assert elsewhere and all(other in pages.values() and other != page for other, _ in elsewhere)
+        own = {**lines_of, "": _code_lines(shown)}  # "": a fold that links on this page
+        lines = _code_lines(alone)
+        for (same, line, last), (other, target, last_there) in zip(here, there, strict=True):
+            assert same == "" and other in own, other
+            assert own[other][target] == lines[line], (page, line, other, target)
+            length = int(last) - int(line.rsplit("L", 1)[1])  # the lines of its expansion
+            assert int(last_there) - int(target.rsplit("L", 1)[1]) == length
+        assert {other for other, _, _ in there} - {""}, page
+    header = (out / "sample" / "index.html").read_text()
     # What stays on the header's page: the whole code of what has no page (TRACE_DEFINE_ENUM).
     kept = re.findall(r'<details class="unfolded" id="pass-\d+-([A-Za-z_]+)-\d+-whole"', header)
     assert kept and all(name not in pages for name in kept)

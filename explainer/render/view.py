@@ -434,10 +434,11 @@ def too_large(w: Walkthrough, shown: tuple[Pass, ...]) -> bool:
 Wholes = dict[str, tuple[str, int | None]]
 
 
-def whole_code_lines(w: Walkthrough, pages: dict[str, str], name: str, page_file: str) -> Wholes:
+def whole_code_lines(w: Walkthrough, pages: dict[str, str], name: str, page_file: str,
+                     wholes: Wholes | None = None) -> Wholes:
     """Where the site's page of *name* (*page_file*, of walkthrough *w*,
-    just rendered) shows its own invocations' whole code (Wholes)."""
-    core = _core(w, w.shown_passes(), pages, True)
+    just rendered with *wholes*) shows its own invocations' whole code."""
+    core = _core(w, w.shown_passes(), pages, True, wholes)
     return {view.anchor: (page_file, None if core.plain else view.code.first_line)
             for p in core.passes for inv, view, _, _ in p.invocations if inv.name == name and inv.folded is not None}
 
