@@ -5,6 +5,7 @@ expand each call to exactly the tokens it stands for."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -203,6 +204,20 @@ def _code_lines(html: str) -> dict[str, str]:
     return {key: re.sub(r"<[^>]+>", "", text).rstrip() for key, text in found}
 
 
+def _folded_origins(html: str) -> list[tuple[str, object]]:
+    """Each token of the folded code of a page with its origin, as the
+    page's data block gives it to the script."""
+    data = json.loads(re.search(r'<script type="application/json" id="explainer-data">(.*?)</script>', html, re.S)[1])
+    table, chains = data["provenance"], data["chains"]
+    found: list[tuple[str, object]] = []
+    for line in re.findall(r'<span class="line" id="pass-\d+-folded-L\d+">(.*?)(?=<span class="line" id=|</code>)',
+                           html, re.S):
+        for p, text in re.findall(r'data-p="(\d+)">([^<]*)<', line):
+            entry = table[int(p)]  # its chain is an index into the page's chains: the chain itself
+            found.append((text, [*entry[:4], chains[entry[4]], *entry[5:]]))
+    return found
+
+
 def test_a_sites_header_and_class_pages_fold_links_to_the_same_lines_on_each_events_page(tmp_path: Path) -> None:
     """On a site's header page, and on a class's page for its events, an
     invocation with a page of its own shows its code folded and a link
@@ -237,6 +252,10 @@ def test_a_sites_header_and_class_pages_fold_links_to_the_same_lines_on_each_eve
             length = int(last) - int(line.rsplit("L", 1)[1])  # the lines of its expansion
             assert int(last_there) - int(target.rsplit("L", 1)[1]) == length
         assert {other for other, _, _ in there} - {""}, page
+        # Its folded tokens keep their origins, though the whole code is not here.
+        assert _folded_origins(shown) == _folded_origins(alone) != []
+        assert len(json.loads(re.findall(r'id="explainer-data">(.*?)</script>', shown, re.S)[0])["provenance"]) < \
+            len(json.loads(re.findall(r'id="explainer-data">(.*?)</script>', alone, re.S)[0])["provenance"])
     header = (out / "sample" / "index.html").read_text()
     # What stays on the header's page: the whole code of what has no page (TRACE_DEFINE_ENUM).
     kept = re.findall(r'<details class="unfolded" id="pass-\d+-([A-Za-z_]+)-\d+-whole"', header)

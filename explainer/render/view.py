@@ -485,22 +485,34 @@ def _folded(inv: Invocation, whole: CodeView, anchor: str, first_line: int, word
 
 def _invocation(
     w: Walkthrough, p: Pass, inv: Invocation, tables: _Tables, first_line: int, plain: bool = False,
+    elsewhere: bool = False,
 ) -> InvocationView:
     """The invocation as a page in any language shows it, but for its
-    folded code (see _Core)."""
+    folded code (see _Core).  *elsewhere*: its whole code and its steps
+    are on its own page; here only its folded code is, whose tokens are
+    all the origins the page needs of it."""
     anchor = invocation_anchor(p.index, inv)
     names = params(p, inv.macro, len(inv.args))
     key = tables.add_invocation(w.header, inv, names)
+    folded = inv.folded
+    kept = None if not elsewhere or folded is None else {k for k in folded.pieces if k >= 0}
     # Tokens of one origin share its Provenance: look each up once.
     by_origin: dict[int, int] = {}
     provs: list[int | None] = []
-    for pr in () if plain else inv.provenance:
+    for k, pr in enumerate(() if plain else inv.provenance):
+        if kept is not None and k not in kept:
+            provs.append(None)
+            continue
         index = by_origin.get(id(pr))
         if index is None:
             index = by_origin[id(pr)] = tables.prov(pr, key)
         provs.append(index)
-    code = (CodeView(inv.code, (), [], [], f"pass-{p.index}", first_line) if plain
-            else code_view(inv.code, inv.spans, provs, f"pass-{p.index}", first_line))
+    if plain:
+        code = CodeView(inv.code, (), [], [], f"pass-{p.index}", first_line)
+    elif kept is not None:  # never written: its spans and origins are for the folded code's tokens
+        code = CodeView(inv.code, inv.spans, [], provs, f"pass-{p.index}", first_line)
+    else:
+        code = code_view(inv.code, inv.spans, provs, f"pass-{p.index}", first_line)
     # gcc expands an argument before the macro's body decides to drop it:
     # the step list then shows the argument's own macro (TP_STRUCT__entry,
     # TP_printk ...: each is written in one argument only) at work.
@@ -509,7 +521,7 @@ def _invocation(
         Arg(i, names[i], text, i in inv.used_args, i not in inv.used_args and wrapper(text) in expanded)
         for i, text in enumerate(inv.args)
     )
-    steps = () if plain else tuple(StepView(s, tables.where(s.where)) for s in inv.steps)
+    steps = () if plain or elsewhere else tuple(StepView(s, tables.where(s.where)) for s in inv.steps)
     title = f"{inv.macro}({inv.name})" if inv.name else inv.macro
     return InvocationView(
         anchor=anchor, key=key, title=title, macro=inv.macro, name=inv.name, line=inv.line,
@@ -540,8 +552,8 @@ class _PassCore:
         line = folded_line = 1
         for inv in p.invocations:
             if inv.focus:
-                view = _invocation(w, p, inv, tables, line, plain)
-                home = wholes.get(view.anchor) if inv.folded is not None else None
+                home = wholes.get(invocation_anchor(p.index, inv)) if inv.folded is not None else None
+                view = _invocation(w, p, inv, tables, line, plain, home is not None)
                 self.invocations.append((inv, view, folded_line, home))
                 if home is None:
                     line += view.code.line_count()
