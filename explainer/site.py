@@ -22,7 +22,7 @@ from typing import cast
 
 from markupsafe import Markup
 
-from explainer import gcpause, prose
+from explainer import allocator, gcpause, prose
 from explainer.cpp import expand, scan
 from explainer.cpp import memo as memos
 from explainer.cpp.recorder import Recorder
@@ -372,6 +372,7 @@ def _run(plan: list[tuple[TranslationUnit, str]], staging: Path, languages: Lang
          time_limit: float | None, extracts: bool, prefix: str,
          ) -> Iterator[tuple[TranslationUnit, Pages | ExplainError]]:
     """Each header's pages, written into *staging*; results in plan order."""
+    allocator.keep_freed()  # before the workers fork: gigabytes of pages are made and freed
     if jobs <= 1 or len(plan) <= 1:
         for tu, folder in plan:
             yield tu, _header_pages(tu, folder, staging, languages, time_limit, extracts, prefix)
