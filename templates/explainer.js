@@ -100,8 +100,8 @@
     history.replaceState(null, "", "#" + first.id);
     first.scrollIntoView({ block: "start" });
   });
-  // Come from a fold on the header's page: the line it links to is in a
-  // closed block of whole code here; open it there.
+  // Come from a fold on the header's or a class's page: the line it links
+  // to is in a closed block of whole code here; open it there.
   var arrived = location.hash ? document.getElementById(location.hash.slice(1)) : null;
   var closed = arrived && arrived.closest("details:not([open])");
   if (closed) {

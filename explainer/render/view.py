@@ -547,7 +547,8 @@ class _PassCore:
         self.changes = tuple(index.view(i, i in relevant) for i in sorted(listed))
         self.relevant_count = len(relevant)
         # Each invocation in focus, its view, its folded code's first line
-        # and where its whole code is if not here (wholes: a site's header page).
+        # and where its whole code is if not here (wholes: a site's header
+        # or class page).
         self.invocations: list[tuple[Invocation, InvocationView, int, tuple[str, int | None] | None]] = []
         line = folded_line = 1
         for inv in p.invocations:
@@ -755,8 +756,9 @@ def page(w: Walkthrough, reproduce: str, lang: str | None = None, home: str | No
     page, the header's page, which keeps what this one leaves out: the
     timeline's rows of other code, the changes this code does not use
     (a quarter of a site's bytes, the same on each page of a header);
-    *wholes*, on a site's header page, where each invocation's whole code
-    is on its own page (whole_code_lines), shown here folded only."""
+    *wholes*, on a site's header or class page, where an invocation's
+    whole code is on its own page (whole_code_lines): shown here folded
+    only, with no steps."""
     words = {k: str(v) for k, v in prose.load(lang)["html"].items()}
     shown = w.shown_passes()
     core = _core(w, shown, pages or {}, header_page is not None, wholes)
