@@ -514,7 +514,7 @@ def _pages_of(tu: TranslationUnit, folder: str, staging: Path, languages: Langua
         for name in sorted(pages, key=lambda n: kinds[n] == "class"):
             page = pages[name]
             focused = assemble.build(recording, name, layout)
-            mine = dict(wholes) if kinds[name] == "class" else None
+            mine = wholes if kinds[name] == "class" else None  # what the events' pages have
             for lang in languages.order:
                 put(f"{folder}/{page}", lang, to_html.render, focused, pages=pages, fmt=shown[lang].get(name),
                     header_page="index.html", wholes=mine)
