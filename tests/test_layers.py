@@ -15,7 +15,7 @@ PACKAGE = REPO / "explainer"
 # Earlier stages first.  A module may import its own stage and earlier ones.
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("explainer", "explainer.errors", "explainer.resources", "explainer.gcpause", "explainer.allocator",
-              "explainer.prose", "explainer.textwidth")),
+              "explainer.lastmade", "explainer.prose", "explainer.textwidth")),
     ("kernel", ("explainer.kernel",)),
     ("model", ("explainer.model",)),
     ("cpp", ("explainer.cpp",)),

@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from explainer import prose
+from explainer.lastmade import LastMade
 from explainer.model import Walkthrough
 from explainer.render import undecodable, view
 from explainer.render.template_cache import template_cache
@@ -363,23 +364,19 @@ def render_fragment(name: str, lang: str | None = None, **context: Any) -> Marku
 # The last page's data in JSON but for its words, by the identity of its
 # provenance table: the same page in each language of a site shares it
 # (view._Core), and it is most of the data.
-_DATA: list[tuple[tuple[view.ProvenanceEntry, ...], dict[str, str]]] = []
+_DATA: LastMade[dict[str, str]] = LastMade()
 
 
 def _data_json(page: view.Page, own: dict[str, Any]) -> Markup:
     """The page's data block as jinja2's tojson writes it (keys sorted,
     then <, >, & and ' as escapes): the tables the script reads, with
     *own*, what differs by language (the words, the decoder's tables)."""
-    if _DATA and _DATA[0][0] is page.provenance:
-        shared = _DATA[0][1]
-    else:
-        shared = {key: json.dumps(value, sort_keys=True) for key, value in (
-            ("provenance", [list(p) for p in page.provenance]),
-            ("chains", [list(c) for c in page.chains]),
-            ("sources", page.sources),
-            ("invocations", list(page.invocations)),
-        )}
-        _DATA[:] = [(page.provenance, shared)]
+    shared = _DATA.get((page.provenance,), lambda: {key: json.dumps(value, sort_keys=True) for key, value in (
+        ("provenance", [list(p) for p in page.provenance]),
+        ("chains", [list(c) for c in page.chains]),
+        ("sources", page.sources),
+        ("invocations", list(page.invocations)),
+    )})
     parts = {**shared, **{key: json.dumps(value, sort_keys=True) for key, value in own.items()}}
     text = "{" + ", ".join(f"{json.dumps(key)}: {parts[key]}" for key in sorted(parts)) + "}"
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

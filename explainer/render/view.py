@@ -13,6 +13,7 @@ from explainer import prose
 from explainer.cpp.lexer import scan
 from explainer.kernel import knowledge
 from explainer.kernel.translation_unit import shown_path
+from explainer.lastmade import LastMade
 from explainer.model import (
     PAGE_BUDGET,
     Change,
@@ -587,17 +588,13 @@ class _Core:
 
 # The last page's core, by the identity of its walkthrough and its links:
 # a site renders each page in every language one after the other.
-_CORE: list[tuple[Walkthrough, tuple[object, ...], _Core]] = []
+_CORE: LastMade[_Core] = LastMade()
 
 
 def _core(w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str], own_only: bool,
           wholes: Wholes | None = None) -> _Core:
     links = (own_only, tuple(sorted(pages.items())), tuple(sorted((wholes or {}).items())))
-    if _CORE and _CORE[0][0] is w and _CORE[0][1] == links:
-        return _CORE[0][2]
-    core = _Core(w, shown, pages, own_only, wholes or {})
-    _CORE[:] = [(w, links, core)]
-    return core
+    return _CORE.get((w,), lambda: _Core(w, shown, pages, own_only, wholes or {}), links)
 
 
 def _pass_view(

@@ -17,6 +17,7 @@ from explainer.cpp.recording import PassRecord, RawInvocation, Recording
 from explainer.errors import ExplainError
 from explainer.kernel import knowledge
 from explainer.kernel.translation_unit import REPRODUCE_ENV
+from explainer.lastmade import LastMade
 from explainer.model import Folded, Invocation, Pass, Reproduce, Walkthrough
 from explainer.walkthrough import doctor
 from explainer.walkthrough.fold import FoldCall, FoldedParts, folded
@@ -176,21 +177,19 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
 
 # The last recording's TRACE_SYSTEM: a site builds a walkthrough of one
 # recording for each of its events, and finding it walks 20,000 changes.
-_SYSTEM: list[tuple[Recording, str | None]] = []
+_SYSTEM: LastMade[str | None] = LastMade()
 
 
 def _system(recording: Recording) -> str | None:
     """TRACE_SYSTEM as the header defines it (its first #define there)."""
-    if _SYSTEM and _SYSTEM[0][0] is recording:
-        return _SYSTEM[0][1]
-    header = os.path.basename(recording.tu.header)
-    found = None
-    for c in itertools.chain(*(p.changes for p in recording.passes), recording.changes_after):
-        if c.kind == "define" and c.name == "TRACE_SYSTEM" and os.path.basename(c.file) == header and c.body:
-            found = c.body.strip()
-            break
-    _SYSTEM[:] = [(recording, found)]
-    return found
+    def found() -> str | None:
+        header = os.path.basename(recording.tu.header)
+        for c in itertools.chain(*(p.changes for p in recording.passes), recording.changes_after):
+            if c.kind == "define" and c.name == "TRACE_SYSTEM" and os.path.basename(c.file) == header and c.body:
+                return c.body.strip()
+        return None
+
+    return _SYSTEM.get((recording,), found)
 
 
 def worked(recording: Recording, count: int) -> Recording:

@@ -16,6 +16,7 @@ import bisect
 from dataclasses import dataclass
 from functools import cached_property
 
+from explainer.lastmade import LastMade
 from explainer.model import Change, Pass, Walkthrough
 
 
@@ -45,24 +46,23 @@ def same_meaning(a: Change | None, b: Change | None) -> bool:
     return (a.params, a.body) == (b.params, b.body)
 
 
-# The last translation unit's changes, with where each name's are: the
-# walkthroughs of one header's pages (one per event) share the passes'
-# change lists, some 20,000 changes in full mode.
-_LAST: list[tuple[tuple[tuple[Change, ...], ...], tuple[Change, ...], dict[str, list[int]]]] = []
+# The last translation unit's changes, with where each name's are, by
+# its passes' change lists: the walkthroughs of one header's pages (one
+# per event) share them, some 20,000 changes in full mode.
+_LAST: LastMade[tuple[tuple[Change, ...], dict[str, list[int]]]] = LastMade()
 
 
 def _positions(w: Walkthrough) -> tuple[tuple[Change, ...], dict[str, list[int]]]:
     """Every change of *w*'s unit in order, and the positions of each
     name's among them."""
-    lists = (*(p.changes for p in w.passes), w.changes_after)
-    if _LAST and len(_LAST[0][0]) == len(lists) and all(a is b for a, b in zip(_LAST[0][0], lists, strict=True)):
-        return _LAST[0][1], _LAST[0][2]
-    changes = w.all_changes()
-    at: dict[str, list[int]] = {}
-    for i, c in enumerate(changes):
-        at.setdefault(c.name, []).append(i)
-    _LAST[:] = [(lists, changes, at)]
-    return changes, at
+    def made() -> tuple[tuple[Change, ...], dict[str, list[int]]]:
+        changes = w.all_changes()
+        at: dict[str, list[int]] = {}
+        for i, c in enumerate(changes):
+            at.setdefault(c.name, []).append(i)
+        return changes, at
+
+    return _LAST.get((*(p.changes for p in w.passes), w.changes_after), made)
 
 
 class Meanings:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from explainer import prose
 from explainer.cpp.macros import IDENTIFIER
+from explainer.lastmade import LastMade
 from explainer.model import AuthorNote, Change, Invocation, Walkthrough
 from explainer.walkthrough.meanings import Meanings
 
@@ -78,16 +79,12 @@ def _means(entry: dict[str, object], definition: Change | None) -> str:
 
 # The last walkthrough's invocations by place, pass by pass: a page asks
 # for each macro of each invocation in focus.
-_PLACES: list[tuple[Walkthrough, list[dict[tuple[str, int], Invocation]]]] = []
+_PLACES: LastMade[list[dict[tuple[str, int], Invocation]]] = LastMade()
 
 
 def _places(w: Walkthrough) -> list[dict[tuple[str, int], Invocation]]:
     """Per pass, its first invocation of each (macro, line)."""
-    if _PLACES and _PLACES[0][0] is w:
-        return _PLACES[0][1]
-    found = [{(i.macro, i.line): i for i in reversed(p.invocations)} for p in w.passes]
-    _PLACES[:] = [(w, found)]
-    return found
+    return _PLACES.get((w,), lambda: [{(i.macro, i.line): i for i in reversed(p.invocations)} for p in w.passes])
 
 
 def _ends_up(w: Walkthrough, meanings: Meanings, name: str, at: tuple[str, int],
