@@ -73,10 +73,19 @@ def stage(stage_id: str, lang: str | None = None) -> dict[str, str]:
 def sees(stage_id: str, system: str | None, event: str | None, lang: str | None = None) -> str | None:
     """What user space sees of a stage, for *event* of *system* (their
     placeholders when unknown); None for a stage without such a note."""
+    note = sees_note(stage_id, lang)
+    return None if note is None else note.format(**sees_values(system, event))
+
+
+def sees_note(stage_id: str, lang: str | None = None) -> str | None:
+    """What user space sees of a stage, with {system} and {event} to fill
+    in (sees_values); None for a stage without such a note."""
     note = load(lang)["stage"].get(stage_id, {}).get("sees")
-    if note is None:
-        return None
-    return str(note).format(system=system or "<system>", event=event or "<event>")
+    return None if note is None else str(note)
+
+
+def sees_values(system: str | None, event: str | None) -> dict[str, str]:
+    return {"system": system or "<system>", "event": event or "<event>"}
 
 
 def text(key: str, lang: str | None = None, **values: object) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from explainer import cli, prose
+from explainer.render import to_html
 
 from conftest import REPO, requires_gcc
 from htmlcheck import Page
@@ -132,3 +133,15 @@ def test_the_cycles_boxes_open_the_worked_example_at_their_pass() -> None:
     assert boxes == [f"sample/sample_work.html#pass-{n}" for n in range(1, 12)]
     example = Page((SITE / "sample" / "sample_work.html").read_text())
     assert all(f"pass-{n}" in example.ids for n in range(1, 12))
+
+
+def test_a_note_is_linked_before_its_names_are_filled_in() -> None:
+    glossary = prose.load()["glossary"]
+    note = "Each {event} writes a record to the ring buffer of {system}: <{event}> & more."
+    filled = to_html.terms_filled(note, glossary, (("event", "probe"), ("system", "tracepoint")))
+    # The same words linked as in the note filled in first; the names never.
+    assert str(filled) == ('Each probe writes <a class="term" href="#term-record">a record</a> to the '
+                           '<a class="term" href="#term-ring-buffer">ring buffer</a> of tracepoint:'
+                           ' &lt;probe&gt; &amp; more.')
+    plain = to_html.terms(note.format(event="sched_switch", system="sched"), glossary)
+    assert to_html.terms_filled(note, glossary, (("event", "sched_switch"), ("system", "sched"))) == plain

@@ -70,6 +70,7 @@ def environment() -> jinja2.Environment:
     env.filters["change_items"] = change_items
     env.filters["step_items"] = step_items
     env.filters["terms"] = terms
+    env.filters["terms_filled"] = terms_filled
     return env
 
 
@@ -106,6 +107,26 @@ def terms(text: str, glossary: dict[str, Any]) -> Markup:
             known[1].clear()
         found = known[1][text] = _linked(text, glossary)
     return found
+
+
+# A placeholder of a note, as terms() reads it: in a word of its own, to
+# which no term's form can belong.
+_HOLE = re.compile(r"\{(\w+)\}")
+_FILLED_HOLE = re.compile(r"__hole_(\w+)__")
+
+
+def terms_filled(note: str, glossary: dict[str, Any], values: tuple[tuple[str, str], ...]) -> Markup:
+    """terms(note), then its {placeholders} filled with *values* (escaped,
+    never linked: a name is not a word of the glossary).  The note is
+    linked once for every page that fills it in (an event's name)."""
+    known = _LINKED_NOTES.get((id(glossary), note))
+    if known is None or known[0] is not glossary:
+        linked = terms(_HOLE.sub(r"__hole_\1__", note), glossary)
+        known = _LINKED_NOTES[id(glossary), note] = (glossary, Markup(_FILLED_HOLE.sub(r"{\1}", str(linked))))
+    return known[1].format(**dict(values))
+
+
+_LINKED_NOTES: dict[tuple[int, str], tuple[dict[str, Any], Markup]] = {}
 
 
 def _linked(text: str, glossary: dict[str, Any]) -> Markup:

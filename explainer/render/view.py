@@ -149,6 +149,10 @@ class PassView:
     makes: str
     why: str
     sees: str | None  # what user space sees of it, for the event in focus
+    # The same before its names are filled in, and the names: a page links
+    # its glossary's words in the note once for all the events.
+    sees_note: str | None
+    sees_values: tuple[tuple[str, str], ...]
     kernels: str | None  # which kernel versions read it so
     site: str
     chain: tuple[str, ...]
@@ -603,6 +607,7 @@ def _pass_view(
 ) -> PassView:
     p = core.p
     notes = prose.stage(p.stage, lang)
+    event = w.event_in_focus(p)
     invocations = []
     for inv, view, folded_line, home in core.invocations:
         block: str | None = None  # its whole code, on its own page
@@ -614,7 +619,8 @@ def _pass_view(
         invocations.append(view if folded is None else replace(view, folded=folded, whole_elsewhere=block))
     return PassView(
         index=p.index, anchor=f"pass-{p.index}", stage=p.stage, title=notes["title"],
-        makes=notes["makes"], why=notes["why"], sees=prose.sees(p.stage, w.system, w.event_in_focus(p), lang),
+        makes=notes["makes"], why=notes["why"], sees=prose.sees(p.stage, w.system, event, lang),
+        sees_note=prose.sees_note(p.stage, lang), sees_values=tuple(prose.sees_values(w.system, event).items()),
         kernels=notes.get("kernels"),
         site=f"{w.display(p.included_from.file)}:{p.included_from.line}",
         chain=tuple(f"{w.display(s.file)}:{s.line}" for s in p.chain[1:]),
