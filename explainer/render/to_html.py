@@ -312,15 +312,66 @@ def _change_item(c: view.ChangeView) -> str:
 
 
 def step_items(steps: tuple[view.StepView, ...], words: dict[str, str]) -> Markup:
-    """An invocation's steps, one item each.  Built here: an event's page
-    lists thousands (ext4.h's pages, 1,500 to 3,500 each)."""
-    became = _escaped(words["became"])
-    pre_expanded = _escaped(words["pre_expanded"])
+    """An invocation's steps, one item each, in the words of *words*.
+    Built here: an event's page lists thousands (ext4.h's pages, 1,500 to
+    3,500 each), and once for the page in every language (_StepLists)."""
+    pieces, slots = _steps_html(steps)
+    said = {word: _escaped(words[word]) for word in set(slots)}
+    out = [pieces[0]]
+    for word, piece in zip(slots, pieces[1:], strict=True):
+        out.append(said[word])
+        out.append(piece)
+    return Markup("".join(out))
+
+
+MAX_STEP_CHARS = 1 << 25  # kept at most: a whole kernel header's page holds a tenth of it
+
+# A step list's HTML in any language: the pieces between its words, and
+# the prose key of each word (html.kind_expand, html.became ...).
+StepsHtml = tuple[list[str], list[str]]
+
+
+class _StepLists:
+    """The step lists of the last pages, by identity: a page's twin in the
+    next language shows the same lists (view._Core), in other words."""
+
+    def __init__(self) -> None:
+        self.html: dict[int, tuple[tuple[view.StepView, ...], StepsHtml]] = {}
+        self.chars = 0
+
+    def get(self, steps: tuple[view.StepView, ...]) -> StepsHtml | None:
+        known = self.html.get(id(steps))
+        return known[1] if known is not None and known[0] is steps else None
+
+    def put(self, steps: tuple[view.StepView, ...], html: StepsHtml) -> None:
+        if self.chars >= MAX_STEP_CHARS:
+            self.html.clear()
+            self.chars = 0
+        self.html[id(steps)] = (steps, html)
+        self.chars += sum(len(piece) for piece in html[0])
+
+
+_STEPS = _StepLists()
+
+
+def _steps_html(steps: tuple[view.StepView, ...]) -> StepsHtml:
+    known = _STEPS.get(steps)
+    if known is not None:
+        return known
+    pieces: list[str] = []
+    slots: list[str] = []
     out: list[str] = []
     add = out.append
+
+    def word(key: str) -> None:
+        pieces.append("".join(out))
+        out.clear()
+        slots.append(key)
+
     for s in steps:
-        add(f'        <li class="step d{s.depth} {_escaped(s.kind)}"><span class="kind">'
-            f'{_escaped(words["kind_" + s.kind])}</span>\n')
+        add(f'        <li class="step d{s.depth} {_escaped(s.kind)}"><span class="kind">')
+        word("kind_" + s.kind)
+        add("</span>\n")
         if s.kind == "expand":
             add(f'<code class="name">{_escaped(s.macro or "")}</code>')
             if s.args:
@@ -328,7 +379,9 @@ def step_items(steps: tuple[view.StepView, ...], words: dict[str, str]) -> Marku
                 for written, pre in s.args:
                     add(f"<li><code>{_escaped(written)}</code>")
                     if pre is not None and pre != written:
-                        add(f' <span class="pre">{pre_expanded}</span> <code>{_escaped(pre)}</code>')
+                        add(' <span class="pre">')
+                        word("pre_expanded")
+                        add(f"</span> <code>{_escaped(pre)}</code>")
                     add("</li>")
                 add("</ol>")
         elif s.kind == "paste":
@@ -336,12 +389,16 @@ def step_items(steps: tuple[view.StepView, ...], words: dict[str, str]) -> Marku
                 f"<code>{_escaped(s.args[1][0])}</code>\n")
         else:
             add(f"# <code>{_escaped(s.args[0][0])}</code>")
-        add(f'        <span class="became">{became}</span> <code class="result">'
-            f'{_escaped(s.result)}</code>')
+        add('        <span class="became">')
+        word("became")
+        add(f'</span> <code class="result">{_escaped(s.result)}</code>')
         if s.where:
             add(f' <span class="where">{_escaped(s.where)}</span>')
         add("</li>\n")
-    return Markup("".join(out))
+    pieces.append("".join(out))
+    html = (pieces, slots)
+    _STEPS.put(steps, html)
+    return html
 
 
 @cache
