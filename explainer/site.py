@@ -30,7 +30,7 @@ from explainer.errors import Diagnosis, ExplainError
 from explainer.kernel import knowledge
 from explainer.kernel.translation_unit import TranslationUnit, setup
 from explainer.model import Walkthrough
-from explainer.render import to_html, view
+from explainer.render import to_html, undecodable, view
 from explainer.render.cycle import cycle
 from explainer.render.format_view import formats_of, panels
 from explainer.render.view import slug
@@ -555,11 +555,19 @@ def staging_dir(out: Path) -> Path:
 
 
 def write_page(staging: Path, name: str, text: str) -> None:
-    path = (staging / name).resolve()
-    if not path.is_relative_to(staging.resolve()):
+    """*text* as the page *name* of the site being built in *staging*.
+    The staging folder is explainer's own, fresh and without links, so a
+    name that stays inside it as written stays inside it on disk."""
+    shown = posixpath.normpath(name)
+    if posixpath.isabs(shown) or shown == ".." or shown.startswith("../") or shown == ".":
         raise ExplainError(prose.error("site_outside", name=name))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path = staging / shown
+    data = undecodable.utf8(text)
+    try:
+        path.write_bytes(data)
+    except FileNotFoundError:  # the first page of its folder
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
 
 
 def swap(staging: Path, out: Path) -> None:

@@ -198,6 +198,26 @@ def test_names_from_headers_cannot_escape() -> None:
     assert slug("") == "x"
 
 
+@pytest.mark.parametrize("name", ["../x.html", "a/../../x.html", "/tmp/x.html", "..", "a/.."])
+def test_a_page_is_never_written_outside_the_site(tmp_path: Path, name: str) -> None:
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    with pytest.raises(ExplainError):
+        site.write_page(staging, name, "x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["staging"]
+
+
+def test_a_page_is_written_once_in_utf8_with_its_folder(tmp_path: Path) -> None:
+    from explainer.render import undecodable
+
+    page = "<p>中文 · \udcff</p>"  # a byte of the header that is not UTF-8, shown as \xff
+    assert undecodable.present(page)
+    site.write_page(tmp_path, "a/b/c.html", undecodable.visible(page))
+    assert (tmp_path / "a" / "b" / "c.html").read_text("utf-8") == "<p>中文 · \\xff</p>"
+    site.write_page(tmp_path, "a/./d.html", "<p>中文</p>")
+    assert (tmp_path / "a" / "d.html").read_bytes() == "<p>中文</p>".encode()
+
+
 @requires_gcc
 def test_header_page_leaves_step_lists_to_the_event_pages(built: Path) -> None:
     header = (built / "sample/index.html").read_text()

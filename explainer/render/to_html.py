@@ -169,27 +169,41 @@ def _escaped(text: str) -> str:
 TAB_WIDTH = 8
 
 
-def code_block(code: view.CodeView, key: int, label: str) -> Markup:
+def code_block(code: view.CodeView, key: int, label: str, fold_title: str = "") -> Markup:
     """A code block: one span per line (anchored), one per token; tokens
     with a known origin carry data-p, an index into the page's provenance
-    table.  Written here, straight from the view's columns, rather than by
-    a template loop: a kernel header's page holds half a million tokens;
-    every text is escaped."""
+    table; a folded call links to its expansion, titled by *fold_title*
+    (html.fold_title).  Written here, straight from the view's columns,
+    rather than by a template loop: a kernel header's page holds half a
+    million tokens; every text is escaped."""
     if not code.spans:
         # A page past its budget (view.too_large): the text alone, no line anchors.
         return Markup(f'<pre class="code plain" aria-label="{_escape(label)}"><code>{_escape(code.text)}</code></pre>')
     opening = f'<pre class="code" tabindex="0" data-inv="{key}" aria-label="{_escape(label)}"><code>'
     if code.html is None:
         code.html = _code_lines(code)
-    return Markup(opening + code.html)
+    pieces, links = code.html
+    out = [opening, pieces[0]]
+    for link, piece in zip(links, pieces[1:], strict=True):
+        out.append(_escape(fold_title.format(macro=link.macro, where=link.where, lines=link.lines)))
+        out.append(piece)
+    return Markup("".join(out))
 
 
-def _code_lines(code: view.CodeView) -> str:
+# Where a fold's title goes in a code block's lines, until code_block
+# writes it in the page's language: found by identity, never by value.
+_TITLE = "\x00title\x00"
+
+
+def _code_lines(code: view.CodeView) -> tuple[list[str], list[view.FoldLink]]:
+    """The block's lines, and its folds' links in order: the lines are
+    the pieces between those links' titles."""
     out: list[str] = []
     line = _Lines(out, _escape(code.anchor), code.first_line)
     text = code.text
     pos = 0
     folds = code.folds
+    links: list[view.FoldLink] = []
     for k, ((start, end), prov, css) in enumerate(zip(code.spans, code.provs, code.classes, strict=True)):
         if start == pos + 1 and text[pos] == " ":
             line.add(" ")  # the usual gap
@@ -199,8 +213,10 @@ def _code_lines(code: view.CodeView) -> str:
         fold = folds.get(k) if folds else None
         if fold is not None:
             focus = "" if fold.first else ' tabindex="-1"'
-            line.add(f'<a class="fold" href="{_escape(fold.href)}" data-last="{fold.last_line}"{focus}'
-                     f' title="{_escape(fold.title)}">{_escape(token)}</a>', len(token))
+            line.add(f'<a class="fold" href="{_escape(fold.href)}" data-last="{fold.last_line}"{focus} title="', 0)
+            line.add(_TITLE, 0)
+            line.add(f'">{_escape(token)}</a>', len(token))
+            links.append(fold)
         elif "\n" in token or "\t" in token:
             line.white(token, css, prov)
         else:
@@ -210,7 +226,16 @@ def _code_lines(code: view.CodeView) -> str:
         line.white(text[pos:])
     line.close()
     out.append("</code></pre>")
-    return "".join(out)
+    if not links:
+        return ["".join(out)], links
+    pieces: list[str] = []
+    start = 0
+    for i, part in enumerate(out):
+        if part is _TITLE:
+            pieces.append("".join(out[start:i]))
+            start = i + 1
+    pieces.append("".join(out[start:]))
+    return pieces, links
 
 
 def _segment(escaped: str, css: str, prov: int | None) -> str:

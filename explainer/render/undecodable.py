@@ -8,20 +8,35 @@ from __future__ import annotations
 
 import re
 
+from explainer.lastmade import LastMade
+
 _RAW = re.compile("[\udc80-\udcff]")
+
+# The last text present() encoded, as UTF-8: a page is asked about, then
+# written (utf8), and each encoding is a millisecond a megabyte (a site
+# of 7.3 writes five gigabytes).
+_ENCODED: LastMade[bytes | None] = LastMade()
 
 
 def present(text: str) -> bool:
     """Whether *text* holds such a byte.  Asked of whole pages: ASCII is
     known at once, and encoding finds a surrogate many times faster than
     a search (a 2.5 MB page: 115 M instructions searched)."""
-    if text.isascii():
-        return False
+    return not text.isascii() and _ENCODED.get((text,), lambda: _utf8_or_none(text)) is None
+
+
+def utf8(text: str) -> bytes:
+    """*text* in UTF-8, encoded again only if it is not the text present()
+    was last asked about."""
+    found = _ENCODED.get((text,), lambda: _utf8_or_none(text))
+    return text.encode("utf-8") if found is None else found  # the error, raised as it would be
+
+
+def _utf8_or_none(text: str) -> bytes | None:
     try:
-        text.encode("utf-8")
+        return text.encode("utf-8")
     except UnicodeEncodeError:
-        return True
-    return False
+        return None
 
 
 def visible(text: str) -> str:

@@ -62,8 +62,9 @@ class CodeView:
         # The spans that are a kernel helper's call, folded: where it opens.
         self.folds = folds or {}
         # Its lines as to_html writes them, kept for the same page in
-        # another language (the code is the same in each: _Core).
-        self.html: str | None = None
+        # another language (the code is the same in each: _Core): the
+        # pieces between its folds' titles, and the folds in order.
+        self.html: tuple[list[str], list[FoldLink]] | None = None
 
     def line_count(self) -> int:
         return lines_in(self.text)
@@ -79,12 +80,15 @@ def lines_in(code: str) -> int:
 class FoldLink:
     """A piece of a folded call (its name, a parenthesis, an argument's
     token): the line of the whole code where its expansion starts (href),
-    its last line there, what the link says, and whether it is the
+    its last line there, what the link names (the helper, where it is
+    defined, the lines it opens: html.fold_title) and whether it is the
     call's first piece (the one the keyboard stops at)."""
 
     href: str
     last_line: int
-    title: str
+    macro: str
+    where: str | None
+    lines: int
     first: bool
 
 
@@ -445,10 +449,10 @@ def whole_code_lines(w: Walkthrough, pages: dict[str, str], name: str, page_file
     just rendered with *wholes*) shows its own invocations' whole code."""
     core = _core(w, w.shown_passes(), pages, True, wholes)
     return {view.anchor: (page_file, None if core.plain else view.code.first_line)
-            for p in core.passes for inv, view, _, _ in p.invocations if inv.name == name and inv.folded is not None}
+            for p in core.passes for inv, view in p.invocations if inv.name == name and inv.folded is not None}
 
 
-def _folded(inv: Invocation, whole: CodeView, anchor: str, first_line: int, words: dict[str, str],
+def _folded(inv: Invocation, whole: CodeView, anchor: str, first_line: int,
             plain: bool, tables: _Tables, home: tuple[str, int | None] | None = None) -> CodeView | None:
     """The invocation's code with kernel helpers folded: each token keeps
     its origin, each call links to its expansion in the whole code (on
@@ -473,14 +477,14 @@ def _folded(inv: Invocation, whole: CodeView, anchor: str, first_line: int, word
             fold = inv.folds[-1 - piece]
             first = whole.first_line + inv.code.count("\n", 0, inv.spans[fold.first][0])
             last = whole.first_line + inv.code.count("\n", 0, inv.spans[fold.end - 1][0])
-            title = words["fold_title"].format(macro=fold.macro, where=tables.where(fold.where), lines=last - first + 1)
+            where = tables.where(fold.where)
             if home is None:
-                link = FoldLink(f"#{whole.anchor}-L{first}", last, title, True)
+                link = FoldLink(f"#{whole.anchor}-L{first}", last, fold.macro, where, last - first + 1, True)
             else:  # on the invocation's own page (at its line there, or at the block if none)
                 target, start = home
                 shift = 0 if start is None else start - whole.first_line
                 href = target if start is None else f"{target}#{whole.anchor}-L{first + shift}"
-                link = FoldLink(href, last + shift, title, True)
+                link = FoldLink(href, last + shift, fold.macro, where, last - first + 1, True)
             rest[piece] = replace(link, first=False)
         links[k] = link
         classes[k] = "fold"
@@ -537,7 +541,7 @@ def _invocation(
 
 class _PassCore:
     """What a pass shows on a page in any language: its changes listed and
-    its invocations in focus, each with its folded code's first line."""
+    its invocations in focus, with their code folded."""
 
     __slots__ = ("changes", "invocations", "p", "relevant_count")
 
@@ -551,20 +555,27 @@ class _PassCore:
         listed = relevant if only_used else relevant.union(index.listed)
         self.changes = tuple(index.view(i, i in relevant) for i in sorted(listed))
         self.relevant_count = len(relevant)
-        # Each invocation in focus, its view, its folded code's first line
-        # and where its whole code is if not here (wholes: a site's header
-        # or class page).
-        self.invocations: list[tuple[Invocation, InvocationView, int, tuple[str, int | None] | None]] = []
+        # Each invocation in focus and its view; where its whole code is
+        # if not here (wholes: a site's header or class page), its folds
+        # link there.
+        self.invocations: list[tuple[Invocation, InvocationView]] = []
         line = folded_line = 1
         for inv in p.invocations:
             if inv.focus:
                 home = wholes.get(invocation_anchor(p.index, inv)) if inv.folded is not None else None
                 view = _invocation(w, p, inv, tables, line, plain, home is not None)
-                self.invocations.append((inv, view, folded_line, home))
                 if home is None:
                     line += view.code.line_count()
                 if inv.folded is not None:
+                    block: str | None = None  # its whole code, on its own page
+                    target: tuple[str, int | None] | None = None  # where its folds link
+                    if home is not None:
+                        block = f"{home[0]}#{view.anchor}-whole"
+                        target = home if home[1] is not None else (block, None)
+                    folded = _folded(inv, view.code, f"pass-{p.index}-folded", folded_line, plain, tables, target)
+                    view = replace(view, folded=folded, whole_elsewhere=block)
                     folded_line += lines_in(inv.folded.code)
+                self.invocations.append((inv, view))
 
 
 class _Core:
@@ -601,22 +612,10 @@ def _core(w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str], own_on
     return _CORE.get((w,), lambda: _Core(w, shown, pages, own_only, wholes or {}), links)
 
 
-def _pass_view(
-    w: Walkthrough, core: _PassCore, prev: str | None, nxt: str | None, tables: _Tables, lang: str | None,
-    words: dict[str, str], plain: bool = False,
-) -> PassView:
+def _pass_view(w: Walkthrough, core: _PassCore, prev: str | None, nxt: str | None, lang: str | None) -> PassView:
     p = core.p
     notes = prose.stage(p.stage, lang)
     event = w.event_in_focus(p)
-    invocations = []
-    for inv, view, folded_line, home in core.invocations:
-        block: str | None = None  # its whole code, on its own page
-        target: tuple[str, int | None] | None = None  # where its folds link
-        if home is not None:
-            block = f"{home[0]}#{view.anchor}-whole"
-            target = home if home[1] is not None else (block, None)
-        folded = _folded(inv, view.code, f"pass-{p.index}-folded", folded_line, words, plain, tables, target)
-        invocations.append(view if folded is None else replace(view, folded=folded, whole_elsewhere=block))
     return PassView(
         index=p.index, anchor=f"pass-{p.index}", stage=p.stage, title=notes["title"],
         makes=notes["makes"], why=notes["why"], sees=prose.sees(p.stage, w.system, event, lang),
@@ -625,7 +624,7 @@ def _pass_view(
         site=f"{w.display(p.included_from.file)}:{p.included_from.line}",
         chain=tuple(f"{w.display(s.file)}:{s.line}" for s in p.chain[1:]),
         changes=core.changes, changes_count=len(p.changes), unlisted_count=len(p.changes) - len(core.changes),
-        relevant_count=core.relevant_count, invocations=tuple(invocations),
+        relevant_count=core.relevant_count, invocations=tuple(view for _, view in core.invocations),
         prev_anchor=prev, next_anchor=nxt,
     )
 
@@ -765,15 +764,13 @@ def page(w: Walkthrough, reproduce: str, lang: str | None = None, home: str | No
     words = {k: str(v) for k, v in prose.load(lang)["html"].items()}
     shown = w.shown_passes()
     core = _core(w, shown, pages or {}, header_page is not None, wholes)
-    plain, tables, meanings = core.plain, core.tables, core.meanings
+    plain, meanings = core.plain, core.meanings
     views = []
     after_last = "stopped" if w.diagnostics else None
     for i, p in enumerate(core.passes):
         prev = shown[i - 1].index if i > 0 else None
         nxt = f"pass-{shown[i + 1].index}" if i + 1 < len(shown) else after_last
-        views.append(_pass_view(
-            w, p, f"pass-{prev}" if prev else None, nxt, tables, lang, words, plain,
-        ))
+        views.append(_pass_view(w, p, f"pass-{prev}" if prev else None, nxt, lang))
     timeline, events, classes = core.timeline
     header = w.display(w.header)
     title = f"{header}: {w.focus}"
