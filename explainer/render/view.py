@@ -389,14 +389,18 @@ class _Tables:
         self.invocations: list[dict[str, object]] = []
         self.chains: list[Chain] = []
         self._chain_index: dict[Chain, int] = {}
-        self._where: dict[str | None, str | None] = {None: None}
+        self._places: dict[str, str] = {}
 
     def where(self, where: str | None) -> str | None:
+        return None if where is None else self.place(where)
+
+    def place(self, where: str) -> str:
         """A macro's "file:line" as users read it (Walkthrough.display_at),
-        once per place: a page has thousands of steps, in a few files."""
-        found = self._where.get(where, "")
-        if found == "":
-            found = self._where[where] = self._w.display_at(where) if where is not None else None
+        once per place: a page has thousands of steps and chains, in a few
+        files."""
+        found = self._places.get(where)
+        if found is None:
+            found = self._places[where] = self._w.display_at(where)
         return found
 
     def add_invocation(self, header: str, inv: Invocation, params: list[str]) -> int:
@@ -410,7 +414,7 @@ class _Tables:
         chain = self._chain_index.get(pr.chain)
         if chain is None:
             chain = self._chain_index[pr.chain] = len(self.chains)
-            self.chains.append(tuple((m, self._w.display_at(where)) for m, where in pr.chain))
+            self.chains.append(tuple((m, self.place(where)) for m, where in pr.chain))
         item = (pr.macro, pr.where, pr.arg, key if pr.arg is not None else -1, chain, pr.how, pr.span, pr.called)
         found = self._index.get(item)
         if found is None:  # a new origin (tokens share them): its file shown as users read it

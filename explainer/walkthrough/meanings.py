@@ -15,14 +15,15 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from explainer.lastmade import LastMade
 from explainer.model import Change, Pass, Walkthrough
 
 
-@dataclass(frozen=True)
-class Meaning:
-    """A macro's meaning where one pass's code was expanded."""
+class Meaning(NamedTuple):
+    """A macro's meaning where one pass's code was expanded (a tuple: a
+    page makes one per macro and pass, thousands)."""
 
     change: Change | None  # its #define, or None where it was not defined
     used: bool  # the code of that pass went through it
