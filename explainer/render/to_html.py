@@ -65,10 +65,9 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         bytecode_cache=template_cache(),
     )
-    env.filters["code_block"] = code_block
+    env.filters["invocation"] = invocation
     env.filters["timeline_rows"] = timeline_rows
     env.filters["change_items"] = change_items
-    env.filters["step_items"] = step_items
     env.filters["terms"] = terms
     env.filters["terms_filled"] = terms_filled
     return env
@@ -167,6 +166,52 @@ def _escaped(text: str) -> str:
 
 
 TAB_WIDTH = 8
+
+
+def invocation(inv: view.InvocationView, header: str, sources: dict[str, list[tuple[int, str]]],
+               words: dict[str, str]) -> Markup:
+    """An invocation's article: its arguments, its code (folded, with the
+    whole code one click away or on its own page) and its steps.  Built
+    here, not by the template: a kernel header's page has thousands."""
+    e = _escape
+    where = f"{header}:{inv.line}"
+    out = [f'  <article class="invocation" id="{e(inv.anchor)}" data-name="{e(inv.name or "")}">\n'
+           f'    <h3><code>{e(inv.title)}</code> <span class="where">{e(words["at"])} {e(where)}</span>']
+    if where in sources:
+        out.append(f' <button type="button" class="follow-line" data-where="{e(where)}" hidden>'
+                   f'{e(words["follow"])}</button>')
+    out.append(f'</h3>\n    <ol class="args" aria-label="{e(words["arguments"])}">\n')
+    for a in inv.args:
+        use = "used" if a.used else "unused"
+        param = f'<span class="param">{e(a.param)}</span> ' if a.param else ""
+        dropped = f' <span class="dropped">{e(words["dropped"].format(macro=inv.macro))}</span>' if a.dropped else ""
+        out.append(f'<li class="{use}" title="{e(words[use])}">{param}<code>{e(a.text)}</code>{dropped}</li>\n')
+    out.append("    </ol>\n")
+    label = words["code"] + words["colon"] + inv.title
+    if inv.empty:
+        out.append(f'    <p class="empty">{e(words["empty"])}</p>\n')
+    elif inv.folded is not None:
+        out.append(f"    {code_block(inv.folded, inv.key, label, words['fold_title'])}\n")
+        lines = inv.code.line_count()
+        if inv.whole_elsewhere:
+            out.append(f'    <p class="unfolded-elsewhere"><a href="{e(inv.whole_elsewhere)}">'
+                       f'{e(words["unfolded_elsewhere"].format(lines=lines))}</a></p>\n')
+        else:
+            whole = code_block(inv.code, inv.key, words["code_whole"] + words["colon"] + inv.title)
+            out.append(f'    <details class="unfolded" id="{e(inv.anchor)}-whole">\n'
+                       f'      <summary>{e(words["unfolded"].format(lines=lines))}</summary>\n'
+                       f"    {whole}\n    </details>\n")
+    else:
+        out.append(f"    {code_block(inv.code, inv.key, label)}\n")
+    if inv.steps:
+        count = len(inv.steps)
+        out.append(f'    <details class="steps">\n      <summary>{e(words["steps"].format(count=count))}</summary>\n'
+                   f'      <ol class="steplist">\n{step_items(inv.steps, words)}      </ol>\n')
+        if inv.steps_truncated:
+            out.append(f"<p>{e(words['steps_truncated'].format(count=count))}</p>")
+        out.append("    </details>\n")
+    out.append("  </article>")
+    return Markup("".join(out))
 
 
 def code_block(code: view.CodeView, key: int, label: str, fold_title: str = "") -> Markup:
