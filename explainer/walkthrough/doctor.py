@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -142,7 +143,14 @@ def _makes_events(raw: RawInvocation) -> bool:
 
 
 def _same(a: str | Path, b: str | Path) -> bool:
-    return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+    return _real(str(a)) == _real(str(b))
+
+
+@lru_cache(maxsize=4096)
+def _real(path: str) -> str:
+    """*path* with its links resolved, once per run: a site asks for each
+    page of a header (assemble.build), a stat per folder of the path."""
+    return os.path.normcase(os.path.realpath(path))
 
 
 def _another_file(recording: Recording) -> ReInclude | None:
