@@ -67,6 +67,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["invocation"] = invocation
     env.filters["timeline_rows"] = timeline_rows
+    env.filters["matrix_rows"] = matrix_rows
     env.filters["change_items"] = change_items
     env.filters["terms"] = terms
     env.filters["terms_filled"] = terms_filled
@@ -191,22 +192,27 @@ def invocation(inv: view.InvocationView, header: str, sources: dict[str, list[tu
     if inv.empty:
         out.append(f'    <p class="empty">{e(words["empty"])}</p>\n')
     elif inv.folded is not None:
-        out.append(f"    {code_block(inv.folded, inv.key, label, words['fold_title'])}\n")
+        out.append("    ")
+        _code_block(out, inv.folded, inv.key, label, words["fold_title"])
         lines = inv.code.line_count()
         if inv.whole_elsewhere:
-            out.append(f'    <p class="unfolded-elsewhere"><a href="{e(inv.whole_elsewhere)}">'
+            out.append(f'\n    <p class="unfolded-elsewhere"><a href="{e(inv.whole_elsewhere)}">'
                        f'{e(words["unfolded_elsewhere"].format(lines=lines))}</a></p>\n')
         else:
-            whole = code_block(inv.code, inv.key, words["code_whole"] + words["colon"] + inv.title)
-            out.append(f'    <details class="unfolded" id="{e(inv.anchor)}-whole">\n'
-                       f'      <summary>{e(words["unfolded"].format(lines=lines))}</summary>\n'
-                       f"    {whole}\n    </details>\n")
+            out.append(f'\n    <details class="unfolded" id="{e(inv.anchor)}-whole">\n'
+                       f'      <summary>{e(words["unfolded"].format(lines=lines))}</summary>\n    ')
+            _code_block(out, inv.code, inv.key, words["code_whole"] + words["colon"] + inv.title)
+            out.append("\n    </details>\n")
     else:
-        out.append(f"    {code_block(inv.code, inv.key, label)}\n")
+        out.append("    ")
+        _code_block(out, inv.code, inv.key, label)
+        out.append("\n")
     if inv.steps:
         count = len(inv.steps)
         out.append(f'    <details class="steps">\n      <summary>{e(words["steps"].format(count=count))}</summary>\n'
-                   f'      <ol class="steplist">\n{step_items(inv.steps, words)}      </ol>\n')
+                   f'      <ol class="steplist">\n')
+        _step_items(out, inv.steps, words)
+        out.append("      </ol>\n")
         if inv.steps_truncated:
             out.append(f"<p>{e(words['steps_truncated'].format(count=count))}</p>")
         out.append("    </details>\n")
@@ -214,25 +220,25 @@ def invocation(inv: view.InvocationView, header: str, sources: dict[str, list[tu
     return Markup("".join(out))
 
 
-def code_block(code: view.CodeView, key: int, label: str, fold_title: str = "") -> Markup:
-    """A code block: one span per line (anchored), one per token; tokens
-    with a known origin carry data-p, an index into the page's provenance
-    table; a folded call links to its expansion, titled by *fold_title*
-    (html.fold_title).  Written here, straight from the view's columns,
-    rather than by a template loop: a kernel header's page holds half a
-    million tokens; every text is escaped."""
+def _code_block(out: list[str], code: view.CodeView, key: int, label: str, fold_title: str = "") -> None:
+    """A code block, onto *out*: one span per line (anchored), one per
+    token; tokens with a known origin carry data-p, an index into the
+    page's provenance table; a folded call links to its expansion, titled
+    by *fold_title* (html.fold_title).  Written here, straight from the
+    view's columns, rather than by a template loop: a kernel header's page
+    holds half a million tokens; every text is escaped."""
     if not code.spans:
         # A page past its budget (view.too_large): the text alone, no line anchors.
-        return Markup(f'<pre class="code plain" aria-label="{_escape(label)}"><code>{_escape(code.text)}</code></pre>')
-    opening = f'<pre class="code" tabindex="0" data-inv="{key}" aria-label="{_escape(label)}"><code>'
+        out.append(f'<pre class="code plain" aria-label="{_escape(label)}"><code>{_escape(code.text)}</code></pre>')
+        return
+    out.append(f'<pre class="code" tabindex="0" data-inv="{key}" aria-label="{_escape(label)}"><code>')
     if code.html is None:
         code.html = _code_lines(code)
     pieces, links = code.html
-    out = [opening, pieces[0]]
+    out.append(pieces[0])
     for link, piece in zip(links, pieces[1:], strict=True):
         out.append(_escape(fold_title.format(macro=link.macro, where=link.where, lines=link.lines)))
         out.append(piece)
-    return Markup("".join(out))
 
 
 # Where a fold's title goes in a code block's lines, until code_block
@@ -367,6 +373,31 @@ def timeline_rows(rows: tuple[view.Row, ...], columns: tuple[str, ...], event: s
     return Markup("".join(out).removesuffix("\n"))
 
 
+def matrix_rows(rows: tuple[view.MatrixRow, ...], columns: tuple[str, ...], undefined: str, same: str) -> Markup:
+    """The matrix's rows; each cell names its pass (*columns*).  Built
+    here: a kernel header's pages show the same rows again and again
+    (_matrix_row)."""
+    return Markup("".join(_matrix_row(row, columns, undefined, same) for row in rows))
+
+
+@lru_cache(maxsize=4096)
+def _matrix_row(row: view.MatrixRow, columns: tuple[str, ...], undefined: str, same: str) -> str:
+    out = [f'      <tr><th scope="row"><code>{_escape(row.macro)}</code></th>\n']
+    for cell, column in zip(row.cells, columns, strict=True):
+        state = _escape(cell.state)
+        out.append(f'<td class="{state} same" data-pass="{_escape(column)}">' if cell.same_as_before
+                   else f'<td class="{state}" data-pass="{_escape(column)}">')
+        if cell.state == "undefined":
+            out.append(_escape(undefined))
+        elif cell.same_as_before:
+            out.append(f'<span title="{_escape(cell.text)} ({_escape(cell.where)})">{_escape(same)}</span>')
+        else:
+            out.append(f'<code>{_escape(cell.text)}</code> <span class="where">{_escape(cell.where)}</span>')
+        out.append("</td>")
+    out.append("</tr>\n")
+    return "".join(out)
+
+
 def change_items(changes: tuple[view.ChangeView, ...]) -> Markup:
     """A pass's list of changes, one item per line.  Built here: pass 1 of
     a kernel header lists thousands, on every page of the header."""
@@ -381,17 +412,17 @@ def _change_item(c: view.ChangeView) -> str:
             f' <span class="where">{_escape(c.where)}</span></li>\n')
 
 
-def step_items(steps: tuple[view.StepView, ...], words: dict[str, str]) -> Markup:
-    """An invocation's steps, one item each, in the words of *words*.
-    Built here: an event's page lists thousands (ext4.h's pages, 1,500 to
-    3,500 each), and once for the page in every language (_StepLists)."""
+def _step_items(out: list[str], steps: tuple[view.StepView, ...], words: dict[str, str]) -> None:
+    """An invocation's steps, one item each, in the words of *words*, onto
+    *out*.  Built here: an event's page lists thousands (ext4.h's pages,
+    1,500 to 3,500 each), and once for the page in every language
+    (_StepLists)."""
     pieces, slots = _steps_html(steps)
     said = {word: _escaped(words[word]) for word in set(slots)}
-    out = [pieces[0]]
+    out.append(pieces[0])
     for word, piece in zip(slots, pieces[1:], strict=True):
         out.append(said[word])
         out.append(piece)
-    return Markup("".join(out))
 
 
 MAX_STEP_CHARS = 1 << 25  # kept at most: a whole kernel header's page holds a tenth of it

@@ -741,13 +741,19 @@ def _matrix(meanings: Meanings, shown: tuple[Pass, ...], roots: tuple[str, ...])
             meaning = table[k][name]
             change = meaning.change
             same = k > 0 and same_meaning(table[k - 1][name].change, change)
-            if change is None:
-                cells.append(Meaning("", "", "undefined", same))
-            else:
-                cells.append(Meaning(_define_text(change), f"{shown_path(change.file, roots)}:{change.line}",
-                                     "used" if meaning.used else "defined", same))
+            cells.append(_cell(change, meaning.used, same, roots))
         rows.append(MatrixRow(name, tuple(cells)))
     return tuple(rows)
+
+
+@lru_cache(maxsize=65536)
+def _cell(change: Change | None, used: bool, same: bool, roots: tuple[str, ...]) -> Meaning:
+    """A cell of the matrix: the pages of a header show the same
+    definitions, cell after cell."""
+    if change is None:
+        return Meaning("", "", "undefined", same)
+    return Meaning(_define_text(change), f"{shown_path(change.file, roots)}:{change.line}",
+                   "used" if used else "defined", same)
 
 
 SHORTCUTS = (("j", "next_pass"), ("k", "previous_pass"), ("o", "overview"),
