@@ -425,31 +425,32 @@ def _step_items(out: list[str], steps: tuple[view.StepView, ...], words: dict[st
         out.append(piece)
 
 
-MAX_STEP_CHARS = 1 << 25  # kept at most: a whole kernel header's page holds a tenth of it
-
 # A step list's HTML in any language: the pieces between its words, and
 # the prose key of each word (html.kind_expand, html.became ...).
 StepsHtml = tuple[list[str], list[str]]
 
 
 class _StepLists:
-    """The step lists of the last pages, by identity: a page's twin in the
-    next language shows the same lists (view._Core), in other words."""
+    """The step lists of the page being rendered, by identity: its twin in
+    the next language shows the same lists (view._Core), in other words.
+    Kept for one page at a time (the one whose provenance table is
+    *page*): a kernel header's pages hold tens of megabytes of steps."""
 
     def __init__(self) -> None:
         self.html: dict[int, tuple[tuple[view.StepView, ...], StepsHtml]] = {}
-        self.chars = 0
+        self.page: object = None
+
+    def for_page(self, page: object) -> None:
+        if page is not self.page:
+            self.html.clear()
+            self.page = page
 
     def get(self, steps: tuple[view.StepView, ...]) -> StepsHtml | None:
         known = self.html.get(id(steps))
         return known[1] if known is not None and known[0] is steps else None
 
     def put(self, steps: tuple[view.StepView, ...], html: StepsHtml) -> None:
-        if self.chars >= MAX_STEP_CHARS:
-            self.html.clear()
-            self.chars = 0
         self.html[id(steps)] = (steps, html)
-        self.chars += sum(len(piece) for piece in html[0])
 
 
 _STEPS = _StepLists()
@@ -550,16 +551,20 @@ def _data_json(page: view.Page, own: dict[str, Any]) -> Markup:
     """The page's data block as jinja2's tojson writes it (keys sorted,
     then <, >, & and ' as escapes): the tables the script reads, with
     *own*, what differs by language (the words, the decoder's tables)."""
-    shared = _DATA.get((page.provenance,), lambda: {key: json.dumps(value, sort_keys=True) for key, value in (
+    shared = _DATA.get((page.provenance,), lambda: {key: _json(value) for key, value in (
         ("provenance", [list(p) for p in page.provenance]),
         ("chains", [list(c) for c in page.chains]),
         ("sources", page.sources),
         ("invocations", list(page.invocations)),
     )})
-    parts = {**shared, **{key: json.dumps(value, sort_keys=True) for key, value in own.items()}}
-    text = "{" + ", ".join(f"{json.dumps(key)}: {parts[key]}" for key in sorted(parts)) + "}"
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-                  .replace("'", "\\u0027"))
+    parts = {**shared, **{key: _json(value) for key, value in own.items()}}
+    return Markup("{" + ", ".join(f"{json.dumps(key)}: {parts[key]}" for key in sorted(parts)) + "}")
+
+
+def _json(value: object) -> str:
+    """*value* as tojson writes it: <, >, & and ' escaped (our keys have none)."""
+    return (json.dumps(value, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026").replace("'", "\\u0027"))
 
 
 def render(walkthrough: Walkthrough, lang: str | None = None, home: str | None = None,
@@ -585,6 +590,7 @@ def render(walkthrough: Walkthrough, lang: str | None = None, home: str | None =
             "decoder_prints", "decoder_sum", "decoder_leftover", "decoder_masked", "decoder_otherwise",
             "decoder_no_row", "decoder_bad")})
     data_json = _data_json(page, data)
+    _STEPS.for_page(page.provenance)
     why = prose.load(lang)["why"]
     html = render_template("walkthrough.html.jinja2", lang, langs, page=page, data_json=data_json, raw_bytes=False,
                            why=why, fmt=fmt, fwords=fwords)
