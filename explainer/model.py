@@ -229,6 +229,12 @@ class Invocation:
     # (see Walkthrough.all_changes): the meanings in force where it expanded.
     changes_before: int = 0
 
+    @property
+    def blank(self) -> bool:
+        """Whether its code is white space only: asked without copying the
+        code (code.strip()), which is tens of kilobytes for an event."""
+        return not self.code or self.code.isspace()
+
 
 @dataclass(frozen=True)
 class Pass:

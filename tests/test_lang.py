@@ -68,6 +68,22 @@ def _fields(text: str) -> list[str]:
     return sorted(name for _, name, _, _ in string.Formatter().parse(text) if name is not None)
 
 
+@pytest.mark.parametrize("lang", prose.LANGUAGES)
+def test_no_prose_key_is_a_dict_methods_name(lang: str) -> None:
+    # Templates read the prose tables' keys as attributes (words.at), which
+    # to_html's environment looks up as keys first: a key named like a dict
+    # method (items, get) would hide the method from a template, and a
+    # template that meant the key would get the method in plain jinja2.
+    names = set(dir(dict))
+    keys = {part.split("[")[0] for path, _ in _leaves(_load(lang)) for part in path.split(".")[1:]}
+    assert sorted(keys & names) == []
+    from explainer.render import to_html
+
+    env, words = to_html.environment(), {"at": "x"}
+    assert env.getattr(words, "at") == "x"
+    assert env.getattr(words, "items") == words.items  # no such key: what jinja2 gives
+
+
 @pytest.mark.parametrize("lang", [code for code in prose.LANGUAGES if code != "en"])
 def test_every_message_has_a_translation(lang: str) -> None:
     english = dict(_leaves(_load("en")))

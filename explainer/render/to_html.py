@@ -54,9 +54,27 @@ def _hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
+class _Environment(jinja2.Environment):
+    """jinja2's environment, reading a dict's keys first: the templates
+    read the prose tables (words.at, glossary.title, t.id) hundreds of
+    times a page, and jinja2 tries an attribute first, whose miss raises
+    an AttributeError each time (a tenth of the template's own time).
+    No prose key is the name of a dict method (tests/test_lang.py)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict:
+            found = obj.get(attribute, _MISSING)
+            if found is not _MISSING:
+                return found
+        return super().getattr(obj, attribute)
+
+
+_MISSING = object()
+
+
 @cache
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(templates())),
         autoescape=True,
         trim_blocks=True,

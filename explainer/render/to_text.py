@@ -102,7 +102,7 @@ def _pass(w: Walkthrough, p: Pass, style: _Style, lang: str | None, meanings: Me
     for inv in focused:
         key = "invocation" if inv.name else "invocation_unnamed"
         out.append("  " + style.bold(prose.text(key, lang, macro=inv.macro, name=inv.name, line=inv.line)))
-        if inv.code.strip():
+        if not inv.blank:
             code = inv.folded.code if inv.folded is not None and not unfold else inv.code
             out.append(style.code(code).rstrip("\n"))
         else:

@@ -538,7 +538,7 @@ def _invocation(
     title = f"{inv.macro}({inv.name})" if inv.name else inv.macro
     return InvocationView(
         anchor=anchor, key=key, title=title, macro=inv.macro, name=inv.name, line=inv.line,
-        args=args, code=code, folded=None, empty=not inv.code.strip(), steps=steps,
+        args=args, code=code, folded=None, empty=inv.blank, steps=steps,
         steps_truncated=inv.steps_truncated,
     )
 

@@ -97,7 +97,7 @@ def _ends_up(w: Walkthrough, meanings: Meanings, name: str, at: tuple[str, int],
     out = []
     for p, places, row in zip(w.passes, _places(w), meanings.table, strict=True):
         inv = places.get(at)
-        if inv is None or not inv.code.strip():
+        if inv is None or inv.blank:
             continue
         if arguments is not None and not arguments.intersection(inv.used_args):
             continue  # the pass drops them (it may expand them first)
