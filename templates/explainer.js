@@ -124,13 +124,13 @@
     body.appendChild(p);
   }
 
-  // entry: [macro, "file:line", argument, invocation, chain (in data.chains), how, [start, end]]
+  // entry: [macro, "file:line" (in data.places), argument, invocation, chain (in data.chains), how, [start, end]]
   function show(token) {
     if (!panel || !token) return;
     if (current) current.classList.remove("current");
     current = token;
     token.classList.add("current");
-    var entry = data.provenance[Number(token.getAttribute("data-p"))] || [];
+    var entry = data.provenance[Number(token.getAttribute("data-p"))] || [], places = data.places || [];
     body.textContent = "";
     line([[token.textContent, true]]);
     var how = entry[5];
@@ -138,7 +138,7 @@
     else if (how) line([[(words.made_by_paste || "") + " ", false], [how, true]]);
     if (entry[0]) {
       line([[(words.from_macro || "") + " ", false], [entry[0], true], [" ", false]]);
-      where(body.lastChild, token, entry[1] || "");
+      where(body.lastChild, token, places[entry[1]] || "");
     }
     var chain = (data.chains || [])[entry[4]] || [];
     if (chain.length > 1) {
@@ -151,7 +151,7 @@
         name.textContent = chain[i][0];
         p.appendChild(name);
         p.appendChild(document.createTextNode(" "));
-        where(p, token, chain[i][1], true);
+        where(p, token, places[chain[i][1]] || "", true);
       }
       body.appendChild(p);
     }

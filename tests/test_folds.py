@@ -208,13 +208,16 @@ def _folded_origins(html: str) -> list[tuple[str, object]]:
     """Each token of the folded code of a page with its origin, as the
     page's data block gives it to the script."""
     data = json.loads(re.search(r'<script type="application/json" id="explainer-data">(.*?)</script>', html, re.S)[1])
-    table, chains = data["provenance"], data["chains"]
+    table, chains, places = data["provenance"], data["chains"], data["places"]
     found: list[tuple[str, object]] = []
     for line in re.findall(r'<span class="line" id="pass-\d+-folded-L\d+">(.*?)(?=<span class="line" id=|</code>)',
                            html, re.S):
         for p, text in re.findall(r'data-p="(\d+)">([^<]*)<', line):
-            entry = table[int(p)]  # its chain is an index into the page's chains: the chain itself
-            found.append((text, [*entry[:4], chains[entry[4]], *entry[5:]]))
+            # Its place and chain are indexes into the page's tables: the place and chain themselves.
+            entry = table[int(p)]
+            where = places[entry[1]] if entry[1] is not None else None
+            chain = [(macro, places[place]) for macro, place in chains[entry[4]]]
+            found.append((text, [entry[0], where, *entry[2:4], chain, *entry[5:]]))
     return found
 
 

@@ -73,6 +73,12 @@ def test_provenance_and_steps_are_on_the_page() -> None:
     tokens = [a for t, a in page.tags if t == "span" and a.get("data-p") is not None]
     assert len(tokens) > 1000
     assert all(0 <= int(str(a["data-p"])) < len(data["provenance"]) for a in tokens)
+    # Each origin's place, and each chain's, is one of the page's places, written once.
+    places = data["places"]
+    assert len(places) == len(set(places))
+    assert all(entry[1] is None or 0 <= entry[1] < len(places) for entry in data["provenance"])
+    assert all(0 <= place < len(places) for chain in data["chains"] for _, place in chain)
+    assert any(p.startswith("include/trace/stages/stage1_struct_define.h:") for p in places)
     assert page.count("details") >= 11 * 2
 
 

@@ -126,7 +126,7 @@ def test_paths_are_shown_as_users_read_them(capsys: pytest.CaptureFixture[str], 
     visible = page[: page.index('<section id="reproduce"')]
     assert code == 0 and "../" not in visible and "././" not in visible
     data = json.loads(Page(page).scripts[0])
-    assert all(not where.startswith(("../", "./")) for _, where, *_ in data["provenance"] if where)
+    assert data["places"] and all(not where.startswith(("../", "./")) for where in data["places"])
 
 
 def test_the_diagnosis_names_the_argument_that_holds_the_call(capsys: pytest.CaptureFixture[str]) -> None:

@@ -572,6 +572,7 @@ def _data_json(page: view.Page, own: dict[str, Any]) -> Markup:
     shared = _DATA.get((page.provenance,), lambda: {key: _json(value) for key, value in (
         ("provenance", [list(p) for p in page.provenance]),
         ("chains", [list(c) for c in page.chains]),
+        ("places", list(page.places)),
         ("sources", page.sources),
         ("invocations", list(page.invocations)),
     )})

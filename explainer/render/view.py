@@ -236,6 +236,7 @@ class Page:
     shortcuts: tuple[Shortcut, ...]
     provenance: tuple[ProvenanceEntry, ...]
     chains: tuple[Chain, ...]
+    places: tuple[str, ...]  # the "file:line" of the provenance and chains, by index
     invocations: tuple[dict[str, object], ...]
     reproduce: str
     words: dict[str, str]
@@ -369,14 +370,16 @@ def _spans(code: str) -> list[tuple[int, int]]:
 
 
 # A token's origin as the page's data block gives it to the script:
-# macro, its "file:line", the argument it was written in (or None), the
-# invocation (or -1), its chain of expansions (an index into the page's
-# chains, each [(macro, "file:line")]), how it was made ("a ## b", "#"
-# or None), its place in the argument, and the header's line it comes
-# from (Provenance.called: a page follows a line with it).
-ProvenanceEntry = tuple[str | None, str | None, int | None, int, int, str | None, tuple[int, int] | None,
+# macro, its "file:line" (an index into the page's places), the argument
+# it was written in (or None), the invocation (or -1), its chain of
+# expansions (an index into the page's chains, each [(macro, place)]),
+# how it was made ("a ## b", "#" or None), its place in the argument,
+# and the header's line it comes from (Provenance.called: a page follows
+# a line with it).  Places by index: a page's chains name the same few
+# dozen "file:line" thousands of times.
+ProvenanceEntry = tuple[str | None, int | None, int | None, int, int, str | None, tuple[int, int] | None,
                         int | None]
-Chain = tuple[tuple[str, str], ...]
+Chain = tuple[tuple[str, int], ...]
 
 
 class _Tables:
@@ -385,11 +388,16 @@ class _Tables:
     def __init__(self, w: Walkthrough) -> None:
         self._w = w
         self.provenance: list[ProvenanceEntry] = []
-        self._index: dict[ProvenanceEntry, int] = {}
+        # Each origin's entry and each chain's index, by the origin's own
+        # values (its place as recorded, not as shown).
+        self._index: dict[tuple[object, ...], int] = {}
         self.invocations: list[dict[str, object]] = []
         self.chains: list[Chain] = []
-        self._chain_index: dict[Chain, int] = {}
+        self._chain_index: dict[tuple[tuple[str, str], ...], int] = {}
         self._places: dict[str, str] = {}
+        # The places the tables name, as users read them, and each one's index.
+        self.places: list[str] = []
+        self._place_index: dict[str, int] = {}
 
     def where(self, where: str | None) -> str | None:
         return None if where is None else self.place(where)
@@ -403,6 +411,15 @@ class _Tables:
             found = self._places[where] = self._w.display_at(where)
         return found
 
+    def place_index(self, where: str) -> int:
+        """The index of *where*, as users read it, in ``places``."""
+        shown = self.place(where)
+        found = self._place_index.get(shown)
+        if found is None:
+            found = self._place_index[shown] = len(self.places)
+            self.places.append(shown)
+        return found
+
     def add_invocation(self, header: str, inv: Invocation, params: list[str]) -> int:
         self.invocations.append({
             "macro": inv.macro, "where": f"{self._w.display(header)}:{inv.line}",
@@ -414,12 +431,13 @@ class _Tables:
         chain = self._chain_index.get(pr.chain)
         if chain is None:
             chain = self._chain_index[pr.chain] = len(self.chains)
-            self.chains.append(tuple((m, self.place(where)) for m, where in pr.chain))
+            self.chains.append(tuple((m, self.place_index(where)) for m, where in pr.chain))
         item = (pr.macro, pr.where, pr.arg, key if pr.arg is not None else -1, chain, pr.how, pr.span, pr.called)
         found = self._index.get(item)
         if found is None:  # a new origin (tokens share them): its file shown as users read it
             found = self._index[item] = len(self.provenance)
-            self.provenance.append((pr.macro, self.where(pr.where), *item[2:]))
+            place = None if pr.where is None else self.place_index(pr.where)
+            self.provenance.append((pr.macro, place, *item[2:]))
         return found
 
 
@@ -602,6 +620,7 @@ class _Core:
         # in every language, which to_html's data block keys on.
         self.provenance = tuple(self.tables.provenance)
         self.chains = tuple(self.tables.chains)
+        self.places = tuple(self.tables.places)
         self.invocations = tuple(self.tables.invocations)
 
 
@@ -800,6 +819,7 @@ def page(w: Walkthrough, reproduce: str, lang: str | None = None, home: str | No
         shortcuts=tuple(Shortcut(k, words["key_" + label]) for k, label in SHORTCUTS),
         provenance=core.provenance,
         chains=core.chains,
+        places=core.places,
         invocations=core.invocations,
         reproduce=reproduce,
         words=words,
