@@ -253,15 +253,34 @@ def _code_block(out: list[str], code: view.CodeView, key: int, label: str, fold_
     if code.html is None:
         code.html = _code_lines(code)
     pieces, links = code.html
+    _fill(out, pieces, [_escape(fold_title.format(macro=link.macro, where=link.where, lines=link.lines))
+                        for link in links])
+
+
+# Where a word goes in HTML made once for every language (a fold's title
+# in a code block, a step's words), until the page's language fills it
+# in: found by identity, never by value.
+_SLOT = "\x00slot\x00"
+
+
+def _split(out: list[str]) -> list[str]:
+    """*out* joined into the pieces between its slots."""
+    pieces: list[str] = []
+    start = 0
+    for i, part in enumerate(out):
+        if part is _SLOT:
+            pieces.append("".join(out[start:i]))
+            start = i + 1
+    pieces.append("".join(out[start:]))
+    return pieces
+
+
+def _fill(out: list[str], pieces: list[str], said: list[str]) -> None:
+    """The *pieces* of _split onto *out*, with what is *said* in each slot."""
     out.append(pieces[0])
-    for link, piece in zip(links, pieces[1:], strict=True):
-        out.append(_escape(fold_title.format(macro=link.macro, where=link.where, lines=link.lines)))
+    for words, piece in zip(said, pieces[1:], strict=True):
+        out.append(words)
         out.append(piece)
-
-
-# Where a fold's title goes in a code block's lines, until code_block
-# writes it in the page's language: found by identity, never by value.
-_TITLE = "\x00title\x00"
 
 
 def _code_lines(code: view.CodeView) -> tuple[list[str], list[view.FoldLink]]:
@@ -283,7 +302,7 @@ def _code_lines(code: view.CodeView) -> tuple[list[str], list[view.FoldLink]]:
         if fold is not None:
             focus = "" if fold.first else ' tabindex="-1"'
             line.add(f'<a class="fold" href="{_escape(fold.href)}" data-last="{fold.last_line}"{focus} title="', 0)
-            line.add(_TITLE, 0)
+            line.add(_SLOT, 0)
             line.add(f'">{_escape(token)}</a>', len(token))
             links.append(fold)
         elif "\n" in token or "\t" in token:
@@ -295,16 +314,7 @@ def _code_lines(code: view.CodeView) -> tuple[list[str], list[view.FoldLink]]:
         line.white(text[pos:])
     line.close()
     out.append("</code></pre>")
-    if not links:
-        return ["".join(out)], links
-    pieces: list[str] = []
-    start = 0
-    for i, part in enumerate(out):
-        if part is _TITLE:
-            pieces.append("".join(out[start:i]))
-            start = i + 1
-    pieces.append("".join(out[start:]))
-    return pieces, links
+    return (_split(out) if links else ["".join(out)]), links
 
 
 def _segment(escaped: str, css: str, prov: int | None) -> str:
@@ -437,10 +447,7 @@ def _step_items(out: list[str], steps: tuple[view.StepView, ...], words: dict[st
     (_StepLists)."""
     pieces, slots = _steps_html(steps)
     said = {word: _escaped(words[word]) for word in set(slots)}
-    out.append(pieces[0])
-    for word, piece in zip(slots, pieces[1:], strict=True):
-        out.append(said[word])
-        out.append(piece)
+    _fill(out, pieces, [said[word] for word in slots])
 
 
 # A step list's HTML in any language: the pieces between its words, and
@@ -478,14 +485,12 @@ def _steps_html(steps: tuple[view.StepView, ...]) -> StepsHtml:
     known = _STEPS.get(steps)
     if known is not None:
         return known
-    pieces: list[str] = []
     slots: list[str] = []
     out: list[str] = []
     add = out.append
 
     def word(key: str) -> None:
-        pieces.append("".join(out))
-        out.clear()
+        add(_SLOT)
         slots.append(key)
 
     for s in steps:
@@ -515,8 +520,7 @@ def _steps_html(steps: tuple[view.StepView, ...]) -> StepsHtml:
         if s.where:
             add(f' <span class="where">{_escaped(s.where)}</span>')
         add("</li>\n")
-    pieces.append("".join(out))
-    html = (pieces, slots)
+    html = (_split(out), slots)
     _STEPS.put(steps, html)
     return html
 
