@@ -83,7 +83,6 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         bytecode_cache=template_cache(),
     )
-    env.filters["invocation"] = invocation
     env.filters["timeline_rows"] = timeline_rows
     env.filters["matrix_rows"] = matrix_rows
     env.filters["change_items"] = change_items
@@ -187,15 +186,46 @@ def _escaped(text: str) -> str:
 TAB_WIDTH = 8
 
 
-def invocation(inv: view.InvocationView, header: str, sources: dict[str, list[tuple[int, str]]],
-               words: dict[str, str]) -> Markup:
-    """An invocation's article: its arguments, its code (folded, with the
-    whole code one click away or on its own page) and its steps.  Built
-    here, not by the template: a kernel header's page has thousands."""
+class _Articles:
+    """The invocations' articles of a page's passes, written here rather
+    than by the template (a kernel header's page has thousands): the
+    template marks where each pass's go (mark), and splice puts them
+    there, in one join with the rest of the page.  Through the template,
+    each article's HTML was copied three more times (into a Markup, by
+    jinja2's escape, and in its join)."""
+
+    MARK = "<!--explainer:articles-->"  # no escaped text can hold it
+
+    def __init__(self, page: view.Page) -> None:
+        self.page = page
+        self.passes: list[list[str]] = []
+
+    def mark(self, p: view.PassView) -> Markup:
+        out: list[str] = []
+        for inv in p.invocations:
+            _invocation(out, inv, self.page.header, self.page.sources, self.page.words)
+            out.append("\n")
+        self.passes.append(out)
+        return Markup(self.MARK)
+
+    def splice(self, html: str) -> str:
+        chunks = html.split(self.MARK)
+        out = [chunks[0]]
+        for articles, chunk in zip(self.passes, chunks[1:], strict=True):  # each pass marked once
+            out.extend(articles)
+            out.append(chunk)
+        return "".join(out)
+
+
+def _invocation(out: list[str], inv: view.InvocationView, header: str, sources: dict[str, list[tuple[int, str]]],
+                words: dict[str, str]) -> None:
+    """An invocation's article, onto *out*: its arguments, its code
+    (folded, with the whole code one click away or on its own page) and
+    its steps."""
     e = _escape
     where = f"{header}:{inv.line}"
-    out = [f'  <article class="invocation" id="{e(inv.anchor)}" data-name="{e(inv.name or "")}">\n'
-           f'    <h3><code>{e(inv.title)}</code> <span class="where">{e(words["at"])} {e(where)}</span>']
+    out.append(f'  <article class="invocation" id="{e(inv.anchor)}" data-name="{e(inv.name or "")}">\n'
+               f'    <h3><code>{e(inv.title)}</code> <span class="where">{e(words["at"])} {e(where)}</span>')
     if where in sources:
         out.append(f' <button type="button" class="follow-line" data-where="{e(where)}" hidden>'
                    f'{e(words["follow"])}</button>')
@@ -235,7 +265,6 @@ def invocation(inv: view.InvocationView, header: str, sources: dict[str, list[tu
             out.append(f"<p>{e(words['steps_truncated'].format(count=count))}</p>")
         out.append("    </details>\n")
     out.append("  </article>")
-    return Markup("".join(out))
 
 
 def _code_block(out: list[str], code: view.CodeView, key: int, label: str, fold_title: str = "") -> None:
@@ -615,10 +644,13 @@ def render(walkthrough: Walkthrough, lang: str | None = None, home: str | None =
     data_json = _data_json(page, data)
     _STEPS.for_page(page.provenance)
     why = prose.load(lang)["why"]
-    html = render_template("walkthrough.html.jinja2", lang, langs, page=page, data_json=data_json, raw_bytes=False,
-                           why=why, fmt=fmt, fwords=fwords)
+    articles = _Articles(page)
+    html = articles.splice(render_template(
+        "walkthrough.html.jinja2", lang, langs, page=page, data_json=data_json, raw_bytes=False, why=why, fmt=fmt,
+        fwords=fwords, articles=articles))
     if undecodable.present(html):  # rare: written again, with a note
-        html = undecodable.visible(render_template(
+        articles = _Articles(page)
+        html = undecodable.visible(articles.splice(render_template(
             "walkthrough.html.jinja2", lang, langs, page=page, data_json=data_json, raw_bytes=True, why=why, fmt=fmt,
-            fwords=fwords))
+            fwords=fwords, articles=articles)))
     return html
