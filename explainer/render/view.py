@@ -490,6 +490,7 @@ def _folded(inv: Invocation, whole: CodeView, anchor: str, first_line: int,
     provs: list[int | None] = []
     links: dict[int, FoldLink] = {}
     rest: dict[int, FoldLink] = {}  # a fold's link for its pieces after the first
+    line_of = _LineOf(inv.code)
     for k, piece in enumerate(folded.pieces):
         if piece >= 0:
             provs.append(whole.provs[piece] if whole.provs else None)
@@ -497,8 +498,8 @@ def _folded(inv: Invocation, whole: CodeView, anchor: str, first_line: int,
         link = rest.get(piece)
         if link is None:
             fold = inv.folds[-1 - piece]
-            first = whole.first_line + inv.code.count("\n", 0, inv.spans[fold.first][0])
-            last = whole.first_line + inv.code.count("\n", 0, inv.spans[fold.end - 1][0])
+            first = whole.first_line + line_of(inv.spans[fold.first][0])
+            last = whole.first_line + line_of(inv.spans[fold.end - 1][0])
             where = tables.where(fold.where)
             if home is None:
                 link = FoldLink(f"#{whole.anchor}-L{first}", last, fold.macro, where, last - first + 1, True)
@@ -512,6 +513,26 @@ def _folded(inv: Invocation, whole: CodeView, anchor: str, first_line: int,
         classes[k] = "fold"
         provs.append(None)
     return CodeView(folded.code, folded.spans, classes, provs, anchor, first_line, links)
+
+
+class _LineOf:
+    """The line (from 0) of a position in *text*, counted on from the last
+    position asked: an invocation's folds come in order, and counting
+    from the start for each was quadratic in a large event's code."""
+
+    __slots__ = ("lines", "pos", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.lines = 0
+
+    def __call__(self, pos: int) -> int:
+        if pos < self.pos:
+            self.pos = self.lines = 0
+        self.lines += self.text.count("\n", self.pos, pos)
+        self.pos = pos
+        return self.lines
 
 
 def _invocation(
