@@ -136,14 +136,8 @@ def terms_filled(note: str, glossary: dict[str, Any], values: tuple[tuple[str, s
     """terms(note), then its {placeholders} filled with *values* (escaped,
     never linked: a name is not a word of the glossary).  The note is
     linked once for every page that fills it in (an event's name)."""
-    known = _LINKED_NOTES.get((id(glossary), note))
-    if known is None or known[0] is not glossary:
-        linked = terms(_HOLE.sub(r"__hole_\1__", note), glossary)
-        known = _LINKED_NOTES[id(glossary), note] = (glossary, Markup(_FILLED_HOLE.sub(r"{\1}", str(linked))))
-    return known[1].format(**dict(values))
-
-
-_LINKED_NOTES: dict[tuple[int, str], tuple[dict[str, Any], Markup]] = {}
+    linked = terms(_HOLE.sub(r"__hole_\1__", note), glossary)  # remembered there, by the note
+    return Markup(_FILLED_HOLE.sub(r"{\1}", str(linked))).format(**dict(values))
 
 
 def _linked(text: str, glossary: dict[str, Any]) -> Markup:
