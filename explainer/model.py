@@ -184,7 +184,7 @@ class Step:
     kernel header's events make 31,000 steps (0.3% of the largest page's
     instructions, made here rather than in a compiled module)."""
 
-    __slots__ = ("args", "depth", "kind", "macro", "number", "pre_expanded", "result", "where")
+    __slots__ = ("args", "depth", "inner", "kind", "macro", "number", "pre_expanded", "result", "where")
 
     def __init__(self, number: int, depth: int, kind: str, macro: str | None, where: str | None,
                  args: tuple[str, ...], pre_expanded: tuple[str | None, ...], result: str) -> None:
@@ -196,6 +196,8 @@ class Step:
         self.args = args  # as written, for "expand"; the operands otherwise
         self.pre_expanded = pre_expanded  # per argument; None where not pre-expanded
         self.result = result  # this and the texts above cut at steps.MAX_TEXT
+        # A kernel helper's expansion: its own steps, not listed (folded as its code is).
+        self.inner = 0
 
     def __repr__(self) -> str:
         return f"Step({self.number}, {self.kind}, {self.macro!r}, {self.result!r})"

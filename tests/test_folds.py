@@ -9,6 +9,7 @@ import json
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from explainer import cli
 from explainer.cpp import lexer
@@ -143,6 +144,34 @@ def test_each_token_knows_its_chain_and_how_it_was_made() -> None:
     strings = [stage7.provenance[k] for k, (a, b) in enumerate(stage7.spans)
                if stage7.code[a:b].startswith('"') and "REC->" in stage7.code[a:b]]
     assert strings and all(p.how == "#" and p.chain[-1][0] == "__stringify_1" for p in strings)
+
+
+def test_a_helpers_steps_fold_as_its_code_does(monkeypatch: Any) -> None:
+    """The step list keeps the step that expanded a kernel helper and
+    counts its own steps there, leaving them out; the machinery's steps
+    are all listed, in order.  Recorded again with nothing folding, the
+    same invocations make every step: the listed ones and as many more
+    as the helpers counted."""
+    w = walkthrough("all")
+    monkeypatch.setattr(knowledge, "folds", lambda name, file, header: False)
+    unfolded = walkthrough("all")
+    pairs = list(zip(focused(w), focused(unfolded), strict=True))
+    assert any(s.inner for (_, inv), _ in pairs for s in inv.steps)
+    for (_, inv), (_, whole) in pairs:
+        assert not any(s.inner for s in whole.steps)
+        assert len(inv.steps) + sum(s.inner for s in inv.steps) == len(whole.steps)
+        assert [s.number for s in inv.steps] == list(range(1, len(inv.steps) + 1))
+        listed = iter(whole.steps)
+        for s in inv.steps:  # in the order gcc took them, each as it was
+            found = next(t for t in listed if (t.kind, t.macro, t.args, t.result) == (s.kind, s.macro, s.args, s.result))
+            assert found.depth == s.depth
+    first = next(inv for i, inv in focused(w) if i == 1 and inv.name == "sample_work")
+    do_trace = next(s for s in first.steps if s.macro == "__DO_TRACE")
+    assert do_trace.inner == 4  # __DO_TRACE_CALL, its TP_ARGS, its ## and NULL
+    assert "__DO_TRACE_CALL" not in {s.macro for s in first.steps}
+    page = to_html.render(w)
+    assert "and 4 inside kernel helpers, not listed" in page
+    assert "its own 4 steps are not listed" in page
 
 
 def test_a_page_past_its_budget_is_not_recorded_step_by_step() -> None:

@@ -93,12 +93,14 @@ class Tracer(Protocol):
 
     def expanded(
         self, macro: MacroDef, args: list[list[Tok] | None] | None,
-        pre_expanded: dict[int, list[Tok]], result: list[Tok], depth: int,
+        pre_expanded: dict[int, list[Tok]], result: list[Tok], depth: int, frame: Frame | None,
     ) -> None: ...
 
-    def pasted(self, lhs: Tok, rhs: Tok, result: Tok, depth: int) -> None: ...
+    # *frame*: the expansion whose replacement list did it.
+    def pasted(self, lhs: Tok, rhs: Tok, result: Tok, depth: int, frame: Frame | None) -> None: ...
 
-    def stringified(self, macro: MacroDef, arg: list[Tok], result: Tok, depth: int) -> None: ...
+    def stringified(self, macro: MacroDef, arg: list[Tok], result: Tok, depth: int,
+                    frame: Frame | None) -> None: ...
 
 
 class _Context:
@@ -407,7 +409,7 @@ class Expander:
         else:
             tokens = macro.body
         if self.tracer is not None:
-            self.tracer.expanded(macro, args, expanded, tokens, len(self._stack))
+            self.tracer.expanded(macro, args, expanded, tokens, len(self._stack), frame)
         if self.listener is not None and not self._in_directive:
             self.listener.macro_used(macro)
         macro.disabled = True
@@ -553,7 +555,7 @@ class Expander:
                 if frame is not None:
                     s.frame = self._frame(macro, frame, None, "#")
                 if self.tracer is not None:
-                    self.tracer.stringified(macro, arg or [], s, len(self._stack))
+                    self.tracer.stringified(macro, arg or [], s, len(self._stack), frame)
                 toks = [s]
             elif src.flags & PASTE_LEFT:
                 toks = arg or []
@@ -649,5 +651,5 @@ class Expander:
                   lhs.lineno, lhs.source, lhs.origin)
         tok.src = lhs.src or rhs.src
         if self.tracer is not None:
-            self.tracer.pasted(lhs, rhs, tok, len(self._stack))
+            self.tracer.pasted(lhs, rhs, tok, len(self._stack), self._stack[-1].frame)
         return tok

@@ -360,7 +360,7 @@ class InvocationRecorder:
             raw.folds = folds(real, self.machinery)
         if opened.steps is not None:
             raw.provenance = tuple(self._provenance(t, arg_of, raw.line) for t in real)
-            raw.steps = opened.steps.finished()
+            raw.steps = opened.steps.finished(lambda f: _root(f, self.machinery))
             raw.steps_truncated = opened.steps.truncated
             if self.budget is not None:
                 chars = len(real)  # a space or a newline each, about

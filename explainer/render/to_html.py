@@ -251,12 +251,14 @@ def _invocation(out: list[str], inv: view.InvocationView, header: str, sources: 
         out.append("\n")
     if inv.steps:
         count = len(inv.steps)
-        out.append(f'    <details class="steps">\n      <summary>{e(words["steps"].format(count=count))}</summary>\n'
+        inner = sum(s.inner for s in inv.steps)
+        summary = words["steps_folded"].format(count=count, inner=inner) if inner else words["steps"].format(count=count)
+        out.append(f'    <details class="steps">\n      <summary>{e(summary)}</summary>\n'
                    f'      <ol class="steplist">\n')
         _step_items(out, inv.steps, words)
         out.append("      </ol>\n")
         if inv.steps_truncated:
-            out.append(f"<p>{e(words['steps_truncated'].format(count=count))}</p>")
+            out.append(f"<p>{e(words['steps_truncated'].format(count=count + inner))}</p>")
         out.append("    </details>\n")
     out.append("  </article>")
 
@@ -469,13 +471,23 @@ def _step_items(out: list[str], steps: tuple[view.StepView, ...], words: dict[st
     1,500 to 3,500 each), and once for the page in every language
     (_StepLists)."""
     pieces, slots = _steps_html(steps)
-    said = {word: _escaped(words[word]) for word in set(slots)}
-    _fill(out, pieces, [said[word] for word in slots])
+    said = {slot: _said(words, slot) for slot in set(slots)}
+    _fill(out, pieces, [said[slot] for slot in slots])
 
 
+def _said(words: dict[str, str], slot: Slot) -> str:
+    if isinstance(slot, str):
+        return _escaped(words[slot])
+    key, count = slot
+    return _escaped(words[key].format(count=count))
+
+
+# A word of a step list: its prose key (html.kind_expand, html.became ...),
+# or the key of a sentence and the count it says.
+Slot = str | tuple[str, int]
 # A step list's HTML in any language: the pieces between its words, and
-# the prose key of each word (html.kind_expand, html.became ...).
-StepsHtml = tuple[list[str], list[str]]
+# each word.
+StepsHtml = tuple[list[str], list[Slot]]
 
 
 class _StepLists:
@@ -508,13 +520,13 @@ def _steps_html(steps: tuple[view.StepView, ...]) -> StepsHtml:
     known = _STEPS.get(steps)
     if known is not None:
         return known
-    slots: list[str] = []
+    slots: list[Slot] = []
     out: list[str] = []
     add = out.append
 
-    def word(key: str) -> None:
+    def word(slot: Slot) -> None:
         add(_SLOT)
-        slots.append(key)
+        slots.append(slot)
 
     for s in steps:
         add(f'        <li class="step d{s.depth} {_escaped(s.kind)}"><span class="kind">')
@@ -542,6 +554,10 @@ def _steps_html(steps: tuple[view.StepView, ...]) -> StepsHtml:
         add(f'</span> <code class="result">{_escaped(s.result)}</code>')
         if s.where:
             add(f' <span class="where">{_escaped(s.where)}</span>')
+        if s.inner:
+            add(' <span class="inner">')
+            word(("steps_inner_one", 1) if s.inner == 1 else ("steps_inner", s.inner))
+            add("</span>")
         add("</li>\n")
     html = (_split(out), slots)
     _STEPS.put(steps, html)

@@ -104,7 +104,7 @@ class Arg:
 class StepView:
     """A plain class: an event's page has thousands."""
 
-    __slots__ = ("args", "depth", "kind", "macro", "number", "result", "where")
+    __slots__ = ("args", "depth", "inner", "kind", "macro", "number", "result", "where")
 
     def __init__(self, s: Step, where: str | None) -> None:
         self.number = s.number
@@ -116,6 +116,7 @@ class StepView:
         # (as written, after pre-expansion)
         self.args: tuple[tuple[str, str | None], ...] = tuple(zip(s.args, pre, strict=True))
         self.result = s.result
+        self.inner = s.inner  # a kernel helper's own steps, folded
 
 
 @dataclass(frozen=True)
