@@ -105,6 +105,42 @@ def test_a_unit_with_other_macros_has_its_own_record(unit: TranslationUnit) -> N
     assert not memo.load(other).replaying
 
 
+@requires_gcc
+def test_units_that_read_a_file_alike_share_its_decoded_read(unit: TranslationUnit) -> None:
+    """Each read is kept under the digest of what it did: two units'
+    records that hold the same read give one decoded read in a process
+    (a site's worker loads a record per header), and each unit replays
+    to what reading every file gives."""
+    other = TranslationUnit(cwd=unit.cwd, header=unit.header, header_abspath=unit.header_abspath,
+                            include_dirs=unit.include_dirs, macro_args=(("-D", "UNUSED=1"),), text=unit.text)
+    read_one, _ = run(unit)
+    read_other, _ = run(other)
+    memo._DECODED.clear()
+    one, two = memo.load(unit), memo.load(other)
+    assert one.replaying and two.replaying
+    reads = {entry[2]: entry[3] for entry in one._entries}
+    shared = [entry[3] for entry in two._entries if reads.get(entry[2]) is entry[3]]
+    assert len(shared) == 2  # ctx.h (with inner.h) and once.h
+    assert shared[0].changes and shared[0].notes
+    same(Recorder(unit, memo=one).run(), read_one)
+    same(Recorder(other, memo=two).run(), read_other)
+
+
+def test_a_read_whose_digest_does_not_match_is_no_record(unit: TranslationUnit) -> None:
+    import marshal
+
+    read, _ = run(unit)
+    (path,) = (Path(os.environ["EXPLAINER_CACHE"]) / "recorder").glob("*.marshal")
+    form, stamps, folders, kept = marshal.loads(path.read_bytes())
+    serial, span, file, digest, blob, warnings, counter = kept[0]
+    kept[0] = (serial, span, file, bytes(16), blob, warnings, counter)
+    path.write_bytes(marshal.dumps((form, stamps, folders, kept)))
+    memo._DECODED.clear()
+    again, m = run(unit)
+    assert not m.replaying
+    same(again, read)
+
+
 def test_a_full_mode_explain_replays_its_kernel_headers_and_says_the_same(
         debian_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EXPLAINER_CACHE", str(tmp_path / "cache"))

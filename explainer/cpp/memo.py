@@ -25,6 +25,13 @@ KEEP, enough for a site of every header of a kernel, about 0.8 MB each for
 a kernel header, compressed), written whole or not at all;
 one that cannot be read or written is no record, not an error.
 EXPLAINER_NO_CACHE=1 turns them off.
+
+Each read is compressed on its own, under the digest of what it holds:
+the units of one kernel's headers read the same kconfig.h and
+linux/tracepoint.h (20,000 of their 22,000 definitions), and a process
+that loads several records (a site's worker, before it forks a child
+per header) decodes each such read once, and makes once what a replay
+of it adds to the recording's changes and to Reach (``_Prepared``).
 """
 
 from __future__ import annotations
@@ -41,15 +48,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 from explainer import __version__
 from explainer.cpp import scan
 from explainer.cpp.macros import MacroDef
-from explainer.cpp.reach import facts
-from explainer.cpp.reader import Reader
+from explainer.cpp.reach import Note, facts
+from explainer.cpp.reader import Reader, meaning
+from explainer.model import Change
 from explainer.resources import cache_dir, data, keep, prune
 
 if TYPE_CHECKING:
     from explainer.cpp.recording import Sources
     from explainer.kernel.translation_unit import TranslationUnit
 
-FORMAT = 2  # 2: compressed
+FORMAT = 3  # 2: compressed; 3: each read compressed on its own
 # Records kept, the newest: one per header of a kernel's site (Linux 7.3
 # has 182), about 0.8 MB each compressed (3 MB as marshal writes them).
 KEEP = 256
@@ -62,6 +70,40 @@ Op = tuple[Any, ...]
 # include among those a run reaches), how many includes it spans, the
 # file, its operations, its warnings and how far it took __COUNTER__.
 Entry = tuple[int, int, str, tuple[Op, ...], tuple[str, ...], int]
+# As a run replays it: its operations prepared.
+Replayed = tuple[int, int, str, "_Prepared", tuple[str, ...], int]
+# As a record keeps it: the operations compressed, under their digest.
+Kept = tuple[int, int, str, bytes, bytes, tuple[str, ...], int]
+
+
+class _Prepared:
+    """A read's operations, decoded, with what replaying them adds to the
+    recording's changes and to Reach's notes, made once per process for
+    every unit whose record holds the same read."""
+
+    __slots__ = ("changes", "notes", "ops")
+
+    def __init__(self, ops: tuple[Op, ...]) -> None:
+        self.ops = ops
+        changes: list[Change] = []
+        notes: list[Note] = []
+        for op in ops:
+            if op[0] == "define":
+                _, name, params, variadic, written, _rest, file, line, names, found = op
+                macro = MacroDef(name, params, variadic, [], file, line)
+                macro.written = written
+                changes.append(meaning(macro))
+                notes.append((name, written, names, None) if found is None else (name, None, None, found))
+            elif op[0] == "undef":
+                changes.append(Change("undef", op[1], None, None, op[2], op[3]))
+        self.changes = tuple(changes)
+        self.notes = tuple(notes)
+
+
+# Reads decoded in this process, by digest: a site's worker loads a
+# record per header, and children forked after inherit them.
+_DECODED: dict[bytes, _Prepared] = {}
+_DECODED_MAX = 512
 
 
 class RecorderState(Protocol):
@@ -88,7 +130,7 @@ class Memo:
     does not take it, ``begin`` and ``end`` around the read; ``read`` for
     every file it reads and ``note`` for each guard and #pragma once."""
 
-    def __init__(self, path: Path | None, entries: list[Entry] | None,
+    def __init__(self, path: Path | None, entries: list[Replayed] | None,
                  kept: tuple[tuple[tuple[str, tuple[int, int]], ...], tuple[tuple[str, int], ...]] = ((), ())) -> None:
         self.path = path
         self.replaying = entries is not None
@@ -96,7 +138,7 @@ class Memo:
         # the files and folders of the reads it replays, which the recorder
         # does not read (Recorder.sources).
         self.kept = kept
-        self._entries = entries or []
+        self._entries: list[Replayed] = entries or []
         self._next = 0  # the next entry to replay
         self._serial = 0  # includes reached so far
         self.replayed = 0
@@ -126,20 +168,23 @@ class Memo:
             self.broken = True  # and make no record of this run
             return False
         reader = recorder._reader
-        for op in ops:
+        macros = reader.macros
+        for op in ops.ops:
             kind = op[0]
             if kind == "define":
-                _, name, params, variadic, written, rest, file, line, names, found = op
+                _, name, params, variadic, written, rest, file, line, _names, _found = op
                 macro = MacroDef(name, params, variadic, [], file, line)
                 macro.pending = rest
                 macro.written = written
-                reader.replay_define(macro, names, found)
+                macros[name] = macro
             elif kind == "undef":
-                reader.replay_undef(op[1], op[2], op[3])
+                macros.pop(op[1], None)
             elif kind == "guard":
                 recorder._guards[op[1]] = op[2]
             else:  # "once"
                 recorder.include_once[op[1]] = None
+        reader.changes.extend(ops.changes)
+        reader.reach.note_all(ops.notes)
         recorder.warnings.extend(warnings)
         recorder._counter += counter
         self._serial += span
@@ -177,11 +222,17 @@ class Memo:
         """Write the record of the run just made (if it made one)."""
         if self.replaying or self.broken or self.path is None or self._open:
             return
-        entries = [(serial, span, path, tuple(_portable(op) for op in ops), warnings, counter)
+        entries = [_kept(serial, span, path, tuple(_portable(op) for op in ops), warnings, counter)
                    for serial, span, path, ops, warnings, counter in self._top]
         record = (FORMAT, sorted(self._stamps.items()), list(recorder.sources().folders), entries)
-        if keep(self.path, zlib.compress(marshal.dumps(record), 1)):
+        if keep(self.path, marshal.dumps(record)):
             prune(self.path.parent, KEEP)
+
+
+def _kept(serial: int, span: int, path: str, ops: tuple[Op, ...], warnings: tuple[str, ...], counter: int) -> Kept:
+    data = marshal.dumps(ops)
+    return (serial, span, path, hashlib.blake2b(data, digest_size=16).digest(), zlib.compress(data, 1),
+            warnings, counter)
 
 
 def load(tu: TranslationUnit) -> Memo:
@@ -189,15 +240,29 @@ def load(tu: TranslationUnit) -> Memo:
     changed; else an empty one, to make."""
     path = cache_dir() / "recorder" / f"{_key(tu)}.marshal"
     try:
-        record = marshal.loads(zlib.decompress(path.read_bytes()))
-        form, stamps, folders, entries = record
+        form, stamps, folders, kept = marshal.loads(path.read_bytes())
+        if form != FORMAT or not scan.unchanged(stamps, folders):
+            return Memo(path, None)
+        entries = [(serial, span, file, _decoded(digest, blob), warnings, counter)
+                   for serial, span, file, digest, blob, warnings, counter in kept]
     except (OSError, EOFError, ValueError, TypeError, zlib.error):
-        return Memo(path, None)
-    if form != FORMAT or not scan.unchanged(stamps, folders):
         return Memo(path, None)
     with contextlib.suppress(OSError):
         os.utime(path)  # the newest, for prune
-    return Memo(path, list(entries), (tuple((p, tuple(st)) for p, st in stamps), tuple(map(tuple, folders))))
+    return Memo(path, entries, (tuple((p, tuple(st)) for p, st in stamps), tuple(map(tuple, folders))))
+
+
+def _decoded(digest: bytes, blob: bytes) -> _Prepared:
+    """The read whose operations *blob* holds, decoded once per process."""
+    found = _DECODED.get(digest)
+    if found is None:
+        data = zlib.decompress(blob)
+        if hashlib.blake2b(data, digest_size=16).digest() != digest:
+            raise ValueError("a damaged read")
+        if len(_DECODED) >= _DECODED_MAX:
+            _DECODED.clear()
+        found = _DECODED[digest] = _Prepared(tuple(marshal.loads(data)))
+    return found
 
 
 def _portable(op: Op) -> Op:

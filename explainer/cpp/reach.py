@@ -79,9 +79,8 @@ class Reach:
         self._counted("__COUNTER__")
         # A paste that makes _Pragma reads a string as tokens: such a macro is in.
         self._counted("_Pragma")
-        # Definitions not taken in yet: the name, and its written text and
-        # the names it uses (a plain one) or what ``facts`` found of it.
-        self._pending: list[tuple[str, str | None, list[str] | None, Facts | None]] = []
+        # Definitions not taken in yet, in order.
+        self._pending: list[Note] = []
 
     def note(self, macro: MacroDef, names: list[str] | None = None) -> None:
         """Take in a definition; *names*, if given, are the names its
@@ -92,10 +91,9 @@ class Reach:
         else:
             self._pending.append((macro.name, None, None, facts(macro)))
 
-    def note_facts(self, name: str, found: Facts) -> None:
-        """Take in a definition of *name* from what ``facts`` found of it
-        (a replay of a recorded read: cpp/memo.py)."""
-        self._pending.append((name, None, None, found))
+    def note_all(self, notes: tuple[Note, ...]) -> None:
+        """Take in definitions noted before (a replayed read: cpp/memo.py)."""
+        self._pending.extend(notes)
 
     def _take_in(self) -> None:
         """The definitions noted since Reach was last asked, in order."""
@@ -261,6 +259,9 @@ def _spots(text: str, names: set[str]) -> list[int]:
 # pastes, leaves a '(' open, may make any name, and the (begin, end) of
 # each paste of one parameter.
 Facts = tuple[tuple[str, ...], bool, bool, bool, tuple[tuple[str, str], ...]]
+# A definition to take in: its name, and its written text and the names
+# it uses (a plain one) or what ``facts`` found of it.
+Note = tuple[str, str | None, list[str] | None, Facts | None]
 
 
 def facts(macro: MacroDef) -> Facts:

@@ -26,7 +26,7 @@ from explainer.cpp.macros import (
     plain_define,
     spell,
 )
-from explainer.cpp.reach import Facts, Reach
+from explainer.cpp.reach import Reach
 from explainer.cpp.scan import OPENING, Directive, Text
 from explainer.errors import PreprocessError
 from explainer.model import Change
@@ -287,20 +287,6 @@ class Reader:
         self.changes.append(Change("undef", name, None, None, file, self.line))
         if self.capture is not None:
             self.capture.append(("undef", name, file, self.line))
-
-    def replay_define(self, macro: MacroDef, names: list[str] | None, found: Facts | None) -> None:
-        """install, for a definition read before (cpp/memo.py): what Reach
-        takes in of it is given, and its warning comes with the replay."""
-        self.macros[macro.name] = macro
-        if found is not None:
-            self.reach.note_facts(macro.name, found)
-        else:
-            self.reach.note(macro, names)
-        self.changes.append(meaning(macro))
-
-    def replay_undef(self, name: str, file: str, line: int) -> None:
-        self.macros.pop(name, None)
-        self.changes.append(Change("undef", name, None, None, file, line))
 
 
 def meaning(macro: MacroDef) -> Change:
