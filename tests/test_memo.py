@@ -132,7 +132,7 @@ def test_a_read_whose_digest_does_not_match_is_no_record(unit: TranslationUnit) 
     read, _ = run(unit)
     (path,) = (Path(os.environ["EXPLAINER_CACHE"]) / "recorder").glob("*.marshal")
     form, stamps, folders, kept = marshal.loads(path.read_bytes())
-    serial, span, file, digest, blob, warnings, counter = kept[0]
+    serial, span, file, _digest, blob, warnings, counter = kept[0]
     kept[0] = (serial, span, file, bytes(16), blob, warnings, counter)
     path.write_bytes(marshal.dumps((form, stamps, folders, kept)))
     memo._DECODED.clear()

@@ -151,7 +151,9 @@ def build(recording: Recording, focus: str, layout: Layout | None = None,
         stages = knowledge.self_read_stages(len(recording.passes))
         recording = replace(recording, passes=tuple(replace(p, stage=s) for p, s in zip(recording.passes, stages, strict=True)))
     layout = layout or lay_out(recording)
-    trace_seen: list[tuple[str, str | None]] = []
+    # The traced (macro, name) pairs, in the order first seen: a dict, as
+    # ext4.h's 131 pages each look up 1,500 invocations in it.
+    trace_seen: dict[tuple[str, str | None], None] = {}
     passes: list[Pass] = []
     for record, spans, code, declares, snippets, unfocused, folds in zip(
         recording.passes, layout.spans, layout.code, layout.declares, layout.snippets,
@@ -200,7 +202,8 @@ def worked(recording: Recording, count: int) -> Recording:
                    changes_after=tuple(c for p in dropped for c in p.changes) + recording.changes_after)
 
 
-def _check_focus(header: str, focus: str, passes: list[Pass], trace_seen: list[tuple[str, str | None]]) -> None:
+def _check_focus(header: str, focus: str, passes: list[Pass], trace_seen: dict[tuple[str, str | None], None],
+                 ) -> None:
     if not trace_seen:
         raise ExplainError(prose.error("no_trace_macros", path=header))
     if not any(inv.focus for p in passes for inv in p.invocations):
@@ -259,7 +262,7 @@ class _Cutter:
 
 def _build_pass(
     record: PassRecord, cutter: _Cutter, declares: dict[int, tuple[str, ...]], focus: str, steps: bool,
-    trace_seen: list[tuple[str, str | None]], unfocused: dict[int, tuple[Invocation, bool]],
+    trace_seen: dict[tuple[str, str | None], None], unfocused: dict[int, tuple[Invocation, bool]],
     self_read: bool = False, version: str | None = None,
 ) -> Pass:
     invocations = []
@@ -277,8 +280,8 @@ def _build_pass(
             ), roles is not None)
         plain, traced = known
         name, template = plain.name, plain.template
-        if traced and (raw.macro, name) not in trace_seen:
-            trace_seen.append((raw.macro, name))
+        if traced:
+            trace_seen.setdefault((raw.macro, name))
         is_focus = traced and (
             focus == "all" or focus == raw.macro or focus in (name, template)
         )
