@@ -632,9 +632,8 @@ class _Core:
         self.plain = too_large(w, shown)
         self.tables = _Tables(w)
         self.passes = [_PassCore(w, p, self.tables, self.plain, own_only, wholes) for p in shown]
-        rows, events, classes = _timeline(w, shown, pages)
         # A site's event page: the rows of its code; the header's page has every row.
-        self.timeline = (tuple(r for r in rows if r.focus) if own_only else rows), events, classes
+        self.timeline = _timeline(w, shown, pages, own_only)
         self.meanings = Meanings(w)
         self.matrix = _matrix(self.meanings, shown, w.roots)
         self.sources = _sources(w, w.display(w.header), shown)
@@ -690,16 +689,19 @@ def invocation_anchor(index: int, inv: Invocation) -> str:
 # What the timeline is made of: the first pass's (name, kind) pairs; each
 # shown pass's index with its invocations' (name, kind, what each
 # declares, its anchor if its code is on the page); and the page of each
-# event or class in a site.  Rows are keyed by kind and name: a class and
-# an event may share a name (sched_stat_runtime).
+# event or class in a site; and whether only the rows of the page's own
+# code are wanted.  Rows are keyed by kind and name: a class and an event
+# may share a name (sched_stat_runtime).
 _TimelineKey = tuple[
     tuple[tuple[str, str, str | None], ...],
     tuple[tuple[int, tuple[tuple[str, str, tuple[str, ...], str | None], ...]], ...],
     tuple[tuple[str, str], ...],
+    bool,
 ]
 
 
-def _timeline(w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str]) -> tuple[tuple[Row, ...], tuple[str, ...], tuple[str, ...]]:
+def _timeline(w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str], own_only: bool = False,
+              ) -> tuple[tuple[Row, ...], tuple[str, ...], tuple[str, ...]]:
     first = []
     for inv in w.passes[0].invocations if w.passes else ():
         kind = knowledge.kind(inv.macro)
@@ -715,7 +717,7 @@ def _timeline(w: Walkthrough, shown: tuple[Pass, ...], pages: dict[str, str]) ->
             if inv.name is not None and kind is not None:
                 found.append((inv.name, kind, inv.declares, invocation_anchor(p.index, inv) if inv.focus else None))
         passes.append((p.index, tuple(found)))
-    return _timeline_of((tuple(first), tuple(passes), tuple(sorted(pages.items()))))
+    return _timeline_of((tuple(first), tuple(passes), tuple(sorted(pages.items())), own_only))
 
 
 @lru_cache(maxsize=64)
@@ -723,17 +725,18 @@ def _timeline_of(key: _TimelineKey) -> tuple[tuple[Row, ...], tuple[str, ...], t
     """The timeline's rows, and the events and classes in order.  A cell
     links to its code where the page has it, else to the site's page of
     its event or class, else nowhere.  Cached: a site's header has its
-    timeline on every page, the links apart."""
-    first, passes, page_list = key
+    timeline on every page, the links apart.  With only the rows of the
+    page's own code (its cells link on the page), the others are not
+    made: ext4.h's 131 event pages each have 2 of its 140 rows."""
+    first, passes, page_list, own_only = key
     pages = dict(page_list)
-    labels: list[tuple[str, str]] = []
+    labels: dict[tuple[str, str], None] = {}  # in order
     templates: dict[tuple[str, str], str] = {}
     events: list[str] = []
     classes: list[str] = []
     for name, kind, template in first:
         (classes if kind == "class" else events).append(name)
-        if (name, kind) not in labels:
-            labels.append((name, kind))
+        labels.setdefault((name, kind))
         if template is not None:
             templates[name, kind] = template
     by_key: list[dict[tuple[str, str], list[tuple[tuple[str, ...], str | None]]]] = []
@@ -748,11 +751,16 @@ def _timeline_of(key: _TimelineKey) -> tuple[tuple[Row, ...], tuple[str, ...], t
             return f"#{anchor}"
         return f"{pages[name]}#pass-{index}" if name in pages else ""
 
+    # The rows that may link on the page: of an invocation whose code it
+    # has, or of an event whose class's code it has.
+    anchored = {(n, k) for _, invocations in passes for n, k, _, anchor in invocations if anchor is not None}
     rows = []
     for name, kind in labels:
         cells = []
         focus = False
         template = templates.get((name, kind))
+        if own_only and (name, kind) not in anchored and (template, "class") not in anchored:
+            continue
         for (index, _), declared in zip(passes, by_key, strict=True):
             made: list[str] = []
             for names, _ in declared.get((name, kind), ()):
@@ -765,7 +773,8 @@ def _timeline_of(key: _TimelineKey) -> tuple[tuple[Row, ...], tuple[str, ...], t
                 # The class makes it for its events (stages 1-7): say so, and link there.
                 via, href = template, link(template, "class", index, declared)
             cells.append(Cell(text, ", ".join(made), href, via))
-        rows.append(Row(name, kind, tuple(cells), focus))
+        if focus or not own_only:
+            rows.append(Row(name, kind, tuple(cells), focus))
     return tuple(rows), tuple(events), tuple(classes)
 
 
