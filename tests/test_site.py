@@ -58,6 +58,29 @@ def test_rebuild_is_byte_identical(built: Path, tmp_path: Path, jobs: str) -> No
 
 
 @requires_gcc
+def test_workers_that_warm_up_build_the_same_site(built: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each worker first makes the bundled sample's pages and throws them
+    away (site._warm), so that its headers' children start warm: the
+    site is the same bytes."""
+    warmed = tmp_path / "warmed"
+    warmed.mkdir()
+    real = site._warm
+
+    def warm(languages: site.Languages) -> None:
+        (warmed / str(os.getpid())).touch()
+        real(languages)
+
+    monkeypatch.setattr(site, "WARM_AFTER", 1)
+    monkeypatch.setattr(site, "_warm", warm)
+    again = tmp_path / "again"
+    assert build(again, "--jobs", "2") == 0
+    assert len(list(warmed.iterdir())) == 2
+    assert files(again) == files(built)
+    assert all(filecmp.cmp(again / f, built / f, shallow=False) for f in files(built))
+
+
+@requires_gcc
 def test_every_header_of_a_tree_and_failures_left_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """With --kernel and no header: every event header of the tree; one
     that fails is left out with a note, and the rest is built."""
