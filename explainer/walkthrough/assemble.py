@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from explainer import prose
 from explainer.cpp.recording import PassRecord, RawInvocation, Recording
@@ -84,10 +85,10 @@ class Layout:
     # starts, filled as pages are built (a site builds many per layout).
     snippets: tuple[dict[int, tuple[str, tuple[tuple[int, int], ...] | None]], ...] = field(
         compare=False, repr=False)
-    # Per pass: each invocation as a page that does not focus on it shows
-    # it, and whether it is a trace macro's, by where it starts (the same
-    # on every page of a site's header).
-    unfocused: tuple[dict[int, tuple[Invocation, bool]], ...] = field(compare=False, repr=False)
+    # Per pass: its invocations as a page that focuses on none of them
+    # shows them (the same on every page of a site's header), made when a
+    # page is first built: a list of one, or none yet.
+    unfocused: tuple[list[_Unfocused], ...] = field(compare=False, repr=False)
     # Per pass: the code of each followed invocation with kernel helpers
     # folded, by where it starts (made a Folded when a page first shows it).
     folded: tuple[dict[int, FoldedParts | Folded], ...] = field(compare=False, repr=False)
@@ -125,7 +126,7 @@ def lay_out_one(vals: list[str], bounds: list[Bounds]) -> LaidOut:
 def laid_out(passes: list[LaidOut]) -> Layout:
     """The Layout of passes laid out, in order."""
     return Layout(tuple(p[0] for p in passes), tuple(p[1] for p in passes),
-                  tuple(p[2] for p in passes), tuple({} for _ in passes), tuple({} for _ in passes),
+                  tuple(p[2] for p in passes), tuple({} for _ in passes), tuple([] for _ in passes),
                   tuple(dict[int, FoldedParts | Folded](p[3]) for p in passes))
 
 
@@ -260,41 +261,67 @@ class _Cutter:
         return snippet, token_spans or ()
 
 
+class _Unfocused(NamedTuple):
+    """A pass's invocations as a page that focuses on none of them shows
+    them; the (macro, name) of the trace macros' among them, in order;
+    and where those are that each focus picks (by its macro, name or
+    class), and all of them (for "all").  A site builds a walkthrough of
+    its header's recording for each page: ext4.h's 131 pages looked at
+    1,500 invocations each."""
+
+    invocations: tuple[Invocation, ...]
+    traced: tuple[tuple[str, str | None], ...]
+    picks: dict[str, tuple[int, ...]]
+    every: tuple[int, ...]
+
+
+def _unfocused(record: PassRecord, cutter: _Cutter, declares: dict[int, tuple[str, ...]], self_read: bool,
+               version: str | None) -> _Unfocused:
+    invocations = []
+    traced: dict[tuple[str, str | None], None] = {}
+    picks: dict[str, list[int]] = {}
+    every = []
+    for k, raw in enumerate(record.invocations):
+        roles = _roles(raw, self_read)
+        name, template = _names(raw, roles, version) if roles is not None else (None, None)
+        snippet, _ = cutter.cut(raw, False)
+        invocations.append(Invocation(
+            macro=raw.macro, line=raw.line, name=name, template=template,
+            args=raw.args, code=snippet, used=tuple(sorted(raw.used)), focus=False,
+            used_args=raw.used_args, declares=declares.get(raw.start, ()),
+            changes_before=raw.changes_before,
+        ))
+        if roles is None:
+            continue
+        traced.setdefault((raw.macro, name))
+        every.append(k)
+        for key in dict.fromkeys((raw.macro, name, template)):
+            if key is not None:
+                picks.setdefault(key, []).append(k)
+    return _Unfocused(tuple(invocations), tuple(traced), {key: tuple(ks) for key, ks in picks.items()},
+                      tuple(every))
+
+
 def _build_pass(
     record: PassRecord, cutter: _Cutter, declares: dict[int, tuple[str, ...]], focus: str, steps: bool,
-    trace_seen: dict[tuple[str, str | None], None], unfocused: dict[int, tuple[Invocation, bool]],
+    trace_seen: dict[tuple[str, str | None], None], unfocused: list[_Unfocused],
     self_read: bool = False, version: str | None = None,
 ) -> Pass:
-    invocations = []
-    for raw in record.invocations:
-        known = unfocused.get(raw.start)
-        if known is None:
-            roles = _roles(raw, self_read)
-            name, template = _names(raw, roles, version) if roles is not None else (None, None)
-            snippet, _ = cutter.cut(raw, False)
-            known = unfocused[raw.start] = (Invocation(
-                macro=raw.macro, line=raw.line, name=name, template=template,
-                args=raw.args, code=snippet, used=tuple(sorted(raw.used)), focus=False,
-                used_args=raw.used_args, declares=declares.get(raw.start, ()),
-                changes_before=raw.changes_before,
-            ), roles is not None)
-        plain, traced = known
-        name, template = plain.name, plain.template
-        if traced:
-            trace_seen.setdefault((raw.macro, name))
-        is_focus = traced and (
-            focus == "all" or focus == raw.macro or focus in (name, template)
-        )
-        if not is_focus:
-            invocations.append(plain)
-            continue
+    if not unfocused:
+        unfocused.append(_unfocused(record, cutter, declares, self_read, version))
+    plain = unfocused[0]
+    for pair in plain.traced:
+        trace_seen.setdefault(pair)
+    invocations = list(plain.invocations)
+    for k in plain.every if focus == "all" else plain.picks.get(focus, ()):
+        raw = record.invocations[k]
         _, token_spans = cutter.cut(raw, bool(raw.provenance))
-        invocations.append(replace(
-            plain, focus=True, spans=token_spans,
+        invocations[k] = replace(
+            invocations[k], focus=True, spans=token_spans,
             provenance=raw.provenance if token_spans else (),
             steps=raw.steps if steps else (), steps_truncated=raw.steps_truncated and steps,
             folds=raw.folds, folded=cutter.folded(raw),
-        ))
+        )
     return Pass(
         index=record.index, stage=record.stage, included_from=record.included_from,
         chain=record.chain, changes=record.changes, invocations=tuple(invocations), code=cutter.code,
