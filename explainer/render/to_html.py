@@ -317,24 +317,39 @@ def _code_lines(code: view.CodeView) -> tuple[list[str], list[view.FoldLink]]:
     pos = 0
     folds = code.folds
     links: list[view.FoldLink] = []
+    # A folded call is one link as far as it goes on a line: its pieces
+    # (name, parentheses, arguments) break over lines as code does, and
+    # a link for each piece, with its title, made two thirds of a
+    # header's page on some headers.
+    linking = False
     for k, ((start, end), prov, css) in enumerate(zip(code.spans, code.provs, code.classes, strict=True)):
-        if start == pos + 1 and text[pos] == " ":
-            line.add(" ")  # the usual gap
-        elif start > pos:
-            line.white(text[pos:start])
-        token = text[start:end]
         fold = folds.get(k) if folds else None
-        if fold is not None:
+        gap = text[pos:start]
+        going_on = linking and fold is not None and not fold.first and "\n" not in gap
+        if linking and not going_on:
+            line.add("</a>", 0)
+            linking = False
+        if gap == " ":
+            line.add(" ")  # the usual gap
+        elif gap:
+            line.white(gap)
+        token = text[start:end]
+        if going_on:
+            line.add(_escape(token), len(token))
+        elif fold is not None:
             focus = "" if fold.first else ' tabindex="-1"'
             line.add(f'<a class="fold" href="{_escape(fold.href)}" data-last="{fold.last_line}"{focus} title="', 0)
             line.add(_SLOT, 0)
-            line.add(f'">{_escape(token)}</a>', len(token))
+            line.add(f'">{_escape(token)}', len(token))
             links.append(fold)
+            linking = True
         elif "\n" in token or "\t" in token:
             line.white(token, css, prov)
         else:
             line.add(_segment(_escaped(token), css, prov), len(token))
         pos = end
+    if linking:
+        line.add("</a>", 0)
     if pos < len(text):
         line.white(text[pos:])
     line.close()
