@@ -82,6 +82,21 @@ def test_provenance_and_steps_are_on_the_page() -> None:
     assert page.count("details") >= 11 * 2
 
 
+def test_the_data_block_is_compact_json_that_cannot_close_its_script() -> None:
+    """Compact, keys sorted, UTF-8 as it is; <, >, & and ' escaped as
+    jinja2's tojson does, so no text in it closes the script; a byte of a
+    header that is not UTF-8 comes back as its escape (orjson refuses it,
+    and json writes the same bytes)."""
+    from explainer.render import to_html
+
+    value = {"places": ["a\udcffb.h:3", "中文"], "x": [1, None, "</script> & 'q'"]}
+    text = to_html._json(value)
+    assert text == ('{"places":["a\\udcffb.h:3","中文"],'
+                    '"x":[1,null,"\\u003c/script\\u003e \\u0026 \\u0027q\\u0027"]}')
+    assert json.loads(text) == value
+    assert "</" not in sample_all().split('id="explainer-data">')[1].split("</script>")[0]
+
+
 def test_arguments_used_by_a_pass_are_marked() -> None:
     text = render(REPO, "sample_work", "sample.h", "--pass", "3")
     page = Page(text)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from markupsafe import Markup
 from explainer import prose
 from explainer.lastmade import LastMade
 from explainer.model import Walkthrough
-from explainer.render import undecodable, view
+from explainer.render import to_json, undecodable, view
 from explainer.render.template_cache import template_cache
 from explainer.render.to_text import shell_command
 from explainer.resources import templates
@@ -624,9 +623,9 @@ _DATA: LastMade[dict[str, str]] = LastMade()
 
 
 def _data_json(page: view.Page, own: dict[str, Any]) -> Markup:
-    """The page's data block as jinja2's tojson writes it (keys sorted,
-    then <, >, & and ' as escapes): the tables the script reads, with
-    *own*, what differs by language (the words, the decoder's tables)."""
+    """The page's data block, compact JSON with its keys sorted (_json):
+    the tables the script reads, with *own*, what differs by language
+    (the words, the decoder's tables)."""
     shared = _DATA.get((page.provenance,), lambda: {key: _json(value) for key, value in (
         ("provenance", [list(p) for p in page.provenance]),
         ("chains", [list(c) for c in page.chains]),
@@ -635,12 +634,14 @@ def _data_json(page: view.Page, own: dict[str, Any]) -> Markup:
         ("invocations", list(page.invocations)),
     )})
     parts = {**shared, **{key: _json(value) for key, value in own.items()}}
-    return Markup("{" + ", ".join(f"{json.dumps(key)}: {parts[key]}" for key in sorted(parts)) + "}")
+    return Markup("{" + ",".join(f'"{key}":{parts[key]}' for key in sorted(parts)) + "}")
 
 
 def _json(value: object) -> str:
-    """*value* as tojson writes it: <, >, & and ' escaped (our keys have none)."""
-    return (json.dumps(value, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e")
+    """*value* as compact JSON (to_json.compact: orjson, a tenth of the
+    time of json's spaced, ASCII-only text), keys sorted, with <, >, &
+    and ' escaped as jinja2's tojson does (our keys have none)."""
+    return (to_json.compact(value, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("&", "\\u0026").replace("'", "\\u0027"))
 
 

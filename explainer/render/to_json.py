@@ -81,6 +81,20 @@ def render(walkthrough: Walkthrough) -> str:
     return _standard(data)
 
 
+def compact(value: object, sort_keys: bool = False) -> str:
+    """*value* as compact JSON (no spaces, ensure_ascii=False), as
+    ``render`` writes it: by orjson where it can, else json, the same
+    bytes."""
+    if _orjson is not None:
+        try:
+            encoded: bytes = _orjson.dumps(value, option=_orjson.OPT_SORT_KEYS if sort_keys else 0)
+            return encoded.decode("utf-8")
+        except _orjson.JSONEncodeError:
+            pass
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, check_circular=False)
+    return undecodable.json_escaped(text)
+
+
 def _standard(data: dict[str, Any]) -> str:
     # The data is made fresh by to_data, so it cannot hold a cycle: not
     # checking for one makes encoding a sixth faster.  A byte that is not
