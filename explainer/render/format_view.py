@@ -32,7 +32,9 @@ class FormatRow:
     @property
     def short(self) -> str:
         text = self.text.strip()
-        return text if len(text) <= SHORT else text[:SHORT - 1] + "\u2026"
+        # Cut as step lists cut (steps.clip): "..." is ASCII, and one
+        # character beyond Latin-1 makes Python hold the whole page wider.
+        return text if len(text) <= SHORT else text[:SHORT - 3] + "..."
 
 
 @dataclass(frozen=True)
