@@ -6,7 +6,7 @@ A kernel helper's expansion folds to its call in the code (see
 invocations.folds); its steps fold the same way: the list keeps the
 step that expanded the helper, with the count of its own steps, and
 leaves those out.  Pass 1 of a kernel event made 426 steps, 9 deep in
-percpu and static_call macros; the tracing machinery's are 40 of them."""
+percpu and static_call macros; the tracing machinery's are about 100."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ class StepRecorder:
 
     def __init__(self) -> None:
         self.steps: list[Step] = []
-        self.frames: list[Frame | None] = []  # per step: the expansion it belongs to
+        self._frames: list[Frame | None] = []  # per step: the expansion it belongs to
         self._raw: list[_Raw | None] = []  # per step: its texts to make, if not made
         self.truncated = False
 
@@ -74,7 +74,7 @@ class StepRecorder:
         where = f"{macro.file}:{macro.line}" if macro is not None else None
         name = macro.name if macro is not None else None
         self.steps.append(Step(len(self.steps) + 1, depth, kind, name, where, args, pre, result))
-        self.frames.append(frame)
+        self._frames.append(frame)
         self._raw.append(raw)
 
     def expanded(self, macro: MacroDef, args: list[list[Tok] | None] | None,
@@ -117,9 +117,9 @@ class StepRecorder:
         step that expanded the helper.  Asked only now that the
         invocation is over: a call that takes its arguments from beyond
         an expansion makes that expansion no fold, and shows only then."""
-        roots = [None if f is None else root_of(f) for f in self.frames]
+        roots = [None if f is None else root_of(f) for f in self._frames]
         # The step that expanded each helper, by the id of its frame.
-        helpers = {id(f): s for s, f, root in zip(self.steps, self.frames, roots, strict=True)
+        helpers = {id(f): s for s, f, root in zip(self.steps, self._frames, roots, strict=True)
                    if root is not None and root is f and s.kind == "expand"}
         listed: list[Step] = []
         for s, root, raw in zip(self.steps, roots, self._raw, strict=True):
