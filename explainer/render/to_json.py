@@ -71,14 +71,7 @@ def render(walkthrough: Walkthrough) -> str:
     six times faster (a kernel header's 6 MB: 5 ms against 32 ms, a twelfth
     of a run); where it is missing, or refuses a string (a lone surrogate
     from an undecodable file name), json does."""
-    data = to_data(walkthrough)
-    if _orjson is not None:
-        try:
-            encoded: bytes = _orjson.dumps(data)
-            return encoded.decode("utf-8") + "\n"
-        except _orjson.JSONEncodeError:
-            pass
-    return _standard(data)
+    return compact(to_data(walkthrough)) + "\n"
 
 
 def compact(value: object, sort_keys: bool = False) -> str:
@@ -91,16 +84,19 @@ def compact(value: object, sort_keys: bool = False) -> str:
             return encoded.decode("utf-8")
         except _orjson.JSONEncodeError:
             pass
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, check_circular=False)
-    return undecodable.json_escaped(text)
+    return _json_text(value, sort_keys)
 
 
 def _standard(data: dict[str, Any]) -> str:
-    # The data is made fresh by to_data, so it cannot hold a cycle: not
-    # checking for one makes encoding a sixth faster.  A byte that is not
-    # UTF-8 (orjson refuses it) is written as its escape.
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False)
-    return undecodable.json_escaped(text) + "\n"
+    return _json_text(data) + "\n"
+
+
+def _json_text(value: object, sort_keys: bool = False) -> str:
+    # The data is made fresh (to_data, the page's tables), so it cannot
+    # hold a cycle: not checking for one makes encoding a sixth faster.
+    # A byte that is not UTF-8 (orjson refuses it) is written as its escape.
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, check_circular=False)
+    return undecodable.json_escaped(text)
 
 
 # explain follow's JSON (README, "explain follow").
