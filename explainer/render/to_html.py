@@ -98,10 +98,16 @@ def _column(label: str) -> str:
     Latin-1 beyond ASCII (its ·) as references.  They were the only ones
     left on an English page, and an ASCII page is encoded to UTF-8 as
     it is, twenty times faster."""
-    return _LATIN1.sub(lambda m: f"&#{ord(m.group())};", str(_escape(label)))
+    return _referenced(label, _LATIN1)
 
 
 _LATIN1 = re.compile("[\x80-\xff]")
+_BEYOND_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def _referenced(text: str, which: re.Pattern[str]) -> str:
+    """*text* escaped, its characters that *which* matches as references."""
+    return which.sub(lambda m: f"&#{ord(m.group())};", str(_escape(text)))
 
 
 def refs(text: str) -> Markup:
@@ -109,7 +115,7 @@ def refs(text: str) -> Markup:
     reference: a page in one language names the others in theirs (中文 on
     an English page), and one such character made Python hold the whole
     page two bytes a character, joined and encoded twice as slowly."""
-    return Markup(str(_escape(text)).encode("ascii", "xmlcharrefreplace").decode("ascii"))
+    return Markup(_referenced(text, _BEYOND_ASCII))
 
 
 MAX_REMEMBERED = 200_000  # texts kept by each cache below
